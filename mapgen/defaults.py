@@ -1,0 +1,4 @@
+"""Defaults shared by the API and the CLI, in a module light enough for `mapgen --help`."""
+
+DEFAULT_TILES = "Esri.WorldGrayCanvas"  # light, neutral, no API key
+DEFAULT_NAME = "pmoi-headquarters"  # the embedded dataset's file stem and default map name

@@ -1,0 +1,45 @@
+"""mapgen's one error type for bad input: every problem names its file, feature and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as the input allows."""
+
+    file: str
+    message: str
+    where: str = ""  # "feature 3 (id=camp-x)" or "line 7 (id=camp-x)"; empty for the whole file
+    field: str = ""  # "when[1]", "geometry.coordinates", ...
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.file, self.where, self.field) if p]
+        return ": ".join([*parts, self.message])
+
+
+class MapgenError(Exception):
+    """Base of every error mapgen raises on purpose; the CLI prints it as one line per problem."""
+
+    exit_code = 1
+
+
+class DataError(MapgenError):
+    """Input data that cannot be used; carries every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class OptionError(MapgenError):
+    """Options that do not fit the data (an unknown layer or period, a bad date)."""
+
+    exit_code = 2
+
+
+class OutputError(MapgenError):
+    """An output path that cannot be written safely."""
+
+    exit_code = 1

@@ -1,0 +1,471 @@
+/* mapgen.js: draws, filters and explains the places of one mapgen map.
+ *
+ * Time is integer day numbers (0 = 1970-01-01, proleptic Gregorian), never JavaScript Date
+ * epoch arithmetic, so BCE years and open ends filter like any other date.
+ * Text from data only ever reaches the page through textContent or attributes, never HTML.
+ */
+(function () {
+  "use strict";
+  if (window.MapgenApp) return;
+
+  var MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+  function daysFromCivil(y, m, d) {
+    y -= m <= 2 ? 1 : 0;
+    var era = Math.floor(y / 400);
+    var yoe = y - era * 400;
+    var doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+    var doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+    return era * 146097 + doe - 719468;
+  }
+
+  function civilFromDays(z) {
+    z += 719468;
+    var era = Math.floor(z / 146097);
+    var doe = z - era * 146097;
+    var yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) -
+      Math.floor(doe / 146096)) / 365);
+    var doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    var mp = Math.floor((5 * doy + 2) / 153);
+    var d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    var m = mp + (mp < 10 ? 3 : -9);
+    return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+  }
+
+  function pad(n, width) {
+    var s = String(Math.abs(n));
+    while (s.length < width) s = "0" + s;
+    return s;
+  }
+
+  function isoDate(days) {
+    var c = civilFromDays(days);
+    var year = c[0] >= 0 && c[0] <= 9999 ? pad(c[0], 4) : (c[0] < 0 ? "-" : "+") + pad(c[0], 4);
+    return year + "-" + pad(c[1], 2) + "-" + pad(c[2], 2);
+  }
+
+  function monthLength(y, m) {
+    var leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    return m === 2 && leap ? 29 : MONTH_DAYS[m - 1];
+  }
+
+  /* A year (number), or "YYYY", "YYYY-MM", "YYYY-MM-DD" with an optional sign, to a day
+   * number: its first day, or its last when `end` is set. NaN when it is not a date. */
+  function parseDay(value, end) {
+    if (typeof value === "number") {
+      if (!isFinite(value)) return NaN;
+      value = String(Math.trunc(value));
+    }
+    var m = /^\s*([+-]?\d{1,6})(?:-(\d{2})(?:-(\d{2}))?)?\s*$/.exec(String(value));
+    if (!m) return NaN;
+    var y = parseInt(m[1], 10);
+    var month = m[2] ? parseInt(m[2], 10) : end ? 12 : 1;
+    if (month < 1 || month > 12) return NaN;
+    var last = monthLength(y, month);
+    var day = m[3] ? parseInt(m[3], 10) : end ? last : 1;
+    if (day < 1 || day > last) return NaN;
+    return daysFromCivil(y, month, day);
+  }
+
+  function today() {
+    var now = new Date();
+    return daysFromCivil(now.getUTCFullYear(), now.getUTCMonth() + 1, now.getUTCDate());
+  }
+
+  function isWebUrl(url) {
+    return typeof url === "string" && /^https?:\/\/[^\s]/i.test(url);
+  }
+
+  function missing(value) {
+    return value === null || value === undefined || value === "";
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  /* ---- the filter: span bounds per place, in flat typed arrays ---- */
+
+  function TimeFilter(time, count) {
+    this.offsets = Int32Array.from(time.offsets);
+    var b = time.bounds;
+    this.bounds = new Float64Array(b.length);
+    for (var i = 0; i < b.length; i++) {
+      this.bounds[i] = b[i] === null ? (i % 4 < 2 ? -Infinity : Infinity) : b[i];
+    }
+    this.flags = Uint8Array.from(time.flags);
+    this.count = count;
+  }
+
+  /* Mark in `out` (Uint8Array) the places with a span that overlaps [from, to]. */
+  TimeFilter.prototype.apply = function (from, to, strict, out) {
+    var offsets = this.offsets, bounds = this.bounds;
+    var lo = strict ? 1 : 0, hi = strict ? 2 : 3, shown = 0;
+    for (var p = 0; p < this.count; p++) {
+      var hit = 0;
+      for (var s = offsets[p]; s < offsets[p + 1]; s++) {
+        if (bounds[4 * s + lo] <= to && bounds[4 * s + hi] >= from) { hit = 1; break; }
+      }
+      out[p] = hit;
+      shown += hit;
+    }
+    return shown;
+  };
+
+  /* The finite time extent of the data; an open end runs to today. */
+  TimeFilter.prototype.extent = function () {
+    var min = Infinity, max = -Infinity, b = this.bounds, open = false;
+    for (var i = 0; i < b.length; i++) {
+      if (isFinite(b[i])) { if (b[i] < min) min = b[i]; if (b[i] > max) max = b[i]; }
+      else if (i % 4 === 3) open = true;
+    }
+    if (!isFinite(min)) { min = today() - 3650; max = today(); }
+    if (open) max = Math.max(max, today());
+    return [min, max];
+  };
+
+  /* ---- the app: one per map ---- */
+
+  function MapgenApp(map, groups, layerControl, data) {
+    this.map = map;
+    this.groups = groups;
+    this.layerControl = layerControl;
+    this.data = data;
+    this.places = data.places;
+    this.count = data.places.id.length;
+    this.filter = new TimeFilter(data.time, this.count);
+    this.active = new Uint8Array(this.count).fill(1);
+    this.strict = !!data.strict;
+    this.listeners = [];
+    this.ready = false;
+    var ext = this.filter.extent();
+    if (data.window) {
+      if (data.window[0] !== null) ext[0] = Math.max(ext[0], data.window[0]);
+      if (data.window[1] !== null) ext[1] = Math.min(ext[1], data.window[1]);
+    }
+    this.extent = ext;
+    this.from = ext[0];
+    this.to = ext[1];
+    this.container = map.getContainer();
+  }
+
+  MapgenApp.create = function (map, groups, layerControl, data) {
+    var app = new MapgenApp(map, groups, layerControl, data);
+    app.container.mapgen = app;
+    if (!window.mapgen) window.mapgen = app;
+    app.start();
+    return app;
+  };
+
+  MapgenApp.util = { daysFromCivil: daysFromCivil, civilFromDays: civilFromDays,
+    isoDate: isoDate, parseDay: parseDay, today: today, el: el };
+
+  MapgenApp.prototype.start = function () {
+    /* One pane per layer, the first layer on top, so headquarters are not hidden under
+     * events at the same spot. */
+    for (var k = 0; k < this.data.layers.length; k++) {
+      this.map.createPane("mapgen-layer-" + k).style.zIndex = String(450 - k);
+    }
+    this.renderer = new MarkerRenderer(this);
+    this.paths = new PathRenderer(this);
+    this.legend = legendControl(this).addTo(this.map);
+    if (window.MapgenPeriodControl) this.periodControl = new window.MapgenPeriodControl(this);
+    var self = this;
+    this.map.on("overlayadd overlayremove", function () { self.emit(); });
+    this.refresh();
+    this.ready = true;
+    this.container.setAttribute("data-mapgen-ready", "true");
+  };
+
+  MapgenApp.prototype.refresh = function () {
+    this.shown = this.filter.apply(this.from, this.to, this.strict, this.active);
+    this.renderer.update(this.active);
+    this.paths.update(this.from, this.to);
+    this.emit();
+  };
+
+  MapgenApp.prototype.on = function (fn) { this.listeners.push(fn); };
+
+  MapgenApp.prototype.emit = function () {
+    for (var i = 0; i < this.listeners.length; i++) this.listeners[i](this);
+  };
+
+  MapgenApp.prototype.layerOn = function (index) {
+    return this.map.hasLayer(this.groups[index]);
+  };
+
+  /* Public script interface: setPeriod(from, to) with years or ISO/EDTF-like date strings;
+   * setPeriod(x) alone selects all of x (a year, a month or a day). */
+  MapgenApp.prototype.setPeriod = function (from, to) {
+    var a = missing(from) ? this.extent[0] : parseDay(from, false);
+    var b = missing(to) ? (missing(from) ? this.extent[1] : parseDay(from, true))
+      : parseDay(to, true);
+    if (isNaN(a) || isNaN(b)) throw new Error("mapgen.setPeriod: not a date: " + from + ", " + to);
+    this.setDays(a, b);
+    return this.period();
+  };
+
+  MapgenApp.prototype.setDays = function (from, to) {
+    this.from = Math.min(from, to);
+    this.to = Math.max(from, to);
+    this.refresh();
+  };
+
+  MapgenApp.prototype.period = function () {
+    return { from: isoDate(this.from), to: isoDate(this.to) };
+  };
+
+  /* Sorted ids of the places shown now: in the period and in a layer that is switched on. */
+  MapgenApp.prototype.visible = function () {
+    var ids = [], layer = this.places.layer;
+    for (var i = 0; i < this.count; i++) {
+      if (this.active[i] && this.layerOn(layer[i])) ids.push(this.places.id[i]);
+    }
+    return ids.sort();
+  };
+
+  MapgenApp.prototype.visibleMoves = function () {
+    return this.paths.visible();
+  };
+
+  MapgenApp.prototype.indexOf = function (id) {
+    return this.places.id.indexOf(id);
+  };
+
+  MapgenApp.prototype.openPopup = function (id) {
+    var i = typeof id === "number" ? id : this.indexOf(id);
+    if (i >= 0) this.renderer.openPopup(i);
+  };
+
+  MapgenApp.prototype.highlight = function (id, on) {
+    var i = typeof id === "number" ? id : this.indexOf(id);
+    if (i >= 0) this.renderer.highlight(i, on);
+  };
+
+  /* The popup of place i, built from text nodes only. */
+  MapgenApp.prototype.popupContent = function (i) {
+    var info = this.places.info[i] || {};
+    var box = el("div", "mapgen-popup");
+    box.setAttribute("dir", "auto");
+    box.appendChild(el("h3", "mapgen-popup-name", this.places.name[i]));
+    (info.n || []).forEach(function (pair) {
+      var other = el("div", "mapgen-popup-altname", pair[1]);
+      other.setAttribute("dir", "auto");
+      other.setAttribute("lang", pair[0]);
+      box.appendChild(other);
+    });
+    var when = el("div", "mapgen-popup-periods", info.w);
+    box.appendChild(when);
+    if (info.p) box.appendChild(el("div", "mapgen-popup-precision", "Precision: " + info.p));
+    if (info.d) box.appendChild(el("p", "mapgen-popup-description", info.d));
+    if (info.s && info.s.length) {
+      var list = el("ul", "mapgen-popup-sources");
+      info.s.forEach(function (src) {
+        var item = el("li");
+        if (isWebUrl(src[1])) {
+          var a = el("a", null, src[0]);
+          a.href = src[1];
+          a.target = "_blank";
+          a.rel = "noopener noreferrer";
+          item.appendChild(a);
+        } else {
+          item.textContent = src[0];
+        }
+        list.appendChild(item);
+      });
+      var head = el("div", "mapgen-popup-sources-head", "Sources");
+      box.appendChild(head);
+      box.appendChild(list);
+    }
+    return box;
+  };
+
+  MapgenApp.prototype.tooltipContent = function (i) {
+    var node = el("span", "mapgen-tooltip", this.places.name[i]);
+    node.setAttribute("dir", "auto");
+    return node;
+  };
+
+  /* ---- drawing: one Leaflet layer per place, added to its layer's FeatureGroup ---- */
+
+  function toLatLngs(coords, depth) {
+    if (depth === 0) return [coords[1], coords[0]];
+    return coords.map(function (c) { return toLatLngs(c, depth - 1); });
+  }
+
+  function geometryLayer(geom, style) {
+    var t = geom.type;
+    if (t === "GeometryCollection") {
+      return L.featureGroup(geom.geometries.map(function (g) { return geometryLayer(g, style); }));
+    }
+    if (t === "Point") return L.circleMarker(toLatLngs(geom.coordinates, 0), style);
+    if (t === "MultiPoint") {
+      return L.featureGroup(geom.coordinates.map(function (c) {
+        return L.circleMarker(toLatLngs(c, 0), style);
+      }));
+    }
+    if (t === "LineString") return L.polyline(toLatLngs(geom.coordinates, 1), style);
+    if (t === "MultiLineString") return L.polyline(toLatLngs(geom.coordinates, 2), style);
+    if (t === "Polygon") return L.polygon(toLatLngs(geom.coordinates, 2), style);
+    if (t === "MultiPolygon") return L.polygon(toLatLngs(geom.coordinates, 3), style);
+    throw new Error("mapgen: unknown geometry " + t);
+  }
+
+  function MarkerRenderer(app) {
+    this.app = app;
+    this.layers = [];
+    this.shown = new Uint8Array(app.count);
+    var p = app.places;
+    for (var i = 0; i < app.count; i++) {
+      var color = app.data.layers[p.layer[i]].color;
+      var geom = Array.isArray(p.geom[i]) ? { type: "Point", coordinates: p.geom[i] } : p.geom[i];
+      var style = { color: color, fillColor: color, fillOpacity: 0.75, weight: 2, radius: 7,
+        opacity: 0.9, pane: "mapgen-layer-" + p.layer[i] };
+      if (geom.type === "Polygon" || geom.type === "MultiPolygon") style.fillOpacity = 0.2;
+      var layer = geometryLayer(geom, style);
+      layer.mapgenIndex = i;
+      layer.bindTooltip(app.tooltipContent(i), { sticky: geom.type !== "Point" });
+      layer.bindPopup(app.popupContent.bind(app, i), { maxWidth: 340, autoPanPadding: [20, 20] });
+      this.layers.push(layer);
+    }
+  }
+
+  MarkerRenderer.prototype.update = function (active) {
+    var groups = this.app.groups, layerOf = this.app.places.layer;
+    for (var i = 0; i < this.layers.length; i++) {
+      if (active[i] === this.shown[i]) continue;
+      if (active[i]) groups[layerOf[i]].addLayer(this.layers[i]);
+      else groups[layerOf[i]].removeLayer(this.layers[i]);
+      this.shown[i] = active[i];
+    }
+  };
+
+  MarkerRenderer.prototype.openPopup = function (i) {
+    var layer = this.layers[i];
+    var group = this.app.groups[this.app.places.layer[i]];
+    if (!this.app.map.hasLayer(group) || !this.shown[i]) return;
+    if (layer.getLatLng) layer.openPopup();
+    else layer.openPopup(layer.getBounds().getCenter());
+  };
+
+  MarkerRenderer.prototype.highlight = function (i, on) {
+    var layer = this.layers[i];
+    if (!layer.setStyle) return;
+    layer.setStyle(on ? { weight: 5, radius: 11 } : { weight: 2, radius: 7 });
+    if (on && layer.bringToFront && this.shown[i]) layer.bringToFront();
+  };
+
+  /* ---- movement paths: one segment per move, shown when the move falls in the period ---- */
+
+  function PathRenderer(app) {
+    this.app = app;
+    this.segments = [];
+    var p = app.places;
+    function point(i) {
+      var g = p.geom[i];
+      if (Array.isArray(g)) return L.latLng(g[1], g[0]);
+      return geometryLayer(g, {}).getBounds().getCenter();
+    }
+    for (var k = 0; k < app.data.moves.length; k++) {
+      var m = app.data.moves[k];
+      var color = app.data.layers[m[0]].color;
+      var a = point(m[1]), b = point(m[2]);
+      var line = L.polyline([a, b], { color: color, weight: 2.5, opacity: 0.8,
+        dashArray: "6 5", interactive: false, className: "mapgen-path", pane: "overlayPane" });
+      var arrow = L.marker(L.latLng((a.lat + b.lat) / 2, (a.lng + b.lng) / 2), {
+        interactive: false, keyboard: false,
+        icon: L.divIcon({ className: "mapgen-arrow", iconSize: [14, 14], iconAnchor: [7, 7],
+          html: "" }), pane: "overlayPane"
+      });
+      this.segments.push({ move: m, line: line, arrow: arrow, a: a, b: b, shown: false,
+        label: p.id[m[1]] + ">" + p.id[m[2]] });
+    }
+    var self = this;
+    app.map.on("zoomend viewreset", function () { self.orient(); });
+  }
+
+  PathRenderer.prototype.update = function (from, to) {
+    var strict = this.app.strict;
+    for (var k = 0; k < this.segments.length; k++) {
+      var s = this.segments[k], m = s.move;
+      /* m = [layer, origin, destination, earliest day of the move, latest day of the move] */
+      var show = strict ? m[4] >= from && m[4] <= to : m[3] <= to && m[4] >= from;
+      var group = this.app.groups[m[0]];
+      if (show && !s.shown) { group.addLayer(s.line); group.addLayer(s.arrow); }
+      if (!show && s.shown) { group.removeLayer(s.line); group.removeLayer(s.arrow); }
+      s.shown = show;
+    }
+    this.orient();
+  };
+
+  /* Point each arrow along its segment, in screen space. */
+  PathRenderer.prototype.orient = function () {
+    var map = this.app.map;
+    for (var k = 0; k < this.segments.length; k++) {
+      var s = this.segments[k];
+      if (!s.shown) continue;
+      var icon = s.arrow.getElement && s.arrow.getElement();
+      if (!icon) continue;
+      var pa = map.latLngToLayerPoint(s.a), pb = map.latLngToLayerPoint(s.b);
+      var angle = Math.atan2(pb.y - pa.y, pb.x - pa.x) * 180 / Math.PI;
+      icon.style.setProperty("--mapgen-angle", angle.toFixed(1) + "deg");
+    }
+  };
+
+  PathRenderer.prototype.visible = function () {
+    var out = [];
+    for (var k = 0; k < this.segments.length; k++) {
+      var s = this.segments[k];
+      if (s.shown && this.app.layerOn(s.move[0])) out.push(s.label);
+    }
+    return out;
+  };
+
+  /* ---- legend: title, layer colours, period, attribution ---- */
+
+  function legendControl(app) {
+    var Legend = L.Control.extend({
+      options: { position: "bottomleft" },
+      onAdd: function () {
+        var box = el("div", "mapgen-legend leaflet-bar");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "Legend");
+        box.appendChild(el("div", "mapgen-legend-title", app.data.title));
+        if (app.data.period) {
+          box.appendChild(el("div", "mapgen-legend-period", "Period: " + app.data.period));
+        }
+        var list = el("ul", "mapgen-legend-layers");
+        app.data.layers.forEach(function (layer) {
+          var item = el("li");
+          var swatch = el("span", "mapgen-swatch");
+          swatch.style.background = layer.color;
+          item.appendChild(swatch);
+          item.appendChild(document.createTextNode(layer.label));
+          if (layer.path) item.appendChild(el("span", "mapgen-legend-note", " (with moves)"));
+          list.appendChild(item);
+        });
+        box.appendChild(list);
+        app.countNode = el("div", "mapgen-legend-count");
+        app.countNode.setAttribute("aria-live", "polite");
+        box.appendChild(app.countNode);
+        if (app.data.attribution) {
+          box.appendChild(el("div", "mapgen-legend-attribution", app.data.attribution));
+        }
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }
+    });
+    app.on(function () {
+      if (!app.countNode) return;
+      var n = app.visible().length;
+      app.countNode.textContent = n + (n === 1 ? " place" : " places") + " shown";
+    });
+    return new Legend();
+  }
+
+  window.MapgenApp = MapgenApp;
+})();

@@ -1,0 +1,1 @@
+/* period-control.js: placeholder until the period control lands. */

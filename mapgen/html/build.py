@@ -1,0 +1,122 @@
+"""Assemble a folium Map for a Dataset: one FeatureGroup per layer, a layer control, and
+mapgen's element that draws, filters and explains the places."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+
+import folium
+import xyzservices
+from branca.element import Element
+
+from mapgen.defaults import DEFAULT_TILES
+from mapgen.errors import OptionError
+from mapgen.html.elements import MapgenLayers, PeriodControl
+from mapgen.html.payload import payload
+from mapgen.model import Dataset
+from mapgen.select import Period
+
+LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
+LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
+
+
+def tile_provider(name: str) -> xyzservices.TileProvider | None:
+    """An xyzservices provider by name ("CartoDB.Positron"), or None for "none"."""
+    if name.lower() == "none":
+        return None
+    try:
+        provider = xyzservices.providers.query_name(name)
+    except ValueError:
+        raise OptionError(
+            f"unknown tiles {name!r}: give an xyzservices name such as {DEFAULT_TILES}, "
+            "OpenStreetMap.Mapnik or Esri.WorldImagery, or 'none'"
+        ) from None
+    if provider.requires_token():
+        raise OptionError(f"tiles {name!r} need an API key; choose another provider")
+    return provider
+
+
+def _bounds(dataset: Dataset) -> list[list[float]] | None:
+    lons: list[float] = []
+    lats: list[float] = []
+
+    def walk(coords: object) -> None:
+        if isinstance(coords, list) and coords and isinstance(coords[0], (int, float)):
+            lons.append(float(coords[0]))
+            lats.append(float(coords[1]))
+        elif isinstance(coords, list):
+            for item in coords:
+                walk(item)
+
+    def geometry(geom: dict) -> None:
+        if geom.get("type") == "GeometryCollection":
+            for part in geom["geometries"]:
+                geometry(part)
+        else:
+            walk(geom.get("coordinates"))
+
+    for place in dataset.places:
+        geometry(place.geometry)
+    if not lons:
+        return None
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def _elements(root: Element) -> Iterator[Element]:
+    yield root
+    for child in list(root._children.values()):
+        yield from _elements(child)
+
+
+def stabilise_ids(root: Element) -> None:
+    """Replace folium's random element ids with ids from tree order, so that the same input
+    gives the same bytes."""
+    for number, element in enumerate(_elements(root)):
+        element._id = f"{number:04d}"
+
+
+def build_map(
+    dataset: Dataset,
+    *,
+    title: str | None = None,
+    tiles: str = DEFAULT_TILES,
+    period: Period | None = None,
+    strict: bool = False,
+    height: str = "100%",
+) -> folium.Map:
+    """A folium Map of *dataset*: one toggleable layer per category, legend, popups, movement
+    paths and the in-browser period control. *period* is only stated on the map (select the
+    places first with :func:`mapgen.select`)."""
+    provider = tile_provider(tiles)
+    fmap = folium.Map(tiles=None, height=height, control_scale=True)
+    if provider is not None:
+        folium.TileLayer(provider, name=provider.name, control=False).add_to(fmap)
+    fmap.default_js = [LEAFLET_JS]  # mapgen draws with Leaflet alone: no jQuery, no Bootstrap
+    fmap.default_css = [LEAFLET_CSS]
+    groups = []
+    for layer in dataset.layers:
+        label = f'<span class="mapgen-swatch" style="background:{layer.color}"></span>' + (
+            html.escape(layer.label).replace("{", "&#123;").replace("}", "&#125;")
+        )
+        group = folium.FeatureGroup(name=label, overlay=True, control=True, show=True)
+        group.add_to(fmap)
+        groups.append(group)
+    control = folium.LayerControl(collapsed=False, position="topright")
+    control.add_to(fmap)
+    data = payload(dataset, period=period, strict=strict, title=title)
+    PeriodControl().add_to(fmap)
+    MapgenLayers(data, groups, control).add_to(fmap)
+    bounds = _bounds(dataset)
+    if bounds:
+        fmap.fit_bounds(bounds, padding=(30, 30), max_zoom=8)
+    else:
+        fmap.location, fmap.zoom_start = [20, 0], 2
+    fmap.get_root().title = html.escape(data["title"]).replace("{", "&#123;").replace("}", "&#125;")
+    stabilise_ids(fmap.get_root())
+    return fmap
+
+
+def html_text(fmap: folium.Map) -> str:
+    """The map's whole HTML page as text."""
+    return fmap.get_root().render()

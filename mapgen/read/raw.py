@@ -1,0 +1,25 @@
+"""What every reader hands to validation: features as plain dicts, each with its location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RawFeature:
+    """One feature before validation. *where* locates it for error messages
+    ("feature 3", "line 7"); *properties* and *geometry* are untrusted and unchecked."""
+
+    where: str
+    properties: Any
+    geometry: Any
+    fallback_id: Any = None  # GeoJSON's Feature-level "id", used when properties have none
+    problem: str = ""  # what the reader already found wrong with it, if anything
+
+
+@dataclass(frozen=True)
+class RawCollection:
+    file: str
+    features: tuple[RawFeature, ...]
+    members: dict[str, Any] = field(default_factory=dict)  # title, layers, periods, ...

@@ -1,0 +1,32 @@
+"""Reading input files as text: UTF-8 with or without a byte-order mark, nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mapgen.errors import DataError, Problem
+
+
+def read_text(path: Path, label: str) -> str:
+    """The file's text; a clear DataError for a missing file or a non-UTF-8 encoding."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError([Problem(label, "no such file")]) from None
+    except IsADirectoryError:
+        raise DataError([Problem(label, "is a directory, not a file")]) from None
+    except OSError as exc:
+        raise DataError([Problem(label, f"cannot be read ({exc.strerror})")]) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError([Problem(label, "is UTF-16; save it as UTF-8")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            [
+                Problem(
+                    label,
+                    f"is not UTF-8 (byte {exc.start} is 0x{data[exc.start]:02x}); save it as UTF-8",
+                )
+            ]
+        ) from None

@@ -1,0 +1,91 @@
+"""Choosing what to show: a period and a set of layers, applied to a Dataset."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from mapgen.dates import DateError, iso_date, parse_bound
+from mapgen.errors import OptionError
+from mapgen.model import Dataset
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed window of day numbers; ``None`` leaves that side unbounded."""
+
+    start: int | None = None
+    end: int | None = None
+    name: str = ""
+    strict: bool = False
+
+    @property
+    def unbounded(self) -> bool:
+        return self.start is None and self.end is None
+
+    def label(self) -> str:
+        """How the map's title states the period."""
+        if self.unbounded:
+            return ""
+        lo = iso_date(self.start) if self.start is not None else "…"
+        hi = iso_date(self.end) if self.end is not None else "…"
+        text = lo if lo == hi else f"{lo} – {hi}"
+        return f"{self.name} ({text})" if self.name else text
+
+
+def make_period(
+    dataset: Dataset,
+    *,
+    start: str | int | None = None,
+    end: str | int | None = None,
+    at: str | int | None = None,
+    name: str | None = None,
+    strict: bool = False,
+) -> Period:
+    """Turn user options (--from/--to, --at, --period) into a Period; OptionError if they
+    clash or do not parse. A year or month means all of it."""
+    if sum(x is not None for x in ((start if start is not None else end), at, name)) > 1:
+        raise OptionError("use only one of --from/--to, --at and --period")
+    try:
+        if name is not None:
+            span = dataset.period(name)
+            if span is None:
+                known = ", ".join(n for n, _ in dataset.periods) or "none"
+                raise OptionError(f"unknown period {name!r} (this dataset has: {known})")
+            lo, hi = span.bounds(strict)
+            return Period(lo, hi, name=name, strict=strict)
+        if at is not None:
+            return Period(
+                parse_bound(str(at), end=False), parse_bound(str(at), end=True), strict=strict
+            )
+        lo = parse_bound(str(start), end=False) if start is not None else None
+        hi = parse_bound(str(end), end=True) if end is not None else None
+    except DateError as exc:
+        raise OptionError(str(exc)) from None
+    if lo is not None and hi is not None and hi < lo:
+        raise OptionError(f"--to {end} is before --from {start}")
+    return Period(lo, hi, strict=strict)
+
+
+def select(
+    dataset: Dataset, period: Period | None = None, layers: Iterable[str] | None = None
+) -> Dataset:
+    """The places of *dataset* in *layers* (all when None) with a span overlapping *period*."""
+    wanted = None if layers is None else list(layers)
+    if wanted:
+        known = [layer.key for layer in dataset.layers]
+        unknown = [key for key in wanted if key not in known]
+        if unknown:
+            raise OptionError(
+                f"unknown layer {unknown[0]!r} (this dataset has: {', '.join(known)})"
+            )
+    places = tuple(
+        place
+        for place in dataset.places
+        if (not wanted or place.layer in wanted)
+        and (
+            period is None
+            or any(s.overlaps(period.start, period.end, period.strict) for s in place.spans)
+        )
+    )
+    return dataset.with_places(places)

@@ -1,0 +1,338 @@
+"""Every check on raw input, with every problem collected: raw features → a Dataset.
+
+Validation never stops at the first problem, so `mapgen validate` can list them all; the
+Dataset it returns has been checked end to end and later stages trust it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from mapgen.dates import DateError, Span, parse_span
+from mapgen.errors import DataError, Problem
+from mapgen.model import PALETTE, Dataset, Layer, Place, Source
+from mapgen.read.raw import RawCollection, RawFeature
+
+GEOMETRY_DEPTH = {
+    "Point": 0,
+    "MultiPoint": 1,
+    "LineString": 1,
+    "MultiLineString": 2,
+    "Polygon": 2,
+    "MultiPolygon": 3,
+}
+PRECISIONS = ("site", "city", "region")
+KNOWN = {"id", "name", "layer", "when", "description", "sources", "precision"}
+MAX_VERTICES = 200_000  # per geometry; more cannot be drawn sensibly in a browser
+COLOR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
+LANG = re.compile(r"name_[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+
+def is_web_url(url: object) -> bool:
+    """Links are http(s) only: anything else (javascript:, data:, file:) is refused."""
+    if not isinstance(url, str) or any(c.isspace() or ord(c) < 32 for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _text_problem(value: object, *, required: bool) -> str | None:
+    if value is None or value == "":
+        return "is missing" if required else None
+    if not isinstance(value, str):
+        return f"must be text, not {type(value).__name__}"
+    if required and not value.strip():
+        return "is empty"
+    return None
+
+
+class _Checker:
+    """Collects problems for one collection; `check_feature` returns a Place or None."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, where: str, field: str, message: str) -> None:
+        self.problems.append(Problem(self.file, message, where, field))
+
+    def check_feature(self, raw: RawFeature) -> Place | None:
+        before = len(self.problems)
+        if raw.problem:
+            self.add(raw.where, "", raw.problem)
+            return None
+        props = raw.properties
+        if not isinstance(props, dict):
+            self.add(raw.where, "properties", "missing or not an object")
+            return None
+        place_id = props.get("id", raw.fallback_id)
+        if isinstance(place_id, int) and not isinstance(place_id, bool):
+            place_id = str(place_id)
+        where = raw.where
+        if (msg := _text_problem(place_id, required=True)) is not None:
+            self.add(where, "id", msg)
+            place_id = None
+        elif any(c.isspace() or unicodedata.category(c)[0] == "C" for c in place_id):
+            self.add(where, "id", f"{place_id!r} must not contain spaces or control characters")
+        else:
+            where = f"{raw.where} (id={place_id})"
+        for key in ("name", "layer"):
+            if (msg := _text_problem(props.get(key), required=True)) is not None:
+                self.add(where, key, msg)
+        for key in ("description", "precision"):
+            if (msg := _text_problem(props.get(key), required=False)) is not None:
+                self.add(where, key, msg)
+        precision = props.get("precision") or ""
+        if isinstance(precision, str) and precision and precision not in PRECISIONS:
+            self.add(where, "precision", f"{precision!r} is not one of {', '.join(PRECISIONS)}")
+        names = []
+        for key in sorted(k for k in props if k.startswith("name_")):
+            value = props[key]
+            if value is None:
+                continue
+            if not LANG.fullmatch(key):
+                continue  # not a language name; kept as an extra property
+            if (msg := _text_problem(value, required=True)) is not None:
+                self.add(where, key, msg)
+            else:
+                names.append((key[5:], value))
+        spans = self.check_when(where, props.get("when"))
+        sources = self.check_sources(where, props.get("sources"))
+        geometry = self.check_geometry(where, raw.geometry)
+        if len(self.problems) > before:
+            return None
+        extra = tuple(
+            (k, v)
+            for k, v in sorted(props.items())
+            if k not in KNOWN and not (k.startswith("name_") and LANG.fullmatch(k))
+        )
+        return Place(
+            id=place_id,
+            name=props["name"],
+            layer=props["layer"],
+            geometry=geometry,
+            spans=spans,
+            description=props.get("description") or "",
+            sources=sources,
+            precision=precision,
+            names=tuple(names),
+            extra=extra,
+        )
+
+    def check_when(self, where: str, when: Any) -> tuple[Span, ...]:
+        if when is None or when == [] or when == "":
+            self.add(where, "when", "is missing: give at least one EDTF date or interval")
+            return ()
+        if isinstance(when, str):
+            when = [when]
+        if not isinstance(when, list):
+            self.add(where, "when", "must be a list of EDTF strings")
+            return ()
+        spans = []
+        for i, text in enumerate(when):
+            if not isinstance(text, str):
+                self.add(where, f"when[{i}]", f"must be an EDTF string, not {type(text).__name__}")
+                continue
+            try:
+                spans.append(parse_span(text))
+            except DateError as exc:
+                self.add(where, f"when[{i}]", str(exc))
+        return tuple(spans)
+
+    def check_sources(self, where: str, sources: Any) -> tuple[Source, ...]:
+        if sources is None:
+            return ()
+        if not isinstance(sources, list):
+            self.add(where, "sources", "must be a list of {title, url}")
+            return ()
+        out = []
+        for i, src in enumerate(sources):
+            if not isinstance(src, dict):
+                self.add(where, f"sources[{i}]", "must be an object with title and url")
+                continue
+            url, title = src.get("url"), src.get("title")
+            if not is_web_url(url):
+                self.add(where, f"sources[{i}].url", f"{url!r} is not an http(s) URL")
+                continue
+            if title is not None and not isinstance(title, str):
+                self.add(where, f"sources[{i}].title", "must be text")
+                continue
+            out.append(Source(title=title or url, url=url))
+        return tuple(out)
+
+    def check_geometry(self, where: str, geometry: Any) -> dict[str, Any]:
+        if not isinstance(geometry, dict):
+            self.add(where, "geometry", "is missing")
+            return {}
+        kind = geometry.get("type")
+        if kind == "GeometryCollection":
+            parts = geometry.get("geometries")
+            if not isinstance(parts, list) or not parts:
+                self.add(where, "geometry.geometries", "must be a non-empty list")
+                return {}
+            checked = [self.check_geometry(where, part) for part in parts]
+            return {"type": kind, "geometries": checked}
+        if kind not in GEOMETRY_DEPTH:
+            self.add(where, "geometry.type", f"unknown geometry type {kind!r}")
+            return {}
+        coords = geometry.get("coordinates")
+        count = [0]
+        message = _check_positions(coords, GEOMETRY_DEPTH[kind], count)
+        if message:
+            self.add(where, "geometry.coordinates", message)
+            return {}
+        if count[0] > MAX_VERTICES:
+            self.add(
+                where,
+                "geometry.coordinates",
+                f"{count[0]:,} vertices is more than {MAX_VERTICES:,}; simplify the geometry "
+                "first (e.g. with GDAL's ogr2ogr -simplify)",
+            )
+            return {}
+        if count[0] == 0:
+            self.add(where, "geometry.coordinates", "is empty")
+            return {}
+        return {"type": kind, "coordinates": coords}
+
+
+def _check_positions(coords: Any, depth: int, count: list[int]) -> str | None:
+    if depth == 0:
+        if not isinstance(coords, list) or len(coords) < 2:
+            return "a position must be [longitude, latitude]"
+        lon, lat = coords[0], coords[1]
+        for value in (lon, lat):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                return f"{value!r} is not a number"
+            if not math.isfinite(value):
+                return f"{value!r} is not a finite number"
+        if not -180 <= lon <= 180:
+            return f"longitude {lon} is outside -180..180"
+        if not -90 <= lat <= 90:
+            return f"latitude {lat} is outside -90..90 (is it [lon, lat]?)"
+        count[0] += 1
+        return None
+    if not isinstance(coords, list):
+        return "is missing or not a list"
+    for item in coords:
+        if (message := _check_positions(item, depth - 1, count)) is not None:
+            return message
+    return None
+
+
+def _check_layers(checker: _Checker, declared: Any, used: Iterable[str]) -> tuple[Layer, ...]:
+    if declared is None:
+        declared = {}
+    if not isinstance(declared, dict):
+        checker.add("", "layers", "must be an object keyed by layer name")
+        declared = {}
+    keys = list(dict.fromkeys([*declared, *used]))
+    layers = []
+    for position, key in enumerate(keys):
+        spec = declared.get(key) or {}
+        if not isinstance(spec, dict):
+            checker.add("", f"layers.{key}", "must be an object (label, color, order, path)")
+            continue
+        label = spec.get("label", key.replace("-", " ").replace("_", " ").capitalize())
+        color = spec.get("color", PALETTE[position % len(PALETTE)])
+        order = spec.get("order", position + 1)
+        if not isinstance(label, str):
+            checker.add("", f"layers.{key}.label", "must be text")
+        if not isinstance(color, str) or not COLOR.fullmatch(color):
+            checker.add("", f"layers.{key}.color", f"{color!r} is not a colour like #1f5fa8")
+        if isinstance(order, bool) or not isinstance(order, (int, float)):
+            checker.add("", f"layers.{key}.order", "must be a number")
+            order = position + 1
+        layers.append(
+            Layer(
+                key=key,
+                label=str(label),
+                color=str(color),
+                order=order,
+                path=bool(spec.get("path", False)),
+            )
+        )
+    return tuple(sorted(layers, key=lambda layer: (layer.order, layer.key)))
+
+
+def _check_periods(checker: _Checker, periods: Any) -> tuple[tuple[str, Span], ...]:
+    if periods is None:
+        return ()
+    if not isinstance(periods, dict):
+        checker.add("", "periods", "must be an object of name: EDTF interval")
+        return ()
+    out = []
+    for name, text in periods.items():
+        try:
+            out.append((name, parse_span(text if isinstance(text, str) else "")))
+        except DateError as exc:
+            checker.add("", f"periods.{name}", str(exc))
+    return tuple(out)
+
+
+def _check_member(checker: _Checker, members: dict[str, Any], key: str) -> str:
+    value = members.get(key)
+    if (msg := _text_problem(value, required=False)) is not None:
+        checker.add("", key, msg)
+        return ""
+    return value or ""
+
+
+def validate(collections: Iterable[RawCollection]) -> Dataset:
+    """Check raw collections and merge them into one Dataset; raise DataError listing every
+    problem. Ids must be unique across all collections."""
+    collections = list(collections)
+    problems: list[Problem] = []
+    places: list[Place] = []
+    seen: dict[str, str] = {}  # id → "file: feature N"
+    layers: dict[str, Layer] = {}
+    periods: dict[str, Span] = {}
+    texts: dict[str, str] = {}
+    for raw in collections:
+        checker = _Checker(raw.file)
+        if not raw.features:
+            checker.add("", "features", "the collection is empty: no places to map")
+        for feature in raw.features:
+            place = checker.check_feature(feature)
+            if place is None:
+                continue
+            where = f"{feature.where} (id={place.id})"
+            if place.id in seen:
+                checker.add(where, "id", f"duplicate id {place.id!r}, also at {seen[place.id]}")
+                continue
+            seen[place.id] = f"{raw.file}: {feature.where}"
+            places.append(place)
+        used = dict.fromkeys(p.layer for p in places)
+        for layer in _check_layers(checker, raw.members.get("layers"), used):
+            layers.setdefault(layer.key, layer)
+        for name, span in _check_periods(checker, raw.members.get("periods")):
+            periods.setdefault(name, span)
+        for key in ("title", "description", "attribution"):
+            value = _check_member(checker, raw.members, key)
+            if value and not texts.get(key):
+                texts[key] = value
+        problems.extend(checker.problems)
+    if problems:
+        raise DataError(problems)
+    used = {p.layer for p in places}
+    ordered = tuple(
+        sorted(
+            (v for k, v in layers.items() if k in used), key=lambda layer: (layer.order, layer.key)
+        )
+    )
+    return Dataset(
+        places=tuple(places),
+        layers=ordered,
+        title=texts.get("title") or "mapgen map",
+        description=texts.get("description", ""),
+        attribution=texts.get("attribution", ""),
+        periods=tuple(periods.items()),
+        sources=tuple(raw.file for raw in collections),
+    )
