@@ -64,7 +64,9 @@ class _Checker:
     def add(self, where: str, field: str, message: str) -> None:
         self.problems.append(Problem(self.file, message, where, field))
 
-    def check_feature(self, raw: RawFeature) -> Place | None:
+    def check_feature(self, raw: RawFeature, seen: dict[str, str]) -> Place | None:
+        """A Place, or None after adding its problems. *seen* maps every id met so far (valid
+        feature or not) to where it was, to catch duplicates across features and files."""
         before = len(self.problems)
         if raw.problem:
             self.add(raw.where, "", raw.problem)
@@ -84,6 +86,10 @@ class _Checker:
             self.add(where, "id", f"{place_id!r} must not contain spaces or control characters")
         else:
             where = f"{raw.where} (id={place_id})"
+            if place_id in seen:
+                self.add(where, "id", f"duplicate id {place_id!r}, also at {seen[place_id]}")
+            else:
+                seen[place_id] = f"{self.file}: {raw.where}"
         for key in ("name", "layer"):
             if (msg := _text_problem(props.get(key), required=True)) is not None:
                 self.add(where, key, msg)
@@ -300,15 +306,9 @@ def validate(collections: Iterable[RawCollection]) -> Dataset:
         if not raw.features:
             checker.add("", "features", "the collection is empty: no places to map")
         for feature in raw.features:
-            place = checker.check_feature(feature)
-            if place is None:
-                continue
-            where = f"{feature.where} (id={place.id})"
-            if place.id in seen:
-                checker.add(where, "id", f"duplicate id {place.id!r}, also at {seen[place.id]}")
-                continue
-            seen[place.id] = f"{raw.file}: {feature.where}"
-            places.append(place)
+            place = checker.check_feature(feature, seen)
+            if place is not None:
+                places.append(place)
         used = dict.fromkeys(p.layer for p in places)
         for layer in _check_layers(checker, raw.members.get("layers"), used):
             layers.setdefault(layer.key, layer)

@@ -1,0 +1,159 @@
+"""The CLI: exit codes, outputs, one-line errors, no partial files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mapgen.cli import main
+from tests.helpers import feature, write_geojson
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_build_default_writes_the_map_and_prints_its_path(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == os.path.join("output", "pmoi-headquarters.html")
+    html = (tmp_path / "output" / "pmoi-headquarters.html").read_text("utf-8")
+    assert "<title>Headquarters of the People&#x27;s Mojahedin" in html
+    assert "hq-camp-liberty" in html
+
+
+def test_build_with_options(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "iraq.html"
+    result = runner.invoke(
+        main,
+        [
+            "build",
+            "-o",
+            str(out),
+            "--layer",
+            "headquarters",
+            "--title",
+            "Iraq years",
+            "--tiles",
+            "OpenStreetMap.Mapnik",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text("utf-8")
+    assert "<title>Iraq years</title>" in html
+    assert "tile.openstreetmap.org" in html
+    assert "ev-1965-founding" not in html
+
+
+def test_list_formats(runner: CliRunner) -> None:
+    table = runner.invoke(main, ["list"])
+    assert table.exit_code == 0
+    assert table.output.splitlines()[0].split() == ["id", "layer", "name", "periods"]
+    rows = list(
+        csv.DictReader(io.StringIO(runner.invoke(main, ["list", "--format", "csv"]).output))
+    )
+    paris = next(r for r in rows if r["id"] == "hq-paris")
+    assert paris["periods"] == "1981–1986; 2003–present"
+    assert paris["when"] == "1981/1986; 2003/.."
+    data = json.loads(
+        runner.invoke(main, ["list", "--format", "json", "--layer", "headquarters"]).output
+    )
+    assert [d["id"] for d in data] == [
+        "hq-tehran",
+        "hq-paris",
+        "hq-camp-ashraf",
+        "hq-camp-liberty",
+        "hq-ashraf-3",
+    ]
+
+
+def test_list_selects_a_period(runner: CliRunner) -> None:
+    result = runner.invoke(
+        main,
+        ["list", "--format", "json", "--layer", "headquarters", "--from", "1990", "--to", "2000"],
+    )
+    assert [d["id"] for d in json.loads(result.output)] == ["hq-camp-ashraf"]
+
+
+def test_validate_ok_and_every_problem(runner: CliRunner, tmp_path: Path) -> None:
+    good = write_geojson(tmp_path / "good.geojson", [feature("a"), feature("b")])
+    result = runner.invoke(main, ["validate", str(good)])
+    assert result.exit_code == 0
+    assert result.output == "ok: 2 places in 1 layers\n"
+    bad = write_geojson(tmp_path / "bad.geojson", [feature("a", when=["x"]), feature("a")])
+    result = runner.invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines == [
+        f"error: {bad}: feature 0 (id=a): when[0]: 'x' is not an EDTF date or interval",
+        f"error: {bad}: feature 1 (id=a): id: duplicate id 'a', also at {bad}: feature 0",
+    ]
+
+
+def test_usage_errors_exit_2(runner: CliRunner) -> None:
+    assert runner.invoke(main, ["build", "--tiles", "NoSuch.Tiles"]).exit_code == 2
+    assert runner.invoke(main, ["build", "--layer", "nope"]).exit_code == 2
+    assert runner.invoke(main, ["build", "--from", "someday"]).exit_code == 2
+    assert runner.invoke(main, ["build", "--period", "nope"]).exit_code == 2
+    assert runner.invoke(main, ["build", "--bogus"]).exit_code == 2
+    assert runner.invoke(main, ["validate"]).exit_code == 2
+
+
+def test_bad_input_leaves_existing_output_untouched(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "map.html"
+    out.write_text("previous map", "utf-8")
+    bad = write_geojson(tmp_path / "bad.geojson", [feature("a", lat=123)])
+    result = runner.invoke(main, ["build", str(bad), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "latitude 123 is outside" in result.output
+    assert out.read_text("utf-8") == "previous map"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.geojson", "map.html"]
+
+
+def test_output_that_is_a_directory_or_an_input_is_refused(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    src = write_geojson(tmp_path / "in.geojson", [feature("a")])
+    before = src.read_bytes()
+    result = runner.invoke(main, ["build", str(src), "-o", str(src)])
+    assert result.exit_code == 1 and "is also an input" in result.output
+    assert src.read_bytes() == before
+    result = runner.invoke(main, ["build", str(src), "-o", str(tmp_path)])
+    assert result.exit_code == 1 and "is a directory" in result.output
+
+
+def test_every_command_help_has_an_example(runner: CliRunner) -> None:
+    for command in (["--help"], ["build", "--help"], ["list", "--help"], ["validate", "--help"]):
+        result = runner.invoke(main, command)
+        assert result.exit_code == 0
+        assert "Example" in result.output and "mapgen " in result.output
+
+
+def test_user_errors_never_show_a_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.geojson"
+    bad.write_text("{not json", "utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mapgen", "build", str(bad), "-o", str(tmp_path / "o.html")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        f"error: {bad}: not JSON: Expecting property name enclosed in double quotes "
+        "at line 1, column 2"
+    ]
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "o.html").exists()

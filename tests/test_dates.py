@@ -1,0 +1,115 @@
+"""EDTF spans: bounds as day numbers, words, and the errors users see."""
+
+import datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mapgen.dates import (
+    DateError,
+    civil_from_days,
+    days_from_civil,
+    iso_date,
+    parse_bound,
+    parse_span,
+    span_words,
+)
+
+
+def day(y: int, m: int, d: int) -> int:
+    return days_from_civil(y, m, d)
+
+
+@given(st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9999, 12, 31)))
+def test_day_numbers_agree_with_python_dates(date: datetime.date) -> None:
+    n = days_from_civil(date.year, date.month, date.day)
+    assert n == (date - datetime.date(1970, 1, 1)).days
+    assert civil_from_days(n) == (date.year, date.month, date.day)
+
+
+@given(st.integers(min_value=-3_000_000, max_value=3_000_000))
+def test_day_numbers_round_trip_bce(n: int) -> None:
+    assert days_from_civil(*civil_from_days(n)) == n
+
+
+def test_interval_covers_whole_years() -> None:
+    span = parse_span("1981/1986")
+    assert (span.start_wide, span.end_wide) == (day(1981, 1, 1), day(1986, 12, 31))
+    assert (span.start_narrow, span.end_narrow) == (day(1981, 1, 1), day(1986, 12, 31))
+    assert not span.fuzzy_start and not span.fuzzy_end
+
+
+def test_open_end_is_none_and_ongoing() -> None:
+    span = parse_span("2003/..")
+    assert span.end_wide is None and span.end_narrow is None
+    assert span.ongoing
+    assert span.overlaps(day(2100, 1, 1), day(2100, 12, 31))
+
+
+def test_month_and_day_precision() -> None:
+    assert parse_span("1981-06").end_narrow == day(1981, 6, 30)
+    single = parse_span("1981-06-28")
+    assert single.start_narrow == single.end_narrow == day(1981, 6, 28)
+
+
+def test_approximate_start_is_wider_by_default_only() -> None:
+    span = parse_span("2016~/..")
+    assert span.start_narrow == day(2016, 1, 1)
+    assert span.start_wide < span.start_narrow
+    assert span.fuzzy_start
+    window = (day(2015, 6, 1), day(2015, 12, 31))
+    assert span.overlaps(*window)
+    assert not span.overlaps(*window, strict=True)
+
+
+def test_uncertain_start() -> None:
+    span = parse_span("1986?/2013")
+    assert span.start_wide < day(1986, 1, 1) == span.start_narrow
+
+
+def test_bce_years() -> None:
+    span = parse_span("-0500/-0300")
+    assert span.start_narrow == day(-500, 1, 1)
+    assert span.end_narrow == day(-300, 12, 31)
+    assert iso_date(span.start_narrow) == "-0500-01-01"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("1981/1986", "1981–1986"),
+        ("2003/..", "2003–present"),
+        ("2016~/..", "c. 2016–present"),
+        ("1986?/2013", "1986?–2013"),
+        ("1981-06-28", "28 June 1981"),
+        ("1981-08", "August 1981"),
+        ("-0500", "501 BCE"),
+        ("../1990", "…–1990"),
+    ],
+)
+def test_words(text: str, words: str) -> None:
+    assert span_words(text) == words
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2013/1986", "ends before it starts"),
+        ("1981-13", "is not an EDTF date"),
+        ("1981-02-30", "is not an EDTF date"),
+        ("sometime", "is not an EDTF date"),
+        ("", "empty"),
+    ],
+)
+def test_bad_spans(text: str, message: str) -> None:
+    with pytest.raises(DateError, match=message):
+        parse_span(text)
+
+
+def test_bounds_for_options() -> None:
+    assert parse_bound("1986", end=True) == day(1986, 12, 31)
+    assert parse_bound("1986-02", end=True) == day(1986, 2, 28)
+    assert parse_bound("1986", end=False) == day(1986, 1, 1)
+    with pytest.raises(DateError):
+        parse_bound("2003/..", end=True)
