@@ -57,7 +57,7 @@ def load(*sources: str | os.PathLike[str], format: str | None = None) -> Dataset
 
 
 def build_map(dataset: Dataset, **options: Any) -> folium.Map:
-    """A folium Map of *dataset*; options: title, tiles, period, strict, height.
+    """A folium Map of *dataset*; options: title, tiles, period, strict, self_contained.
     See :func:`mapgen.html.build_map`."""
     from mapgen.html import build_map as build
 
@@ -69,17 +69,20 @@ def save(
     path: str | os.PathLike[str],
     *,
     inputs: Iterable[str | os.PathLike[str]] = (),
+    fragment: bool = False,
+    height: str = "480px",
     **options: Any,
 ) -> Path:
-    """Write a map (or a dataset, built with *options*) as a standalone HTML file, atomically.
-    *inputs* are refused as output paths."""
-    from mapgen.html import html_text
+    """Write a map (or a dataset, built with *options*) as a standalone HTML page, or with
+    *fragment* as a fragment of *height* to paste into a report page; atomically. *inputs*
+    are refused as output paths."""
+    from mapgen.html import fragment_html, page_html
     from mapgen.write import check_output, write_atomic
 
     target = check_output(path, inputs)
-    fmap = (
-        build_map(map_or_dataset, **options)
-        if isinstance(map_or_dataset, Dataset)
-        else (map_or_dataset)
-    )
-    return write_atomic(target, html_text(fmap))
+    if isinstance(map_or_dataset, Dataset):
+        fmap = build_map(map_or_dataset, **options)
+    else:
+        fmap = map_or_dataset
+    text = fragment_html(fmap, height) if fragment else page_html(fmap)
+    return write_atomic(target, text)

@@ -120,8 +120,17 @@ def main() -> None:
     "--tiles",
     default=DEFAULT_TILES,
     show_default=True,
-    help="xyzservices tile provider name, or 'none'.",
+    help="xyzservices tile provider name, or 'none' (the offline basemap only).",
 )
+@click.option(
+    "--self-contained",
+    is_flag=True,
+    help="Inline every script and style and add the offline basemap: works with no network.",
+)
+@click.option(
+    "--fragment", is_flag=True, help="Write an HTML fragment to paste into a report page."
+)
+@click.option("--height", default="480px", show_default=True, help="Fragment height (CSS).")
 @selection_options
 @reports_errors
 def build(
@@ -130,6 +139,9 @@ def build(
     output: str | None,
     title: str | None,
     tiles: str,
+    self_contained: bool,
+    fragment: bool,
+    height: str,
     start: str | None,
     end: str | None,
     at: str | None,
@@ -154,7 +166,16 @@ def build(
         Path(output).parent.mkdir(parents=True, exist_ok=True)
     title = title or (f"{view.title} — {period.label()}" if not period.unbounded else None)
     path = mapgen.save(
-        view, output, inputs=sources, title=title, tiles=tiles, period=period, strict=strict
+        view,
+        output,
+        inputs=sources,
+        fragment=fragment,
+        height=height,
+        title=title,
+        tiles=tiles,
+        period=period,
+        strict=strict,
+        self_contained=self_contained,
     )
     click.echo(str(path))
 
@@ -210,3 +231,20 @@ def validate(sources: tuple[str, ...], input_format: str | None) -> None:
 
     dataset = mapgen.load(*sources, format=input_format)
     click.echo(f"ok: {len(dataset.places)} places in {len(dataset.layers)} layers")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--height", default=480, show_default=True, type=int, help="Height in pixels.")
+@click.option("--src", help="URL to link to [default: PATH as given].")
+@reports_errors
+def embed(path: str, height: int, src: str | None) -> None:
+    """Print an <iframe> snippet that embeds the map at PATH in a report page.
+
+    \b
+    Example:
+      mapgen embed output/pmoi-headquarters.html --height 600 >> report.html
+    """
+    from mapgen.embed import iframe_snippet
+
+    click.echo(iframe_snippet(path, height, src), nl=False)

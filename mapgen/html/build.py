@@ -3,6 +3,7 @@ mapgen's element that draws, filters and explains the places."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Iterator
 
@@ -12,8 +13,8 @@ from branca.element import Element
 
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
-from mapgen.html.elements import MapgenLayers, PeriodControl
-from mapgen.html.payload import payload
+from mapgen.html.elements import InlineLeaflet, MapgenLayers, PeriodControl
+from mapgen.html.payload import payload, script_json
 from mapgen.model import Dataset
 from mapgen.select import Period
 
@@ -69,11 +70,18 @@ def _elements(root: Element) -> Iterator[Element]:
         yield from _elements(child)
 
 
-def stabilise_ids(root: Element) -> None:
-    """Replace folium's random element ids with ids from tree order, so that the same input
-    gives the same bytes."""
+def stabilise_ids(root: Element, salt: str) -> None:
+    """Replace folium's random element ids with ids from the content and tree order: the same
+    input gives the same bytes, and two different maps on one page (fragments) never share an
+    element id."""
+    prefix = hashlib.sha256(salt.encode("utf-8")).hexdigest()[:8]
     for number, element in enumerate(_elements(root)):
-        element._id = f"{number:04d}"
+        element._id = f"{prefix}{number:04d}"
+
+
+def _inert_html(text: str) -> str:
+    """Text escaped for HTML and inert to the Jinja pass folium makes over element output."""
+    return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def build_map(
@@ -83,28 +91,34 @@ def build_map(
     tiles: str = DEFAULT_TILES,
     period: Period | None = None,
     strict: bool = False,
-    height: str = "100%",
+    self_contained: bool = False,
 ) -> folium.Map:
     """A folium Map of *dataset*: one toggleable layer per category, legend, popups, movement
     paths and the in-browser period control. *period* is only stated on the map (select the
-    places first with :func:`mapgen.select`)."""
+    places first with :func:`mapgen.select`). *self_contained* inlines Leaflet and adds the
+    offline basemap, so the page works with no network at all."""
     provider = tile_provider(tiles)
-    fmap = folium.Map(tiles=None, height=height, control_scale=True)
+    fmap = folium.Map(tiles=None, control_scale=True)
     if provider is not None:
         folium.TileLayer(provider, name=provider.name, control=False).add_to(fmap)
-    fmap.default_js = [LEAFLET_JS]  # mapgen draws with Leaflet alone: no jQuery, no Bootstrap
-    fmap.default_css = [LEAFLET_CSS]
+    if self_contained:
+        fmap.default_js, fmap.default_css = [], []
+        InlineLeaflet().add_to(fmap)
+    else:  # mapgen draws with Leaflet alone: no jQuery, no Bootstrap, no Font Awesome
+        fmap.default_js, fmap.default_css = [LEAFLET_JS], [LEAFLET_CSS]
     groups = []
     for layer in dataset.layers:
-        label = f'<span class="mapgen-swatch" style="background:{layer.color}"></span>' + (
-            html.escape(layer.label).replace("{", "&#123;").replace("}", "&#125;")
-        )
-        group = folium.FeatureGroup(name=label, overlay=True, control=True, show=True)
+        swatch = f'<span class="mapgen-swatch" style="background:{layer.color}"></span>'
+        group = folium.FeatureGroup(name=swatch + _inert_html(layer.label), overlay=True)
         group.add_to(fmap)
         groups.append(group)
     control = folium.LayerControl(collapsed=False, position="topright")
     control.add_to(fmap)
     data = payload(dataset, period=period, strict=strict, title=title)
+    if self_contained or provider is None:
+        from mapgen.basemap import countries
+
+        data["basemap"] = countries()
     PeriodControl().add_to(fmap)
     MapgenLayers(data, groups, control).add_to(fmap)
     bounds = _bounds(dataset)
@@ -112,11 +126,6 @@ def build_map(
         fmap.fit_bounds(bounds, padding=(30, 30), max_zoom=8)
     else:
         fmap.location, fmap.zoom_start = [20, 0], 2
-    fmap.get_root().title = html.escape(data["title"]).replace("{", "&#123;").replace("}", "&#125;")
-    stabilise_ids(fmap.get_root())
+    fmap.get_root().title = _inert_html(data["title"])
+    stabilise_ids(fmap.get_root(), salt=script_json(data))
     return fmap
-
-
-def html_text(fmap: folium.Map) -> str:
-    """The map's whole HTML page as text."""
-    return fmap.get_root().render()

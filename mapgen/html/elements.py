@@ -6,7 +6,10 @@ as a Jinja template, so text from data would be code. These elements write verba
 
 from __future__ import annotations
 
+import base64
+import re
 from importlib import resources
+from pathlib import Path
 
 from branca.element import Element, Figure, MacroElement
 
@@ -88,3 +91,40 @@ class MapgenLayers(AssetElement):
             ),
             name=self.get_name(),
         )
+
+
+def _script_safe(code: str) -> str:
+    """Library code made safe to inline: nothing in it may close the <script> or open a
+    comment there, and its source-map comment (a network request) goes."""
+    code = re.sub(r"//# sourceMappingURL=\S+\s*$", "", code)
+    return code.replace("</script", "<\\/script").replace("<!--", "<\\!--")
+
+
+def _inline_css_images(css: str, folder: Path) -> str:
+    """Leaflet's stylesheet with its url(images/...) files written in as data: URIs."""
+
+    def data_uri(match: re.Match[str]) -> str:
+        path = folder / match.group(1)
+        encoded = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{encoded})"
+
+    return re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, css)
+
+
+class InlineLeaflet(MacroElement):
+    """Leaflet itself, inlined from the pinned `xstatic-leaflet` package (the same 1.9.3 that
+    folium loads from its CDN), for pages that must work with no network."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "InlineLeaflet"
+
+    def render(self, **kwargs: object) -> None:
+        from xstatic.pkg import leaflet
+
+        folder = Path(leaflet.BASE_DIR)
+        css = _inline_css_images((folder / "leaflet.css").read_text("utf-8"), folder)
+        js = _script_safe((folder / "leaflet.js").read_text("utf-8"))
+        header = self.get_root().header
+        header.add_child(Verbatim(f"<style>{css}</style>"), name="leaflet_css")
+        header.add_child(Verbatim(f"<script>{js}</script>"), name="leaflet")

@@ -169,6 +169,7 @@
     for (var k = 0; k < this.data.layers.length; k++) {
       this.map.createPane("mapgen-layer-" + k).style.zIndex = String(450 - k);
     }
+    if (this.data.basemap) this.addBasemap();
     this.renderer = new MarkerRenderer(this);
     this.paths = new PathRenderer(this);
     this.legend = legendControl(this).addTo(this.map);
@@ -178,6 +179,18 @@
     this.refresh();
     this.ready = true;
     this.container.setAttribute("data-mapgen-ready", "true");
+  };
+
+  /* The offline vector basemap (Natural Earth countries), under the tiles: where tiles load
+   * they cover it; offline, or with no tiles, it is the map. */
+  MapgenApp.prototype.addBasemap = function () {
+    var pane = this.map.createPane("mapgen-basemap");
+    pane.style.zIndex = "150";
+    this.container.classList.add("mapgen-has-basemap");
+    L.geoJSON(this.data.basemap, {
+      pane: "mapgen-basemap", interactive: false,
+      style: { color: "#9a9a9a", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }
+    }).addTo(this.map);
   };
 
   MapgenApp.prototype.refresh = function () {

@@ -1,0 +1,29 @@
+"""An <iframe> snippet that embeds a built map in a report page."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from mapgen.errors import OptionError
+
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def iframe_snippet(path: str | Path, height: int = 480, src: str | None = None) -> str:
+    """An iframe of the full width and *height* px, titled with the map's own <title> so
+    screen readers can name it. *src* overrides the link (default: the path as given)."""
+    target = Path(path)
+    try:
+        head = target.read_text("utf-8", errors="replace")[:200_000]
+    except OSError as exc:
+        raise OptionError(f"{path}: cannot be read ({exc.strerror})") from None
+    if height <= 0:
+        raise OptionError("--height must be a positive number of pixels")
+    match = _TITLE.search(head)
+    title = html.unescape(match.group(1)).strip() if match else target.stem
+    return (
+        f'<iframe src="{html.escape(src or str(path))}" title="{html.escape(title)}" '
+        f'style="width: 100%; height: {height}px; border: 0;" loading="lazy"></iframe>\n'
+    )

@@ -1,0 +1,39 @@
+"""A built map as text: a whole standalone page, or a fragment to paste into a report."""
+
+from __future__ import annotations
+
+import re
+
+import folium
+
+_HEIGHT = re.compile(r"\d+(?:\.\d+)?(?:px|em|rem|vh|%)")
+
+
+def page_html(fmap: folium.Map) -> str:
+    """The map as a standalone HTML page."""
+    return fmap.get_root().render()
+
+
+def fragment_html(fmap: folium.Map, height: str = "480px") -> str:
+    """The map as an HTML fragment (no <html>, <head> or <body>) of the given height. Its
+    script runs in its own function scope, so two fragments on one page stay independent;
+    folium's page-wide styles (html, body { margin: 0 }) are left out."""
+    if not _HEIGHT.fullmatch(height):
+        from mapgen.errors import OptionError
+
+        raise OptionError(f"height {height!r} must be a CSS length such as 480px or 60vh")
+    figure = fmap.get_root()
+    for child in list(figure._children.values()):
+        child.render()
+    name = fmap.get_name()
+    header = "\n".join(
+        child.render()
+        for key, child in figure.header._children.items()
+        if key not in (name, "meta_http")  # the page-wide styles and meta tags
+    )
+    return (
+        f'<div class="mapgen-fragment">\n'
+        f"<style>#{name} {{ position: relative; width: 100%; height: {height}; }}</style>\n"
+        f"{header}\n{figure.html.render()}\n"
+        f"<script>\n(function () {{\n{figure.script.render()}\n}})();\n</script>\n</div>\n"
+    )
