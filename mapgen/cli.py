@@ -131,6 +131,11 @@ def main() -> None:
     "--fragment", is_flag=True, help="Write an HTML fragment to paste into a report page."
 )
 @click.option("--height", default="480px", show_default=True, help="Fragment height (CSS).")
+@click.option(
+    "--split",
+    type=click.Choice(["decade", "period"]),
+    help="Write one map per decade or named period, and index.html, into the folder -o names.",
+)
 @selection_options
 @reports_errors
 def build(
@@ -142,6 +147,7 @@ def build(
     self_contained: bool,
     fragment: bool,
     height: str,
+    split: str | None,
     start: str | None,
     end: str | None,
     at: str | None,
@@ -160,6 +166,10 @@ def build(
     _, period, view = _load_and_select(
         sources, input_format, start, end, at, period_name, strict, layers
     )
+    if split:
+        _build_series(view, output, split, strict=strict, tiles=tiles,
+                      self_contained=self_contained)
+        return
     if output is None:
         stem = Path(sources[0]).stem if sources else DEFAULT_NAME
         output = str(Path("output") / f"{stem}.html")
@@ -178,6 +188,17 @@ def build(
         self_contained=self_contained,
     )
     click.echo(str(path))
+
+
+def _build_series(view: Any, output: str | None, split: str, **options: Any) -> None:
+    from mapgen.series import build_series, series_parts
+
+    folder = Path(output) if output else Path("output") / f"{DEFAULT_NAME}-{split}s"
+    parts = series_parts(view, split, strict=options["strict"])
+    with click.progressbar(parts, label="Building maps", file=sys.stderr) as bar:
+        maps = build_series(view, folder, bar, **options)
+    click.echo(str(folder / "index.html"))
+    click.echo(f"{len(maps)} maps", err=True)
 
 
 @main.command("list")

@@ -1,0 +1,139 @@
+"""Map series: one map per decade or per named period, and an index page that lists them."""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mapgen.dates import civil_from_days, days_from_civil, iso_date
+from mapgen.errors import OptionError, OutputError
+from mapgen.model import Dataset
+from mapgen.select import Period, select
+
+
+@dataclass(frozen=True)
+class SeriesMap:
+    """One map of a series: its file name (inside the series folder), period and size."""
+
+    file: str
+    label: str
+    period: Period
+    places: int
+
+
+def slugify(text: str, fallback: str = "map") -> str:
+    """A safe file name stem from untrusted text: ASCII letters, digits and hyphens only, so
+    no path separators, no dots, no traversal."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+    return slug or fallback
+
+
+def _year(day: int) -> int:
+    return civil_from_days(day)[0]
+
+
+def decades(dataset: Dataset, today: int) -> Iterator[tuple[str, str, Period]]:
+    """(file stem, label, period) for each decade the data touches; open ends run to *today*."""
+    starts = [s.start_narrow for p in dataset.places for s in p.spans if s.start_narrow is not None]
+    ends = [s.end_narrow for p in dataset.places for s in p.spans if s.end_narrow is not None]
+    if any(s.end_narrow is None for p in dataset.places for s in p.spans):
+        ends.append(today)
+    if not starts and not ends:
+        return
+    first = _year(min(starts or ends)) // 10 * 10
+    last = _year(max(ends or starts)) // 10 * 10
+    for decade in range(first, last + 1, 10):
+        label = f"{decade}s" if decade >= 0 else f"{decade}…{decade + 9}"
+        period = Period(days_from_civil(decade, 1, 1), days_from_civil(decade + 9, 12, 31),
+                        name=label)
+        yield slugify(f"{decade}s" if decade >= 0 else f"minus-{-decade}s"), label, period
+
+
+def named_periods(dataset: Dataset, strict: bool) -> Iterator[tuple[str, str, Period]]:
+    if not dataset.periods:
+        raise OptionError("this dataset has no named periods; use --split decade")
+    for name, span in dataset.periods:
+        lo, hi = span.bounds(strict)
+        yield slugify(name, "period"), name, Period(lo, hi, name=name, strict=strict)
+
+
+Part = tuple[str, str, Period]  # file stem, label, period
+
+
+def series_parts(
+    dataset: Dataset, split: str, *, strict: bool = False, today: int | None = None
+) -> list[Part]:
+    """The maps a series will have: one per decade the data touches (open ends run to
+    *today*, default the real today) or one per named period."""
+    if split == "period":
+        return list(named_periods(dataset, strict))
+    if today is None:
+        now = datetime.date.today()
+        today = days_from_civil(now.year, now.month, now.day)
+    return list(decades(dataset, today))
+
+
+def build_series(
+    dataset: Dataset,
+    folder: str | Path,
+    parts: Iterable[Part],
+    *,
+    strict: bool = False,
+    **options: Any,
+) -> list[SeriesMap]:
+    """Write one map per part into *folder* (created if needed), then index.html; *options*
+    go to build_map. *parts* may be wrapped in a progress bar."""
+    from mapgen.html import build_map, page_html
+    from mapgen.write import write_atomic
+
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{target}: is not a folder; --split writes a folder of maps")
+    target.mkdir(parents=True, exist_ok=True)
+    maps: list[SeriesMap] = []
+    used: set[str] = {"index"}
+    for stem, label, period in parts:
+        view = select(dataset, Period(period.start, period.end, strict=strict))
+        name, number = stem, 2
+        while name in used:
+            name, number = f"{stem}-{number}", number + 1
+        used.add(name)
+        fmap = build_map(view, title=f"{dataset.title} — {label}", period=period,
+                         strict=strict, **options)
+        write_atomic(target / f"{name}.html", page_html(fmap))
+        maps.append(SeriesMap(f"{name}.html", label, period, len(view.places)))
+    write_atomic(target / "index.html", index_html(dataset, maps))
+    return maps
+
+
+def index_html(dataset: Dataset, maps: list[SeriesMap]) -> str:
+    """The series' index page: every map with its period and place count (escaped text)."""
+    from mapgen.html.elements import asset
+
+    rows = "\n".join(
+        f'<li><a href="{html.escape(m.file)}">{html.escape(m.label)}</a> '
+        f'<span class="period">{_range(m.period)}</span> '
+        f'<span class="count">{m.places} {"place" if m.places == 1 else "places"}</span></li>'
+        for m in maps
+    )
+    title = html.escape(dataset.title)
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<title>{title} — map series</title>\n<style>{asset('series.css')}</style>\n"
+        f"</head>\n<body>\n<h1>{title}</h1>\n<p>{len(maps)} maps</p>\n"
+        f'<ol class="mapgen-series">\n{rows}\n</ol>\n'
+        f'<p class="attribution">{html.escape(dataset.attribution)}</p>\n</body>\n</html>\n'
+    )
+
+
+def _range(period: Period) -> str:
+    lo = iso_date(period.start) if period.start is not None else "…"
+    hi = iso_date(period.end) if period.end is not None else "present"
+    return html.escape(f"{lo} – {hi}")
