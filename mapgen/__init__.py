@@ -17,13 +17,35 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import DataError, MapgenError, OptionError, OutputError, Problem
-from mapgen.model import Dataset, Layer, Place, Source
-from mapgen.read import default_source, read
-from mapgen.select import Period, make_period, select
-from mapgen.validate import validate
+
+# A light package (its writers load on first use), imported before anything else can import
+# it, so that `mapgen.export` stays this function rather than becoming the package.
+from mapgen.export import export
 
 if TYPE_CHECKING:
     import folium
+
+    from mapgen.filter import Period
+    from mapgen.model import Dataset, Layer, Place, Source
+    from mapgen.read import default_source
+
+# Heavy modules (edtf, folium, geopandas) load on first use, so `mapgen --help` stays fast.
+_LAZY = {
+    "Dataset": "mapgen.model",
+    "Layer": "mapgen.model",
+    "Place": "mapgen.model",
+    "Source": "mapgen.model",
+    "Period": "mapgen.filter",
+    "default_source": "mapgen.read",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'mapgen' has no attribute {name!r}")
 
 __all__ = [
     "DataError",
@@ -38,6 +60,7 @@ __all__ = [
     "Source",
     "build_map",
     "default_source",
+    "export",
     "load",
     "period",
     "save",
@@ -46,14 +69,37 @@ __all__ = [
 
 __version__ = "0.1.0"
 
-period = make_period
+def period(dataset: Dataset, **options: Any) -> Period:
+    """A Period from start/end, at, or a named period of *dataset*; see
+    :func:`mapgen.filter.make_period`."""
+    from mapgen.filter import make_period
+
+    return make_period(dataset, **options)
 
 
-def load(*sources: str | os.PathLike[str], format: str | None = None) -> Dataset:
+def select(
+    dataset: Dataset, period: Period | None = None, layers: Iterable[str] | None = None
+) -> Dataset:
+    """The places of *dataset* in *layers* (all when None) with a span overlapping *period*.
+    (A function here, not the submodule of the same name.)"""
+    from mapgen.filter import select as select_places
+
+    return select_places(dataset, period, layers)
+
+
+def load(
+    *sources: str | os.PathLike[str], format: str | None = None, **fields: str | None
+) -> Dataset:
     """Read and validate one or more sources (none: the embedded default dataset) into one
-    Dataset. Raises DataError listing every problem found."""
+    Dataset. Raises DataError listing every problem found. *fields* (id_field, name_field,
+    layer_field, when_field, start_field, end_field) name the input fields that hold
+    mapgen's properties, as the CLI's --*-field options do."""
+    from mapgen.read import Fields, default_source, read
+    from mapgen.validate import validate
+
+    chosen = Fields.from_options(**fields)
     paths = sources or (default_source(),)
-    return validate(read(path, format=format) for path in paths)
+    return validate(read(path, format=format, fields=chosen) for path in paths)
 
 
 def build_map(dataset: Dataset, **options: Any) -> folium.Map:
@@ -77,6 +123,7 @@ def save(
     *fragment* as a fragment of *height* to paste into a report page; atomically. *inputs*
     are refused as output paths."""
     from mapgen.html import fragment_html, page_html
+    from mapgen.model import Dataset
     from mapgen.write import check_output, write_atomic
 
     target = check_output(path, inputs)

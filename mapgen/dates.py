@@ -7,8 +7,11 @@ plain integers in Python and in the browser alike.
 
 from __future__ import annotations
 
+import calendar
+import datetime
+import functools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from edtf import parse_edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
@@ -82,6 +85,8 @@ class Span:
     end_wide: int | None
     fuzzy_start: bool = False
     fuzzy_end: bool = False
+    ongoing: bool = False  # an open end ("2003/..") that runs on to the present
+    words: str = field(default="", compare=False)  # "1981–1986", "c. 2016–present"
 
     def bounds(self, strict: bool = False) -> tuple[int | None, int | None]:
         if strict:
@@ -95,27 +100,91 @@ class Span:
             start is None or hi is None or hi >= start
         )
 
-    @property
-    def ongoing(self) -> bool:
-        return self.end_wide is None and self.text.endswith("/..")
 
-    def words(self) -> str:
-        """The span as a reader would write it: "1981–1986", "c. 2016–present"."""
-        return span_words(self.text)
+MAX_LENGTH = 100  # no real EDTF string is longer; pathological input must not reach pyparsing
+
+
+def _plain(text: str) -> tuple[int, int, str] | None:
+    """A plain ISO 8601 calendar date of EDTF level 0 ("1981", "1981-06", "1981-06-28", four
+    digit year, no qualifier) as (first day, last day, words); None for anything else, which
+    the edtf package parses. A property test checks this agrees with edtf on every input."""
+    parts = text.split("-")
+    if not 1 <= len(parts) <= 3 or [len(p) for p in parts] != [4, 2, 2][: len(parts)]:
+        return None
+    if not all(p.isascii() and p.isdigit() for p in parts):
+        return None
+    year = int(parts[0])
+    if year == 0:
+        return None  # year 0 (1 BCE) is beyond datetime; edtf handles it
+    month = int(parts[1]) if len(parts) > 1 else None
+    day = int(parts[2]) if len(parts) > 2 else None
+    try:
+        first = datetime.date(year, month or 1, day or 1) if month != 0 and day != 0 else None
+        last_month = 12 if month is None else month
+        last_day = calendar.monthrange(year, last_month)[1] if day is None else day
+        last = datetime.date(year, last_month, last_day) if first else None
+    except (ValueError, calendar.IllegalMonthError):
+        return None
+    if first is None or last is None:
+        return None
+    if day:
+        words = f"{day} {MONTHS[month - 1]} {year}"
+    elif month:
+        words = f"{MONTHS[month - 1]} {year}"
+    else:
+        words = str(year)
+    return days_from_civil(first.year, first.month, first.day), days_from_civil(
+        last.year, last.month, last.day
+    ), words
+
+
+def _fast_span(text: str) -> Span | None:
+    """Dates and intervals of plain ISO dates (and ".." open ends) without the cost of the
+    general EDTF grammar: the common case of large tables."""
+    ends = text.split("/")
+    if len(ends) > 2:
+        return None
+    parsed = [None if end == ".." else _plain(end) for end in ends]
+    if any(p is None and e != ".." for p, e in zip(parsed, ends, strict=True)):
+        return None
+    if len(ends) == 1:
+        first, last, words = parsed[0]  # type: ignore[misc]
+        return Span(text, first, first, last, last, words=words)
+    start, end = parsed
+    if start is None and end is None:
+        return None
+    lo = start[0] if start else None
+    hi = end[1] if end else None
+    if lo is not None and hi is not None and hi < lo:
+        raise DateError(f"{text!r} ends before it starts")
+    left = start[2] if start else "…"
+    right = end[2] if end else "present"
+    return Span(text, lo, lo, hi, hi, ongoing=end is None,
+                words=left if left == right else f"{left}–{right}")
 
 
 def _parse(text: str) -> object:
-    if not isinstance(text, str) or not text.strip():
-        raise DateError("empty date")
     try:
-        return parse_edtf(text.strip())
+        return parse_edtf(text)
     except (EDTFParseException, ValueError, TypeError, IndexError, AttributeError) as exc:
         raise DateError(f"{text!r} is not an EDTF date or interval") from exc
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_span(text: str) -> Span:
     """Parse one EDTF date or interval into a :class:`Span`; raise DateError when it is not
-    EDTF or ends before it starts."""
+    EDTF or ends before it starts. Cached: tables repeat their dates."""
+    if not isinstance(text, str) or not text.strip():
+        raise DateError("empty date")
+    text = text.strip()
+    if len(text) > MAX_LENGTH:
+        raise DateError(f"{text[:20]!r}… is too long for an EDTF date ({len(text)} characters)")
+    fast = _fast_span(text)
+    return fast if fast is not None else _edtf_span(text)
+
+
+def _edtf_span(text: str) -> Span:
+    """The general case: the edtf package parses, mapgen turns its bounds into day numbers."""
     obj = _parse(text)
     try:
         start_wide, end_wide = _day(obj.lower_fuzzy()), _day(obj.upper_fuzzy())
@@ -123,23 +192,23 @@ def parse_span(text: str) -> Span:
     except (ValueError, OverflowError, TypeError, AttributeError) as exc:
         raise DateError(f"{text!r} is not a date that exists") from exc
     lower, upper = (getattr(obj, "lower", obj), getattr(obj, "upper", obj))
-    for part in (lower, upper):
-        if getattr(part, "is_unknown", False):
-            # edtf guesses ten years for an unknown end; mapgen treats it as open instead.
-            if part is lower:
-                start_wide = start_narrow = None
-            else:
-                end_wide = end_narrow = None
+    if getattr(lower, "is_unknown", False):
+        # edtf guesses ten years for an unknown end; mapgen treats it as open instead.
+        start_wide = start_narrow = None
+    if getattr(upper, "is_unknown", False):
+        end_wide = end_narrow = None
     if start_narrow is not None and end_narrow is not None and end_narrow < start_narrow:
         raise DateError(f"{text!r} ends before it starts")
     return Span(
-        text=text.strip(),
+        text=text,
         start_wide=start_wide,
         start_narrow=start_narrow,
         end_narrow=end_narrow,
         end_wide=end_wide,
         fuzzy_start=start_wide != start_narrow,
         fuzzy_end=end_wide != end_narrow,
+        ongoing=bool(getattr(upper, "is_open", False)),
+        words=_words(obj),
     )
 
 
@@ -182,9 +251,7 @@ def _section_words(section: object) -> str:
     return out
 
 
-def span_words(text: str) -> str:
-    """Words for an EDTF string: "1981–1986", "2003–present", "28 June 1981"."""
-    obj = _parse(text)
+def _words(obj: object) -> str:
     if hasattr(obj, "lower") and hasattr(obj, "upper"):
         start, end = _section_words(obj.lower), _section_words(obj.upper)
         if start == "present":  # an open start
@@ -193,6 +260,11 @@ def span_words(text: str) -> str:
     return _section_words(obj)
 
 
+def span_words(text: str) -> str:
+    """Words for an EDTF string: "1981–1986", "2003–present", "28 June 1981"."""
+    return parse_span(text).words
+
+
 def spans_words(spans: tuple[Span, ...]) -> str:
     """All spans of a place, joined: "1981–1986; 2003–present"."""
-    return "; ".join(span.words() for span in spans)
+    return "; ".join(span.words for span in spans)

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mapgen.dates import (
@@ -113,3 +113,34 @@ def test_bounds_for_options() -> None:
     assert parse_bound("1986", end=False) == day(1986, 1, 1)
     with pytest.raises(DateError):
         parse_bound("2003/..", end=True)
+
+
+plain_dates = st.builds(
+    lambda y, m, d, kind: [f"{y:04d}", f"{y:04d}-{m:02d}", f"{y:04d}-{m:02d}-{d:02d}"][kind],
+    st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32), st.integers(0, 2),
+)
+edtf_like = st.one_of(
+    plain_dates,
+    st.builds(lambda a, b: f"{a}/{b}", plain_dates, st.one_of(plain_dates, st.just(".."))),
+    st.builds(lambda b: f"../{b}", plain_dates),
+    st.text(alphabet="0123456789-/.~?%X", max_size=24),
+)
+
+
+@settings(deadline=None, max_examples=400)
+@given(edtf_like)
+def test_fast_path_agrees_with_the_edtf_package(text: str) -> None:
+    """Plain ISO dates skip the general grammar; they must mean exactly what edtf says."""
+    from mapgen.dates import _edtf_span, _fast_span
+
+    try:
+        fast = _fast_span(text)
+    except DateError:
+        with pytest.raises(DateError):
+            _edtf_span(text)
+        return
+    if fast is None:
+        return
+    slow = _edtf_span(text)
+    assert fast == slow
+    assert fast.words == slow.words

@@ -13,10 +13,10 @@ from branca.element import Element
 
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
+from mapgen.filter import Period
 from mapgen.html.elements import InlineLeaflet, MapgenLayers, PeriodControl
 from mapgen.html.payload import payload, script_json
 from mapgen.model import Dataset
-from mapgen.select import Period
 
 LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
 LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")

@@ -10,9 +10,9 @@ import json
 from typing import Any
 
 from mapgen.dates import spans_words
+from mapgen.filter import Period
 from mapgen.model import Dataset, Place
 from mapgen.paths import movements
-from mapgen.select import Period
 
 # Characters that could end a <script>, open an HTML comment, start a Jinja tag or break a
 # JavaScript string: written as \uXXXX escapes, which JSON and JavaScript read back unchanged.
