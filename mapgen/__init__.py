@@ -63,6 +63,7 @@ __all__ = [
     "export",
     "load",
     "period",
+    "render",
     "save",
     "select",
 ]
@@ -133,3 +134,12 @@ def save(
         fmap = map_or_dataset
     text = fragment_html(fmap, height) if fragment else page_html(fmap)
     return write_atomic(target, text)
+
+
+def render(dataset: Dataset, path: str | os.PathLike[str], **options: Any) -> Path:
+    """Draw *dataset* as a static map for print and reports — PNG, SVG or PDF by the suffix of
+    *path* — and write it atomically; options: period, width, height (pixels), dpi, title,
+    timeline, inputs. See :func:`mapgen.static.render`."""
+    from mapgen.static import render as draw
+
+    return draw(dataset, path, **options)

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from mapgen.defaults import DEFAULT_NAME, DEFAULT_TILES
+from mapgen.static import DEFAULT_DPI, DEFAULT_HEIGHT, DEFAULT_WIDTH, TIMELINE_MAX_PLACES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,7 +34,42 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-INPUT_FORMATS = ["geojson"]
+INPUT_FORMATS = ["geojson", "lpf", "csv", "tsv", "gdal"]
+EXPORT_FORMATS = ["geojson", "lpf", "csv", "tsv"]  # mapgen.export.FORMATS, kept light here
+FIELD_OPTIONS = (
+    ("id", "the place id"),
+    ("name", "the place name"),
+    ("layer", "the layer [GDAL default: the GDAL layer's name]"),
+    ("when", "EDTF spans separated by ;"),
+    ("start", "start dates: each span is start/end"),
+    ("end", "end dates (none: still ongoing)"),
+)
+
+
+def _remember_field(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """Keep a --*-field value in the context, so commands pass them all on with `_fields()`
+    instead of taking six parameters each."""
+    if value:
+        ctx.meta.setdefault("mapgen.fields", {})[str(param.name)] = value
+
+
+def _fields() -> dict[str, str]:
+    """The --*-field options given, as keyword arguments for mapgen.load."""
+    return dict(click.get_current_context().meta.get("mapgen.fields", {}))
+
+
+def field_options(func: F) -> F:
+    """--id-field ... --end-field: the input fields (CSV columns, GDAL attributes, LPF
+    properties) that hold mapgen's properties under other names."""
+    for key, meaning in reversed(FIELD_OPTIONS):
+        func = click.option(
+            f"--{key}-field",
+            metavar="FIELD",
+            expose_value=False,
+            callback=_remember_field,
+            help=f"Input field with {meaning}.",
+        )(func)
+    return func
 
 
 def sources_argument(*, required: bool = False, format_alias: bool = True) -> Callable[[F], F]:
@@ -42,6 +78,7 @@ def sources_argument(*, required: bool = False, format_alias: bool = True) -> Ca
     names = ("--input-format", "--format") if format_alias else ("--input-format",)
 
     def decorate(func: F) -> F:
+        func = field_options(func)
         func = click.option(
             *names,
             "input_format",
@@ -87,7 +124,7 @@ def _load_and_select(
 ) -> tuple[Any, Any, Any]:
     import mapgen
 
-    dataset = mapgen.load(*sources, format=input_format)
+    dataset = mapgen.load(*sources, format=input_format, **_fields())
     period = mapgen.period(dataset, start=start, end=end, at=at, name=period_name, strict=strict)
     return dataset, period, mapgen.select(dataset, period, layers or None)
 
@@ -155,7 +192,7 @@ def build(
     strict: bool,
     layers: tuple[str, ...],
 ) -> None:
-    """Build an HTML map of SOURCE files (GeoJSON).
+    """Build an HTML map of SOURCE files (GeoJSON, LPF, CSV/TSV or any GDAL vector file).
 
     \b
     Example:
@@ -250,7 +287,7 @@ def validate(sources: tuple[str, ...], input_format: str | None) -> None:
     """
     import mapgen
 
-    dataset = mapgen.load(*sources, format=input_format)
+    dataset = mapgen.load(*sources, format=input_format, **_fields())
     click.echo(f"ok: {len(dataset.places)} places in {len(dataset.layers)} layers")
 
 
@@ -269,3 +306,151 @@ def embed(path: str, height: int, src: str | None) -> None:
     from mapgen.embed import iframe_snippet
 
     click.echo(iframe_snippet(path, height, src), nl=False)
+
+
+@main.command("export")
+@sources_argument(format_alias=False)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="File to write, or - for standard output.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(EXPORT_FORMATS),
+    default=None,
+    help="Output format [default: from the output file's name; geojson for -].",
+)
+@selection_options
+@reports_errors
+def export_places(
+    sources: tuple[str, ...],
+    input_format: str | None,
+    output: str,
+    output_format: str | None,
+    start: str | None,
+    end: str | None,
+    at: str | None,
+    period_name: str | None,
+    strict: bool,
+    layers: tuple[str, ...],
+) -> None:
+    """Write the selected places as GeoJSON, Linked Places (LPF) or CSV/TSV.
+
+    \b
+    Example:
+      mapgen export --layer headquarters -o headquarters.lpf.json
+      mapgen export places.gpkg --start-field from --end-field to -o places.csv
+    """
+    import mapgen
+    from mapgen.read import default_source
+
+    _, _, view = _load_and_select(
+        sources, input_format, start, end, at, period_name, strict, layers
+    )
+    if output == "-":
+        from mapgen.export import to_text
+
+        click.echo(to_text(view, output_format or "geojson"), nl=False)
+        return
+    path = mapgen.export(view, output, output_format, inputs=sources or (default_source(),))
+    click.echo(str(path))
+
+
+def _static_output(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Check the output's suffix before any data is read: an unknown one is a usage error.
+    (A folder is left to the command, which says that it is one.)"""
+    from mapgen.errors import OptionError
+    from mapgen.static import output_format
+
+    try:
+        if not Path(value).is_dir():
+            output_format(value)
+    except OptionError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
+@main.command("render")
+@sources_argument()
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(),
+    callback=_static_output,
+    help="PNG, SVG or PDF file (its suffix says which).",
+)
+@click.option("--title", help="Map title [default: the dataset's].")
+@click.option(
+    "--width",
+    type=click.IntRange(100, 20000),
+    default=DEFAULT_WIDTH,
+    show_default=True,
+    help="Width in pixels.",
+)
+@click.option(
+    "--height",
+    type=click.IntRange(100, 20000),
+    default=DEFAULT_HEIGHT,
+    show_default=True,
+    help="Height in pixels.",
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(10, 2400),
+    default=DEFAULT_DPI,
+    show_default=True,
+    help="Pixels per inch: SVG and PDF pages are width/dpi × height/dpi inches.",
+)
+@click.option(
+    "--timeline/--no-timeline",
+    default=None,
+    help=f"A timeline strip under the map [default: on for up to {TIMELINE_MAX_PLACES} places].",
+)
+@selection_options
+@reports_errors
+def render_map(
+    sources: tuple[str, ...],
+    input_format: str | None,
+    output: str,
+    title: str | None,
+    width: int,
+    height: int,
+    dpi: int,
+    timeline: bool | None,
+    start: str | None,
+    end: str | None,
+    at: str | None,
+    period_name: str | None,
+    strict: bool,
+    layers: tuple[str, ...],
+) -> None:
+    """Draw a static map (PNG, SVG or PDF) for print and reports, over an offline basemap.
+
+    \b
+    Example:
+      mapgen render -o iraq.png --from 1986 --to 2003
+      mapgen render places.geojson -o map.svg --width 2400 --height 1500 --no-timeline
+    """
+    import mapgen
+    from mapgen.read import default_source
+
+    _, period, view = _load_and_select(
+        sources, input_format, start, end, at, period_name, strict, layers
+    )
+    path = mapgen.render(
+        view,
+        output,
+        period=period,
+        width=width,
+        height=height,
+        dpi=dpi,
+        title=title,
+        timeline=timeline,
+        inputs=sources or (default_source(),),
+    )
+    click.echo(str(path))

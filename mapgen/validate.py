@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from mapgen.dates import DateError, Span, parse_span
 from mapgen.errors import DataError, Problem
@@ -33,15 +31,18 @@ COLOR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 LANG = re.compile(r"name_[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 
 
+_WEB_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#][^\s]*)?", re.IGNORECASE | re.ASCII)
+_UNSAFE_ID = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
 def is_web_url(url: object) -> bool:
-    """Links are http(s) only: anything else (javascript:, data:, file:) is refused."""
-    if not isinstance(url, str) or any(c.isspace() or ord(c) < 32 for c in url):
-        return False
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    """Links are http(s) only: anything else (javascript:, data:, file:) is refused, and so
+    are spaces and control characters anywhere in the URL."""
+    return (
+        isinstance(url, str)
+        and _WEB_URL.fullmatch(url) is not None
+        and not _UNSAFE_ID.search(url)
+    )
 
 
 def _text_problem(value: object, *, required: bool) -> str | None:
@@ -82,7 +83,7 @@ class _Checker:
         if (msg := _text_problem(place_id, required=True)) is not None:
             self.add(where, "id", msg)
             place_id = None
-        elif any(c.isspace() or unicodedata.category(c)[0] == "C" for c in place_id):
+        elif _UNSAFE_ID.search(place_id):
             self.add(where, "id", f"{place_id!r} must not contain spaces or control characters")
         else:
             where = f"{raw.where} (id={place_id})"
@@ -112,7 +113,13 @@ class _Checker:
                 names.append((key[5:], value))
         spans = self.check_when(where, props.get("when"))
         sources = self.check_sources(where, props.get("sources"))
-        geometry = self.check_geometry(where, raw.geometry)
+        for field_name, message in raw.field_problems:
+            self.add(where, field_name, message)
+        # no geometry and a reader's field problem: that problem already says why
+        if raw.geometry is None and raw.field_problems:
+            geometry = {}
+        else:
+            geometry = self.check_geometry(where, raw.geometry)
         if len(self.problems) > before:
             return None
         extra = tuple(

@@ -132,3 +132,40 @@ def test_print_hides_controls_but_keeps_legend_and_period(
         ".filter(b => b.offsetParent !== null).length"
     )
     assert buttons == 0
+
+
+def test_self_contained_map_works_with_the_network_off(open_map: OpenMap, tmp_path: Path) -> None:
+    page = build(tmp_path, "offline.html", "--self-contained")
+    html = page.read_text("utf-8")
+    assert "<script src=" not in html and '<link rel="stylesheet"' not in html
+    mp = open_map(page, offline=True)
+    assert len(mp.visible()) == 20
+    assert (
+        mp.evaluate(
+            "document.querySelectorAll('.mapgen-basemap path, "
+            ".leaflet-mapgen-basemap-pane path').length"
+        )
+        > 100
+    )
+    assert mp.page.locator(".leaflet-control-layers-overlays label").count() == 2
+    assert "Headquarters" in mp.page.locator(".mapgen-legend").inner_text()
+    mp.evaluate("window.mapgen.openPopup('hq-camp-liberty')")
+    assert "2012–2016" in mp.page.locator(".leaflet-popup-content").inner_text()
+    mp.set_period(1990, 2000)
+    assert [i for i in mp.visible() if i.startswith("hq-")] == ["hq-camp-ashraf"]
+    assert mp.page.locator(".mapgen-period-control").count() == 1
+    # Only map tiles were asked for, and refused: no script, stylesheet or font.
+    assert mp.page_errors == []
+    assert mp.blocked_requests, "tiles are expected to be tried and blocked"
+    assert all("arcgisonline.com" in url for url in mp.blocked_requests), mp.blocked_requests
+    assert not any(e for e in mp.console_errors if "arcgisonline" not in e), mp.console_errors
+
+
+def test_tiles_none_draws_only_the_offline_basemap(open_map: OpenMap, tmp_path: Path) -> None:
+    page = build(tmp_path, "plain.html", "--tiles", "none")
+    mp = open_map(page)
+    assert mp.evaluate("document.querySelectorAll('img.leaflet-tile').length") == 0
+    assert (
+        mp.evaluate("document.querySelectorAll('.leaflet-mapgen-basemap-pane path').length") > 100
+    )
+    assert mp.blocked_requests == [] and mp.console_errors == []

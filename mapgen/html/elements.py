@@ -13,7 +13,7 @@ from pathlib import Path
 
 from branca.element import Element, Figure, MacroElement
 
-from mapgen.html.payload import script_json
+from mapgen.html.payload import packed, script_json
 
 ASSETS = resources.files("mapgen.html") / "assets"
 
@@ -87,7 +87,7 @@ class MapgenLayers(AssetElement):
         self.get_root().script.add_child(
             Verbatim(
                 f"MapgenApp.create({self._parent.get_name()}, [{groups}], "
-                f"{self.control.get_name()}, {script_json(self.data)});\n"
+                f"{self.control.get_name()}, {script_json(packed(self.data))});\n"
             ),
             name=self.get_name(),
         )

@@ -6,6 +6,8 @@ numbers, flat) are kept apart, so any renderer can reuse the same filter.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 from typing import Any
 
@@ -14,42 +16,29 @@ from mapgen.filter import Period
 from mapgen.model import Dataset, Place
 from mapgen.paths import movements
 
-# Characters that could end a <script>, open an HTML comment, start a Jinja tag or break a
-# JavaScript string: written as \uXXXX escapes, which JSON and JavaScript read back unchanged.
+# Characters that could end a <script>, open an HTML comment or break a JavaScript string,
+# written as \uXXXX escapes that JSON and JavaScript read back unchanged.
 _SCRIPT_UNSAFE = {
     ord("<"): "\\u003c",
     ord(">"): "\\u003e",
     ord("&"): "\\u0026",
-    ord("{"): "\\u007b",
-    ord("}"): "\\u007d",
     ord("'"): "\\u0027",
     ord("`"): "\\u0060",
     0x2028: "\\u2028",
     0x2029: "\\u2029",
 }
+# Template-engine openers. JSON's own braces never form them (an object's "{" is followed by
+# '"' or "}"), so any occurrence is inside a string, where "\u007b" reads back as "{".
+_TEMPLATE_OPENERS = (("{{", "{\\u007b"), ("{%", "\\u007b%"), ("{#", "\\u007b#"))
 
 
 def script_json(value: Any) -> str:
     """JSON that is safe inside <script>, inert to template engines and deterministic."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    # Escape braces inside strings only; structural braces never form "{{", "{%" or "{#".
-    out = []
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-            out.append(ch.translate(_SCRIPT_UNSAFE) if ch in "{}" else ch)
-        else:
-            in_string = ch == '"'
-            out.append(ch)
-    return "".join(out).translate(
-        {k: v for k, v in _SCRIPT_UNSAFE.items() if k not in (ord("{"), ord("}"))}
-    )
+    text = text.translate(_SCRIPT_UNSAFE)
+    for opener, escaped in _TEMPLATE_OPENERS:
+        text = text.replace(opener, escaped)
+    return text
 
 
 def _geometry(place: Place) -> Any:
@@ -119,3 +108,20 @@ def payload(
             [keys.index(m.layer), m.origin, m.destination, m.day_from, m.day_to] for m in moves
         ],
     }
+
+
+PACK_MIN_PLACES = 2000  # from here on, places travel gzip-compressed (about 5x smaller)
+PACKED_KEYS = ("places", "time", "moves")
+
+
+def packed(data: dict[str, Any]) -> dict[str, Any]:
+    """*data* with its bulky parts gzip-compressed and base64-encoded when the map is large;
+    mapgen.js decompresses them with the browser's DecompressionStream. Deterministic: no
+    timestamp in the gzip header."""
+    if len(data["places"]["id"]) < PACK_MIN_PLACES:
+        return data
+    bulk = {key: data[key] for key in PACKED_KEYS}
+    text = json.dumps(bulk, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    blob = gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+    rest = {key: value for key, value in data.items() if key not in PACKED_KEYS}
+    return {**rest, "packed": base64.b64encode(blob).decode("ascii")}

@@ -16,6 +16,9 @@ class RawFeature:
     geometry: Any
     fallback_id: Any = None  # GeoJSON's Feature-level "id", used when properties have none
     problem: str = ""  # what the reader already found wrong with it, if anything
+    # (field, message) problems the reader found on single fields (a CSV lat that is not a
+    # number); validation reports them with the feature's id and goes on checking the rest
+    field_problems: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

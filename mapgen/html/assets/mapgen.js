@@ -153,11 +153,23 @@
   }
 
   MapgenApp.create = function (map, groups, layerControl, data) {
-    var app = new MapgenApp(map, groups, layerControl, data);
-    app.container.mapgen = app;
-    if (!window.mapgen) window.mapgen = app;
-    app.start();
-    return app;
+    function go() {
+      var app = new MapgenApp(map, groups, layerControl, data);
+      app.container.mapgen = app;
+      if (!window.mapgen) window.mapgen = app;
+      app.start();
+      return app;
+    }
+    if (!data.packed) return go();
+    /* Large maps carry their places gzip-compressed (base64): decompress natively, then go. */
+    var bytes = Uint8Array.from(atob(data.packed), function (c) { return c.charCodeAt(0); });
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(function (text) {
+      var rest = JSON.parse(text);
+      for (var key in rest) data[key] = rest[key];
+      delete data.packed;
+      return go();
+    });
   };
 
   MapgenApp.util = { daysFromCivil: daysFromCivil, civilFromDays: civilFromDays,
@@ -170,7 +182,7 @@
       this.map.createPane("mapgen-layer-" + k).style.zIndex = String(450 - k);
     }
     if (this.data.basemap) this.addBasemap();
-    this.renderer = new MarkerRenderer(this);
+    this.renderer = new Renderers(this);
     this.paths = new PathRenderer(this);
     this.legend = legendControl(this).addTo(this.map);
     if (window.MapgenPeriodControl) this.periodControl = new window.MapgenPeriodControl(this);
@@ -238,6 +250,14 @@
       if (this.active[i] && this.layerOn(layer[i])) ids.push(this.places.id[i]);
     }
     return ids.sort();
+  };
+
+  /* How many places are shown now, without building the list: O(places), no sorting. */
+  MapgenApp.prototype.shownCount = function () {
+    var on = [], layer = this.places.layer, n = 0;
+    for (var k = 0; k < this.groups.length; k++) on.push(this.layerOn(k) ? 1 : 0);
+    for (var i = 0; i < this.count; i++) n += this.active[i] & on[layer[i]];
+    return n;
   };
 
   MapgenApp.prototype.visibleMoves = function () {
@@ -327,12 +347,13 @@
     throw new Error("mapgen: unknown geometry " + t);
   }
 
-  function MarkerRenderer(app) {
+  function MarkerRenderer(app, mine) {
     this.app = app;
     this.layers = [];
     this.shown = new Uint8Array(app.count);
     var p = app.places;
     for (var i = 0; i < app.count; i++) {
+      if (!mine[i]) { this.layers.push(null); continue; }
       var color = app.data.layers[p.layer[i]].color;
       var geom = Array.isArray(p.geom[i]) ? { type: "Point", coordinates: p.geom[i] } : p.geom[i];
       var style = { color: color, fillColor: color, fillOpacity: 0.75, weight: 2, radius: 7,
@@ -349,7 +370,7 @@
   MarkerRenderer.prototype.update = function (active) {
     var groups = this.app.groups, layerOf = this.app.places.layer;
     for (var i = 0; i < this.layers.length; i++) {
-      if (active[i] === this.shown[i]) continue;
+      if (active[i] === this.shown[i] || !this.layers[i]) continue;
       if (active[i]) groups[layerOf[i]].addLayer(this.layers[i]);
       else groups[layerOf[i]].removeLayer(this.layers[i]);
       this.shown[i] = active[i];
@@ -370,6 +391,256 @@
     layer.setStyle(on ? { weight: 5, radius: 11 } : { weight: 2, radius: 7 });
     if (on && layer.bringToFront && this.shown[i]) layer.bringToFront();
   };
+
+  /* ---- drawing many points: one canvas per layer, a screen grid for clicks ---- */
+
+  var CANVAS_MIN_POINTS = 2000; /* below this, one Leaflet vector per place is fast enough */
+
+  /* Which renderer draws which place: dense point layers on canvas, the rest as vectors. */
+  function Renderers(app) {
+    var points = 0, p = app.places, i;
+    for (i = 0; i < app.count; i++) if (Array.isArray(p.geom[i])) points++;
+    var onCanvas = new Uint8Array(app.count), vector = new Uint8Array(app.count);
+    for (i = 0; i < app.count; i++) {
+      if (points >= CANVAS_MIN_POINTS && Array.isArray(p.geom[i])) onCanvas[i] = 1;
+      else vector[i] = 1;
+    }
+    this.onCanvas = onCanvas;
+    this.vector = new MarkerRenderer(app, vector);
+    this.canvas = points >= CANVAS_MIN_POINTS ? new CanvasRenderer(app, onCanvas) : null;
+  }
+
+  Renderers.prototype.update = function (active) {
+    this.vector.update(active);
+    if (this.canvas) this.canvas.update(active);
+  };
+
+  Renderers.prototype.openPopup = function (i) {
+    (this.onCanvas[i] ? this.canvas : this.vector).openPopup(i);
+  };
+
+  Renderers.prototype.highlight = function (i, on) {
+    (this.onCanvas[i] ? this.canvas : this.vector).highlight(i, on);
+  };
+
+  function mercator(lon, lat) {
+    var y = Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI / 180;
+    return [(lon + 180) / 360, (1 - Math.log(Math.tan(y) + 1 / Math.cos(y)) / Math.PI) / 2];
+  }
+
+  function dotSprite(color, radius) {
+    var size = 2 * radius + 2, c = document.createElement("canvas"), ratio = window.devicePixelRatio || 1;
+    c.width = c.height = Math.ceil(size * ratio);
+    var ctx = c.getContext("2d");
+    ctx.scale(ratio, ratio);
+    ctx.beginPath();
+    ctx.arc(size / 2, size / 2, radius, 0, 2 * Math.PI);
+    ctx.fillStyle = color;
+    ctx.globalAlpha = 0.8;
+    ctx.fill();
+    ctx.globalAlpha = 1;
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = "rgba(255,255,255,0.9)";
+    ctx.stroke();
+    return c;
+  }
+
+  function CanvasRenderer(app, mine) {
+    this.app = app;
+    this.radius = 4;
+    var p = app.places, n = app.count, perLayer = [], k, i;
+    this.wx = new Float64Array(n);
+    this.wy = new Float64Array(n);
+    for (k = 0; k < app.groups.length; k++) perLayer.push([]);
+    for (i = 0; i < n; i++) {
+      if (!mine[i]) continue;
+      var w = mercator(p.geom[i][0], p.geom[i][1]);
+      this.wx[i] = w[0];
+      this.wy[i] = w[1];
+      perLayer[p.layer[i]].push(i);
+    }
+    this.layers = [];
+    this.active = app.active;
+    if (!PointCanvas) definePointCanvas();
+    for (k = 0; k < app.groups.length; k++) {
+      var layer = new PointCanvas(this, k, Int32Array.from(perLayer[k]),
+        dotSprite(app.data.layers[k].color, this.radius));
+      this.layers.push(layer);
+      app.groups[k].addLayer(layer);
+    }
+    this.tooltip = L.tooltip({ direction: "top", offset: [0, -6] });
+    this.marked = null;
+    var self = this;
+    app.map.on("click", function (e) { self.click(e); });
+    app.map.on("mousemove", function (e) { self.hover(e); });
+    app.map.on("mouseout", function () { self.hover(null); });
+  }
+
+  CanvasRenderer.prototype.update = function (active) {
+    this.active = active;
+    for (var k = 0; k < this.layers.length; k++) this.layers[k].schedule();
+  };
+
+  /* The place drawn nearest to a container point, within reach of a click; -1 if none. */
+  CanvasRenderer.prototype.pick = function (point) {
+    var reach = (this.radius + 4) * (this.radius + 4);
+    for (var k = 0; k < this.layers.length; k++) {  /* the first layer is drawn on top */
+      if (!this.app.layerOn(k)) continue;
+      var hit = this.layers[k].nearest(point, reach);
+      if (hit[0] >= 0) return hit[0];
+    }
+    return -1;
+  };
+
+  CanvasRenderer.prototype.click = function (e) {
+    var i = this.pick(e.containerPoint);
+    if (i >= 0) this.openPopup(i);
+  };
+
+  CanvasRenderer.prototype.hover = function (e) {
+    var i = e ? this.pick(e.containerPoint) : -1, map = this.app.map;
+    map.getContainer().style.cursor = i >= 0 ? "pointer" : "";
+    if (i < 0) { if (map.hasLayer(this.tooltip)) map.closeTooltip(this.tooltip); return; }
+    this.tooltip.setLatLng(this.latLng(i)).setContent(this.app.tooltipContent(i));
+    if (!map.hasLayer(this.tooltip)) this.tooltip.addTo(map);
+  };
+
+  CanvasRenderer.prototype.latLng = function (i) {
+    var g = this.app.places.geom[i];
+    return L.latLng(g[1], g[0]);
+  };
+
+  CanvasRenderer.prototype.openPopup = function (i) {
+    if (!this.active[i] || !this.app.layerOn(this.app.places.layer[i])) return;
+    L.popup({ maxWidth: 340, autoPanPadding: [20, 20] }).setLatLng(this.latLng(i))
+      .setContent(this.app.popupContent(i)).openOn(this.app.map);
+  };
+
+  CanvasRenderer.prototype.highlight = function (i, on) {
+    if (this.marked) { this.marked.remove(); this.marked = null; }
+    if (!on || !this.active[i]) return;
+    var color = this.app.data.layers[this.app.places.layer[i]].color;
+    this.marked = L.circleMarker(this.latLng(i), { radius: 10, color: color, weight: 3,
+      fill: false, interactive: false }).addTo(this.app.map);
+  };
+
+  /* One layer's points on one canvas, redrawn after a move, a zoom or a period change. */
+  var PointCanvas = null;
+
+  function definePointCanvas() {
+    PointCanvas = L.Layer.extend({
+      initialize: function (renderer, layerIndex, indices, sprite) {
+        this.renderer = renderer;
+        this.layerIndex = layerIndex;
+        this.indices = indices;
+        this.sprite = sprite;
+        this.drawnCount = 0;
+        this.drawn = new Int32Array(indices.length);
+        this.xs = new Float32Array(indices.length);
+        this.ys = new Float32Array(indices.length);
+        this.frame = 0;
+      },
+      onAdd: function (map) {
+        this.canvas = L.DomUtil.create("canvas", "mapgen-points leaflet-zoom-hide");
+        this.canvas.setAttribute("aria-hidden", "true");
+        map.getPane("mapgen-layer-" + this.layerIndex).appendChild(this.canvas);
+        map.on("moveend zoomend resize viewreset", this.redraw, this);
+        this.redraw();
+      },
+      onRemove: function (map) {
+        L.DomUtil.remove(this.canvas);
+        map.off("moveend zoomend resize viewreset", this.redraw, this);
+        if (this.frame) cancelAnimationFrame(this.frame);
+        this.frame = 0;
+      },
+      schedule: function () {
+        if (!this._map || this.frame) return;
+        var self = this;
+        this.frame = requestAnimationFrame(function () { self.frame = 0; self.redraw(); });
+      },
+      redraw: function () {
+        var map = this._map;
+        if (!map) return;
+        var size = map.getSize(), pad = 0.25, ratio = window.devicePixelRatio || 1;
+        var w = Math.round(size.x * (1 + 2 * pad)), h = Math.round(size.y * (1 + 2 * pad));
+        var topLeft = map.containerPointToLayerPoint([-size.x * pad, -size.y * pad]).round();
+        L.DomUtil.setPosition(this.canvas, topLeft);
+        if (this.canvas.width !== Math.round(w * ratio) || this.canvas.height !== Math.round(h * ratio)) {
+          this.canvas.width = Math.round(w * ratio);
+          this.canvas.height = Math.round(h * ratio);
+          this.canvas.style.width = w + "px";
+          this.canvas.style.height = h + "px";
+        }
+        var ctx = this.canvas.getContext("2d");
+        ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+        ctx.clearRect(0, 0, w, h);
+        var r = this.renderer, wx = r.wx, wy = r.wy, active = r.active, idx = this.indices;
+        var scale = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
+        var ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
+        var half = r.radius + 1, sprite = this.sprite, n = 0, size2 = 2 * half;
+        for (var j = 0; j < idx.length; j++) {
+          var i = idx[j];
+          if (!active[i]) continue;
+          var x = wx[i] * scale - ox, y = wy[i] * scale - oy;
+          if (x < -half || y < -half || x > w + half || y > h + half) continue;
+          ctx.drawImage(sprite, x - half, y - half, size2, size2);
+          this.drawn[n] = i;
+          this.xs[n] = x + topLeft.x;  /* in layer points, stable while panning */
+          this.ys[n] = y + topLeft.y;
+          n++;
+        }
+        this.drawnCount = n;
+        this.grid = null;  /* rebuilt on the first click or hover after a redraw */
+      },
+      /* A screen grid over the drawn points, built lazily: counting sort into 24 px cells. */
+      buildGrid: function () {
+        var cell = 24, n = this.drawnCount, minX = Infinity, minY = Infinity, maxX = -Infinity,
+          maxY = -Infinity, j;
+        for (j = 0; j < n; j++) {
+          if (this.xs[j] < minX) minX = this.xs[j];
+          if (this.xs[j] > maxX) maxX = this.xs[j];
+          if (this.ys[j] < minY) minY = this.ys[j];
+          if (this.ys[j] > maxY) maxY = this.ys[j];
+        }
+        var cols = n ? Math.floor((maxX - minX) / cell) + 1 : 1;
+        var rows = n ? Math.floor((maxY - minY) / cell) + 1 : 1;
+        var start = new Int32Array(cols * rows + 1), items = new Int32Array(n), at;
+        var cellOf = new Int32Array(n);
+        for (j = 0; j < n; j++) {
+          at = Math.floor((this.ys[j] - minY) / cell) * cols + Math.floor((this.xs[j] - minX) / cell);
+          cellOf[j] = at;
+          start[at + 1]++;
+        }
+        for (j = 0; j < cols * rows; j++) start[j + 1] += start[j];
+        var fill = start.slice(0, cols * rows);
+        for (j = 0; j < n; j++) items[fill[cellOf[j]]++] = j;
+        this.grid = { cell: cell, cols: cols, rows: rows, minX: minX, minY: minY, start: start,
+          items: items };
+      },
+      /* [place index, squared distance] of the drawn point nearest a container point. */
+      nearest: function (point, maxD) {
+        if (!this._map || !this.drawnCount) return [-1, maxD];
+        if (!this.grid) this.buildGrid();
+        var g = this.grid, p = this._map.containerPointToLayerPoint(point);
+        var cx = Math.floor((p.x - g.minX) / g.cell), cy = Math.floor((p.y - g.minY) / g.cell);
+        var best = -1, bestD = maxD, top = -1;
+        for (var y = cy - 1; y <= cy + 1; y++) {
+          if (y < 0 || y >= g.rows) continue;
+          for (var x = cx - 1; x <= cx + 1; x++) {
+            if (x < 0 || x >= g.cols) continue;
+            var c = y * g.cols + x;
+            for (var s = g.start[c]; s < g.start[c + 1]; s++) {
+              var j = g.items[s], dx = this.xs[j] - p.x, dy = this.ys[j] - p.y;
+              var d = dx * dx + dy * dy;
+              /* nearest wins; among equals the one drawn last (on top) */
+              if (d < bestD || (d === bestD && j > top)) { bestD = d; best = this.drawn[j]; top = j; }
+            }
+          }
+        }
+        return [best, bestD];
+      }
+    });
+  }
 
   /* ---- movement paths: one segment per move, shown when the move falls in the period ---- */
 
@@ -474,7 +745,7 @@
     });
     app.on(function () {
       if (!app.countNode) return;
-      var n = app.visible().length;
+      var n = app.shownCount();
       app.countNode.textContent = n + (n === 1 ? " place" : " places") + " shown";
     });
     return new Legend();

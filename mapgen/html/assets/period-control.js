@@ -142,8 +142,11 @@
     this.playing = false;
     this.mode = "range";
     this.timelineOpen = false;
-    this.pending = null;
+    this.pending = null; /* a window waiting for the next frame */
     this.raf = 0;
+    this.applyTimer = 0;
+    this.applyCost = 0;
+    this.appliedAt = -Infinity;
     this.drag = null;
     this.tl = null;
     this.layerSig = "";
@@ -220,7 +223,7 @@
   };
 
   P.periodLabel = function () {
-    var a = this.startText(this.app.from), b = this.endText(this.app.to);
+    var cur = this.current(), a = this.startText(cur[0]), b = this.endText(cur[1]);
     return a === b ? this.humanText(a) : this.humanText(a) + " – " + this.humanText(b);
   };
 
@@ -279,16 +282,30 @@
   P.setWindow = function (a, b) {
     this.pending = null;
     if (this.raf) { cancelAnimationFrame(this.raf); this.raf = 0; }
+    if (this.applyTimer) { clearTimeout(this.applyTimer); this.applyTimer = 0; }
     if (a !== this.app.from || b !== this.app.to) this.app.setDays(a, b);
     else this.update();
   };
 
-  /* Apply at the next animation frame, at most once per frame (dragging). */
+  /* Apply at the next animation frame, at most once per frame (dragging). The handles and
+   * fields follow at once; when the map is slow to redraw (many places), the next apply waits
+   * as long as the last one took, so the page keeps answering the pointer. */
   P.schedule = function (a, b) {
     var self = this;
     this.pending = [a, b];
-    if (!this.raf) {
-      this.raf = requestAnimationFrame(function () { self.raf = 0; self.flush(); });
+    this.positionHandles();
+    this.updateTexts();
+    this.drawHist();
+    if (this.timelineOpen) this.placeDims();
+    if (this.raf || this.applyTimer) return;
+    var wait = this.applyCost - (now() - this.appliedAt);
+    function frame() {
+      self.raf = requestAnimationFrame(function () { self.raf = 0; self.flush(); });
+    }
+    if (wait > 4) {
+      this.applyTimer = setTimeout(function () { self.applyTimer = 0; frame(); }, wait);
+    } else {
+      frame();
     }
   };
 
@@ -296,13 +313,20 @@
     var p = this.pending;
     this.pending = null;
     if (this.raf) { cancelAnimationFrame(this.raf); this.raf = 0; }
-    if (p && (p[0] !== this.app.from || p[1] !== this.app.to)) this.app.setDays(p[0], p[1]);
+    if (this.applyTimer) { clearTimeout(this.applyTimer); this.applyTimer = 0; }
+    if (p && (p[0] !== this.app.from || p[1] !== this.app.to)) {
+      var t = now();
+      this.app.setDays(p[0], p[1]);
+      this.appliedAt = now();
+      this.applyCost = this.appliedAt - t;
+    }
   };
 
   P.showAll = function () {
     this.pause();
-    if (this.mode === "at") this.setMode("range");
+    this.mode = "range";
     this.savedRange = null;
+    this.syncMode();
     this.setWindow(this.app.extent[0], this.app.extent[1]);
   };
 
@@ -325,7 +349,7 @@
     panel.hidden = true;
     root.appendChild(panel);
 
-    /* row 1: play, from – to, count */
+    /* row 1: play, from – to, all, count */
     var head = el("div", "mapgen-pc-row mapgen-pc-head");
     this.playButton = button("mapgen-pc-play mapgen-controls-only", "", "Play");
     this.playButton.appendChild(el("span", "mapgen-pc-icon"));
@@ -339,6 +363,10 @@
     dates.appendChild(this.dash);
     dates.appendChild(this.toInput);
     head.appendChild(dates);
+    this.allButton = button("mapgen-pc-all mapgen-controls-only", "All");
+    this.allButton.setAttribute("aria-label", "All: show the whole period");
+    this.allButton.title = "Show the whole period";
+    head.appendChild(this.allButton);
     this.printLabel = el("div", "mapgen-pc-print-label");
     head.appendChild(this.printLabel);
     this.countNode = el("div", "mapgen-pc-count");
@@ -365,7 +393,7 @@
     track.appendChild(this.toHandle);
     root.appendChild(track);
 
-    /* row 3: speed, mode, all, timeline */
+    /* row 3: speed, mode, timeline */
     var tools = el("div", "mapgen-pc-row mapgen-pc-tools mapgen-controls-only");
     this.speedSelect = this.makeSpeedSelect();
     tools.appendChild(this.speedSelect);
@@ -373,10 +401,6 @@
     this.modeButton.setAttribute("aria-pressed", "false");
     this.modeButton.title = "Show one " + u.single + " at a time";
     tools.appendChild(this.modeButton);
-    this.allButton = button("mapgen-pc-all", "All");
-    this.allButton.setAttribute("aria-label", "All: show the whole period");
-    this.allButton.title = "Show the whole period";
-    tools.appendChild(this.allButton);
     this.timelineButton = button("mapgen-pc-timeline-toggle", "Timeline");
     this.timelineButton.setAttribute("aria-expanded", "false");
     this.timelineButton.setAttribute("aria-controls", panel.id);
@@ -411,7 +435,7 @@
     input.setAttribute("inputmode", "text");
     input.setAttribute("autocomplete", "off");
     input.setAttribute("spellcheck", "false");
-    input.size = 10;
+    input.size = 6;
     input.addEventListener("input", function () {
       input.dirty = true;
       input.removeAttribute("aria-invalid");
@@ -449,7 +473,9 @@
     speeds.forEach(function (s) {
       var option = document.createElement("option");
       option.value = String(s[1] / u.perYear); /* years per second */
-      option.textContent = s[0] + " · " + s[1] + " " + u.short + "/s";
+      option.shortText = s[1] + " " + u.short + "/s";
+      option.longText = s[0] + " · " + option.shortText;
+      option.textContent = option.longText;
       if (s[0] === "Normal") option.selected = true;
       select.appendChild(option);
     });
@@ -466,9 +492,9 @@
       if (e.button !== 0) return;
       e.preventDefault();
       self.pause();
-      var x = e.clientX - track.getBoundingClientRect().left;
+      var left = track.getBoundingClientRect().left, x = e.clientX - left;
       var cur = self.current(), xa = self.xOf(cur[0]), xb = self.xOf(cur[1] + 1);
-      var drag = { kind: null, x0: x, a: cur[0], b: cur[1] };
+      var drag = { kind: null, x0: x, a: cur[0], b: cur[1], left: left };
       if (self.mode === "at") {
         drag.kind = "at";
       } else if (e.target === self.fromHandle || e.target === self.toHandle) {
@@ -494,7 +520,7 @@
 
     track.addEventListener("pointermove", function (e) {
       if (!self.drag) return;
-      self.dragTo(e.clientX - track.getBoundingClientRect().left);
+      self.dragTo(e.clientX - self.drag.left); /* no layout read while dragging */
     });
 
     function end(e) {
@@ -602,9 +628,8 @@
     input.removeAttribute("aria-invalid");
     input.removeAttribute("title");
     this.pause();
-    a = clamp(a, this.D0, this.D1);
-    b = clamp(b, this.D0, this.D1);
-    this.setWindow(Math.min(a, b), Math.max(a, b));
+    var w = this.clampWindow(Math.min(a, b), Math.max(a, b));
+    this.setWindow(w[0], w[1]);
   };
 
   /* ---- mode, play ---- */
@@ -711,9 +736,15 @@
     var b = to ? U.parseDay(to, true) : ext[1];
     if (isNaN(a) || isNaN(b)) return null;
     if (a > b && from && to) { a = U.parseDay(to, false); b = U.parseDay(from, true); }
-    a = clamp(a, this.D0, this.D1);
-    b = clamp(b, this.D0, this.D1);
-    return a <= b ? [a, b] : [b, a];
+    return this.clampWindow(Math.min(a, b), Math.max(a, b));
+  };
+
+  /* A window inside the slider's range; one wholly outside it becomes the nearest unit. */
+  P.clampWindow = function (a, b) {
+    var u = this.units;
+    if (b < this.D0) b = u.start(this.u0 + 1) - 1;
+    if (a > this.D1) a = u.start(this.u1);
+    return [clamp(a, this.D0, this.D1), clamp(b, this.D0, this.D1)];
   };
 
   /* "from=1981&to=1990": whole years as years, other days as ISO dates; a bound at the edge
@@ -832,7 +863,7 @@
   P.drawHist = function () {
     var h = this.histo, ctx = this.histCtx;
     if (!h || !ctx) return;
-    var W = this.track.clientWidth, H = this.histH, app = this.app;
+    var W = this.trackW, H = this.histH, app = this.app;
     var on = [], nl = h.nl, nb = h.nb, i, l;
     for (l = 0; l < nl; l++) on.push(app.layerOn(l));
     var totals = new Float64Array(nb), max = 0;
@@ -944,7 +975,7 @@
   P.drawAxis = function () {
     var ctx = this.axisCtx;
     if (!ctx) return;
-    var W = this.track.clientWidth, H = this.axisH, i, t, lastRight = -Infinity;
+    var W = this.trackW, H = this.axisH, i, t, lastRight = -Infinity;
     ctx.clearRect(0, 0, W, H);
     ctx.fillStyle = "#9aa3ad";
     for (i = 0; i < this.minorTicks.length; i++) {
@@ -978,8 +1009,14 @@
     if (width < 250) width = Math.min(250, cw - 20);
     var widthText = Math.floor(width) + "px";
     if (root.style.width !== widthText) root.style.width = widthText;
-    root.classList.toggle("mapgen-pc-narrow", width < 340);
-    var W = this.track.clientWidth;
+    var narrow = width < 340;
+    if (narrow !== root.classList.contains("mapgen-pc-narrow")) {
+      root.classList.toggle("mapgen-pc-narrow", narrow);
+      Array.prototype.forEach.call(this.speedSelect.options, function (o) {
+        o.textContent = narrow ? o.shortText : o.longText;
+      });
+    }
+    var W = this.trackW = this.track.clientWidth;
     this.tw = Math.max(10, W - 2 * PAD);
     this.histH = 30;
     this.axisH = 18;
@@ -1020,7 +1057,7 @@
 
   P.positionHandles = function () {
     if (!this.tw) return;
-    var app = this.app, xa = this.xOf(app.from), xb = this.xOf(app.to + 1);
+    var cur = this.current(), xa = this.xOf(cur[0]), xb = this.xOf(cur[1] + 1);
     this.fill.style.left = xa + "px";
     this.fill.style.width = Math.max(2, xb - xa) + "px";
     if (this.mode === "at") {
@@ -1032,12 +1069,12 @@
   };
 
   P.updateTexts = function () {
-    var app = this.app, U = this.U, at = this.mode === "at";
-    var a = this.startText(app.from), b = this.endText(app.to);
-    if (!this.fromInput.dirty) this.fromInput.value = at && a !== b ? U.isoDate(app.from) : a;
+    var U = this.U, at = this.mode === "at", cur = this.current();
+    var a = this.startText(cur[0]), b = this.endText(cur[1]);
+    if (!this.fromInput.dirty) this.fromInput.value = at && a !== b ? U.isoDate(cur[0]) : a;
     if (!this.toInput.dirty) this.toInput.value = b;
     var yMin = U.civilFromDays(this.D0)[0], yMax = U.civilFromDays(this.D1)[0];
-    var handles = [[this.fromHandle, app.from, a], [this.toHandle, app.to, b]];
+    var handles = [[this.fromHandle, cur[0], a], [this.toHandle, cur[1], b]];
     handles.forEach(function (h) {
       h[0].setAttribute("aria-valuemin", String(yMin));
       h[0].setAttribute("aria-valuemax", String(yMax));
@@ -1049,8 +1086,6 @@
     this.toHandle.setAttribute("aria-valuetext", this.valueText(b));
     var label = (at ? "Date: " : "Period: ") + this.periodLabel();
     if (this.printLabel.textContent !== label) this.printLabel.textContent = label;
-    this.element.setAttribute("data-from", U.isoDate(app.from));
-    this.element.setAttribute("data-to", U.isoDate(app.to));
   };
 
   /* "12 of 20 places": O(1) when every layer is on, one pass over a byte array otherwise. */
@@ -1202,7 +1237,8 @@
     var corner = root.parentNode;
     var others = corner ? corner.offsetHeight - root.offsetHeight : 0;
     var room = c.clientHeight - above - others - (root.offsetHeight - tl.scroll.offsetHeight) - 10;
-    var viewH = Math.max(0, Math.min(tl.total, clamp(room, 70, 460)));
+    var cap = Math.max(120, 0.4 * c.clientHeight); /* leave most of the map in view */
+    var viewH = Math.max(0, Math.min(tl.total, clamp(room, 70, 460), cap));
     tl.viewH = viewH;
     tl.scroll.style.height = viewH + "px";
     tl.spacer.style.height = Math.max(0, tl.total - viewH) + "px";
@@ -1217,7 +1253,7 @@
   P.placeDims = function () {
     var tl = this.tl;
     if (!tl) return;
-    var app = this.app, xa = this.xOf(app.from), xb = this.xOf(app.to + 1);
+    var cur = this.current(), xa = this.xOf(cur[0]), xb = this.xOf(cur[1] + 1);
     tl.dimL.style.width = Math.max(0, xa) + "px";
     tl.dimR.style.left = xb + "px";
     tl.dimR.style.width = Math.max(0, tl.width - xb) + "px";

@@ -1,0 +1,72 @@
+"""CSV and TSV output in the layout :mod:`mapgen.read.csv` reads: one row per place, points
+as lat/lon, other geometries as WKT, sources escaped by the reader's own functions.
+
+A CSV holds places only: the collection's title, layer colours and named periods have no
+place in it. Extra properties come back as text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from mapgen.errors import OutputError
+from mapgen.model import Dataset, Place
+from mapgen.read.csv import SPAN_SEPARATOR, format_sources
+
+LOCATION = ("lat", "lon", "wkt")
+
+
+def _is_point(geometry: dict[str, Any]) -> bool:
+    return geometry.get("type") == "Point" and len(geometry.get("coordinates", ())) == 2
+
+
+def _cell(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def row(place: Place) -> dict[str, str]:
+    """One place as CSV cells (only the columns it has a value for)."""
+    cells = {"id": place.id, "name": place.name, "layer": place.layer}
+    cells.update((f"name_{lang}", name) for lang, name in place.names)
+    if _is_point(place.geometry):
+        lon, lat = place.geometry["coordinates"]
+        cells.update(lat=repr(lat), lon=repr(lon))
+    else:
+        from mapgen.read.gdal import wkt_from_geometry
+
+        cells["wkt"] = wkt_from_geometry(place.geometry)
+    cells["when"] = f"{SPAN_SEPARATOR} ".join(span.text for span in place.spans)
+    cells["precision"] = place.precision
+    cells["description"] = place.description
+    cells["sources"] = format_sources((s.title, s.url) for s in place.sources)
+    cells.update((key, _cell(value)) for key, value in place.extra)
+    return cells
+
+
+def dumps(dataset: Dataset, delimiter: str = ",") -> str:
+    """*dataset*'s places as CSV (or TSV with ``delimiter="\\t"``), "\\n" line ends."""
+    places = dataset.places
+    langs = sorted({lang for place in places for lang, _ in place.names})
+    extras = sorted({key for place in places for key, _ in place.extra})
+    clash = [key for key in extras if key in LOCATION]
+    if clash:
+        raise OutputError(
+            f"cannot write CSV: a property is named {clash[0]!r}, a column that holds the "
+            "geometry; export as GeoJSON or LPF instead"
+        )
+    columns = ["id", "name", *(f"name_{lang}" for lang in langs), "layer", "lat", "lon"]
+    if not all(_is_point(place.geometry) for place in places):
+        columns.append("wkt")
+    columns.append("when")
+    if any(place.precision for place in places):
+        columns.append("precision")
+    columns += ["description", "sources", *extras]
+    out = io.StringIO()
+    writer = csv.DictWriter(
+        out, fieldnames=columns, delimiter=delimiter, lineterminator="\n", extrasaction="ignore"
+    )
+    writer.writeheader()
+    writer.writerows(row(place) for place in places)
+    return out.getvalue()

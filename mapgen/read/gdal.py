@@ -1,0 +1,156 @@
+"""Any vector format GDAL reads (GeoPackage, Shapefile, KML, FlatGeobuf, GML, ...), through
+geopandas with the pyogrio engine; also the shapely ↔ GeoJSON helpers every reader shares.
+
+geopandas, pyogrio and shapely are imported inside the functions: importing mapgen (and
+`mapgen --help`) must stay fast for people who never read such files.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from pathlib import Path
+from typing import Any
+
+from mapgen.errors import DataError, Problem
+from mapgen.read.csv import Fields, flat_properties, missing_problem, resolve_columns
+from mapgen.read.raw import RawCollection, RawFeature
+
+SUFFIXES = (
+    ".gpkg",
+    ".shp",
+    ".shz",
+    ".shp.zip",
+    ".kml",
+    ".kmz",
+    ".fgb",
+    ".gml",
+    ".gpx",
+    ".sqlite",
+    ".gdb.zip",
+    ".tab",
+    ".mif",
+    ".geojsonl",
+    ".geojsons",
+)
+
+
+def to_lists(value: Any) -> Any:
+    """shapely's mapping() uses tuples; mapgen's geometries (like JSON's) use lists."""
+    if isinstance(value, (list, tuple)):
+        return [to_lists(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_lists(v) for k, v in value.items()}
+    return value
+
+
+def geometry_to_geojson(shape: Any) -> dict[str, Any] | None:
+    """A shapely geometry as a GeoJSON geometry dict, or None when it is missing or empty."""
+    if shape is None or shape.is_empty:
+        return None
+    from shapely.geometry import mapping
+
+    geometry = to_lists(mapping(shape))
+    if geometry.get("type") == "LinearRing":
+        geometry["type"] = "LineString"
+    return geometry
+
+
+def geometry_from_wkt(text: str) -> dict[str, Any]:
+    """WKT text (a CSV wkt cell, an LPF geowkt) as a GeoJSON geometry; ValueError says why
+    it cannot be one."""
+    import shapely.wkt
+    from shapely.errors import ShapelyError
+
+    try:
+        shape = shapely.wkt.loads(text)
+    except (ShapelyError, ValueError, TypeError) as exc:
+        raise ValueError(f"not WKT: {exc}") from None
+    geometry = geometry_to_geojson(shape)
+    if geometry is None:
+        raise ValueError("is an empty geometry")
+    return geometry
+
+
+def wkt_from_geometry(geometry: dict[str, Any]) -> str:
+    """A GeoJSON geometry as WKT, every coordinate at full precision."""
+    from shapely.geometry import shape
+
+    return shape(geometry).wkt
+
+
+def plain_value(value: Any) -> Any:
+    """An attribute as a JSON-ready Python value: numpy scalars unwrapped, dates as ISO text,
+    missing values (None, NaN, NaT) as None."""
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        value = value.tolist()  # numpy scalars and arrays (list fields)
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    if type(value).__name__ in ("NaTType", "NAType"):  # pandas' missing date and integer
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return None
+    return value
+
+
+def read_gdal(path: Path, label: str, chosen: Fields) -> RawCollection:
+    """Every vector layer of a GDAL-readable file, reprojected to EPSG:4326 when it has
+    another CRS (no CRS: taken as longitude/latitude). A feature without a layer field goes
+    into a layer named after its GDAL layer; one without an id field is identified by its FID.
+    Problems name the feature by FID ("feature 3"), and by layer when the file has several."""
+    try:
+        import geopandas
+        import pyogrio
+        from pyogrio.errors import DataLayerError, DataSourceError
+    except ImportError as exc:  # pragma: no cover - geopandas is a dependency
+        raise DataError([Problem(label, f"reading this format needs geopandas ({exc})")]) from None
+    if not path.exists():
+        raise DataError([Problem(label, "no such file")])
+    try:
+        layers = [str(name) for name, kind in pyogrio.list_layers(path) if kind]
+    except (DataSourceError, DataLayerError, OSError) as exc:
+        reason = str(exc).split("; It might help")[0]  # GDAL's hint about driver prefixes
+        raise DataError([Problem(label, f"GDAL cannot read it: {reason}")]) from None
+    if not layers:
+        raise DataError([Problem(label, "has no layer with geometries")])
+    features: list[RawFeature] = []
+    problems: list[Problem] = []
+    for layer in layers:
+        prefix = f"layer {layer!r}, " if len(layers) > 1 else ""
+        try:
+            frame = geopandas.read_file(path, layer=layer, engine="pyogrio", fid_as_index=True)
+            if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+                frame = frame.to_crs("EPSG:4326")
+        except Exception as exc:  # GDAL and PROJ raise many kinds; any is this file's fault
+            where = f"layer {layer!r}" if prefix else ""
+            problems.append(Problem(label, f"GDAL cannot read it: {exc}", where))
+            continue
+        geometry_column = frame.geometry.name
+        columns = [str(c) for c in frame.columns if c != geometry_column]
+        mapping, missing = resolve_columns(columns, chosen, required=("name", "when"))
+        if missing:
+            problem = missing_problem(label, "fields", missing, columns)
+            problems.append(Problem(label, problem.message, prefix.rstrip(", ")))
+            continue
+        records = frame.drop(columns=geometry_column).to_dict("records")
+        for fid, record, shape in zip(frame.index, records, frame.geometry, strict=True):
+            fid = plain_value(fid)
+            attributes = {str(k): plain_value(v) for k, v in record.items()}
+            props = flat_properties(attributes, mapping)
+            if "layer" not in mapping:
+                props.setdefault("layer", layer)
+            features.append(
+                RawFeature(
+                    f"{prefix}feature {fid}",
+                    props,
+                    geometry_to_geojson(shape),
+                    fallback_id=f"{layer}-{fid}" if prefix else fid,
+                )
+            )
+    if problems:
+        raise DataError(problems)
+    return RawCollection(label, tuple(features))
