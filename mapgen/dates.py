@@ -73,7 +73,7 @@ def _day(bound: object) -> int | None:
     return None  # ±inf: an open or unknown end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """One dated span of a place. ``None`` bounds are open: the start runs from any time, the
     end runs on to the present. *wide* bounds include the padding that ``?``, ``~`` and ``%``
@@ -139,7 +139,7 @@ def _plain(text: str) -> tuple[int, int, str] | None:
     ), words
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Section:
     """One end of a span in day numbers: strict and fuzzy (qualifier-padded) bounds."""
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawFeature:
     """One feature before validation. *where* locates it for error messages
     ("feature 3", "line 7"); *properties* and *geometry* are untrusted and unchecked."""
