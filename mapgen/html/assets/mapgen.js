@@ -200,7 +200,7 @@
     pane.style.zIndex = "150";
     this.container.classList.add("mapgen-has-basemap");
     L.geoJSON(this.data.basemap, {
-      pane: "mapgen-basemap", interactive: false,
+      pane: "mapgen-basemap", interactive: false, attribution: "Basemap: Natural Earth",
       style: { color: "#9a9a9a", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }
     }).addTo(this.map);
   };
