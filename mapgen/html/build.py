@@ -15,7 +15,7 @@ from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
 from mapgen.filter import Period
 from mapgen.html.elements import InlineLeaflet, MapgenLayers, PeriodControl
-from mapgen.html.payload import payload, script_json
+from mapgen.html.payload import packed, payload, script_json
 from mapgen.model import Dataset
 
 LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
@@ -120,12 +120,13 @@ def build_map(
 
         data["basemap"] = countries()
     PeriodControl().add_to(fmap)
-    MapgenLayers(data, groups, control).add_to(fmap)
+    data_json = script_json(packed(data))  # serialised once: written, and hashed for ids
+    MapgenLayers(data_json, groups, control).add_to(fmap)
     bounds = _bounds(dataset)
     if bounds:
         fmap.fit_bounds(bounds, padding=(30, 30), max_zoom=8)
     else:
         fmap.location, fmap.zoom_start = [20, 0], 2
     fmap.get_root().title = _inert_html(data["title"])
-    stabilise_ids(fmap.get_root(), salt=script_json(data))
+    stabilise_ids(fmap.get_root(), salt=data_json)
     return fmap

@@ -13,8 +13,6 @@ from pathlib import Path
 
 from branca.element import Element, Figure, MacroElement
 
-from mapgen.html.payload import packed, script_json
-
 ASSETS = resources.files("mapgen.html") / "assets"
 
 
@@ -69,15 +67,16 @@ class PeriodControl(AssetElement):
 
 class MapgenLayers(AssetElement):
     """Draws, filters and explains the places: mapgen.js with the map's data, the legend and
-    the movement paths. *groups* are the folium FeatureGroups, one per layer, in layer order."""
+    the movement paths. *data_json* is the data as script-safe JSON (see payload.py);
+    *groups* are the folium FeatureGroups, one per layer, in layer order."""
 
     default_js_files = ("mapgen.js",)
     default_css_files = ("mapgen.css",)
 
-    def __init__(self, data: dict, groups: list[MacroElement], control: MacroElement):
+    def __init__(self, data_json: str, groups: list[MacroElement], control: MacroElement):
         super().__init__()
         self._name = "MapgenLayers"
-        self.data = data
+        self.data_json = data_json
         self.groups = groups
         self.control = control
 
@@ -87,7 +86,7 @@ class MapgenLayers(AssetElement):
         self.get_root().script.add_child(
             Verbatim(
                 f"MapgenApp.create({self._parent.get_name()}, [{groups}], "
-                f"{self.control.get_name()}, {script_json(packed(self.data))});\n"
+                f"{self.control.get_name()}, {self.data_json});\n"
             ),
             name=self.get_name(),
         )
