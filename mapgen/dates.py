@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import functools
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -40,7 +41,7 @@ class DateError(ValueError):
 def days_from_civil(year: int, month: int, day: int) -> int:
     """Day number of a proleptic-Gregorian date (astronomical years: 0 = 1 BCE)."""
     y = year - (month <= 2)
-    era = (y if y >= 0 else y - 399) // 400
+    era = y // 400  # floor division: no correction for negative years needed
     yoe = y - era * 400
     doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
     doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
@@ -50,7 +51,7 @@ def days_from_civil(year: int, month: int, day: int) -> int:
 def civil_from_days(days: int) -> tuple[int, int, int]:
     """Inverse of :func:`days_from_civil`."""
     z = days + 719468
-    era = (z if z >= 0 else z - 146096) // 146097
+    era = z // 146097
     doe = z - era * 146097
     yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
     doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
@@ -103,6 +104,10 @@ class Span:
 
 
 MAX_LENGTH = 100  # no real EDTF string is longer; pathological input must not reach pyparsing
+# Years beyond this are refused: their day numbers would lose precision in the browser, and
+# edtf computes an exponent year ("Y1E999999999") digit by digit, which never ends.
+MAX_YEAR = 10**12
+_EXPONENT = re.compile(r"E(\d+)")
 
 
 def _plain(text: str) -> tuple[int, int, str] | None:
@@ -173,7 +178,7 @@ def _fast_span(text: str) -> Span | None:
     the cost of the general EDTF grammar: the common case of large tables. None for anything
     else. A property test checks that this agrees with the edtf package."""
     ends = text.split("/")
-    if len(ends) > 2 or ends == ["..", ".."]:
+    if len(ends) > 2 or all(end == ".." for end in ends):
         return None
     sections = [None if end == ".." else _section(end) for end in ends]
     if any(sec is None and end != ".." for sec, end in zip(sections, ends, strict=True)):
@@ -218,6 +223,8 @@ def parse_span(text: str) -> Span:
     text = text.strip()
     if len(text) > MAX_LENGTH:
         raise DateError(f"{text[:20]!r}… is too long for an EDTF date ({len(text)} characters)")
+    if any(int(exp) > len(str(MAX_YEAR)) for exp in _EXPONENT.findall(text)):
+        raise DateError(f"{text!r} is too far in time (more than {MAX_YEAR:,} years)")
     fast = _fast_span(text)
     return fast if fast is not None else _edtf_span(text)
 

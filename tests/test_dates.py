@@ -147,3 +147,16 @@ def test_fast_path_agrees_with_the_edtf_package(text: str) -> None:
     slow = _edtf_span(text)
     assert fast == slow
     assert fast.words == slow.words
+
+
+@given(st.integers(-5000, 5000), st.integers(1, 12), st.integers(1, 28))
+def test_civil_dates_round_trip_and_years_join_up(y: int, m: int, d: int) -> None:
+    """BCE included: floor division must not be corrected twice (a bug found in review)."""
+    assert civil_from_days(days_from_civil(y, m, d)) == (y, m, d)
+    assert days_from_civil(y, 12, 31) + 1 == days_from_civil(y + 1, 1, 1)
+
+
+def test_known_day_numbers() -> None:
+    assert days_from_civil(1970, 1, 1) == 0
+    assert days_from_civil(0, 1, 1) == -719528  # 1 BCE, a leap year
+    assert days_from_civil(-1, 1, 1) == -719528 - 365

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 import mapgen
 from mapgen.cli import main
+from mapgen.dates import days_from_civil
 from mapgen.series import slugify
 from tests.conftest import OpenMap
 from tests.helpers import feature, write_geojson
@@ -116,6 +117,12 @@ def test_bce_dates_filter_in_the_browser(open_map: OpenMap, tmp_path: Path) -> N
     assert mp.visible() == ["alexandria", "athens"]
     view = mapgen.select(data, mapgen.period(data, start="-0400", end="-0350"))
     assert [p.id for p in view.places] == ["athens"]
+    # Python and the browser count days alike, BCE included.
+    dates = [(-500, 1, 1), (-1, 12, 31), (0, 1, 1), (0, 2, 29), (-4713, 11, 24), (1582, 10, 15)]
+    browser = mp.evaluate(
+        "(ds) => ds.map(d => MapgenApp.util.daysFromCivil(d[0], d[1], d[2]))", dates
+    )
+    assert browser == [days_from_civil(*d) for d in dates]
 
 
 def test_approximate_dates_widest_by_default_narrowest_when_strict(
