@@ -1,0 +1,102 @@
+"""Many places: compact pages, one canvas per layer, every place still clickable."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+import mapgen
+from tests.conftest import OpenMap
+
+SIZE = 5000
+
+
+def synthetic(size: int) -> dict:
+    rng = random.Random(7)
+    features = []
+    for n in range(size):
+        start = rng.randint(1900, 2020)
+        when = rng.choice(
+            [
+                f"{start}/{start + rng.randint(0, 15)}",
+                f"{start}/..",
+                f"{start}~/{start + 5}",
+                f"{start}-{rng.randint(1, 12):02d}",
+            ]
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(rng.uniform(-20, 40), 4), round(rng.uniform(30, 60), 4)],
+                },
+                "properties": {
+                    "id": f"p{n:05d}",
+                    "name": f"Place {n}",
+                    "layer": f"layer-{n % 3}",
+                    "when": [when],
+                    "description": f"Synthetic place {n}.",
+                    "sources": [{"title": f"Entry {n}", "url": f"https://example.org/{n}"}],
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "title": "Scale test", "features": features}
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("scale")
+    source = folder / "big.geojson"
+    source.write_text(json.dumps(synthetic(SIZE)), "utf-8")
+    page = mapgen.save(mapgen.load(source), folder / "big.html")
+    return source, page
+
+
+def test_html_bytes_per_place_stay_bounded(big: tuple[Path, Path]) -> None:
+    source, page = big
+    compact = len(json.dumps(json.loads(source.read_text("utf-8")), separators=(",", ":")))
+    empty = mapgen.save(mapgen.load(), source.parent / "small.html").stat().st_size
+    per_place = (page.stat().st_size - empty) / SIZE
+    assert per_place < 75, f"{per_place:.0f} bytes a place"  # 53 measured; unpacked: ~250
+    assert page.stat().st_size < 0.4 * compact
+
+
+def test_a_canvas_draws_dense_layers_and_places_stay_clickable(
+    open_map: OpenMap, big: tuple[Path, Path]
+) -> None:
+    source, page = big
+    mp = open_map(page)
+    assert mp.evaluate("document.querySelectorAll('canvas.mapgen-points').length") == 3
+    assert mp.evaluate("document.querySelectorAll('path.leaflet-interactive').length") == 0
+    data = mapgen.load(source)
+    mp.set_period(1950, 1960)
+    expected = sorted(
+        p.id for p in mapgen.select(data, mapgen.period(data, start="1950", end="1960")).places
+    )
+    assert mp.visible() == expected
+    # Click the first point drawn on the top layer's canvas: its popup opens.
+    name, x, y = mp.evaluate(
+        """() => { const app = window.mapgen, layer = app.renderer.canvas.layers[0];
+                   const i = layer.drawn[0];
+                   const p = app.map.layerPointToContainerPoint([layer.xs[0], layer.ys[0]]);
+                   const r = app.container.getBoundingClientRect();
+                   return [app.places.name[i], r.left + p.x, r.top + p.y]; }"""
+    )
+    mp.page.mouse.click(x, y)
+    popup = mp.page.locator(".leaflet-popup-content .mapgen-popup-name")
+    popup.wait_for()
+    assert popup.inner_text() == name
+
+
+def test_switching_a_dense_layer_off_removes_it(open_map: OpenMap, big: tuple[Path, Path]) -> None:
+    mp = open_map(big[1])
+    mp.page.locator(".leaflet-control-layers-overlays label", has_text="Layer 0").click()
+    assert mp.evaluate("document.querySelectorAll('canvas.mapgen-points').length") == 2
+    assert not [i for i in mp.visible() if int(i[1:]) % 3 == 0]
+    mp.set_period(1990, 2000)
+    assert not [i for i in mp.visible() if int(i[1:]) % 3 == 0]
+    assert mp.console_errors == [] and mp.page_errors == []
