@@ -4,8 +4,10 @@ METHOD is one of
 
 * ``markers``:  one ``folium.CircleMarker`` with a ``folium.Popup`` per place, in one
   ``FeatureGroup`` per layer, with a ``LayerControl``;
-* ``geojson``:  one ``folium.GeoJson`` of all places (circle markers coloured by layer) with a
+* ``geojson``:  one ``folium.GeoJson`` of all places (circle markers in one colour) with a
   ``folium.GeoJsonPopup``;
+* ``styled``:   the same, coloured by layer with a ``style_function`` (not run by default: see
+  :func:`build_styled`);
 * ``timeline``: ``folium.plugins.Timeline`` + ``TimelineSlider``, one feature per span with
   ``start``/``end`` properties (open ends run to today; EDTF qualifiers are dropped).
 
@@ -29,6 +31,7 @@ from folium.plugins import Timeline, TimelineSlider
 from folium.utilities import JsCode
 
 RADIUS = 6
+DEFAULT_COLOR = "#1f5fa8"
 
 POINT_TO_LAYER = JsCode(
     """function (feature, latlng) {
@@ -100,22 +103,36 @@ def build_markers(data: dict[str, Any]) -> folium.Map:
     return fmap
 
 
-def build_geojson(data: dict[str, Any]) -> folium.Map:
+def _geojson(data: dict[str, Any], style: Callable[[dict], dict] | None) -> folium.Map:
     fmap = _new_map(data)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": data["features"]},
+        name="places",
+        marker=folium.CircleMarker(
+            radius=RADIUS, fill=True, color=DEFAULT_COLOR, fill_opacity=0.75, weight=2
+        ),
+        style_function=style,
+        popup=folium.GeoJsonPopup(fields=["name", "when", "description"]),
+    ).add_to(fmap)
+    return fmap
+
+
+def build_geojson(data: dict[str, Any]) -> folium.Map:
+    """All places in one colour: folium's cheapest GeoJson."""
+    return _geojson(data, None)
+
+
+def build_styled(data: dict[str, Any]) -> folium.Map:
+    """Coloured by layer with a ``style_function``. folium evaluates it per feature in Python
+    and writes a JavaScript ``switch`` with one ``case`` per feature id not in the most common
+    style, which the browser runs once per feature: quadratic in the number of places."""
     colors = _colors(data)
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         color = colors[feature["properties"]["layer"]]
         return {"color": color, "fillColor": color, "fillOpacity": 0.75, "weight": 2}
 
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": data["features"]},
-        name="places",
-        marker=folium.CircleMarker(radius=RADIUS, fill=True),
-        style_function=style,
-        popup=folium.GeoJsonPopup(fields=["name", "when", "description"]),
-    ).add_to(fmap)
-    return fmap
+    return _geojson(data, style)
 
 
 def _bound(text: str, *, end: bool) -> str:
@@ -171,6 +188,7 @@ def build_timeline(data: dict[str, Any]) -> folium.Map:
 BUILDERS: dict[str, Callable[[dict[str, Any]], folium.Map]] = {
     "markers": build_markers,
     "geojson": build_geojson,
+    "styled": build_styled,
     "timeline": build_timeline,
 }
 

@@ -41,6 +41,7 @@ ASSETS: dict[str, dict[str, Path]] = {
     "mapgen": {},
     "markers": FOLIUM_ASSETS,
     "geojson": FOLIUM_ASSETS,
+    "styled": FOLIUM_ASSETS,
     "timeline": TIMELINE_ASSETS,
 }
 
@@ -195,7 +196,7 @@ def measure(
     seed: int = 7,
 ) -> dict[str, Any]:
     """Load *html* once in a fresh context; page-ready times, and with *interact* the
-    interaction timings. *kind*: ``mapgen``, ``markers``, ``geojson`` or ``timeline``."""
+    interaction timings. *kind*: ``mapgen`` or a baseline of benchmarks/baseline.py."""
     test = READY_TESTS["mapgen" if kind == "mapgen" else "folium"]
     wrapped = _WithInitScript(browser, INIT_SCRIPT % test)
     timeout_ms = timeout_s * 1000
@@ -208,7 +209,8 @@ def measure(
             extra_assets=ASSETS[kind],
         )
     except Exception as exc:  # the harness raises AssertionError subclasses with diagnostics
-        return {"status": "failed", "error": str(exc).splitlines()[0][:300]}
+        message = str(exc).splitlines()[0][:300]
+        return {"status": "timeout" if "Timeout" in message else "failed", "error": message}
     try:
         return _measure_open(mp, kind, timeout_ms, interact, windows, seed)
     finally:

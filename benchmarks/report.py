@@ -131,9 +131,8 @@ def _row(places: int, method: str, entry: dict[str, Any]) -> list[str]:
 
 
 def _format(rows: list[list[str]], header: tuple[str, ...]) -> str:
-    widths = [
-        max(len(r[i]) for r in [list(header), *rows] if i < len(r)) for i in range(len(header))
-    ]
+    full = [list(header), *(r for r in rows if len(r) == len(header))]
+    widths = [max(len(r[i]) for r in full) for i in range(len(header))]
     lines = [" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
     lines.append("-+-".join("-" * w for w in widths))
     for row in rows:
