@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -27,11 +28,22 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except MapgenError as exc:
-            for line in str(exc).splitlines():
+            for line in error_lines(exc):
                 click.echo(f"error: {line}", err=True)
             sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def error_lines(exc: Exception) -> list[str]:
+    """What the CLI prints for one of mapgen's errors: a line per problem, each kept on one
+    line, with control characters from the data (line breaks, terminal escapes) escaped."""
+    problems = getattr(exc, "problems", None)
+    lines = [str(p) for p in problems] if problems else str(exc).splitlines()
+    return [
+        "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in line)
+        for line in lines
+    ]
 
 
 INPUT_FORMATS = ["geojson", "lpf", "csv", "tsv", "gdal"]
@@ -142,6 +154,9 @@ def main() -> None:
       mapgen build                       # → output/pmoi-headquarters.html
       mapgen build places.geojson -o map.html --from 1981 --to 1990
     """
+    # A command builds many small objects and exits: Python's cyclic GC would rescan them
+    # again and again (a third of a large build) and frees nothing that exit does not.
+    gc.disable()
 
 
 @main.command()
@@ -204,7 +219,7 @@ def build(
         sources, input_format, start, end, at, period_name, strict, layers
     )
     if split:
-        _build_series(view, output, split, strict=strict, tiles=tiles,
+        _build_series(view, output, split, sources, strict=strict, tiles=tiles,
                       self_contained=self_contained)
         return
     if output is None:
@@ -212,10 +227,12 @@ def build(
         output = str(Path("output") / f"{stem}.html")
         Path(output).parent.mkdir(parents=True, exist_ok=True)
     title = title or (f"{view.title} — {period.label()}" if not period.unbounded else None)
+    from mapgen.read import default_source
+
     path = mapgen.save(
         view,
         output,
-        inputs=sources,
+        inputs=sources or (default_source(),),  # never overwrite the embedded dataset
         fragment=fragment,
         height=height,
         title=title,
@@ -227,10 +244,17 @@ def build(
     click.echo(str(path))
 
 
-def _build_series(view: Any, output: str | None, split: str, **options: Any) -> None:
+def _build_series(
+    view: Any, output: str | None, split: str, sources: tuple[str, ...], **options: Any
+) -> None:
+    from mapgen.errors import OutputError
     from mapgen.series import build_series, series_parts
 
     folder = Path(output) if output else Path("output") / f"{DEFAULT_NAME}-{split}s"
+    for source in sources:  # a series writes *.html files into the folder: none may be an input
+        real = Path(source).resolve()
+        if real.suffix.lower() == ".html" and folder.is_dir() and real.parent == folder.resolve():
+            raise OutputError(f"{folder}: holds the input {source}; choose another folder")
     parts = series_parts(view, split, strict=options["strict"])
     with click.progressbar(parts, label="Building maps", file=sys.stderr) as bar:
         maps = build_series(view, folder, bar, **options)

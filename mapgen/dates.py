@@ -245,6 +245,13 @@ def _edtf_span(text: str) -> Span:
         end_wide = end_narrow = None
     if start_narrow is not None and end_narrow is not None and end_narrow < start_narrow:
         raise DateError(f"{text!r} ends before it starts")
+    limit = days_from_civil(MAX_YEAR, 1, 1)
+    if any(d is not None and abs(d) > limit for d in (start_wide, end_wide)):
+        raise DateError(f"{text!r} is too far in time (more than {MAX_YEAR:,} years)")
+    try:
+        words = _words(obj)
+    except (AttributeError, TypeError, ValueError, IndexError):  # e.g. "{..1981}": open ends
+        words = text
     return Span(
         text=text,
         start_wide=start_wide,
@@ -254,7 +261,7 @@ def _edtf_span(text: str) -> Span:
         fuzzy_start=start_wide != start_narrow,
         fuzzy_end=end_wide != end_narrow,
         ongoing=bool(getattr(upper, "is_open", False)),
-        words=_words(obj),
+        words=words,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import reprlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,6 +28,9 @@ GEOMETRY_DEPTH = {
 PRECISIONS = ("site", "city", "region")
 KNOWN = {"id", "name", "layer", "when", "description", "sources", "precision"}
 MAX_VERTICES = 200_000  # per geometry; more cannot be drawn sensibly in a browser
+MAX_NESTING = 8  # GeometryCollections inside GeometryCollections (RFC 7946 advises none)
+_SHOWN = reprlib.Repr()  # short, one-line reprs of values from the data in messages
+_SHOWN.maxlevel, _SHOWN.maxstring, _SHOWN.maxother = 2, 60, 60
 COLOR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 LANG = re.compile(r"name_[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 
@@ -43,6 +47,17 @@ def is_web_url(url: object) -> bool:
         and _WEB_URL.fullmatch(url) is not None
         and not _UNSAFE_ID.search(url)
     )
+
+
+def _shown(value: object) -> str:
+    """A value from the data as an error message shows it: quoted, on one line, short."""
+    return _SHOWN.repr(value)
+
+
+def _key(key: str) -> str:
+    """A layer or period name as part of a field name: as it is when printable, else quoted
+    (a line break or a terminal escape in a name must not break or forge a message line)."""
+    return key if key.isprintable() and key.strip() == key and key else repr(key)
 
 
 def _text_problem(value: object, *, required: bool) -> str | None:
@@ -181,7 +196,11 @@ class _Checker:
             out.append(Source(title=title or url, url=url))
         return tuple(out)
 
-    def check_geometry(self, where: str, geometry: Any) -> dict[str, Any]:
+    def check_geometry(
+        self, where: str, geometry: Any, nesting: int = 0, total: list[int] | None = None
+    ) -> dict[str, Any]:
+        """The checked geometry, or {} after adding its problem. *total* counts the vertices
+        of a whole GeometryCollection, which MAX_VERTICES bounds like any one geometry."""
         if not isinstance(geometry, dict):
             self.add(where, "geometry", "is missing")
             return {}
@@ -191,10 +210,18 @@ class _Checker:
             if not isinstance(parts, list) or not parts:
                 self.add(where, "geometry.geometries", "must be a non-empty list")
                 return {}
-            checked = [self.check_geometry(where, part) for part in parts]
+            if nesting >= MAX_NESTING:
+                self.add(where, "geometry", f"GeometryCollections nested more than "
+                         f"{MAX_NESTING} deep; flatten them")
+                return {}
+            vertices = [0] if total is None else total
+            checked = [self.check_geometry(where, part, nesting + 1, vertices) for part in parts]
+            if total is None and vertices[0] > MAX_VERTICES:
+                self.add(where, "geometry.geometries", _too_many(vertices[0]))
+                return {}
             return {"type": kind, "geometries": checked}
-        if kind not in GEOMETRY_DEPTH:
-            self.add(where, "geometry.type", f"unknown geometry type {kind!r}")
+        if not isinstance(kind, str) or kind not in GEOMETRY_DEPTH:
+            self.add(where, "geometry.type", f"unknown geometry type {_shown(kind)}")
             return {}
         coords = geometry.get("coordinates")
         count = [0]
@@ -203,27 +230,31 @@ class _Checker:
             self.add(where, "geometry.coordinates", message)
             return {}
         if count[0] > MAX_VERTICES:
-            self.add(
-                where,
-                "geometry.coordinates",
-                f"{count[0]:,} vertices is more than {MAX_VERTICES:,}; simplify the geometry "
-                "first (e.g. with GDAL's ogr2ogr -simplify)",
-            )
+            self.add(where, "geometry.coordinates", _too_many(count[0]))
             return {}
+        if total is not None:
+            total[0] += count[0]
         if count[0] == 0:
             self.add(where, "geometry.coordinates", "is empty")
             return {}
         return {"type": kind, "coordinates": coords}
 
 
+def _too_many(vertices: int) -> str:
+    return (
+        f"{vertices:,} vertices is more than {MAX_VERTICES:,}; simplify the geometry "
+        "first (e.g. with GDAL's ogr2ogr -simplify)"
+    )
+
+
 def _check_positions(coords: Any, depth: int, count: list[int]) -> str | None:
     if depth == 0:
-        if not isinstance(coords, list) or len(coords) < 2:
-            return "a position must be [longitude, latitude]"
+        if not isinstance(coords, list) or not 2 <= len(coords) <= 3:
+            return "a position must be [longitude, latitude] or [longitude, latitude, altitude]"
         lon, lat = coords[0], coords[1]
-        for value in (lon, lat):
+        for value in coords:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                return f"{value!r} is not a number"
+                return f"{_shown(value)} is not a number"
             if not math.isfinite(value):
                 return f"{value!r} is not a finite number"
         if not -180 <= lon <= 180:
@@ -251,17 +282,19 @@ def _check_layers(checker: _Checker, declared: Any, used: Iterable[str]) -> tupl
     for position, key in enumerate(keys):
         spec = declared.get(key) or {}
         if not isinstance(spec, dict):
-            checker.add("", f"layers.{key}", "must be an object (label, color, order, path)")
+            checker.add("", f"layers.{_key(key)}", "must be an object (label, color, order, path)")
             continue
         label = spec.get("label", key.replace("-", " ").replace("_", " ").capitalize())
         color = spec.get("color", PALETTE[position % len(PALETTE)])
         order = spec.get("order", position + 1)
         if not isinstance(label, str):
-            checker.add("", f"layers.{key}.label", "must be text")
+            checker.add("", f"layers.{_key(key)}.label", "must be text")
         if not isinstance(color, str) or not COLOR.fullmatch(color):
-            checker.add("", f"layers.{key}.color", f"{color!r} is not a colour like #1f5fa8")
+            checker.add(
+                "", f"layers.{_key(key)}.color", f"{_shown(color)} is not a colour like #1f5fa8"
+            )
         if isinstance(order, bool) or not isinstance(order, (int, float)):
-            checker.add("", f"layers.{key}.order", "must be a number")
+            checker.add("", f"layers.{_key(key)}.order", "must be a number")
             order = position + 1
         layers.append(
             Layer(
@@ -286,7 +319,7 @@ def _check_periods(checker: _Checker, periods: Any) -> tuple[tuple[str, Span], .
         try:
             out.append((name, parse_span(text if isinstance(text, str) else "")))
         except DateError as exc:
-            checker.add("", f"periods.{name}", str(exc))
+            checker.add("", f"periods.{_key(name)}", str(exc))
     return tuple(out)
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from mapgen.errors import OutputError
 
+_CHUNK = 1 << 20  # characters encoded at a time
+
 
 def check_output(
     path: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]] = ()
@@ -35,13 +37,22 @@ def check_output(
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
-    """Write *data* to *path* via a temporary file and a rename."""
+    """Write *data* to *path* via a temporary file and a rename; an OutputError (one line)
+    when the system refuses, with the old file intact and no temporary file left behind."""
     target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
+        )
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot be written ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            if isinstance(data, str):  # encoded piece by piece: no second copy of a large page
+                for start in range(0, len(data), _CHUNK):
+                    handle.write(data[start : start + _CHUNK].encode("utf-8"))
+            else:
+                handle.write(data)
         if target.exists():
             os.chmod(tmp, target.stat().st_mode & 0o777)
         else:
@@ -49,8 +60,15 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{target}: cannot be written ({exc.strerror or exc})") from None
+        if isinstance(exc, UnicodeEncodeError):
+            bad = exc.object[exc.start]
+            raise OutputError(
+                f"{target}: the text holds {bad!r}, a lone surrogate, which is not a character"
+            ) from None
         raise
     return target

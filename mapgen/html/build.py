@@ -14,7 +14,7 @@ from branca.element import Element
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
 from mapgen.filter import Period
-from mapgen.html.elements import InlineLeaflet, MapgenLayers, PeriodControl
+from mapgen.html.elements import InlineLeaflet, MapFigure, MapgenLayers, PeriodControl
 from mapgen.html.payload import packed, payload, script_json
 from mapgen.model import Dataset
 
@@ -97,8 +97,12 @@ def build_map(
     paths and the in-browser period control. *period* is only stated on the map (select the
     places first with :func:`mapgen.select`). *self_contained* inlines Leaflet and adds the
     offline basemap, so the page works with no network at all."""
+    if title is not None and any("\ud800" <= c <= "\udfff" for c in title):
+        # bytes of a command line that were not UTF-8: the page could not be written
+        raise OptionError(f"the title {title!r} is not text: it holds a lone surrogate")
     provider = tile_provider(tiles)
     fmap = folium.Map(tiles=None, control_scale=True)
+    MapFigure().add_child(fmap)  # the page that holds the map's data once (elements.py)
     if provider is not None:
         folium.TileLayer(provider, name=provider.name, control=False).add_to(fmap)
     if self_contained:
@@ -107,8 +111,13 @@ def build_map(
     else:  # mapgen draws with Leaflet alone: no jQuery, no Bootstrap, no Font Awesome
         fmap.default_js, fmap.default_css = [LEAFLET_JS], [LEAFLET_CSS]
     groups = []
-    for layer in dataset.layers:
-        swatch = f'<span class="mapgen-swatch" style="background:{layer.color}"></span>'
+    for number, layer in enumerate(dataset.layers):
+        # The layer control keys its entries by this HTML: the number keeps two layers with
+        # the same label and colour apart (else the second would replace the first).
+        swatch = (
+            f'<span class="mapgen-swatch" data-layer="{number}" '
+            f'style="background:{layer.color}"></span>'
+        )
         group = folium.FeatureGroup(name=swatch + _inert_html(layer.label), overlay=True)
         group.add_to(fmap)
         groups.append(group)

@@ -22,15 +22,42 @@ def asset(name: str) -> str:
 
 
 class Verbatim(Element):
-    """An element whose HTML is exactly the given text, never a template."""
+    """An element whose HTML is exactly the given text, never a template. A *large* text (the
+    map's data) is written into the page by a :class:`MapFigure` after its template pass."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, *, large: bool = False):
         super().__init__()
         self._name = "Verbatim"
         self.text = text
+        self.large = large
 
     def render(self, **kwargs: object) -> str:
-        return self.text
+        spliced = getattr(self.get_root(), "_spliced", None) if self.large else None
+        if spliced is None:
+            return self.text
+        token = f"\x00mapgen-{len(spliced)}\x00"  # no page text holds NUL (JSON escapes it)
+        spliced.append((token, self.text))
+        return token
+
+
+class MapFigure(Figure):
+    """folium's page, which holds the large texts of :class:`Verbatim` elements once: they
+    go into the page after the template pass, instead of through it (where the script section
+    and the page would each be another copy of a map's tens of MB of data)."""
+
+    _spliced: list[tuple[str, str]] | None = None
+
+    def render(self, **kwargs: object) -> str:
+        self._spliced = []
+        try:
+            page = super().render(**kwargs)
+        finally:
+            spliced, self._spliced = self._spliced, None
+        for token, text in spliced:
+            head, found, tail = page.partition(token)
+            assert found and token not in tail, "a large verbatim text must appear once"
+            page = "".join((head, text, tail))  # one new string, no intermediate copy
+        return page
 
 
 class AssetElement(MacroElement):
@@ -83,13 +110,16 @@ class MapgenLayers(AssetElement):
     def render(self, **kwargs: object) -> None:
         super().render(**kwargs)
         groups = ",".join(group.get_name() for group in self.groups)
-        self.get_root().script.add_child(
-            Verbatim(
-                f"MapgenApp.create({self._parent.get_name()}, [{groups}], "
-                f"{self.control.get_name()}, {self.data_json});\n"
-            ),
-            name=self.get_name(),
+        script = self.get_root().script
+        # Three pieces, so the data (tens of MB for a large map) is not copied into a new
+        # string: the page is already one copy of it and the Jinja pass over it another.
+        call = (
+            f"MapgenApp.create({self._parent.get_name()}, [{groups}], "
+            f"{self.control.get_name()}, "
         )
+        script.add_child(Verbatim(call), name=self.get_name())
+        script.add_child(Verbatim(self.data_json, large=True), name=f"{self.get_name()}_data")
+        script.add_child(Verbatim(");\n"), name=f"{self.get_name()}_end")
 
 
 def _script_safe(code: str) -> str:

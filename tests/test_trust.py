@@ -1,0 +1,994 @@
+"""Untrusted data: text from a dataset is only ever text.
+
+* No text from data is interpreted by a template engine (folium renders element output as Jinja
+  a second time): code in a name must not run, ``{{ 7*7 }}`` must show as ``{{ 7*7 }}``.
+* No text from data becomes HTML or script in the browser: a corpus of hostile strings
+  (tests/data/payloads.json) goes into every text field of a map, and the map must run none of
+  it, request nothing because of it, and show every string literally wherever it appears.
+* Links are http(s) only; layer colours are colours.
+* Output is written atomically and never over an input; data never names a path.
+* Large input stays within bounds of memory, and geometries too large to draw are refused.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import mapgen
+from mapgen.cli import main
+from mapgen.read import default_source
+from mapgen.write import write_atomic
+from tests.conftest import OpenMap
+from tests.helpers import collection, feature, write_geojson
+
+CORPUS = json.loads((Path(__file__).parent / "data" / "payloads.json").read_text("utf-8"))
+MARKER = "@MARKER@"  # replaced by a path that a payload run by a template engine would create
+SENTINEL = "window.__pwned"
+
+
+def long_text(size: int = 100_000) -> str:
+    """A 100 KB string of hostile pieces."""
+    unit = "<img src=x onerror=window.__pwned=1> {{ 7*7 }} \u202eتهران\u202c 🗺️ </script> "
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def payloads(marker: Path) -> dict[str, str]:
+    """Payload id → text, with the marker path filled in, plus a 100 KB string."""
+    texts = {p["id"]: p["text"].replace(MARKER, str(marker)) for p in CORPUS["payloads"]}
+    texts["long-100kb"] = long_text()
+    return texts
+
+
+def jinja_payloads(marker: Path) -> list[str]:
+    """The template payloads, ``{{ 7*7 }}`` first."""
+    texts = payloads(marker)
+    return [texts[k] for k in texts if k.startswith("jinja-")] + [
+        texts[k] for k in texts if k.startswith("template-")
+    ]
+
+
+def document_title(text: str) -> str:
+    """*text* as Chromium's ``document.title`` gives back a <title> holding it: control
+    characters (but vertical tab) read as spaces, spaces collapsed and stripped."""
+    spaced = "".join(
+        " " if (c <= " " and c != "\v") or c == "\x7f" else c for c in html_parsed(text)
+    )
+    return re.sub(" +", " ", spaced).strip(" ")
+
+
+def html_parsed(text: str) -> str:
+    """*text* as innerHTML gives it back after html.escape (Leaflet's layer control)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Place ids are free text too (no spaces or control characters).
+HOSTILE_IDS = [
+    "<img/src=x/onerror=window.__pwned=1>",
+    "{{7*7}}",
+    "__proto__",
+    "constructor",
+    "\"'`${window.__pwned=1}",
+    "</script><script>window.__pwned=1</script>",
+]
+JOINER = " | "
+
+
+def hostile_dataset(path: Path, texts: list[str], **extra_members: Any) -> Path:
+    """Every text in every field: name, other name, description, layer key (with and without
+    a label), layer label, source title; the short ones joined into title, attribution and
+    collection description; ids from HOSTILE_IDS."""
+    features, layers = [], {}
+    for i, text in enumerate(texts):
+        features.append(
+            feature(
+                f"p{i}",
+                name=text,
+                name_fa=text,
+                description=text,
+                layer=text,
+                lon=-170 + (i % 20) * 17,
+                lat=-60 + (i // 20) * 20,
+                sources=[{"title": text, "url": f"https://example.org/{i}?q=<b>&x='y'#`z`"}],
+            )
+        )
+        if i % 2 == 0:  # odd layers get their label from the key
+            layers[text] = {"label": text}
+    for j, place_id in enumerate(HOSTILE_IDS):
+        features.append(feature(place_id, name=place_id, layer="ids", lon=-170 + 17 * j, lat=30))
+    short = [t for t in texts if len(t) < 1000]
+    members = {
+        "title": JOINER.join(short),
+        "attribution": JOINER.join(reversed(short)),
+        "description": JOINER.join(short[::2]),
+        "layers": layers,
+        "periods": {t: "1981/1986" for t in short},
+        **extra_members,
+    }
+    return write_geojson(path, features, **members)
+
+
+def build(*args: str) -> None:
+    result = CliRunner().invoke(main, ["build", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def wrap_fragment(fragment: Path, page: Path) -> Path:
+    page.write_text(
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Report</title></head>\n'
+        f"<body><h1>Report</h1>\n{fragment.read_text('utf-8')}\n</body></html>\n",
+        "utf-8",
+    )
+    return page
+
+
+# --- what the browser shows, read back through the DOM ---------------------------------------
+
+# Leaflet fades a closed popup or tooltip out before removing it: the newest is the last one.
+COLLECT_JS = """() => {
+  const app = window.mapgen, text = (el) => el ? el.textContent : null;
+  const last = (sel) => [...document.querySelectorAll(sel)].pop() || null;
+  const popups = [];  // [id, popup] pairs: an object would take "__proto__" as its prototype
+  for (const id of app.places.id) {
+    app.map.closePopup();
+    app.openPopup(id);
+    const box = last('.leaflet-popup-content');
+    popups.push([id, box === null ? null : {
+      name: text(box.querySelector('.mapgen-popup-name')),
+      alt: [...box.querySelectorAll('.mapgen-popup-altname')].map(text),
+      description: text(box.querySelector('.mapgen-popup-description')),
+      sources: [...box.querySelectorAll('.mapgen-popup-sources li')].map((li) => {
+        const a = li.querySelector('a');
+        return [li.textContent, a && a.getAttribute('href')];
+      }),
+    }]);
+  }
+  app.map.closePopup();
+  const legend = document.querySelector('.mapgen-legend');
+  return {
+    popups,
+    legendTitle: text(legend.querySelector('.mapgen-legend-title')),
+    legendPeriod: text(legend.querySelector('.mapgen-legend-period')),
+    legendLayers: [...legend.querySelectorAll('.mapgen-legend-layers li')].map(text),
+    attribution: text(legend.querySelector('.mapgen-legend-attribution')),
+    control: [...document.querySelectorAll('.leaflet-control-layers-overlays label')].map(text),
+    title: document.title,
+    titleElement: text(document.querySelector('title')),
+    description: app.data.description,
+  };
+}"""
+
+# Anything a payload could have turned into markup, anywhere in the document.
+DOM_JS = """() => {
+  const all = [...document.querySelectorAll('*')];
+  return {
+    onAttributes: all.filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name)))
+      .map((e) => e.outerHTML.slice(0, 120)),
+    markup: [...document.querySelectorAll(
+      'iframe, object, embed, base, form, math, noscript, meta[http-equiv=refresh], '
+      + 'img:not(.leaflet-tile), svg script, link[href*="evil"], a[href^="javascript" i], '
+      + 'a[href^="data" i], [style*="url("]')].map((e) => e.outerHTML.slice(0, 120)),
+    styles: [...document.querySelectorAll('style')].filter((s) => /evil/.test(s.textContent))
+      .length,
+    pwned: typeof window.__pwned,
+  };
+}"""
+
+
+def assert_nothing_ran(mp: Any) -> None:
+    """No payload ran: no sentinel, no dialog, no error, no markup from data, no request that
+    the harness did not serve (it serves Leaflet and tiles and blocks everything else)."""
+    dom = mp.evaluate(DOM_JS)
+    assert dom["pwned"] == "undefined"
+    assert mp.evaluate(f"typeof {SENTINEL}") == "undefined"
+    assert mp.dialogs == []
+    assert dom["onAttributes"] == []
+    assert dom["markup"] == []
+    assert dom["styles"] == 0
+    assert mp.blocked_requests == []
+    assert not [url for url in mp.requests if "evil" in url]
+    assert mp.page_errors == [] and mp.console_errors == []
+
+
+def expected_places(data: mapgen.Dataset) -> dict[str, mapgen.Place]:
+    return {p.id: p for p in data.places}
+
+
+def assert_popups_literal(pairs: list[Any], data: mapgen.Dataset) -> None:
+    shown = dict(pairs)
+    assert len(shown) == len(pairs)
+    for place_id, place in expected_places(data).items():
+        popup = shown[place_id]
+        assert popup is not None, f"no popup for {place_id!r}"
+        assert popup["name"] == place.name
+        assert popup["alt"] == [name for _, name in place.names]
+        assert popup["description"] == (place.description or None)
+        assert popup["sources"] == [[s.title, s.url] for s in place.sources]
+    assert set(shown) == set(expected_places(data))
+
+
+def hover_tooltips(mp: Any, data: mapgen.Dataset) -> dict[str, str]:
+    """Hover every place as a reader would (controls hidden so none is in the way) and read
+    the tooltip that opens."""
+    mp.page.add_style_tag(content=".leaflet-control-container { display: none !important; }")
+    seen = {}
+    for place in data.places:
+        mp.page.mouse.move(1, 1)
+        x, y = mp.evaluate(
+            """(id) => { const app = window.mapgen, g = app.places.geom[app.indexOf(id)];
+                app.map.setView([g[1], g[0]], 9, {animate: false});
+                const p = app.map.latLngToContainerPoint([g[1], g[0]]);
+                const r = app.container.getBoundingClientRect();
+                return [r.left + p.x, r.top + p.y]; }""",
+            place.id,
+        )
+        mp.page.mouse.move(x, y)
+        mp.page.locator(".leaflet-tooltip .mapgen-tooltip").last.wait_for(state="attached")
+        seen[place.id] = mp.evaluate(
+            "[...document.querySelectorAll('.leaflet-tooltip')].pop().textContent"
+        )
+    return seen
+
+
+def timeline_texts(mp: Any, count: int) -> tuple[list[str], list[str]]:
+    """The timeline panel's list for screen readers, and the tip each row shows when chosen
+    with the keyboard."""
+    assert mp.evaluate("typeof window.mapgen.periodControl.toggleTimeline") == "function"
+    mp.evaluate("window.mapgen.periodControl.toggleTimeline(true)")
+    items = mp.evaluate(
+        "[...document.querySelectorAll('.mapgen-pc-tl-list li')].map((li) => li.textContent)"
+    )
+    scroll = mp.page.locator(".mapgen-pc-tl-scroll")
+    scroll.focus()
+    tips = []
+    for k in range(count):
+        scroll.press("Home" if k == 0 else "ArrowDown")
+        tips.append(mp.evaluate("document.querySelector('.mapgen-pc-tip strong').textContent"))
+    return items, tips
+
+
+# --- 1. template injection -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def jinja_maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Jinja payloads in every field, built every way a map can be built."""
+    folder = tmp_path_factory.mktemp("jinja")
+    marker = folder / "PWNED_marker"
+    texts = jinja_payloads(marker)
+    period = next(t for t in texts if "cycler" in t)  # a named period that would run code
+    source = hostile_dataset(folder / "jinja.geojson", texts)
+    out = {"marker": marker, "texts": texts, "source": source, "period": period}
+    build(str(source), "-o", str(folder / "page.html"), "--period", period)
+    build(str(source), "-o", str(folder / "plain.html"), "--title", texts[0])
+    build(str(source), "-o", str(folder / "fragment.html"), "--fragment", "--period", period)
+    build(str(source), "-o", str(folder / "offline.html"), "--self-contained", "--tiles", "none")
+    build(str(source), "-o", str(folder / "series"), "--split", "period")
+    data = mapgen.load(source)
+    fmap = mapgen.build_map(data, title=period)
+    out["repr"] = fmap._repr_html_()  # what Jupyter shows
+    mapgen.save(fmap, folder / "api.html")
+    fmap.save(str(folder / "folium-save.html"))  # folium's own way of writing it
+    out["pages"] = {p.name: p for p in [*folder.glob("*.html"), *folder.glob("series/*.html")]}
+    out["folder"] = folder
+    return out
+
+
+def test_template_code_in_data_never_runs(jinja_maps: dict[str, Any]) -> None:
+    assert not jinja_maps["marker"].exists()
+    assert not list(jinja_maps["folder"].rglob("PWNED*"))
+    assert len(jinja_maps["pages"]) >= 6 + 2  # six builds, and a series of maps + index
+    assert "{{ cycler" not in jinja_maps["repr"]
+
+
+def test_template_syntax_from_data_never_reaches_a_page_raw(jinja_maps: dict[str, Any]) -> None:
+    """Each payload is written escaped (\\u007b in JSON, &#123; in HTML), so no template
+    engine that ever renders the page again can see its syntax either."""
+    for name, page in jinja_maps["pages"].items():
+        if name == "index.html":  # the series index is written by mapgen alone, not folium
+            continue
+        html = page.read_text("utf-8")
+        for text in jinja_maps["texts"]:
+            if "{" in text:
+                assert text not in html, (name, text)
+        for opener in ("{{", "{%", "{#"):
+            hits = [m.start() for m in re.finditer(re.escape(opener), html)]
+            assert not hits, (name, opener, [html[i - 40 : i + 40] for i in hits[:3]])
+
+
+def test_template_text_shows_literally_in_the_browser(
+    open_map: OpenMap, jinja_maps: dict[str, Any]
+) -> None:
+    data = mapgen.load(jinja_maps["source"])
+    period = jinja_maps["period"]
+    mp = open_map(jinja_maps["pages"]["page.html"])
+    shown = mp.evaluate(COLLECT_JS)
+    assert_popups_literal(shown["popups"], data)
+    assert dict(shown["popups"])["p0"]["name"] == "{{ 7*7 }}"  # not 49
+    assert shown["legendTitle"] == f"{data.title} — {period} (1981-01-01 – 1986-12-31)"
+    assert shown["legendPeriod"] == f"Period: {period} (1981-01-01 – 1986-12-31)"
+    assert shown["titleElement"] == html_parsed(shown["legendTitle"])
+    assert shown["title"] == document_title(shown["legendTitle"])
+    assert shown["legendLayers"] == [layer.label for layer in data.layers]
+    assert shown["control"] == [" " + html_parsed(layer.label) for layer in data.layers]
+    assert "{{ 7*7 }}" in shown["control"][0]
+    assert shown["attribution"] == data.attribution
+    assert shown["description"] == data.description
+    tooltips = hover_tooltips(mp, data)
+    assert tooltips == {p.id: p.name for p in data.places}
+    assert_nothing_ran(mp)
+
+
+def test_template_text_in_the_title_option_and_series_index(
+    open_map: OpenMap, jinja_maps: dict[str, Any]
+) -> None:
+    texts = jinja_maps["texts"]
+    mp = open_map(jinja_maps["pages"]["plain.html"])
+    assert mp.evaluate("document.title") == document_title(texts[0]) == "{{ 7*7 }}"
+    assert mp.evaluate("document.querySelector('.mapgen-legend-title').textContent") == texts[0]
+    index = jinja_maps["folder"] / "series" / "index.html"
+    page = open_map(index, wait_ready=False)
+    links = page.evaluate(
+        "[...document.querySelectorAll('ol.mapgen-series a')].map((a) => a.textContent)"
+    )
+    data = mapgen.load(jinja_maps["source"])
+    assert sorted(links) == sorted(name for name, _ in data.periods)
+    assert page.evaluate("document.querySelector('h1').textContent") == data.title
+    assert page.evaluate(f"typeof {SENTINEL}") == "undefined" and page.dialogs == []
+
+
+# --- 2. HTML and script injection ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("corpus")
+    marker = folder / "PWNED_marker"
+    texts = list(payloads(marker).values())
+    period = payloads(marker)["close-title"] + " {{ 7*7 }} " + payloads(marker)["img-onerror"]
+    source = hostile_dataset(folder / "corpus.geojson", texts, periods={period: "1981/1986"})
+    build(str(source), "-o", str(folder / "page.html"), "--period", period)
+    build(str(source), "-o", str(folder / "fragment.html"), "--fragment", "--period", period)
+    wrap_fragment(folder / "fragment.html", folder / "report.html")
+    build(str(source), "-o", str(folder / "offline.html"), "--self-contained", "--period", period)
+    assert not marker.exists()
+    return {"source": source, "period": period, "folder": folder, "texts": texts}
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(CORPUS["payloads"]) >= 30
+    ids = [p["id"] for p in CORPUS["payloads"]]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("variant", ["page.html", "report.html", "offline.html"])
+def test_corpus_shows_literally_and_runs_nothing(
+    open_map: OpenMap, corpus_maps: dict[str, Any], variant: str
+) -> None:
+    data = mapgen.load(corpus_maps["source"])
+    period = corpus_maps["period"]
+    assert len(data.places) == len(corpus_maps["texts"]) + len(HOSTILE_IDS)
+    mp = open_map(corpus_maps["folder"] / variant)
+    assert mp.visible() == sorted(p.id for p in data.places)
+    shown = mp.evaluate(COLLECT_JS)
+    assert_popups_literal(shown["popups"], data)
+    label = f"{period} (1981-01-01 – 1986-12-31)"
+    assert shown["legendTitle"] == f"{data.title} — {label}"
+    assert shown["legendPeriod"] == f"Period: {label}"
+    assert shown["legendLayers"] == [layer.label for layer in data.layers]
+    assert shown["control"] == [" " + html_parsed(layer.label) for layer in data.layers]
+    assert shown["attribution"] == data.attribution
+    assert shown["description"] == data.description
+    if variant != "report.html":  # a fragment leaves the page's title to the page
+        assert shown["titleElement"] == html_parsed(shown["legendTitle"])
+        assert shown["title"] == document_title(shown["legendTitle"])
+    assert_nothing_ran(mp)
+
+
+def test_corpus_tooltips_show_literally(open_map: OpenMap, corpus_maps: dict[str, Any]) -> None:
+    data = mapgen.load(corpus_maps["source"])
+    mp = open_map(corpus_maps["folder"] / "page.html")
+    assert hover_tooltips(mp, data) == {p.id: p.name for p in data.places}
+    assert_nothing_ran(mp)
+
+
+def test_corpus_in_the_timeline_panel(open_map: OpenMap, corpus_maps: dict[str, Any]) -> None:
+    data = mapgen.load(corpus_maps["source"])
+    mp = open_map(corpus_maps["folder"] / "page.html")
+    items, tips = timeline_texts(mp, len(data.places))
+    labels = {layer.key: layer.label for layer in data.layers}
+    expected = [f"{p.name} ({labels[p.layer]}): 1981–1986" for p in data.places]
+    assert sorted(items) == sorted(expected)
+    assert sorted(tips) == sorted(p.name for p in data.places)
+    assert_nothing_ran(mp)
+
+
+def test_hostile_url_hash_is_not_markup(open_map: OpenMap, corpus_maps: dict[str, Any]) -> None:
+    mp = open_map(
+        corpus_maps["folder"] / "page.html",
+        url_hash="from=%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D1%3E&to=%7B%7B7*7%7D%7D",
+    )
+    mp.set_period(1982, 1983)
+    assert mp.evaluate("window.mapgen.period()") == {"from": "1982-01-01", "to": "1983-12-31"}
+    assert_nothing_ran(mp)
+
+
+def test_large_map_packed_payload_shows_corpus_literally(open_map: OpenMap, tmp_path: Path) -> None:
+    """From 2000 places on, the data travels gzip-compressed and points are drawn on canvas:
+    the texts still arrive intact and are still only text."""
+    texts = list(payloads(tmp_path / "PWNED").values())
+    filler = [feature(f"f{i}", lon=(i % 300) - 150, lat=(i // 300) - 40) for i in range(2100)]
+    hostile = [
+        feature(f"h{i}", name=t, name_fa=t, description=t, layer="hostile", lon=i, lat=60)
+        for i, t in enumerate(texts)
+    ]
+    source = write_geojson(tmp_path / "big.geojson", filler + hostile, title=texts[0])
+    out = tmp_path / "big.html"
+    build(str(source), "-o", str(out))
+    assert "MapgenApp.create" in out.read_text("utf-8")
+    assert texts[0] not in out.read_text("utf-8")
+    mp = open_map(out)
+    names = mp.evaluate(
+        """(n) => { const app = window.mapgen, out = [];
+            for (let i = 0; i < n; i++) {
+              app.map.closePopup(); app.openPopup('h' + i);
+              const box = [...document.querySelectorAll('.leaflet-popup-content')].pop();
+              const el = box && box.querySelector('.mapgen-popup-name');
+              const d = box && box.querySelector('.mapgen-popup-description');
+              out.push([el && el.textContent, d && d.textContent]);
+            }
+            return out; }""",
+        len(texts),
+    )
+    assert names == [[t, t] for t in texts]
+    legend = mp.evaluate("document.querySelector('.mapgen-legend-title').textContent")
+    assert legend == texts[0]
+    assert_nothing_ran(mp)
+
+
+def test_layers_with_the_same_label_and_colour_both_reach_the_layer_control(
+    open_map: OpenMap, tmp_path: Path
+) -> None:
+    source = write_geojson(
+        tmp_path / "twins.geojson",
+        [feature("a", layer="one"), feature("b", layer="two", lon=12)],
+        layers={
+            "one": {"label": "Events", "color": "#c0392b"},
+            "two": {"label": "Events", "color": "#c0392b"},
+        },
+    )
+    build(str(source), "-o", str(tmp_path / "twins.html"))
+    mp = open_map(tmp_path / "twins.html")
+    labels = mp.page.locator(".leaflet-control-layers-overlays label")
+    assert labels.count() == 2
+    labels.nth(1).click()
+    assert mp.visible() == ["a"]
+    labels.nth(0).click()
+    assert mp.visible() == []
+
+
+# --- links and colours -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", CORPUS["bad_urls"])
+def test_source_urls_that_are_not_http_are_validation_errors(tmp_path: Path, url: str) -> None:
+    source = write_geojson(
+        tmp_path / "links.geojson",
+        [feature("a", sources=[{"title": "ok", "url": "https://example.org/"}, {"url": url}])],
+    )
+    result = CliRunner().invoke(main, ["validate", str(source)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"error: {source}: feature 0 (id=a): sources[1].url: ")
+    assert "is not an http(s) URL" in lines[0]
+    assert lines[0].isprintable()
+
+
+def test_links_are_checked_again_in_the_browser(open_map: OpenMap, tmp_path: Path) -> None:
+    """A dataset made in Python without validation still gets no javascript: or data: link."""
+    data = mapgen.load(write_geojson(tmp_path / "a.geojson", [feature("a")]))
+    bad = [
+        mapgen.Source(title="js", url="javascript:window.__pwned=1"),
+        mapgen.Source(title="data", url="data:text/html,<script>window.__pwned=1</script>"),
+        mapgen.Source(title="spaced", url=" javascript:window.__pwned=1"),
+        mapgen.Source(title="good", url="https://example.org/"),
+    ]
+    data = data.with_places((replace(data.places[0], sources=tuple(bad)),))
+    mapgen.save(data, tmp_path / "a.html")
+    mp = open_map(tmp_path / "a.html")
+    mp.evaluate("window.mapgen.openPopup('a')")
+    items = mp.evaluate(
+        """[...document.querySelectorAll('.mapgen-popup-sources li')].map((li) => {
+            const a = li.querySelector('a'); return [li.textContent, a && a.href]; })"""
+    )
+    assert items == [
+        ["js", None],
+        ["data", None],
+        ["spaced", None],
+        ["good", "https://example.org/"],
+    ]
+    mp.page.locator(".mapgen-popup-sources li").nth(0).click()
+    assert_nothing_ran(mp)
+
+
+@pytest.mark.parametrize("color", CORPUS["bad_colors"])
+def test_css_in_layer_colours_is_a_validation_error(tmp_path: Path, color: str) -> None:
+    source = write_geojson(
+        tmp_path / "c.geojson", [feature("a", layer="sites")], layers={"sites": {"color": color}}
+    )
+    result = CliRunner().invoke(main, ["validate", str(source)])
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert line.startswith(f"error: {source}: layers.sites.color: ")
+    assert line.endswith("is not a colour like #1f5fa8")
+
+
+def test_names_with_line_breaks_and_escapes_stay_on_one_error_line(tmp_path: Path) -> None:
+    forged = "x\nerror: everything is fine\x1b[2J\u2028"
+    source = write_geojson(
+        tmp_path / "n.geojson",
+        [feature("a", layer=forged)],
+        layers={forged: {"color": "red"}},
+        periods={forged: "not a date"},
+    )
+    result = CliRunner().invoke(main, ["validate", str(source)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 2, lines
+    assert all(line.startswith(f"error: {source}: ") and line.isprintable() for line in lines)
+    assert "layers.'x\\nerror: everything is fine\\x1b[2J\\u2028'.color" in lines[0]
+
+
+def test_control_characters_from_any_reader_are_escaped_on_the_command_line(
+    tmp_path: Path,
+) -> None:
+    """Whatever a reader puts in a message (here the CSV reader, quoting column names), the
+    CLI prints one line per problem with no terminal escapes."""
+    source = tmp_path / "cols.csv"
+    source.write_text("a\x1b[2Jb\x1ec\u2028d\n1\n", "utf-8")
+    result = CliRunner().invoke(main, ["validate", str(source)])
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert line.startswith(f"error: {source}: ") and line.isprintable()
+    assert "\\x1b[2J" in line
+
+
+# --- 4. output safety ------------------------------------------------------------------------
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    return write_geojson(tmp_path / "in.geojson", [feature("a")])
+
+
+def test_failure_while_rendering_leaves_the_old_file(
+    tmp_path: Path, source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "map.html"
+    out.write_text("previous map", "utf-8")
+
+    def broken(*args: Any, **kwargs: Any) -> str:
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr("mapgen.html.page_html", broken)
+    with pytest.raises(RuntimeError, match="render failed"):
+        mapgen.save(mapgen.load(source), out)
+    assert out.read_text("utf-8") == "previous map"
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("where", ["write", "replace", "interrupt"])
+def test_failure_mid_write_leaves_the_old_file_and_no_temporary_file(
+    tmp_path: Path, source: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    out = tmp_path / "map.html"
+    out.write_text("previous map", "utf-8")
+    out.chmod(0o640)
+    real_fdopen = os.fdopen
+    written: list[int] = []
+
+    class DiskFull:
+        """A file that takes the first piece and then runs out of space."""
+
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def write(self, data: bytes) -> int:
+            if written:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            written.append(len(data))
+            return self.handle.write(data)
+
+        def __enter__(self) -> DiskFull:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+    if where == "write":
+        monkeypatch.setattr(os, "fdopen", lambda fd, mode: DiskFull(real_fdopen(fd, mode)))
+        monkeypatch.setattr("mapgen.write._CHUNK", 1000)
+    elif where == "replace":
+
+        def replace_fails(src: Any, dst: Any) -> None:
+            assert Path(src).exists()  # the whole new page was there, beside the old one
+            raise PermissionError(errno.EACCES, "Permission denied")
+
+        monkeypatch.setattr(os, "replace", replace_fails)
+    else:
+
+        def interrupted(src: Any, dst: Any) -> None:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(os, "replace", interrupted)
+    if where == "interrupt":  # Ctrl-C at the worst moment
+        with pytest.raises(KeyboardInterrupt):
+            mapgen.save(mapgen.load(source), out)
+    else:
+        result = CliRunner().invoke(main, ["build", str(source), "-o", str(out)])
+        assert result.exit_code == 1
+        [line] = result.output.splitlines()
+        assert line.startswith(f"error: {out}: cannot be written (")
+    if where == "write":
+        assert written  # it failed part way, not before starting
+    assert out.read_text("utf-8") == "previous map"
+    assert out.stat().st_mode & 0o777 == 0o640
+    assert leftovers(tmp_path) == []
+
+
+def test_a_written_map_keeps_the_old_files_permissions(tmp_path: Path, source: Path) -> None:
+    out = tmp_path / "map.html"
+    out.write_text("previous", "utf-8")
+    out.chmod(0o604)
+    build(str(source), "-o", str(out))
+    assert out.stat().st_mode & 0o777 == 0o604
+    assert "MapgenApp.create" in out.read_text("utf-8")
+    assert leftovers(tmp_path) == []
+
+
+def refused(args: list[str]) -> str:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    [line] = result.output.splitlines()
+    assert line.startswith("error: ")
+    return line
+
+
+def test_output_that_is_a_directory_is_refused(tmp_path: Path, source: Path) -> None:
+    assert refused(["build", str(source), "-o", str(tmp_path)]) == (
+        f"error: {tmp_path}: is a directory; give a file name"
+    )
+
+
+def test_output_in_a_folder_that_is_not_writable_is_refused(
+    tmp_path: Path, source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    real_access = os.access
+
+    def access(path: Any, mode: int, **kwargs: Any) -> bool:
+        # root ignores the folder's mode; the check must still ask the system and obey it
+        if Path(path) == locked and mode & os.W_OK:
+            return False
+        return real_access(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    try:
+        line = refused(["build", str(source), "-o", str(locked / "map.html")])
+    finally:
+        locked.chmod(0o700)
+    assert line == f"error: {locked / 'map.html'}: folder {locked} is not writable"
+    assert list(locked.iterdir()) == []
+
+
+def test_output_file_that_is_not_writable_is_refused(
+    tmp_path: Path, source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "map.html"
+    out.write_text("read-only map", "utf-8")
+    out.chmod(0o400)
+    real_access = os.access
+    monkeypatch.setattr(
+        os,
+        "access",
+        lambda path, mode, **kw: (
+            False if Path(path) == out and mode & os.W_OK else real_access(path, mode, **kw)
+        ),
+    )
+    assert refused(["build", str(source), "-o", str(out)]) == f"error: {out}: is not writable"
+    assert out.read_text("utf-8") == "read-only map"
+
+
+def test_output_in_a_missing_folder_is_refused(tmp_path: Path, source: Path) -> None:
+    out = tmp_path / "nope" / "map.html"
+    assert refused(["build", str(source), "-o", str(out)]) == (
+        f"error: {out}: folder {out.parent} does not exist"
+    )
+
+
+def test_output_that_is_an_input_is_refused_however_it_is_named(
+    tmp_path: Path, source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = source.read_bytes()
+    (tmp_path / "sub").mkdir()
+    link = tmp_path / "sub" / "link.html"
+    link.symlink_to(source)
+    hard = tmp_path / "hard.html"
+    os.link(source, hard)
+    monkeypatch.chdir(tmp_path)
+    other = tmp_path / "other.geojson"
+    write_geojson(other, [feature("b")])
+    for inputs, output in [
+        (["in.geojson"], "./in.geojson"),
+        (["in.geojson"], "sub/../in.geojson"),
+        ([str(source)], "in.geojson"),
+        (["./sub/../in.geojson"], str(source)),
+        (["in.geojson"], "sub/link.html"),  # a symlink to the input
+        (["sub/link.html"], "in.geojson"),  # the input named through a symlink
+        (["in.geojson"], "hard.html"),  # a hard link to the input
+        (["other.geojson", "in.geojson"], "in.geojson"),  # any of several inputs
+    ]:
+        fmt = ["--format", "geojson"] if inputs[0].endswith(".html") else []
+        line = refused(["build", *inputs, *fmt, "-o", output])
+        assert line == f"error: {Path(output)}: is also an input; choose another output file"
+    assert source.read_bytes() == before
+    assert link.is_symlink()
+    assert leftovers(tmp_path) == []
+
+
+def test_the_embedded_dataset_is_never_an_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    writes: list[Any] = []
+    monkeypatch.setattr("mapgen.write.write_atomic", lambda *a, **k: writes.append(a))
+    line = refused(["build", "-o", str(default_source())])
+    assert line.endswith("is also an input; choose another output file")
+    assert writes == []
+
+
+def test_a_title_that_is_not_text_is_a_usage_error(tmp_path: Path, source: Path) -> None:
+    """A title from a command line that was not UTF-8 (Python keeps such bytes as lone
+    surrogates) is a one-line error, not a traceback and not a broken file."""
+    out = tmp_path / "map.html"
+    result = CliRunner().invoke(
+        main, ["build", str(source), "-o", str(out), "--title", "bad \udcff byte"]
+    )
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        "error: the title 'bad \\udcff byte' is not text: it holds a lone surrogate"
+    ]
+    assert not out.exists() and leftovers(tmp_path) == []
+
+
+def test_text_that_cannot_be_encoded_is_an_output_error(tmp_path: Path) -> None:
+    out = tmp_path / "map.html"
+    out.write_text("previous", "utf-8")
+    with pytest.raises(mapgen.OutputError, match="lone surrogate"):
+        write_atomic(out, "<p>\ud800</p>")
+    assert out.read_text("utf-8") == "previous" and leftovers(tmp_path) == []
+
+
+def test_series_file_names_from_data_stay_in_the_folder(tmp_path: Path) -> None:
+    names = [
+        "../../escape",
+        "/etc/cron.d/x",
+        "..",
+        "",
+        "index",
+        "Index!",
+        "a/b",
+        "a-b",
+        "C:\\Windows\\x",
+        "تهران",
+        "x" * 300,
+        "\u202egnp.exe",
+        "{{ 7*7 }}",
+    ]
+    source = write_geojson(
+        tmp_path / "p.geojson",
+        [feature("a", when=["1990/2000"])],
+        periods={name: "1990/1995" for name in names},
+    )
+    folder = tmp_path / "out" / "series"
+    result = CliRunner().invoke(
+        main, ["build", str(source), "--split", "period", "-o", str(folder)]
+    )
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in folder.iterdir())
+    assert len(files) == len(names) + 1 and "index.html" in files  # none overwrote another
+    for name in files:
+        assert re.fullmatch(r"[a-z0-9-]{1,64}\.html", name), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "p.geojson"]
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["series"]
+    index = (folder / "index.html").read_text("utf-8")
+    assert index.count("<li>") == len(names)
+
+
+def test_a_series_never_writes_over_an_input(tmp_path: Path) -> None:
+    folder = tmp_path / "maps"
+    folder.mkdir()
+    periods = {"index": "1990/1995", "nineties": "1996/2000"}
+    source = write_geojson(
+        folder / "index.html", [feature("a", when=["1990/2000"])], periods=periods
+    )
+    before = source.read_bytes()
+    args = ["build", str(source), "--format", "geojson", "--split", "period", "-o", str(folder)]
+    assert refused(args) == f"error: {folder}: holds the input {source}; choose another folder"
+    assert source.read_bytes() == before
+    assert [p.name for p in folder.iterdir()] == ["index.html"]
+    # data kept beside the maps is no .html file a series writes: that is fine
+    data = write_geojson(
+        folder / "data.geojson", [feature("a", when=["1990/2000"])], periods=periods
+    )
+    build(str(data), "--split", "period", "-o", str(folder))
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "data.geojson",
+        "index-2.html",
+        "index.html",
+        "nineties.html",
+    ]
+
+
+# --- 5. size ---------------------------------------------------------------------------------
+
+MB = 1_000_000
+RSS_LIMIT_MB = 400
+
+
+def write_large_geojson(path: Path, size: int, *, many: bool) -> int:
+    """A GeoJSON file of about *size* bytes: many small features, or fewer features with
+    long descriptions (Latin and Persian text, as in the default dataset). Returns the number
+    of features."""
+    words = "Lorem ipsum dolor sit amet, ünïcödé, تهران و اشرف — “quoted” <b>&amp; "
+    count = 0
+    written = 0
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write('{"type": "FeatureCollection", "title": "Large", "features": [\n')
+        while written < size:
+            props = {
+                "id": f"p{count}",
+                "name": f"Place {count}",
+                "name_fa": "مکان",
+                "layer": f"layer-{count % 5}",
+                "when": ["1981/1986", "2003/.."],
+                "description": words * (2 if many else 800),
+                "sources": [{"title": "Source", "url": f"https://example.org/{count}"}],
+            }
+            lon, lat = (count % 3600) / 10 - 180, (count % 1700) / 10 - 85
+            item = {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": props,
+            }
+            line = ("," if count else "") + json.dumps(item, ensure_ascii=False) + "\n"
+            handle.write(line)
+            written += len(line.encode("utf-8"))
+            count += 1
+        handle.write("]}\n")
+    return count
+
+
+MEASURE = textwrap.dedent(
+    """
+    import resource, subprocess, sys, time
+    start = time.monotonic()
+    proc = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(proc.returncode, round(peak), round(time.monotonic() - start, 1))
+    sys.stdout.write(proc.stdout)
+    sys.stderr.write(proc.stderr)
+    """
+)
+
+
+def run_measured(*args: str, cwd: Path) -> tuple[int, float, float, str, str]:
+    """Run ``python -m mapgen ARGS`` in a fresh process; its exit code, peak RSS (MB, of that
+    process alone: measured by a parent of its own), seconds, stdout and stderr."""
+    proc = subprocess.run(
+        [sys.executable, "-c", MEASURE, sys.executable, "-m", "mapgen", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=True,
+    )
+    first, _, rest = proc.stdout.partition("\n")
+    code, peak, seconds = first.split()
+    return int(code), float(peak), float(seconds), rest, proc.stderr
+
+
+@pytest.fixture(scope="module")
+def large_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, int]]:
+    folder = tmp_path_factory.mktemp("large")
+    out = {}
+    for kind in ("long", "many"):
+        path = folder / f"{kind}.geojson"
+        count = write_large_geojson(path, 50 * MB, many=kind == "many")
+        assert 50 * MB <= path.stat().st_size < 51 * MB
+        out[kind] = (path, count)
+    return out
+
+
+@pytest.mark.parametrize("kind", ["long", "many"])
+def test_50_mb_input_validates_within_memory_bounds(
+    large_inputs: dict[str, tuple[Path, int]], kind: str
+) -> None:
+    path, count = large_inputs[kind]
+    code, peak, seconds, stdout, stderr = run_measured("validate", str(path), cwd=path.parent)
+    assert code == 0, stderr
+    assert stdout == f"ok: {count} places in 5 layers\n"
+    assert peak <= RSS_LIMIT_MB, f"peak RSS {peak} MB validating {count} places"
+    assert seconds < 60
+
+
+def test_50_mb_input_builds_within_memory_bounds(
+    large_inputs: dict[str, tuple[Path, int]],
+) -> None:
+    path, count = large_inputs["long"]
+    out = path.with_suffix(".html")
+    code, peak, seconds, stdout, stderr = run_measured(
+        "build", str(path), "-o", str(out), cwd=path.parent
+    )
+    assert code == 0, stderr
+    assert stdout == f"{out}\n"
+    assert out.stat().st_size > 45 * MB
+    with out.open(encoding="utf-8") as handle:
+        head = handle.read(1 << 16)
+    assert head.startswith("<!DOCTYPE html>")
+    assert peak <= RSS_LIMIT_MB, f"peak RSS {peak} MB building {count} places"
+    assert seconds < 60
+    assert leftovers(path.parent) == []
+
+
+def test_geometry_of_millions_of_vertices_is_refused(tmp_path: Path) -> None:
+    vertices = 2_000_000
+    ring = "[" + "[10.5,50.25]," * (vertices - 1) + "[10.5,50.25]]"
+    path = tmp_path / "huge.geojson"
+    path.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"id": "huge", "name": "Huge", "layer": "areas", "when": ["1990"]}, '
+        '"geometry": {"type": "Polygon", "coordinates": [' + ring + "]}}]}",
+        "utf-8",
+    )
+    for command in (["validate", str(path)], ["build", str(path), "-o", str(tmp_path / "m.html")]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "mapgen", *command],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert proc.returncode == 1
+        assert proc.stderr.splitlines() == [
+            f"error: {path}: feature 0 (id=huge): geometry.coordinates: 2,000,000 vertices is "
+            "more than 200,000; simplify the geometry first (e.g. with GDAL's ogr2ogr -simplify)"
+        ]
+    assert not (tmp_path / "m.html").exists()
+
+
+def test_many_small_geometries_in_one_collection_are_counted_together(tmp_path: Path) -> None:
+    line = {"type": "LineString", "coordinates": [[1, 2]] * 150_000}
+    doc = feature("gc", geometry={"type": "GeometryCollection", "geometries": [line, line]})
+    path = tmp_path / "gc.geojson"
+    path.write_text(json.dumps(collection([doc])), "utf-8")
+    with pytest.raises(mapgen.DataError) as info:
+        mapgen.load(path)
+    [problem] = info.value.problems
+    assert (problem.where, problem.field) == ("feature 0 (id=gc)", "geometry.geometries")
+    assert problem.message.startswith("300,000 vertices is more than 200,000")
