@@ -40,10 +40,9 @@ def error_lines(exc: Exception) -> list[str]:
     line, with control characters from the data (line breaks, terminal escapes) escaped."""
     problems = getattr(exc, "problems", None)
     lines = [str(p) for p in problems] if problems else str(exc).splitlines()
-    return [
-        "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in line)
-        for line in lines
-    ]
+    from mapgen.errors import terminal_text
+
+    return [terminal_text(line) for line in lines]
 
 
 INPUT_FORMATS = ["geojson", "lpf", "csv", "tsv", "gdal"]

@@ -43,3 +43,9 @@ class OutputError(MapgenError):
     """An output path that cannot be written safely."""
 
     exit_code = 1
+
+
+def terminal_text(line: str) -> str:
+    """*line* safe to print on a terminal: line breaks, escape sequences and other control
+    characters from the data are shown escaped (\\n, \\x1b) instead of acting."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in line)

@@ -7,6 +7,7 @@ import io
 import json
 
 from mapgen.dates import spans_words
+from mapgen.errors import terminal_text
 from mapgen.model import Dataset
 
 COLUMNS = ("id", "layer", "name", "periods", "when")
@@ -36,6 +37,7 @@ def format_places(dataset: Dataset, fmt: str = "table") -> str:
         writer.writeheader()
         writer.writerows(data)
         return out.getvalue()
+    data = [{c: terminal_text(r[c]) for c in COLUMNS} for r in data]  # a table is for a terminal
     widths = {c: max([len(c), *(len(r[c]) for r in data)]) for c in COLUMNS[:-1]}
     lines = ["  ".join(c.ljust(widths[c]) for c in COLUMNS[:-1]).rstrip()]
     lines.append("  ".join("-" * widths[c] for c in COLUMNS[:-1]))

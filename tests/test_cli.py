@@ -157,3 +157,12 @@ def test_user_errors_never_show_a_traceback(tmp_path: Path) -> None:
     ]
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "o.html").exists()
+
+
+def test_list_table_escapes_terminal_control_characters(runner: CliRunner, tmp_path: Path) -> None:
+    source = write_geojson(tmp_path / "esc.geojson", [feature("a", name="Evil\x1b[2J\nname")])
+    table = runner.invoke(main, ["list", str(source)]).output
+    assert "\x1b" not in table and "Evil\\x1b[2J\\nname" in table
+    assert len(table.strip().splitlines()) == 3
+    as_json = json.loads(runner.invoke(main, ["list", str(source), "--format", "json"]).output)
+    assert as_json[0]["name"] == "Evil\x1b[2J\nname"  # data formats keep the text exact
