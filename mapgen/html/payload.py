@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import io
 import json
 from typing import Any
 
@@ -122,8 +123,24 @@ def packed(data: dict[str, Any]) -> dict[str, Any]:
     if len(data["places"]["id"]) < PACK_MIN_PLACES:
         return data
     bulk = {key: data[key] for key in PACKED_KEYS}
-    # Key order is already fixed by construction; level 1 is 4x faster and ~15% larger.
-    text = json.dumps(bulk, ensure_ascii=False, separators=(",", ":"))
-    blob = gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0)
+    # Streamed: the JSON text never exists whole, nor its UTF-8 copy (tens of MB each for a
+    # large map). Key order is fixed by construction; level 1 is 4x faster, ~15% larger.
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=1, mtime=0) as stream:
+        _write_json(stream, bulk, depth=2)
+    blob = buffer.getvalue()
     rest = {key: value for key, value in data.items() if key not in PACKED_KEYS}
     return {**rest, "packed": base64.b64encode(blob).decode("ascii")}
+
+
+def _write_json(stream: gzip.GzipFile, value: Any, depth: int) -> None:
+    """Compact JSON of *value* into *stream*, the same bytes as json.dumps, one column at a
+    time: objects down to *depth* are opened here, their members serialised one by one."""
+    if depth == 0 or not isinstance(value, dict):
+        stream.write(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+        return
+    stream.write(b"{")
+    for number, (key, member) in enumerate(value.items()):
+        stream.write((b"," if number else b"") + json.dumps(key).encode() + b":")
+        _write_json(stream, member, depth - 1)
+    stream.write(b"}")
