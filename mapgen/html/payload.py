@@ -133,9 +133,20 @@ def packed(data: dict[str, Any]) -> dict[str, Any]:
     return {**rest, "packed": base64.b64encode(blob).decode("ascii")}
 
 
+_CHUNK = 4096  # list items serialised together
+
+
 def _write_json(stream: gzip.GzipFile, value: Any, depth: int) -> None:
     """Compact JSON of *value* into *stream*, the same bytes as json.dumps, one column at a
     time: objects down to *depth* are opened here, their members serialised one by one."""
+    if isinstance(value, list) and len(value) > _CHUNK:  # a long column, a slice at a time
+        stream.write(b"[")
+        for start in range(0, len(value), _CHUNK):
+            text = json.dumps(value[start : start + _CHUNK], ensure_ascii=False,
+                              separators=(",", ":"))
+            stream.write((b"," if start else b"") + text[1:-1].encode())
+        stream.write(b"]")
+        return
     if depth == 0 or not isinstance(value, dict):
         stream.write(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
         return
