@@ -226,12 +226,10 @@ def build(
         output = str(Path("output") / f"{stem}.html")
         Path(output).parent.mkdir(parents=True, exist_ok=True)
     title = title or (f"{view.title} — {period.label()}" if not period.unbounded else None)
-    from mapgen.read import default_source
-
     path = mapgen.save(
         view,
         output,
-        inputs=sources or (default_source(),),  # never overwrite the embedded dataset
+        inputs=sources,
         fragment=fragment,
         height=height,
         title=title,
@@ -369,8 +367,6 @@ def export_places(
       mapgen export places.gpkg --start-field from --end-field to -o places.csv
     """
     import mapgen
-    from mapgen.read import default_source
-
     _, _, view = _load_and_select(
         sources, input_format, start, end, at, period_name, strict, layers
     )
@@ -379,7 +375,7 @@ def export_places(
 
         click.echo(to_text(view, output_format or "geojson"), nl=False)
         return
-    path = mapgen.export(view, output, output_format, inputs=sources or (default_source(),))
+    path = mapgen.export(view, output, output_format, inputs=sources)
     click.echo(str(path))
 
 
@@ -460,8 +456,6 @@ def render_map(
       mapgen render places.geojson -o map.svg --width 2400 --height 1500 --no-timeline
     """
     import mapgen
-    from mapgen.read import default_source
-
     _, period, view = _load_and_select(
         sources, input_format, start, end, at, period_name, strict, layers
     )
@@ -474,6 +468,6 @@ def render_map(
         dpi=dpi,
         title=title,
         timeline=timeline,
-        inputs=sources or (default_source(),),
+        inputs=sources,
     )
     click.echo(str(path))

@@ -17,12 +17,14 @@ _CHUNK = 1 << 20  # characters encoded at a time
 def check_output(
     path: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]] = ()
 ) -> Path:
-    """Refuse an output path that is a directory, the same file as an input, or in a folder
-    that does not exist or cannot be written."""
+    """Refuse an output path that is a directory, the same file as an input (the embedded
+    dataset always counts as one), or in a folder that does not exist or cannot be written."""
+    from mapgen.read import default_source
+
     target = Path(path)
     if target.is_dir():
         raise OutputError(f"{target}: is a directory; give a file name")
-    for source in inputs:
+    for source in (*inputs, default_source()):
         source_path = Path(source)
         if target.exists() and source_path.exists() and target.samefile(source_path):
             raise OutputError(f"{target}: is also an input; choose another output file")

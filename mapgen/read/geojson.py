@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import re
 import reprlib
-from pathlib import Path
 
 from mapgen.errors import DataError, Problem
 from mapgen.read.raw import RawCollection, RawFeature
-from mapgen.read.text import read_text
 
 # A \uD800-\uDFFF escape: JSON allows it alone, but alone it is not a character and the map
 # could not be written as UTF-8. Only escapes can make one (the text was decoded as UTF-8).
@@ -67,11 +65,6 @@ def _surrogate_problem(label: str, path: tuple[str | int, ...], key: str | None)
 
 def _reject_constant(name: str) -> None:
     raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
-
-
-def read_geojson(path: Path, label: str) -> RawCollection:
-    doc = parse_json(read_text(path, label), label)
-    return collection_from_json(doc, label)
 
 
 def collection_from_json(doc: object, label: str) -> RawCollection:
