@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mapgen.defaults import VERSION
 from mapgen.errors import DataError, MapgenError, OptionError, OutputError, Problem
 
 # A light package (its writers load on first use), imported before anything else can import
@@ -68,7 +69,7 @@ __all__ = [
     "select",
 ]
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 def period(dataset: Dataset, **options: Any) -> Period:
     """A Period from start/end, at, or a named period of *dataset*; see

@@ -20,6 +20,7 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mapgen.defaults import VERSION
 from mapgen.errors import OptionError
 from mapgen.write import check_output, write_atomic
 
@@ -133,7 +134,6 @@ def render_bytes(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from mapgen import __version__
     from mapgen.filter import Period
 
     if fmt not in FORMATS:
@@ -145,7 +145,7 @@ def render_bytes(
     period = period or Period()
     if timeline is None:
         timeline = len(dataset.places) <= TIMELINE_MAX_PLACES
-    creator = f"mapgen {__version__}"
+    creator = f"mapgen {VERSION}"
     metadata: dict[str, dict[str, Any]] = {
         "png": {"Software": None, "Title": title},
         "svg": {"Date": None, "Creator": creator, "Title": title},
