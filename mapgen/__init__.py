@@ -26,8 +26,7 @@ from mapgen.export import export
 if TYPE_CHECKING:
     import folium
 
-    from mapgen.filter import Period
-    from mapgen.model import Dataset, Layer, Place, Source
+    from mapgen.model import Dataset, Layer, Period, Place, Source
     from mapgen.read import default_source
 
 # Heavy modules (edtf, folium, geopandas) load on first use, so `mapgen --help` stays fast.
@@ -36,7 +35,7 @@ _LAZY = {
     "Layer": "mapgen.model",
     "Place": "mapgen.model",
     "Source": "mapgen.model",
-    "Period": "mapgen.filter",
+    "Period": "mapgen.model",
     "default_source": "mapgen.read",
 }
 

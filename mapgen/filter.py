@@ -3,34 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from mapgen.dates import DateError, iso_date, parse_bound
+from mapgen.dates import DateError, parse_bound
 from mapgen.errors import OptionError
-from mapgen.model import Dataset
-
-
-@dataclass(frozen=True)
-class Period:
-    """A closed window of day numbers; ``None`` leaves that side unbounded."""
-
-    start: int | None = None
-    end: int | None = None
-    name: str = ""
-    strict: bool = False
-
-    @property
-    def unbounded(self) -> bool:
-        return self.start is None and self.end is None
-
-    def label(self) -> str:
-        """How the map's title states the period."""
-        if self.unbounded:
-            return ""
-        lo = iso_date(self.start) if self.start is not None else "…"
-        hi = iso_date(self.end) if self.end is not None else "…"
-        text = lo if lo == hi else f"{lo} – {hi}"
-        return f"{self.name} ({text})" if self.name else text
+from mapgen.model import Dataset, Period
 
 
 def make_period(
@@ -48,7 +24,7 @@ def make_period(
         raise OptionError("use only one of --from/--to, --at and --period")
     try:
         if name is not None:
-            span = dataset.period(name)
+            span = dataset.named_period(name)
             if span is None:
                 known = ", ".join(n for n, _ in dataset.periods) or "none"
                 raise OptionError(f"unknown period {name!r} (this dataset has: {known})")
@@ -70,7 +46,8 @@ def make_period(
 def select(
     dataset: Dataset, period: Period | None = None, layers: Iterable[str] | None = None
 ) -> Dataset:
-    """The places of *dataset* in *layers* (all when None) with a span overlapping *period*."""
+    """The places of *dataset* in *layers* (all when None) with a span overlapping *period*.
+    The result remembers *period*, so maps and renders of it state that period."""
     wanted = None if layers is None else list(layers)
     if wanted:
         known = [layer.key for layer in dataset.layers]
@@ -88,4 +65,4 @@ def select(
             or any(s.overlaps(period.start, period.end, period.strict) for s in place.spans)
         )
     )
-    return dataset.with_places(places)
+    return dataset.with_places(places, period=period)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mapgen.dates import Span
+from mapgen.dates import Span, iso_date
 
 PALETTE = ("#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b8860b")
 
@@ -49,6 +49,29 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Period:
+    """A closed window of day numbers; ``None`` leaves that side unbounded."""
+
+    start: int | None = None
+    end: int | None = None
+    name: str = ""
+    strict: bool = False
+
+    @property
+    def unbounded(self) -> bool:
+        return self.start is None and self.end is None
+
+    def label(self) -> str:
+        """How the map's title states the period."""
+        if self.unbounded:
+            return ""
+        lo = iso_date(self.start) if self.start is not None else "…"
+        hi = iso_date(self.end) if self.end is not None else "…"
+        text = lo if lo == hi else f"{lo} – {hi}"
+        return f"{self.name} ({text})" if self.name else text
+
+
+@dataclass(frozen=True)
 class Dataset:
     """Places with their layers and named periods, plus the collection's own texts."""
 
@@ -59,11 +82,12 @@ class Dataset:
     attribution: str = ""
     periods: tuple[tuple[str, Span], ...] = ()
     sources: tuple[str, ...] = field(default=(), compare=False)  # files it came from
+    period: Period | None = field(default=None, compare=False)  # set by select()
 
     def layer(self, key: str) -> Layer:
         return next(layer for layer in self.layers if layer.key == key)
 
-    def period(self, name: str) -> Span | None:
+    def named_period(self, name: str) -> Span | None:
         return dict(self.periods).get(name)
 
     def with_places(self, places: tuple[Place, ...], **changes: Any) -> Dataset:

@@ -13,8 +13,8 @@ from typing import Any
 
 from mapgen.dates import civil_from_days, days_from_civil, iso_date
 from mapgen.errors import OptionError, OutputError
-from mapgen.filter import Period, select
-from mapgen.model import Dataset
+from mapgen.filter import select
+from mapgen.model import Dataset, Period
 
 
 @dataclass(frozen=True)

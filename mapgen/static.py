@@ -32,8 +32,7 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
     from mapgen.dates import Span
-    from mapgen.filter import Period
-    from mapgen.model import Dataset, Layer, Place
+    from mapgen.model import Dataset, Layer, Period, Place
 
 FORMATS = ("png", "svg", "pdf")
 DEFAULT_WIDTH = 1600  # pixels: 8 × 5 inches at 200 dpi, a page-wide figure in a report
@@ -134,7 +133,7 @@ def render_bytes(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from mapgen.filter import Period
+    from mapgen.model import Period
 
     if fmt not in FORMATS:
         raise OptionError(f"unknown static map format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -142,7 +141,7 @@ def render_bytes(
         if not isinstance(value, int) or value < low:
             raise OptionError(f"{name} must be a whole number of at least {low}, not {value!r}")
     title = dataset.title if title is None else title
-    period = period or Period()
+    period = period or dataset.period or Period()
     if timeline is None:
         timeline = len(dataset.places) <= TIMELINE_MAX_PLACES
     creator = f"mapgen {VERSION}"

@@ -197,7 +197,7 @@ def test_other_names_and_layers(tmp_path: Path) -> None:
     data = mapgen.load(path)
     assert data.places[0].names == (("fa", "تهران"),)
     assert data.layers[0].label == "Headquarters" and data.layers[0].path
-    assert data.period("early").text == "1965/1981"
+    assert data.named_period("early").text == "1965/1981"
 
 
 def test_bad_layer_colour_and_period(tmp_path: Path) -> None:

@@ -13,10 +13,9 @@ from branca.element import Element
 
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
-from mapgen.filter import Period
 from mapgen.html.elements import InlineLeaflet, MapFigure, MapgenLayers, PeriodControl
 from mapgen.html.payload import packed, payload, script_json
-from mapgen.model import Dataset
+from mapgen.model import Dataset, Period
 
 LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
 LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
@@ -95,12 +94,14 @@ def build_map(
 ) -> folium.Map:
     """A folium Map of *dataset*: one toggleable layer per category, legend, popups, movement
     paths and the in-browser period control. *period* is only stated on the map (select the
-    places first with :func:`mapgen.select`). *self_contained* inlines Leaflet and adds the
+    places first with :func:`mapgen.select`); by default, the period the dataset was cut to.
+    *self_contained* inlines Leaflet and adds the
     offline basemap, so the page works with no network at all."""
     if title is not None and any("\ud800" <= c <= "\udfff" for c in title):
         # bytes of a command line that were not UTF-8: the page could not be written
         raise OptionError(f"the title {title!r} is not text: it holds a lone surrogate")
     provider = tile_provider(tiles)
+    period = period if period is not None else dataset.period
     fmap = folium.Map(tiles=None, control_scale=True)
     MapFigure().add_child(fmap)  # the page that holds the map's data once (elements.py)
     if provider is not None:

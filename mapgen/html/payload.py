@@ -13,8 +13,7 @@ import json
 from typing import Any
 
 from mapgen.dates import spans_words
-from mapgen.filter import Period
-from mapgen.model import Dataset, Place
+from mapgen.model import Dataset, Period, Place
 from mapgen.paths import movements
 
 # Characters that could end a <script>, open an HTML comment or break a JavaScript string,
