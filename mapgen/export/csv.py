@@ -34,7 +34,7 @@ def row(place: Place) -> dict[str, str]:
         lon, lat = place.geometry["coordinates"]
         cells.update(lat=repr(lat), lon=repr(lon))
     else:
-        from mapgen.read.gdal import wkt_from_geometry
+        from mapgen.geometry import wkt_from_geometry
 
         cells["wkt"] = wkt_from_geometry(place.geometry)
     cells["when"] = f"{SPAN_SEPARATOR} ".join(span.text for span in place.spans)

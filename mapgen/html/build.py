@@ -13,6 +13,7 @@ from branca.element import Element
 
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
+from mapgen.geometry import bounds
 from mapgen.html.elements import InlineLeaflet, MapFigure, MapgenLayers, PeriodControl
 from mapgen.html.payload import packed, payload, script_json
 from mapgen.model import Dataset, Period
@@ -35,32 +36,6 @@ def tile_provider(name: str) -> xyzservices.TileProvider | None:
     if provider.requires_token():
         raise OptionError(f"tiles {name!r} need an API key; choose another provider")
     return provider
-
-
-def _bounds(dataset: Dataset) -> list[list[float]] | None:
-    lons: list[float] = []
-    lats: list[float] = []
-
-    def walk(coords: object) -> None:
-        if isinstance(coords, list) and coords and isinstance(coords[0], (int, float)):
-            lons.append(float(coords[0]))
-            lats.append(float(coords[1]))
-        elif isinstance(coords, list):
-            for item in coords:
-                walk(item)
-
-    def geometry(geom: dict) -> None:
-        if geom.get("type") == "GeometryCollection":
-            for part in geom["geometries"]:
-                geometry(part)
-        else:
-            walk(geom.get("coordinates"))
-
-    for place in dataset.places:
-        geometry(place.geometry)
-    if not lons:
-        return None
-    return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
 def _elements(root: Element) -> Iterator[Element]:
@@ -132,9 +107,9 @@ def build_map(
     PeriodControl().add_to(fmap)
     data_json = script_json(packed(data))  # serialised once: written, and hashed for ids
     MapgenLayers(data_json, groups, control).add_to(fmap)
-    bounds = _bounds(dataset)
-    if bounds:
-        fmap.fit_bounds(bounds, padding=(30, 30), max_zoom=8)
+    box = bounds(place.geometry for place in dataset.places)
+    if box:
+        fmap.fit_bounds([[box[1], box[0]], [box[3], box[2]]], padding=(30, 30), max_zoom=8)
     else:
         fmap.location, fmap.zoom_start = [20, 0], 2
     fmap.get_root().title = _inert_html(data["title"])

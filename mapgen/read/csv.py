@@ -291,7 +291,7 @@ def geometry_from_cells(
     """A row's geometry from its wkt cell, or else its lat and lon cells, with the problems
     found on those fields."""
     if wkt and record.get(wkt, ""):
-        from mapgen.read.gdal import geometry_from_wkt
+        from mapgen.geometry import geometry_from_wkt
 
         try:
             return geometry_from_wkt(record[wkt]), []

@@ -1,5 +1,5 @@
 """Any vector format GDAL reads (GeoPackage, Shapefile, KML, FlatGeobuf, GML, ...), through
-geopandas with the pyogrio engine; also the shapely ↔ GeoJSON helpers every reader shares.
+geopandas with the pyogrio engine.
 
 geopandas, pyogrio and shapely are imported inside the functions: importing mapgen (and
 `mapgen --help`) must stay fast for people who never read such files.
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mapgen.errors import DataError, Problem
+from mapgen.geometry import geometry_to_geojson
 from mapgen.read.csv import Fields, flat_properties, missing_problem, resolve_columns
 from mapgen.read.raw import RawCollection, RawFeature
 
@@ -33,50 +34,6 @@ SUFFIXES = (
     ".geojsonl",
     ".geojsons",
 )
-
-
-def to_lists(value: Any) -> Any:
-    """shapely's mapping() uses tuples; mapgen's geometries (like JSON's) use lists."""
-    if isinstance(value, (list, tuple)):
-        return [to_lists(v) for v in value]
-    if isinstance(value, dict):
-        return {k: to_lists(v) for k, v in value.items()}
-    return value
-
-
-def geometry_to_geojson(shape: Any) -> dict[str, Any] | None:
-    """A shapely geometry as a GeoJSON geometry dict, or None when it is missing or empty."""
-    if shape is None or shape.is_empty:
-        return None
-    from shapely.geometry import mapping
-
-    geometry = to_lists(mapping(shape))
-    if geometry.get("type") == "LinearRing":
-        geometry["type"] = "LineString"
-    return geometry
-
-
-def geometry_from_wkt(text: str) -> dict[str, Any]:
-    """WKT text (a CSV wkt cell, an LPF geowkt) as a GeoJSON geometry; ValueError says why
-    it cannot be one."""
-    import shapely.wkt
-    from shapely.errors import ShapelyError
-
-    try:
-        shape = shapely.wkt.loads(text)
-    except (ShapelyError, ValueError, TypeError) as exc:
-        raise ValueError(f"not WKT: {exc}") from None
-    geometry = geometry_to_geojson(shape)
-    if geometry is None:
-        raise ValueError("is an empty geometry")
-    return geometry
-
-
-def wkt_from_geometry(geometry: dict[str, Any]) -> str:
-    """A GeoJSON geometry as WKT, every coordinate at full precision."""
-    from shapely.geometry import shape
-
-    return shape(geometry).wkt
 
 
 def plain_value(value: Any) -> Any:

@@ -247,7 +247,7 @@ def _geometry(geometry: Any) -> tuple[Any, list[tuple[str, str]]]:
         return (collection if members else None), problems
     wkt = geometry.get("geowkt") or geometry.get("geo_wkt")
     if "coordinates" not in geometry and isinstance(wkt, str):
-        from mapgen.read.gdal import geometry_from_wkt
+        from mapgen.geometry import geometry_from_wkt
 
         try:
             return geometry_from_wkt(wkt), []
