@@ -1,5 +1,17 @@
 """Defaults shared by the API and the CLI, in a module light enough for `mapgen --help`."""
 
+from importlib import resources
+from pathlib import Path
+
 DEFAULT_TILES = "Esri.WorldGrayCanvas"  # light, neutral, no API key
 DEFAULT_NAME = "pmoi-headquarters"  # the embedded dataset's file stem and default map name
 VERSION = "0.1.0"  # the one place the version is written (pyproject reads it from here)
+
+
+def default_source() -> Path:
+    """The embedded default dataset, from the installed package or from a source checkout."""
+    try:
+        path = Path(str(resources.files("mapgen.mapdata") / f"{DEFAULT_NAME}.geojson"))
+    except ModuleNotFoundError:
+        path = Path(__file__).resolve().parents[1] / "mapdata" / f"{DEFAULT_NAME}.geojson"
+    return path

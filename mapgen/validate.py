@@ -14,8 +14,9 @@ from typing import Any
 
 from mapgen.dates import DateError, Span, parse_span
 from mapgen.errors import DataError, Problem
+from mapgen.fields import LANG
 from mapgen.model import PALETTE, Dataset, Layer, Place, Source
-from mapgen.read.raw import RawCollection, RawFeature
+from mapgen.raw import RawCollection, RawFeature
 
 GEOMETRY_DEPTH = {
     "Point": 0,
@@ -32,7 +33,6 @@ MAX_NESTING = 8  # GeometryCollections inside GeometryCollections (RFC 7946 advi
 _SHOWN = reprlib.Repr()  # short, one-line reprs of values from the data in messages
 _SHOWN.maxlevel, _SHOWN.maxstring, _SHOWN.maxother = 2, 60, 60
 COLOR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
-LANG = re.compile(r"name_[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 
 
 _WEB_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#][^\s]*)?", re.IGNORECASE | re.ASCII)

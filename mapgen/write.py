@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from mapgen.defaults import default_source
 from mapgen.errors import OutputError
 
 _CHUNK = 1 << 20  # characters encoded at a time
@@ -19,8 +20,6 @@ def check_output(
 ) -> Path:
     """Refuse an output path that is a directory, the same file as an input (the embedded
     dataset always counts as one), or in a folder that does not exist or cannot be written."""
-    from mapgen.read import default_source
-
     target = Path(path)
     if target.is_dir():
         raise OutputError(f"{target}: is a directory; give a file name")

@@ -16,9 +16,9 @@ from shapely.geometry import Point, Polygon
 
 import mapgen
 from mapgen import DataError, OptionError
+from mapgen.cells import format_sources, parse_sources
 from mapgen.cli import main
-from mapgen.read.csv import format_sources, parse_sources
-from mapgen.read.lpf import edtf_from_timespan, timespan
+from mapgen.lpfcodec import edtf_from_timespan, timespan
 from tests.helpers import feature, write_geojson
 
 HEADER = "id,name,name_fa,layer,lat,lon,when,precision,description,sources,notes\n"
@@ -543,7 +543,7 @@ def test_gdal_problems_name_the_feature(here: Path) -> None:
 
 
 def test_gdal_dates_become_iso_dates() -> None:
-    from mapgen.read.csv import date_text
+    from mapgen.fields import date_text
     from mapgen.read.gdal import plain_value
 
     assert date_text(pandas.Timestamp("1981-06-28")) == "1981-06-28"

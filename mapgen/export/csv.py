@@ -11,9 +11,9 @@ import io
 import json
 from typing import Any
 
+from mapgen.cells import SPAN_SEPARATOR, format_sources
 from mapgen.errors import OutputError
 from mapgen.model import Dataset, Place
-from mapgen.read.csv import SPAN_SEPARATOR, format_sources
 
 LOCATION = ("lat", "lon", "wkt")
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from mapgen.export.geojson import dump_json, members
+from mapgen.lpfcodec import CONTEXT, edtf_from_timespan, flatten, one_line, timespan
 from mapgen.model import Dataset, Place
-from mapgen.read.lpf import CONTEXT, edtf_from_timespan, flatten, one_line, timespan
 
 
 def _geometry(geometry: dict[str, Any]) -> dict[str, Any]:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
-from mapgen.defaults import DEFAULT_NAME
+from mapgen.defaults import default_source
 from mapgen.errors import DataError, Problem
-from mapgen.read.csv import Fields, read_csv
+from mapgen.fields import Fields
+from mapgen.raw import RawCollection, RawFeature
+from mapgen.read.csv import read_csv
 from mapgen.read.gdal import SUFFIXES as GDAL_SUFFIXES
 from mapgen.read.gdal import read_gdal
-from mapgen.read.raw import RawCollection, RawFeature
 
 FORMATS = {".geojson": "geojson", ".json": "geojson"}
 FORMATS.update({".lpf.json": "lpf", ".lpf.geojson": "lpf", ".jsonld": "lpf"})
@@ -18,15 +18,6 @@ FORMATS.update({".csv": "csv", ".tsv": "tsv"})
 FORMATS.update(dict.fromkeys(GDAL_SUFFIXES, "gdal"))
 
 __all__ = ["RawCollection", "RawFeature", "default_source", "read"]
-
-
-def default_source() -> Path:
-    """The embedded default dataset, from the installed package or from a source checkout."""
-    try:
-        path = Path(str(resources.files("mapgen.mapdata") / f"{DEFAULT_NAME}.geojson"))
-    except ModuleNotFoundError:
-        path = Path(__file__).resolve().parents[2] / "mapdata" / f"{DEFAULT_NAME}.geojson"
-    return path
 
 
 def input_format(path: Path) -> str | None:

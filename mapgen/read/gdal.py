@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from mapgen.errors import DataError, Problem
+from mapgen.fields import Fields, flat_properties, missing_problem, resolve_columns
 from mapgen.geometry import geometry_to_geojson
-from mapgen.read.csv import Fields, flat_properties, missing_problem, resolve_columns
-from mapgen.read.raw import RawCollection, RawFeature
+from mapgen.raw import RawCollection, RawFeature
 
 SUFFIXES = (
     ".gpkg",

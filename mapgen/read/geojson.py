@@ -7,7 +7,7 @@ import re
 import reprlib
 
 from mapgen.errors import DataError, Problem
-from mapgen.read.raw import RawCollection, RawFeature
+from mapgen.raw import RawCollection, RawFeature
 
 # A \uD800-\uDFFF escape: JSON allows it alone, but alone it is not a character and the map
 # could not be written as UTF-8. Only escapes can make one (the text was decoded as UTF-8).
