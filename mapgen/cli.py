@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -153,9 +152,6 @@ def main() -> None:
       mapgen build                       # → output/pmoi-headquarters.html
       mapgen build places.geojson -o map.html --from 1981 --to 1990
     """
-    # A command builds many small objects and exits: Python's cyclic GC would rescan them
-    # again and again (a third of a large build) and frees nothing that exit does not.
-    gc.disable()
 
 
 @main.command()
@@ -471,3 +467,14 @@ def render_map(
         inputs=sources,
     )
     click.echo(str(path))
+
+
+def run() -> None:
+    """The console entry point (`mapgen`, `python -m mapgen`). A command builds many small
+    objects and exits: Python's cyclic GC would rescan them again and again (a third of a
+    large build) and frees nothing that exit does not. Only here, never for in-process
+    callers of `main` (tests, notebooks), is it switched off."""
+    import gc
+
+    gc.disable()
+    main()

@@ -1,20 +1,47 @@
-"""Pytest fixtures for browser tests (see tests/browser.py for the harness)."""
+"""Pytest fixtures for browser tests (see tests/browser.py for the harness).
+
+Playwright is imported only when a browser fixture is used, and every test that uses one is
+marked ``browser`` automatically, so ``pytest -m "not browser"`` runs the rest without
+starting Chromium.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import Browser
 
-from tests.browser import MapPage, OpenMap, browser_session, open_page
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+    from tests.browser import MapPage, OpenMap
+
+BROWSER_FIXTURES = {"browser", "open_map"}
+
+
+def __getattr__(name: str) -> Any:
+    """``from tests.conftest import OpenMap`` (for annotations) without importing Playwright
+    for every test module."""
+    if name == "OpenMap":
+        from tests.browser import OpenMap
+
+        return OpenMap
+    raise AttributeError(name)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless Chromium for the whole test session."""
+    from tests.browser import browser_session
+
     with browser_session() as b:
         yield b
 
@@ -28,6 +55,8 @@ def open_map(browser: Browser) -> Iterator[OpenMap]:
     Each call opens the file in a new browser context; all are closed when
     the test ends.
     """
+    from tests.browser import open_page
+
     opened: list[MapPage] = []
 
     def _open(path: str | Path, **kwargs: Any) -> MapPage:

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
+
 
 def feature(
     id: str = "p1",
@@ -35,3 +37,16 @@ def collection(features: list[dict[str, Any]], **members: Any) -> dict[str, Any]
 def write_geojson(path: Path, features: list[dict[str, Any]], **members: Any) -> Path:
     path.write_text(json.dumps(collection(features, **members), ensure_ascii=False), "utf-8")
     return path
+
+
+def build(*args: str) -> None:
+    """Run `mapgen build ARGS` in-process and require success."""
+    from mapgen.cli import main
+
+    result = CliRunner().invoke(main, ["build", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary files an atomic write left behind in *folder* (there must be none)."""
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))

@@ -330,6 +330,7 @@ def test_screenshot_html_function(browser: Browser, leaflet_page: Path, tmp_path
         assert reds
 
 
+@pytest.mark.browser  # Chromium in a subprocess, not through the fixtures
 def test_screenshot_cli(leaflet_page: Path, tmp_path: Path) -> None:
     out = tmp_path / "cli.png"
     result = subprocess.run(
