@@ -37,15 +37,25 @@ def reports_errors(func: F) -> F:
 def error_lines(exc: Exception) -> list[str]:
     """What the CLI prints for one of mapgen's errors: a line per problem, each kept on one
     line, with control characters from the data (line breaks, terminal escapes) escaped."""
+    from mapgen.errors import OptionError, terminal_text
+
     problems = getattr(exc, "problems", None)
-    lines = [str(p) for p in problems] if problems else str(exc).splitlines()
-    from mapgen.errors import terminal_text
+    if problems:
+        lines = [str(p) for p in problems]
+    elif isinstance(exc, OptionError):
+        lines = exc.spoken(FLAGS).splitlines()
+    else:
+        lines = str(exc).splitlines()
 
     return [terminal_text(line) for line in lines]
 
 
+# The API's parameter names as this command line spells them, for OptionError messages.
+FLAGS = {"start": "--from", "end": "--to", "at": "--at", "name": "--period"}
+FLAGS.update({f"{key}_field": f"--{key}-field" for key in ("id", "name", "layer", "when")})
+FLAGS.update({f"{key}_field": f"--{key}-field" for key in ("start", "end")})
 INPUT_FORMATS = ["geojson", "lpf", "csv", "tsv", "gdal"]
-EXPORT_FORMATS = ["geojson", "lpf", "csv", "tsv"]  # mapgen.export.FORMATS, kept light here
+EXPORT_FORMATS = ["geojson", "lpf", "csv", "tsv"]  # mapgen.writers.FORMATS, kept light here
 FIELD_OPTIONS = (
     ("id", "the place id"),
     ("name", "the place name"),
@@ -214,45 +224,29 @@ def build(
         sources, input_format, start, end, at, period_name, strict, layers
     )
     if split:
-        _build_series(view, output, split, sources, strict=strict, tiles=tiles,
-                      self_contained=self_contained)
+        folder = output or str(Path("output") / f"{DEFAULT_NAME}-{split}s")
+        maps = mapgen.build_series(
+            view,
+            folder,
+            split,
+            strict=strict,
+            tiles=tiles,
+            self_contained=self_contained,
+            inputs=sources,
+            progress=lambda parts: click.progressbar(parts, label="Building maps", file=sys.stderr),
+        )
+        click.echo(str(Path(folder) / "index.html"))
+        click.echo(f"{len(maps)} maps", err=True)
         return
     if output is None:
         stem = Path(sources[0]).stem if sources else DEFAULT_NAME
         output = str(Path("output") / f"{stem}.html")
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
     title = title or (f"{view.title} — {period.label()}" if not period.unbounded else None)
-    path = mapgen.save(
-        view,
-        output,
-        inputs=sources,
-        fragment=fragment,
-        height=height,
-        title=title,
-        tiles=tiles,
-        period=period,
-        strict=strict,
-        self_contained=self_contained,
+    fmap = mapgen.build_map(
+        view, title=title, tiles=tiles, period=period, strict=strict, self_contained=self_contained
     )
+    path = mapgen.save(fmap, output, inputs=sources, fragment=fragment, height=height)
     click.echo(str(path))
-
-
-def _build_series(
-    view: Any, output: str | None, split: str, sources: tuple[str, ...], **options: Any
-) -> None:
-    from mapgen.errors import OutputError
-    from mapgen.series import build_series, series_parts
-
-    folder = Path(output) if output else Path("output") / f"{DEFAULT_NAME}-{split}s"
-    for source in sources:  # a series writes *.html files into the folder: none may be an input
-        real = Path(source).resolve()
-        if real.suffix.lower() == ".html" and folder.is_dir() and real.parent == folder.resolve():
-            raise OutputError(f"{folder}: holds the input {source}; choose another folder")
-    parts = series_parts(view, split, strict=options["strict"])
-    with click.progressbar(parts, label="Building maps", file=sys.stderr) as bar:
-        maps = build_series(view, folder, bar, **options)
-    click.echo(str(folder / "index.html"))
-    click.echo(f"{len(maps)} maps", err=True)
 
 
 @main.command("list")
@@ -284,12 +278,12 @@ def list_places(
     Example:
       mapgen list --at 2012 --format csv
     """
-    from mapgen.listing import format_places
+    import mapgen
 
     _, _, view = _load_and_select(
         sources, input_format, start, end, at, period_name, strict, layers
     )
-    click.echo(format_places(view, output_format), nl=False)
+    click.echo(mapgen.list_places(view, output_format), nl=False)
 
 
 @main.command()
@@ -320,9 +314,9 @@ def embed(path: str, height: int, src: str | None) -> None:
     Example:
       mapgen embed output/pmoi-headquarters.html --height 600 >> report.html
     """
-    from mapgen.embed import iframe_snippet
+    import mapgen
 
-    click.echo(iframe_snippet(path, height, src), nl=False)
+    click.echo(mapgen.embed(path, height, src), nl=False)
 
 
 @main.command("export")
@@ -367,9 +361,7 @@ def export_places(
         sources, input_format, start, end, at, period_name, strict, layers
     )
     if output == "-":
-        from mapgen.export import to_text
-
-        click.echo(to_text(view, output_format or "geojson"), nl=False)
+        click.echo(mapgen.dumps(view, output_format or "geojson"), nl=False)
         return
     path = mapgen.export(view, output, output_format, inputs=sources)
     click.echo(str(path))

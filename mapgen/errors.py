@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 
 
@@ -34,15 +35,39 @@ class DataError(MapgenError):
 
 
 class OptionError(MapgenError):
-    """Options that do not fit the data (an unknown layer or period, a bad date)."""
+    """Options that do not fit the data (an unknown layer or period, a bad date).
+
+    A message made with :meth:`naming` names the options it is about as ``{start}``,
+    ``{end}``...: the library says their Python parameter names, and the CLI its flags
+    (:meth:`spoken`), so each speaks its caller's words."""
 
     exit_code = 2
 
+    def __init__(self, message: str, *, template: str = "", values: dict[str, str] | None = None):
+        super().__init__(message)
+        self.template, self.values = template, dict(values or {})
+
+    @classmethod
+    def naming(cls, template: str, **values: str) -> OptionError:
+        """An error whose *template* names options as ``{param}``; *values* fill the other
+        placeholders (text from the user is inserted as is, never read as a template)."""
+        error = cls("", template=template, values=values)
+        error.args = (error.spoken({}),)
+        return error
+
+    def spoken(self, names: dict[str, str]) -> str:
+        """The message with each option called by its name in *names* (else its own)."""
+        if not self.template:
+            return str(self)
+        fields = {f for _, f, _, _ in string.Formatter().parse(self.template) if f}
+        words = {f: names.get(f, f) for f in fields - set(self.values)}
+        return self.template.format(**words, **self.values)
+
 
 class OutputError(MapgenError):
-    """An output path that cannot be written safely."""
+    """An output path that cannot be written safely (a folder, an input, not writable)."""
 
-    exit_code = 1
+    exit_code = 3
 
 
 def terminal_text(line: str) -> str:

@@ -36,19 +36,13 @@ class Fields:
     start: str = ""
     end: str = ""
 
-    @classmethod
-    def from_options(cls, **options: str | None) -> Fields:
-        """Fields from keyword options named like the CLI's (``layer_field="kind"``)."""
-        known = {f"{f.name}_field": f.name for f in dataclass_fields(cls)}
-        unknown = sorted(set(options) - set(known))
-        if unknown:
-            raise OptionError(f"unknown option {unknown[0]!r} (known: {', '.join(sorted(known))})")
-        chosen = cls(**{known[k]: (v or "").strip() for k, v in options.items()})
-        if chosen.start and chosen.when:
-            raise OptionError("use --when-field or --start-field/--end-field, not both")
-        if chosen.end and not chosen.start:
-            raise OptionError("--end-field needs --start-field")
-        return chosen
+    def __post_init__(self) -> None:
+        for f in dataclass_fields(self):  # " name " → "name"; "" means mapgen's own name
+            object.__setattr__(self, f.name, getattr(self, f.name).strip())
+        if self.start and self.when:
+            raise OptionError.naming("use {when_field} or {start_field}/{end_field}, not both")
+        if self.end and not self.start:
+            raise OptionError.naming("{end_field} needs {start_field}")
 
     def given(self) -> dict[str, str]:
         """The options actually set, by mapgen key."""

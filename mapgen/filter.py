@@ -9,7 +9,7 @@ from mapgen.errors import OptionError
 from mapgen.model import Dataset, Period
 
 
-def make_period(
+def period(
     dataset: Dataset,
     *,
     start: str | int | None = None,
@@ -18,10 +18,15 @@ def make_period(
     name: str | None = None,
     strict: bool = False,
 ) -> Period:
-    """Turn user options (--from/--to, --at, --period) into a Period; OptionError if they
-    clash or do not parse. A year or month means all of it."""
+    """The Period that *start*/*end* (either may be open), *at* (one date) or *name* (a period
+    the dataset names) say: EDTF or ISO text, or a year as a number. A year or month means all
+    of it ("1986" ends on 1986-12-31). OptionError if they clash or do not parse.
+
+    >>> period(data, start="1986", end="2003")  # doctest: +SKIP
+    Period(start=5844, end=12418, name='', strict=False)
+    """
     if sum(x is not None for x in ((start if start is not None else end), at, name)) > 1:
-        raise OptionError("use only one of --from/--to, --at and --period")
+        raise OptionError.naming("use only one of {start}/{end}, {at} and {name}")
     try:
         if name is not None:
             span = dataset.named_period(name)
@@ -39,7 +44,7 @@ def make_period(
     except DateError as exc:
         raise OptionError(str(exc)) from None
     if lo is not None and hi is not None and hi < lo:
-        raise OptionError(f"--to {end} is before --from {start}")
+        raise OptionError.naming("{end} {hi} is before {start} {lo}", hi=str(end), lo=str(start))
     return Period(lo, hi, strict=strict)
 
 

@@ -7,10 +7,11 @@ import io
 import json
 
 from mapgen.dates import spans_words
-from mapgen.errors import terminal_text
+from mapgen.errors import OptionError, terminal_text
 from mapgen.model import Dataset
 
 COLUMNS = ("id", "layer", "name", "periods", "when")
+FORMATS = ("table", "csv", "json")
 
 
 def rows(dataset: Dataset) -> list[dict[str, str]]:
@@ -26,12 +27,15 @@ def rows(dataset: Dataset) -> list[dict[str, str]]:
     ]
 
 
-def format_places(dataset: Dataset, fmt: str = "table") -> str:
-    """The places of *dataset* as "table", "csv" or "json" text."""
+def list_places(dataset: Dataset, format: str = "table") -> str:
+    """The places of *dataset* (id, layer, name, periods in words, EDTF) as *format* text:
+    "table" for a terminal (control characters escaped), "csv" or "json" to pipe on."""
+    if format not in FORMATS:
+        raise OptionError(f"unknown list format {format!r} (known: {', '.join(FORMATS)})")
     data = rows(dataset)
-    if fmt == "json":
+    if format == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
+    if format == "csv":
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()

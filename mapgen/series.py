@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime
 import html
+import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from mapgen.dates import civil_from_days, days_from_civil, iso_date
+from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError, OutputError
 from mapgen.filter import select
 from mapgen.model import Dataset, Period
@@ -58,7 +60,7 @@ def decades(dataset: Dataset, today: int) -> Iterator[tuple[str, str, Period]]:
 
 def named_periods(dataset: Dataset, strict: bool) -> Iterator[tuple[str, str, Period]]:
     if not dataset.periods:
-        raise OptionError("this dataset has no named periods; use --split decade")
+        raise OptionError("this dataset has no named periods; split it by decade")
     for name, span in dataset.periods:
         lo, hi = span.bounds(strict)
         yield slugify(name, "period"), name, Period(lo, hi, name=name, strict=strict)
@@ -82,33 +84,45 @@ def series_parts(
 
 def build_series(
     dataset: Dataset,
-    folder: str | Path,
-    parts: Iterable[Part],
+    folder: str | os.PathLike[str],
+    split: str = "decade",
     *,
     strict: bool = False,
-    **options: Any,
+    tiles: str = DEFAULT_TILES,
+    self_contained: bool = False,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    today: int | None = None,
+    progress: Callable[[list[Part]], AbstractContextManager[Iterable[Part]]] | None = None,
 ) -> list[SeriesMap]:
-    """Write one map per part into *folder* (created if needed), then index.html; *options*
-    go to build_map. *parts* may be wrapped in a progress bar."""
+    """Write one map per decade the data touches (*split* "decade"; open ends run to *today*)
+    or per named period ("period") into *folder* (created if needed), then its index.html.
+    A folder holding an input HTML file is refused. *progress* wraps the list of maps to come
+    (e.g. ``lambda maps: click.progressbar(maps)``)."""
     from mapgen.html import build_map, page_html
     from mapgen.write import write_atomic
 
     target = Path(folder)
     if target.exists() and not target.is_dir():
-        raise OutputError(f"{target}: is not a folder; --split writes a folder of maps")
+        raise OutputError(f"{target}: is not a folder; a series is written into a folder")
+    for source in (*inputs, *dataset.sources):  # the series writes *.html files here
+        real = Path(source).resolve()
+        if real.suffix.lower() == ".html" and target.is_dir() and real.parent == target.resolve():
+            raise OutputError(f"{target}: holds the input {source}; choose another folder")
+    parts = series_parts(dataset, split, strict=strict, today=today)
     target.mkdir(parents=True, exist_ok=True)
     maps: list[SeriesMap] = []
     used: set[str] = {"index"}
-    for stem, label, period in parts:
-        view = select(dataset, Period(period.start, period.end, strict=strict))
-        name, number = stem, 2
-        while name in used:
-            name, number = f"{stem}-{number}", number + 1
-        used.add(name)
-        fmap = build_map(view, title=f"{dataset.title} — {label}", period=period,
-                         strict=strict, **options)
-        write_atomic(target / f"{name}.html", page_html(fmap))
-        maps.append(SeriesMap(f"{name}.html", label, period, len(view.places)))
+    with (progress or nullcontext)(parts) as chosen:
+        for stem, label, period in chosen:
+            view = select(dataset, Period(period.start, period.end, strict=strict))
+            name, number = stem, 2
+            while name in used:
+                name, number = f"{stem}-{number}", number + 1
+            used.add(name)
+            fmap = build_map(view, title=f"{dataset.title} — {label}", period=period,
+                             strict=strict, tiles=tiles, self_contained=self_contained)
+            write_atomic(target / f"{name}.html", page_html(fmap))
+            maps.append(SeriesMap(f"{name}.html", label, period, len(view.places)))
     write_atomic(target / "index.html", index_html(dataset, maps))
     return maps
 

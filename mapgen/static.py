@@ -102,7 +102,7 @@ def render(
     and write it atomically. *period* is what the map states and shades on the timeline;
     *width* × *height* pixels at *dpi* (SVG and PDF: that size in inches at *dpi*);
     *timeline* None means on for up to 60 places. *inputs* are refused as output paths."""
-    target = check_output(path, inputs)
+    target = check_output(path, (*inputs, *dataset.sources))
     fmt = output_format(target)
     data = render_bytes(
         dataset,

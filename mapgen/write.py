@@ -19,7 +19,8 @@ def check_output(
     path: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]] = ()
 ) -> Path:
     """Refuse an output path that is a directory, the same file as an input (the embedded
-    dataset always counts as one), or in a folder that does not exist or cannot be written."""
+    dataset always counts as one), or that cannot be written; a missing folder is fine when
+    it can be created (:func:`write_atomic` creates it)."""
     target = Path(path)
     if target.is_dir():
         raise OutputError(f"{target}: is a directory; give a file name")
@@ -28,10 +29,11 @@ def check_output(
         if target.exists() and source_path.exists() and target.samefile(source_path):
             raise OutputError(f"{target}: is also an input; choose another output file")
     folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"{target}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise OutputError(f"{target}: folder {folder} is not writable")
+    existing = next(f for f in (folder, *folder.parents, Path(".")) if f.exists())
+    if not existing.is_dir():
+        raise OutputError(f"{target}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK):
+        raise OutputError(f"{target}: folder {existing} is not writable")
     if target.exists() and not os.access(target, os.W_OK):
         raise OutputError(f"{target}: is not writable")
     return target
@@ -42,6 +44,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
     when the system refuses, with the old file intact and no temporary file left behind."""
     target = Path(path)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
         )

@@ -128,10 +128,10 @@ def test_output_that_is_a_directory_or_an_input_is_refused(
     src = write_geojson(tmp_path / "in.geojson", [feature("a")])
     before = src.read_bytes()
     result = runner.invoke(main, ["build", str(src), "-o", str(src)])
-    assert result.exit_code == 1 and "is also an input" in result.output
+    assert result.exit_code == 3 and "is also an input" in result.output
     assert src.read_bytes() == before
     result = runner.invoke(main, ["build", str(src), "-o", str(tmp_path)])
-    assert result.exit_code == 1 and "is a directory" in result.output
+    assert result.exit_code == 3 and "is a directory" in result.output
 
 
 def test_every_command_help_has_an_example(runner: CliRunner) -> None:

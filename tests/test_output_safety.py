@@ -35,7 +35,7 @@ def test_failure_while_rendering_leaves_the_old_file(
     def broken(*args: Any, **kwargs: Any) -> str:
         raise RuntimeError("render failed")
 
-    monkeypatch.setattr("mapgen.html.page_html", broken)
+    monkeypatch.setattr("mapgen.html.save.page_html", broken)
     with pytest.raises(RuntimeError, match="render failed"):
         mapgen.save(mapgen.load(source), out)
     assert out.read_text("utf-8") == "previous map"
@@ -91,7 +91,7 @@ def test_failure_mid_write_leaves_the_old_file_and_no_temporary_file(
             mapgen.save(mapgen.load(source), out)
     else:
         result = CliRunner().invoke(main, ["build", str(source), "-o", str(out)])
-        assert result.exit_code == 1
+        assert result.exit_code == 3
         [line] = result.output.splitlines()
         assert line.startswith(f"error: {out}: cannot be written (")
     if where == "write":
@@ -113,7 +113,7 @@ def test_a_written_map_keeps_the_old_files_permissions(tmp_path: Path, source: P
 
 def refused(args: list[str]) -> str:
     result = CliRunner().invoke(main, args)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 3, result.output  # an output problem: exit code 3
     [line] = result.output.splitlines()
     assert line.startswith("error: ")
     return line
@@ -166,11 +166,43 @@ def test_output_file_that_is_not_writable_is_refused(
     assert out.read_text("utf-8") == "read-only map"
 
 
-def test_output_in_a_missing_folder_is_refused(tmp_path: Path, source: Path) -> None:
-    out = tmp_path / "nope" / "map.html"
+@pytest.mark.parametrize("command", ["build", "render", "export"])
+def test_missing_folders_of_an_output_are_created(
+    tmp_path: Path, source: Path, command: str
+) -> None:
+    suffix = {"build": ".html", "render": ".png", "export": ".csv"}[command]
+    out = tmp_path / "new" / "deeper" / f"map{suffix}"
+    result = CliRunner().invoke(main, [command, str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and out.stat().st_size > 0
+
+
+def test_missing_folders_are_not_created_for_invalid_data(tmp_path: Path) -> None:
+    bad = write_geojson(tmp_path / "bad.geojson", [feature("a", when=["2013/1986"])])
+    result = CliRunner().invoke(main, ["build", str(bad), "-o", str(tmp_path / "new" / "m.html")])
+    assert result.exit_code == 1 and not (tmp_path / "new").exists()
+
+
+def test_an_output_under_a_file_is_refused(tmp_path: Path, source: Path) -> None:
+    out = tmp_path / "in.geojson" / "map.html"
     assert refused(["build", str(source), "-o", str(out)]) == (
-        f"error: {out}: folder {out.parent} does not exist"
+        f"error: {out}: {source} is a file, not a folder"
     )
+
+
+def test_the_api_saves_into_new_folders_and_never_over_the_datas_own_file(
+    tmp_path: Path, source: Path
+) -> None:
+    data = mapgen.load(source)
+    assert mapgen.save(data, tmp_path / "a" / "b.html").is_file()
+    before = source.read_bytes()
+    with pytest.raises(mapgen.OutputError, match="is also an input"):
+        mapgen.save(mapgen.build_map(data), source)
+    assert source.read_bytes() == before
+    odd = source.rename(tmp_path / "data.png")  # a GeoJSON file named like a picture
+    with pytest.raises(mapgen.OutputError, match="is also an input"):
+        mapgen.render(mapgen.load(odd, format="geojson"), odd)
+    assert odd.read_bytes() == before
 
 
 def test_output_that_is_an_input_is_refused_however_it_is_named(

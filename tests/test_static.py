@@ -223,13 +223,13 @@ def test_cli_exit_codes_and_no_partial_file(source: Path, tmp_path: Path) -> Non
     assert out.read_bytes() == b"previous map"
 
     result = runner.invoke(main, ["render", str(source), "-o", str(tmp_path)])
-    assert result.exit_code == 1 and "is a directory" in result.output
+    assert result.exit_code == 3 and "is a directory" in result.output
     copy = tmp_path / "in.svg"
     copy.write_text(json.dumps(json.loads(source.read_text("utf-8"))), "utf-8")
     result = runner.invoke(
         main, ["render", str(copy), "--input-format", "geojson", "-o", str(copy)]
     )
-    assert result.exit_code == 1 and "is also an input" in result.output
+    assert result.exit_code == 3 and "is also an input" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.geojson", "in.svg", "map.png"]
 
 

@@ -113,5 +113,6 @@ def build_map(
     else:
         fmap.location, fmap.zoom_start = [20, 0], 2
     fmap.get_root().title = _inert_html(data["title"])
+    fmap.mapgen_sources = dataset.sources  # so that save() never writes over them
     stabilise_ids(fmap.get_root(), salt=data_json)
     return fmap

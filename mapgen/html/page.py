@@ -32,7 +32,7 @@ def fragment_html(fmap: folium.Map, height: str = "480px") -> str:
         if key not in (name, "meta_http")  # the page-wide styles and meta tags
     )
     return (
-        f'<div class="mapgen-fragment">\n'
+        f'<div class="mapgen-fragment" data-title="{figure.title}">\n'
         f"<style>#{name} {{ position: relative; width: 100%; height: {height}; }}</style>\n"
         f"{header}\n{figure.html.render()}\n"
         f"<script>\n(function () {{\n{figure.script.render()}\n}})();\n</script>\n</div>\n"

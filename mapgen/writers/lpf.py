@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mapgen.export.geojson import dump_json, members
 from mapgen.lpfcodec import CONTEXT, edtf_from_timespan, flatten, one_line, timespan
 from mapgen.model import Dataset, Place
+from mapgen.writers.geojson import dump_json, members
 
 
 def _geometry(geometry: dict[str, Any]) -> dict[str, Any]:

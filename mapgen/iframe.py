@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from pathlib import Path
 
 from mapgen.errors import OptionError
 
-_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+# A page's <title>, or the data-title a fragment carries on its outer element.
+_TITLE = re.compile(r'<title>(.*?)</title>|<div class="mapgen-fragment" data-title="([^"]*)"', re.S)
 
 
-def iframe_snippet(path: str | Path, height: int = 480, src: str | None = None) -> str:
-    """An iframe of the full width and *height* px, titled with the map's own <title> so
-    screen readers can name it. *src* overrides the link (default: the path as given)."""
+def embed(path: str | os.PathLike[str], height: int = 480, src: str | None = None) -> str:
+    """An iframe of the full width and *height* px, titled with the map's own title (a page's
+    <title>, a fragment's data-title) so screen readers can name it. *src* overrides the link
+    (default: the path as given)."""
     target = Path(path)
     try:
         head = target.read_text("utf-8", errors="replace")[:200_000]
@@ -22,7 +25,8 @@ def iframe_snippet(path: str | Path, height: int = 480, src: str | None = None) 
     if height <= 0:
         raise OptionError("--height must be a positive number of pixels")
     match = _TITLE.search(head)
-    title = html.unescape(match.group(1)).strip() if match else target.stem
+    found = next((g for g in match.groups() if g is not None), "") if match else ""
+    title = html.unescape(found).strip() or target.stem
     return (
         f'<iframe src="{html.escape(src or str(path))}" title="{html.escape(title)}" '
         f'style="width: 100%; height: {height}px; border: 0;" loading="lazy"></iframe>\n'

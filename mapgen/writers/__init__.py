@@ -1,9 +1,8 @@
 """Writing a Dataset as data: native GeoJSON, Linked Places (LPF) or CSV/TSV.
 
-``mapgen.export`` (the function, re-exported by :mod:`mapgen`) shadows this package as an
-attribute of ``mapgen``; import the writers by their full name
-(``from mapgen.export.lpf import dumps``). This module stays light, since ``import mapgen``
-loads it: each writer is imported when it is first used.
+:func:`export` (``mapgen.export``) writes a file; :func:`dumps` (``mapgen.dumps``) gives the
+text. Each writer
+module is imported when it is first used.
 """
 
 from __future__ import annotations
@@ -43,15 +42,15 @@ def format_of(path: str | os.PathLike[str]) -> str:
     )
 
 
-def to_text(dataset: Dataset, format: str) -> str:
+def dumps(dataset: Dataset, format: str = "geojson") -> str:
     """*dataset* as the text of a *format* file: deterministic, UTF-8 as is, newline at end."""
     if format not in FORMATS:
         raise OptionError(f"unknown export format {format!r} (known: {', '.join(FORMATS)})")
     if format == "tsv":
-        from mapgen.export.csv import dumps as csv_dumps
+        from mapgen.writers import csv
 
-        return csv_dumps(dataset, delimiter="\t")
-    return importlib.import_module(f"mapgen.export.{format}").dumps(dataset)
+        return csv.dumps(dataset, delimiter="\t")
+    return importlib.import_module(f"mapgen.writers.{format}").dumps(dataset)
 
 
 def export(
@@ -66,6 +65,6 @@ def export(
     from mapgen.write import check_output, write_atomic
 
     kind = format or format_of(path)
-    text = to_text(dataset, kind)
+    text = dumps(dataset, kind)
     target = check_output(path, (*inputs, *dataset.sources))
     return write_atomic(target, text)

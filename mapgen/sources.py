@@ -1,0 +1,43 @@
+"""Loading: read every source and validate them together into one Dataset."""
+
+from __future__ import annotations
+
+import os
+
+from mapgen.defaults import default_source
+from mapgen.fields import Fields
+from mapgen.model import Dataset
+from mapgen.read import read
+from mapgen.validate import validate
+
+
+def load(
+    *sources: str | os.PathLike[str],
+    format: str | None = None,
+    id_field: str | None = None,
+    name_field: str | None = None,
+    layer_field: str | None = None,
+    when_field: str | None = None,
+    start_field: str | None = None,
+    end_field: str | None = None,
+) -> Dataset:
+    """Read and validate one or more sources (none: the embedded default dataset) into one
+    Dataset; ids must be unique across them. Raises DataError listing every problem found.
+
+    *format* ("geojson", "lpf", "csv", "tsv", "gdal") overrides what the file name says. The
+    ``*_field`` arguments name the input fields (CSV columns, GDAL attributes, LPF or GeoJSON
+    properties) that hold mapgen's properties under other names; with *start_field*, each
+    feature's span runs from its start to its end value.
+
+    >>> data = load("camps.gpkg", start_field="from_y", end_field="to_y")  # doctest: +SKIP
+    """
+    fields = Fields(
+        id=id_field or "",
+        name=name_field or "",
+        layer=layer_field or "",
+        when=when_field or "",
+        start=start_field or "",
+        end=end_field or "",
+    )
+    paths = sources or (default_source(),)
+    return validate(read(path, format=format, fields=fields) for path in paths)
