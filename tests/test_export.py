@@ -298,8 +298,8 @@ def test_cli_export_selects_and_writes(runner: CliRunner, tmp_path: Path) -> Non
         "hq-camp-ashraf",
         "ev-1988-nuremberg",
         "ev-1988-06-operation-forty-stars",
-        "ev-1988-executions",
         "ev-1988-07-operation-mersad",
+        "ev-1988-executions",
     ]
 
 
