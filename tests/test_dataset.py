@@ -8,8 +8,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from click.testing import CliRunner
 
 import mapgen
+from mapgen.cli import main
 from tests.conftest import OpenMap
 
 # Places whose location the sources do not state (mapdata/README.md, "Inferred places").
@@ -92,10 +94,11 @@ def test_inferred_places_are_marked_by_the_precision_field_not_the_name() -> Non
 
 
 @pytest.fixture(scope="module")
-def default_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("dataset") / "default.html"
-    mapgen.save(mapgen.load(), path)
-    return path
+def built_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default map as a reader gets it: written by `mapgen build`."""
+    out = tmp_path_factory.mktemp("dataset") / "map.html"
+    assert CliRunner().invoke(main, ["build", "-o", str(out)]).exit_code == 0
+    return out
 
 
 def popup_text(mp, place_id: str) -> str:  # type: ignore[no-untyped-def]
@@ -109,8 +112,8 @@ def popup_text(mp, place_id: str) -> str:  # type: ignore[no-untyped-def]
     return popup.inner_text()
 
 
-def test_inferred_places_say_so_in_their_popup(open_map: OpenMap, default_map: Path) -> None:
-    mp = open_map(default_map)
+def test_inferred_places_say_so_in_their_popup(open_map: OpenMap, built_map: Path) -> None:
+    mp = open_map(built_map)
     for place_id in sorted(INFERRED):
         assert "Precision: inferred" in popup_text(mp, place_id), place_id
     # A place whose location is stated does not claim to be inferred.
