@@ -142,7 +142,7 @@ def lpf_features(dataset: mapgen.Dataset) -> list[dict[str, Any]]:
 def test_lpf_export_is_valid_against_the_whg_schema(tricky: mapgen.Dataset) -> None:
     validator = jsonschema.Draft7Validator(SCHEMA)
     features = lpf_features(mapgen.load()) + lpf_features(tricky)
-    assert len(features) == 24
+    assert len(features) == 32
     for item in features:
         errors = [e.message for e in validator.iter_errors(item)]
         assert errors == [], item["@id"]
@@ -224,7 +224,7 @@ def test_csv_layout(tricky: mapgen.Dataset) -> None:
     text = dumps(mapgen.load(), "csv")
     header = text.splitlines()[0]
     assert header == "id,name,name_fa,layer,lat,lon,when,precision,description,sources"
-    assert '\nhq-paris,"Paris (Auvers-sur-Oise), France",,headquarters,49.0667,2.1667,' in text
+    assert '\nhq-paris,"Auvers-sur-Oise, near Paris, France",,headquarters,49.0667,2.1667,' in text
     assert ",1981/1986; 2003/..,city," in text
     tricky_header = dumps(tricky, "csv").splitlines()[0].split(",")
     assert tricky_header[tricky_header.index("lon") + 1] == "wkt"
@@ -299,6 +299,7 @@ def test_cli_export_selects_and_writes(runner: CliRunner, tmp_path: Path) -> Non
         "ev-1988-nuremberg",
         "ev-1988-06-operation-forty-stars",
         "ev-1988-07-operation-mersad",
+        "ev-1988-executions",
     ]
 
 

@@ -44,7 +44,7 @@ def test_two_fragments_on_one_page_work_independently(open_map: OpenMap, tmp_pat
     )
     handles = "Array.from(document.querySelectorAll('.folium-map')).map(e => e.mapgen)"
     counts = mp.evaluate(f"{handles}.map(a => a.visible().length)")
-    assert counts == [5, 15]
+    assert counts == [5, 23]
     heights = mp.evaluate(
         "Array.from(document.querySelectorAll('.folium-map'))"
         ".map(e => e.getBoundingClientRect().height)"
@@ -52,7 +52,7 @@ def test_two_fragments_on_one_page_work_independently(open_map: OpenMap, tmp_pat
     assert heights == [480, 300]
     # Filtering the second map leaves the first alone.
     mp.evaluate(f"{handles}[1].setPeriod(1981, 1981)")
-    assert mp.evaluate(f"{handles}.map(a => a.visible().length)") == [5, 4]
+    assert mp.evaluate(f"{handles}.map(a => a.visible().length)") == [5, 6]
     assert mp.evaluate(f"{handles}[0].visible()") == [
         "hq-ashraf-3",
         "hq-camp-ashraf",
@@ -139,7 +139,7 @@ def test_self_contained_map_works_with_the_network_off(open_map: OpenMap, tmp_pa
     html = page.read_text("utf-8")
     assert "<script src=" not in html and '<link rel="stylesheet"' not in html
     mp = open_map(page, offline=True)
-    assert len(mp.visible()) == 20
+    assert len(mp.visible()) == 28
     assert (
         mp.evaluate(
             "document.querySelectorAll('.mapgen-basemap path, "
