@@ -8,8 +8,10 @@ plain integers in Python and in the browser alike.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime
 import functools
+import io
 import re
 import time
 from dataclasses import dataclass, field
@@ -207,9 +209,28 @@ def _fast_span(text: str) -> Span | None:
     )
 
 
+# A written year-month-day, qualifiers and groupings taken out ("(1700-02)~-29").
+_FULL_DATE = re.compile(r"(?<![\dX])(-?\d{4,})-(\d\d)-(\d\d)(?![\dX])")
+
+
+def _check_calendar(text: str) -> None:
+    """Refuse 29 February of a common year. The edtf grammar knows month lengths (it refuses
+    "1981-02-30" itself) but not leap years: it takes "1700-02-29", whose bounds then fall on
+    1 March."""
+    for year, month, day in _FULL_DATE.findall(re.sub(r"[()~?%]", "", text)):
+        y, m, d = int(year), int(month), int(day)
+        if (m, d) == (2, 29) and civil_from_days(days_from_civil(y, m, d)) != (y, m, d):
+            raise DateError(f"{text!r} is not a date that exists ({d} {MONTHS[m - 1]} {_year(y)})")
+
+
 def _parse(text: str) -> object:
+    """The edtf package's parse. Some of its failures print a debug line ("trying to
+    PartialUnspecified.__init__…") to standard output, which is mapgen's output channel for
+    `list --format json` and `export -o -`: that line is swallowed here, and only here."""
+    _check_calendar(text)
     try:
-        return parse_edtf(text)
+        with contextlib.redirect_stdout(io.StringIO()):
+            return parse_edtf(text)
     except (EDTFParseException, ValueError, TypeError, IndexError, AttributeError) as exc:
         raise DateError(f"{text!r} is not an EDTF date or interval") from exc
 
@@ -275,24 +296,95 @@ def parse_bound(text: str, *, end: bool) -> int:
     return day
 
 
+SEASONS = {
+    21: "spring", 22: "summer", 23: "autumn", 24: "winter",
+    25: "northern spring", 26: "northern summer", 27: "northern autumn", 28: "northern winter",
+    29: "southern spring", 30: "southern summer", 31: "southern autumn", 32: "southern winter",
+    33: "first quarter of", 34: "second quarter of", 35: "third quarter of",
+    36: "fourth quarter of", 37: "first four months of", 38: "second four months of",
+    39: "last four months of", 40: "first half of", 41: "second half of",
+}  # EDTF's season codes (level 1: 21-24, level 2: 25-41)
+
+
+def _year(y: int) -> str:
+    """An astronomical year in words: 0 is 1 BCE."""
+    return str(y) if y > 0 else f"{1 - y} BCE"
+
+
+def _years(lo: int, hi: int) -> str:
+    """A run of years: "1700–1799", "200–101 BCE"."""
+    if hi <= 0:
+        return f"{1 - lo}–{1 - hi} BCE"
+    return f"{_year(lo)}–{hi}"
+
+
+def _unspecified_year(obj: object, year: str) -> str:
+    """A year with unspecified digits, at the precision written: "185X" is "1850s", "17XX"
+    "1700–1799"; never a first day. Digits unspecified inside the year stay as written."""
+    digits = year.lstrip("-")
+    if not re.fullmatch(r"\d*X+", digits):
+        return year
+    if not year.startswith("-") and digits.endswith("X") and digits.count("X") == 1:
+        return f"{digits[:-1]}0s"
+    return _years(obj.lower_strict().tm_year, obj.upper_strict().tm_year)
+
+
+def _date_words(obj: object) -> str:
+    """A single date (no qualifier) at the precision its text gives: "28 June 1981", "June
+    1981", "1981", "spring 2001", "1850s", "25 December 156X"."""
+    if hasattr(obj, "date") and hasattr(obj, "time"):  # a date and time: the day
+        return _date_words(obj.date)
+    season = getattr(obj, "season", None)
+    year = getattr(obj, "_year", None)
+    if isinstance(season, str) and year is not None and season.isdigit():
+        return f"{SEASONS[int(season)]} {_year(int(year))}"
+    month, day = getattr(obj, "_month", None), getattr(obj, "_day", None)
+    if not isinstance(year, str) or season is not None:
+        return _bounds_words(obj)
+    if "X" not in year:
+        year_words = _year(int(year))
+    elif month is None:
+        return _unspecified_year(obj, year)
+    else:
+        year_words = "year unknown" if year.lstrip("-") == "XXXX" else year
+    if month is None:
+        return year_words
+    month_words = None if month == "XX" else MONTHS[int(month) - 1]
+    sep = ", " if year_words == "year unknown" else " "
+    if day is None:
+        return f"{month_words}{sep}{year_words}" if month_words else f"a month in {year_words}"
+    if day == "XX":
+        return f"a day in {month_words or 'a month of'} {year_words}"
+    if month_words is None:
+        return f"day {int(day)} of a month in {year_words}"
+    return f"{int(day)} {month_words}{sep}{year_words}"
+
+
+def _bounds_words(obj: object) -> str:
+    """Words from a date's bounds when its class says nothing more (long years, dates with a
+    qualifier inside): a whole year, month or day, else the EDTF text itself."""
+    lo, hi = obj.lower_strict(), obj.upper_strict()
+    if (lo.tm_year, lo.tm_mon, lo.tm_mday) == (hi.tm_year, hi.tm_mon, hi.tm_mday):
+        return f"{lo.tm_mday} {MONTHS[lo.tm_mon - 1]} {_year(lo.tm_year)}"
+    if lo.tm_year == hi.tm_year and (lo.tm_mon, lo.tm_mday, hi.tm_mon, hi.tm_mday) == (
+        1, 1, 12, 31
+    ):
+        return _year(lo.tm_year)
+    month_end = civil_from_days(days_from_civil(hi.tm_year, hi.tm_mon % 12 + 1, 1) - 1)[2]
+    if (lo.tm_year, lo.tm_mon, lo.tm_mday) == (hi.tm_year, hi.tm_mon, 1) and (
+        hi.tm_mday == month_end
+    ):
+        return f"{MONTHS[lo.tm_mon - 1]} {_year(lo.tm_year)}"
+    return str(obj)
+
+
 def _section_words(section: object) -> str:
     if getattr(section, "is_open", False):
         return "present"
     if getattr(section, "is_unknown", False):
         return "?"
-    lo, hi = section.lower_strict(), section.upper_strict()
-    y = lo.tm_year
-    if (lo.tm_mon, lo.tm_mday, hi.tm_mon, hi.tm_mday) == (1, 1, 12, 31) and hi.tm_year == y:
-        out = str(y) if y > 0 else f"{1 - y} BCE"
-    else:
-        year = str(y) if y > 0 else f"{1 - y} BCE"
-        month = MONTHS[lo.tm_mon - 1]
-        same_month = (lo.tm_year, lo.tm_mon) == (hi.tm_year, hi.tm_mon)
-        out = (
-            f"{month} {year}"
-            if same_month and lo.tm_mday != hi.tm_mday
-            else (f"{lo.tm_mday} {month} {year}")
-        )
+    inner = getattr(section, "date", None) if hasattr(section, "ua") else None
+    out = _date_words(inner if inner is not None else section)
     if getattr(section, "is_approximate", False) or getattr(
         section, "is_uncertain_and_approximate", False
     ):
@@ -304,12 +396,33 @@ def _section_words(section: object) -> str:
     return out
 
 
+def _member_words(member: object) -> str:
+    """One member of an EDTF set: a date, "1670–1672", "1849 or earlier", "1851 or later"."""
+    if not (hasattr(member, "lower") and hasattr(member, "upper")):
+        return _section_words(member)
+    lo, hi = member.lower, member.upper
+    if not lo or getattr(lo, "is_open", False):
+        return f"{_section_words(hi)} or earlier"
+    if not hi or getattr(hi, "is_open", False):
+        return f"{_section_words(lo)} or later"
+    return f"{_section_words(lo)}–{_section_words(hi)}"
+
+
 def _words(obj: object) -> str:
+    members = getattr(obj, "objects", None)
+    if members is not None:  # [a, b] is one of them, {a, b} all of them
+        listed = ", ".join(_member_words(m) for m in members)
+        if type(obj).__name__ == "MultipleDates":
+            return f"all of {listed}"
+        if len(members) == 1 and hasattr(members[0], "lower") and " or " in listed:
+            return listed  # "[..1849]": "1849 or earlier"
+        return f"one of {listed}"
     if hasattr(obj, "lower") and hasattr(obj, "upper"):
         start, end = _section_words(obj.lower), _section_words(obj.upper)
         if start == "present":  # an open start
             start = "…"
-        return start if start == end else f"{start}–{end}"
+        joint = " to " if "–" in start + end else "–"  # "1800–1899 to 1900–1999"
+        return start if start == end else f"{start}{joint}{end}"
     return _section_words(obj)
 
 
