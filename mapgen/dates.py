@@ -40,6 +40,11 @@ class DateError(ValueError):
     """An EDTF string that cannot be used; the message says why."""
 
 
+class NotEDTF(DateError):
+    """Text that is not EDTF at all, as opposed to EDTF that names no usable span ("2013/1986",
+    "1700-02-29"): mapgen.datetext then tries to read it as words."""
+
+
 def days_from_civil(year: int, month: int, day: int) -> int:
     """Day number of a proleptic-Gregorian date (astronomical years: 0 = 1 BCE)."""
     y = year - (month <= 2)
@@ -232,7 +237,7 @@ def _parse(text: str) -> object:
         with contextlib.redirect_stdout(io.StringIO()):
             return parse_edtf(text)
     except (EDTFParseException, ValueError, TypeError, IndexError, AttributeError) as exc:
-        raise DateError(f"{text!r} is not an EDTF date or interval") from exc
+        raise NotEDTF(f"{text!r} is not an EDTF date or interval") from exc
 
 
 @functools.lru_cache(maxsize=1 << 16)
