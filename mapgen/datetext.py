@@ -123,6 +123,7 @@ def _year_text(year: int) -> str:
 
 
 def _is_edtf(text: str) -> bool:
+    """True when mapgen.dates parses *text* as it is."""
     try:
         parse_span(text)
     except DateError:
@@ -174,7 +175,7 @@ def _plain(text: str) -> str | None:
         return _year_text(int(number.group(1)))
     iso = _ISO_DATE_TIME.fullmatch(text)
     if iso:
-        return "-".join(iso.groups())
+        return "-".join(iso.groups()).lstrip("+")
     if "/" not in text and _is_edtf(text):
         return text
     return None
@@ -364,8 +365,10 @@ def span_from_start_end(start: object, end: object, *, end_given: bool) -> str:
     * otherwise from the start cell's earliest to the end cell's latest ("1850s" to "1900":
       "185X/1900"; "before 1850" to 1900: "../1900").
 
-    Both cells empty (or no end field and an empty start): "" — the place is undated. Raise
-    DateError, naming the side, when a cell is not a date or the span ends before it starts.
+    Both cells empty (or no end field and an empty start): "" — the place is undated. *end* is
+    not looked at when *end_given* is false. A cell holds one date, not several: split a
+    ``;``-separated cell first. Raise DateError, naming the side ("start …", "end …"), when a
+    cell is not a date, or when the span ends before it starts.
     """
     no_start, no_end = _empty(start), not end_given or _empty(end)
     if no_start and no_end:
