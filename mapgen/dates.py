@@ -7,9 +7,7 @@ plain integers in Python and in the browser alike.
 
 from __future__ import annotations
 
-import calendar
 import contextlib
-import datetime
 import functools
 import io
 import re
@@ -117,38 +115,41 @@ MAX_YEAR = 10**12
 _EXPONENT = re.compile(r"E(\d+)")
 
 
+def _month_days(year: int, month: int) -> int:
+    """Days in a month of the proleptic Gregorian calendar, any astronomical year."""
+    return days_from_civil(year + month // 12, month % 12 + 1, 1) - days_from_civil(year, month, 1)
+
+
 def _plain(text: str) -> tuple[int, int, str] | None:
-    """A plain ISO 8601 calendar date of EDTF level 0 ("1981", "1981-06", "1981-06-28", four
-    digit year, no qualifier) as (first day, last day, words); None for anything else, which
-    the edtf package parses. A property test checks this agrees with edtf on every input."""
-    parts = text.split("-")
+    """A plain ISO 8601 calendar date of EDTF level 0 ("1981", "1981-06", "1981-06-28",
+    "-0030", four digit year, no qualifier) as (first day, last day, words); None for anything
+    else, which the edtf package parses. A property test checks this agrees with edtf on every
+    input."""
+    negative = text.startswith("-")
+    parts = (text[1:] if negative else text).split("-")
     if not 1 <= len(parts) <= 3 or [len(p) for p in parts] != [4, 2, 2][: len(parts)]:
         return None
     if not all(p.isascii() and p.isdigit() for p in parts):
         return None
-    year = int(parts[0])
-    if year == 0:
-        return None  # year 0 (1 BCE) is beyond datetime; edtf handles it
+    year = -int(parts[0]) if negative else int(parts[0])
+    if negative and year == 0:
+        return None  # "-0000": edtf's business
     month = int(parts[1]) if len(parts) > 1 else None
     day = int(parts[2]) if len(parts) > 2 else None
-    try:
-        first = datetime.date(year, month or 1, day or 1) if month != 0 and day != 0 else None
-        last_month = 12 if month is None else month
-        last_day = calendar.monthrange(year, last_month)[1] if day is None else day
-        last = datetime.date(year, last_month, last_day) if first else None
-    except (ValueError, calendar.IllegalMonthError):
+    if month is not None and not 1 <= month <= 12:
         return None
-    if first is None or last is None:
-        return None
+    if day is not None and not 1 <= day <= _month_days(year, month or 1):
+        return None  # edtf refuses it, or mapgen does (29 February of a common year)
+    last_month = month or 12
+    first = days_from_civil(year, month or 1, day or 1)
+    last = days_from_civil(year, last_month, day or _month_days(year, last_month))
     if day:
-        words = f"{day} {MONTHS[month - 1]} {year}"
+        words = f"{day} {MONTHS[month - 1]} {_year(year)}"
     elif month:
-        words = f"{MONTHS[month - 1]} {year}"
+        words = f"{MONTHS[month - 1]} {_year(year)}"
     else:
-        words = str(year)
-    return days_from_civil(first.year, first.month, first.day), days_from_civil(
-        last.year, last.month, last.day
-    ), words
+        words = _year(year)
+    return first, last, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +175,8 @@ def _section(text: str) -> _Section | None:
     first, last, words = plain
     if not qualifier:
         return _Section(first, last, first, last, words)
+    if text.startswith(("-", "0000")):
+        return None  # edtf pads BCE years by its own rules: leave them to it
     parts = text[:-1].split("-")
     obj = UncertainOrApproximate(Date(*parts), UA(qualifier))
     return _Section(first, last, _day(obj.lower_fuzzy()), _day(obj.upper_fuzzy()),
@@ -224,7 +227,7 @@ def _check_calendar(text: str) -> None:
     1 March."""
     for year, month, day in _FULL_DATE.findall(re.sub(r"[()~?%]", "", text)):
         y, m, d = int(year), int(month), int(day)
-        if (m, d) == (2, 29) and civil_from_days(days_from_civil(y, m, d)) != (y, m, d):
+        if (m, d) == (2, 29) and _month_days(y, 2) == 28:
             raise DateError(f"{text!r} is not a date that exists ({d} {MONTHS[m - 1]} {_year(y)})")
 
 
@@ -375,9 +378,8 @@ def _bounds_words(obj: object) -> str:
         1, 1, 12, 31
     ):
         return _year(lo.tm_year)
-    month_end = civil_from_days(days_from_civil(hi.tm_year, hi.tm_mon % 12 + 1, 1) - 1)[2]
     if (lo.tm_year, lo.tm_mon, lo.tm_mday) == (hi.tm_year, hi.tm_mon, 1) and (
-        hi.tm_mday == month_end
+        hi.tm_mday == _month_days(hi.tm_year, hi.tm_mon)
     ):
         return f"{MONTHS[lo.tm_mon - 1]} {_year(lo.tm_year)}"
     return str(obj)

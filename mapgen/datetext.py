@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import math
 import numbers
 import re
@@ -122,13 +123,31 @@ def _year_text(year: int) -> str:
     return f"{year:04d}" if year >= 0 else f"-{-year:04d}"
 
 
-def _is_edtf(text: str) -> bool:
-    """True when mapgen.dates parses *text* as it is."""
+# Every character EDTF text can hold. Text with another ("c. 1850"), with a space outside a
+# set, or with three digits after a year ("1850-1900") skips the EDTF grammar: it takes
+# milliseconds to fail.
+_EDTF_CHARACTERS = frozenset("0123456789XYESTZ-+/~?%.,:[]{}() ")
+_NEVER_EDTF = re.compile(r"\d{4}-\d{3}|^[^[{].* ")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _edtf_verdict(text: str) -> str | None:
+    """None when *text* is valid EDTF that mapgen can use; else why not: "" when it is not
+    EDTF at all, the reason when it is EDTF that names no usable span ("2013/1986")."""
+    if not set(text) <= _EDTF_CHARACTERS or _NEVER_EDTF.search(text):
+        return ""
     try:
         parse_span(text)
-    except DateError:
-        return False
-    return True
+    except NotEDTF:
+        return ""
+    except DateError as exc:
+        return str(exc)
+    return None
+
+
+def _is_edtf(text: str) -> bool:
+    """True when mapgen.dates parses *text* as it is."""
+    return _edtf_verdict(text) is None
 
 
 def _checked(result: str, text: str) -> str:
@@ -289,21 +308,37 @@ def edtf_from_text(text: str) -> str:
         raise DateError("empty date")
     if len(cleaned) > MAX_LENGTH:
         raise DateError(f"{cleaned[:20]!r}… is too long for a date ({len(cleaned)} characters)")
-    wikidata = _wikidata(cleaned)
+    edtf, read = _read(cleaned)
+    if not read:
+        raise DateError(edtf)
+    return edtf
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _read(text: str) -> tuple[str, bool]:
+    """(EDTF, True) for a date, (the error message, False) for anything else. Cached, failures
+    too: a table repeats its dates, and its unreadable cells."""
+    try:
+        return _reading(text), True
+    except DateError as exc:
+        return str(exc), False
+
+
+def _reading(text: str) -> str:
+    wikidata = _wikidata(text)
     if wikidata is not None:
         return _checked(wikidata, text)
-    try:
-        parse_span(cleaned)
-    except NotEDTF:
-        pass  # words, perhaps: read on
-    else:  # valid EDTF; EDTF that names no usable span ("2013/1986") raised its own error
-        return cleaned
-    if _AMBIGUOUS.fullmatch(cleaned):
-        raise DateError(f"{cleaned!r} is ambiguous (day or month first?); write 1850-03-12")
-    result = _plain(cleaned) or _before_after(cleaned) or _range(cleaned) or _spoken(cleaned)
+    verdict = _edtf_verdict(text)
+    if verdict is None:
+        return text
+    if verdict:  # EDTF, but no usable span: say so rather than read it as words
+        raise DateError(verdict)
+    if _AMBIGUOUS.fullmatch(text):
+        raise DateError(f"{text!r} is ambiguous (day or month first?); write 1850-03-12")
+    result = _plain(text) or _before_after(text) or _range(text) or _spoken(text)
     if result is None:
-        raise DateError(f"{cleaned!r} is not a date mapgen reads; {ACCEPTED}")
-    return _checked(result, cleaned)
+        raise DateError(f"{text!r} is not a date mapgen reads; {ACCEPTED}")
+    return _checked(result, text)
 
 
 def _empty(value: object) -> bool:
