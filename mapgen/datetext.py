@@ -28,6 +28,7 @@ from mapgen.dates import (
     MAX_LENGTH,
     DateError,
     NotEDTF,
+    civil_from_days,
     days_from_civil,
     iso_date,
     parse_span,
@@ -275,7 +276,30 @@ def _joined(left: str, right: str) -> str | None:
     lo, hi = _side(left), _side(right)
     if lo is None or hi is None or lo == hi == "..":
         return None
-    return lo if lo == hi else f"{lo}/{hi}"
+    return lo if lo == hi else _interval(lo, hi)
+
+
+def _interval(lo: str, hi: str) -> str:
+    """*lo*/*hi* as an EDTF interval. The edtf grammar refuses a qualified end beside one with
+    unspecified digits ("1850~/186X"): such an unspecified year is then written as the year
+    it reaches ("1850~/1869")."""
+    joined = f"{lo}/{hi}"
+    if _edtf_verdict(joined) != "":
+        return joined  # EDTF, usable or not ("1900/1850" ends before it starts)
+    reached = f"{_reach(lo, first=True)}/{_reach(hi, first=False)}"
+    return reached if _is_edtf(reached) else joined
+
+
+def _reach(section: str, *, first: bool) -> str:
+    """The first or last year of a year with unspecified digits, its qualifier kept: "186X~"
+    reaches from "1860~" to "1869~". Anything else as it is."""
+    match = re.fullmatch(r"(-?[\dX]{4})([~?%]?)", section)
+    if match is None or "X" not in match.group(1):
+        return section
+    span = parse_span(match.group(1))
+    day = span.start_narrow if first else span.end_narrow
+    assert day is not None  # a year with unspecified digits has both bounds
+    return _year_text(civil_from_days(day)[0]) + match.group(2)
 
 
 def _range(text: str) -> str | None:
@@ -425,6 +449,7 @@ def span_from_start_end(start: object, end: object, *, end_given: bool) -> str:
         if not no_start and last == first:
             return first
         hi = _ends(last)[1]
-    parse_span(f"{lo}/{hi}")  # "1900/1850" ends before it starts
-    return f"{lo}/{hi}"
+    span = _interval(lo, hi)
+    parse_span(span)  # "1900/1850" ends before it starts
+    return span
 

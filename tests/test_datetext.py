@@ -121,7 +121,10 @@ def test_valid_edtf_is_kept_unchanged(text: str) -> None:
      ("-12000", "Y-12000"), ("+1850", "1850"), ("before 30 BC", "[..-0030]"),
      ("after 1850-03", "[1850-04..]"), ("after 1999-12-31", "[2000-01-01..]"),
      ("1850-1850", "1850"), ("1850-03-12T10:30:00.5Z", "1850-03-12"),
-     ("3 Sept. 1850", "1850-09-03"), ("+1850-03-12", "1850-03-12")],
+     ("3 Sept. 1850", "1850-09-03"), ("+1850-03-12", "1850-03-12"),
+     # edtf's grammar refuses "1850~/186X": the 1860s are then written as the year they reach
+     ("c. 1850 - 1860s", "1850~/1869"), ("1850s - c. 1900", "1850/1900~"),
+     ("1850-1860s", "1850/186X")],
 )
 def test_more_spellings(text: str, edtf: str) -> None:
     assert edtf_from_text(text) == edtf
@@ -197,6 +200,7 @@ def test_bad_cell_values(value: object, message: str) -> None:
         ("1850s", 1900, True, "185X/1900"),
         ("1850-1860", "1900-1910", True, "1850/1910"),  # earliest start to latest end
         ("before 1850", 1900, True, "../1900"),
+        ("c. 1850", "1860s", True, "1850~/1869"),
         ("after 1850", "[1860, 1870]", True, "1851/1870"),
         (datetime.date(1850, 3, 12), datetime.datetime(1851, 1, 1, 12), True,
          "1850-03-12/1851-01-01"),
