@@ -7,9 +7,9 @@ plain integers in Python and in the browser alike.
 
 from __future__ import annotations
 
-import calendar
-import datetime
+import contextlib
 import functools
+import io
 import re
 import time
 from dataclasses import dataclass, field
@@ -36,6 +36,11 @@ MONTHS = (
 
 class DateError(ValueError):
     """An EDTF string that cannot be used; the message says why."""
+
+
+class NotEDTF(DateError):
+    """Text that is not EDTF at all, as opposed to EDTF that names no usable span ("2013/1986",
+    "1700-02-29"): mapgen.datetext then tries to read it as words."""
 
 
 def days_from_civil(year: int, month: int, day: int) -> int:
@@ -110,38 +115,41 @@ MAX_YEAR = 10**12
 _EXPONENT = re.compile(r"E(\d+)")
 
 
+def _month_days(year: int, month: int) -> int:
+    """Days in a month of the proleptic Gregorian calendar, any astronomical year."""
+    return days_from_civil(year + month // 12, month % 12 + 1, 1) - days_from_civil(year, month, 1)
+
+
 def _plain(text: str) -> tuple[int, int, str] | None:
-    """A plain ISO 8601 calendar date of EDTF level 0 ("1981", "1981-06", "1981-06-28", four
-    digit year, no qualifier) as (first day, last day, words); None for anything else, which
-    the edtf package parses. A property test checks this agrees with edtf on every input."""
-    parts = text.split("-")
+    """A plain ISO 8601 calendar date of EDTF level 0 ("1981", "1981-06", "1981-06-28",
+    "-0030", four digit year, no qualifier) as (first day, last day, words); None for anything
+    else, which the edtf package parses. A property test checks this agrees with edtf on every
+    input."""
+    negative = text.startswith("-")
+    parts = (text[1:] if negative else text).split("-")
     if not 1 <= len(parts) <= 3 or [len(p) for p in parts] != [4, 2, 2][: len(parts)]:
         return None
     if not all(p.isascii() and p.isdigit() for p in parts):
         return None
-    year = int(parts[0])
-    if year == 0:
-        return None  # year 0 (1 BCE) is beyond datetime; edtf handles it
+    year = -int(parts[0]) if negative else int(parts[0])
+    if negative and year == 0:
+        return None  # "-0000": edtf's business
     month = int(parts[1]) if len(parts) > 1 else None
     day = int(parts[2]) if len(parts) > 2 else None
-    try:
-        first = datetime.date(year, month or 1, day or 1) if month != 0 and day != 0 else None
-        last_month = 12 if month is None else month
-        last_day = calendar.monthrange(year, last_month)[1] if day is None else day
-        last = datetime.date(year, last_month, last_day) if first else None
-    except (ValueError, calendar.IllegalMonthError):
+    if month is not None and not 1 <= month <= 12:
         return None
-    if first is None or last is None:
-        return None
+    if day is not None and not 1 <= day <= _month_days(year, month or 1):
+        return None  # edtf refuses it, or mapgen does (29 February of a common year)
+    last_month = month or 12
+    first = days_from_civil(year, month or 1, day or 1)
+    last = days_from_civil(year, last_month, day or _month_days(year, last_month))
     if day:
-        words = f"{day} {MONTHS[month - 1]} {year}"
+        words = f"{day} {MONTHS[month - 1]} {_year(year)}"
     elif month:
-        words = f"{MONTHS[month - 1]} {year}"
+        words = f"{MONTHS[month - 1]} {_year(year)}"
     else:
-        words = str(year)
-    return days_from_civil(first.year, first.month, first.day), days_from_civil(
-        last.year, last.month, last.day
-    ), words
+        words = _year(year)
+    return first, last, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +175,8 @@ def _section(text: str) -> _Section | None:
     first, last, words = plain
     if not qualifier:
         return _Section(first, last, first, last, words)
+    if text.startswith(("-", "0000")):
+        return None  # edtf pads BCE years by its own rules: leave them to it
     parts = text[:-1].split("-")
     obj = UncertainOrApproximate(Date(*parts), UA(qualifier))
     return _Section(first, last, _day(obj.lower_fuzzy()), _day(obj.upper_fuzzy()),
@@ -207,11 +217,30 @@ def _fast_span(text: str) -> Span | None:
     )
 
 
+# A written year-month-day, qualifiers and groupings taken out ("(1700-02)~-29").
+_FULL_DATE = re.compile(r"(?<![\dX])(-?\d{4,})-(\d\d)-(\d\d)(?![\dX])")
+
+
+def _check_calendar(text: str) -> None:
+    """Refuse 29 February of a common year. The edtf grammar knows month lengths (it refuses
+    "1981-02-30" itself) but not leap years: it takes "1700-02-29", whose bounds then fall on
+    1 March."""
+    for year, month, day in _FULL_DATE.findall(re.sub(r"[()~?%]", "", text)):
+        y, m, d = int(year), int(month), int(day)
+        if (m, d) == (2, 29) and _month_days(y, 2) == 28:
+            raise DateError(f"{text!r} is not a date that exists ({d} {MONTHS[m - 1]} {_year(y)})")
+
+
 def _parse(text: str) -> object:
+    """The edtf package's parse. Some of its failures print a debug line ("trying to
+    PartialUnspecified.__init__…") to standard output, which is mapgen's output channel for
+    `list --format json` and `export -o -`: that line is swallowed here, and only here."""
+    _check_calendar(text)
     try:
-        return parse_edtf(text)
+        with contextlib.redirect_stdout(io.StringIO()):
+            return parse_edtf(text)
     except (EDTFParseException, ValueError, TypeError, IndexError, AttributeError) as exc:
-        raise DateError(f"{text!r} is not an EDTF date or interval") from exc
+        raise NotEDTF(f"{text!r} is not an EDTF date or interval") from exc
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -275,24 +304,94 @@ def parse_bound(text: str, *, end: bool) -> int:
     return day
 
 
+SEASONS = {
+    21: "spring", 22: "summer", 23: "autumn", 24: "winter",
+    25: "northern spring", 26: "northern summer", 27: "northern autumn", 28: "northern winter",
+    29: "southern spring", 30: "southern summer", 31: "southern autumn", 32: "southern winter",
+    33: "first quarter of", 34: "second quarter of", 35: "third quarter of",
+    36: "fourth quarter of", 37: "first four months of", 38: "second four months of",
+    39: "last four months of", 40: "first half of", 41: "second half of",
+}  # EDTF's season codes (level 1: 21-24, level 2: 25-41)
+
+
+def _year(y: int) -> str:
+    """An astronomical year in words: 0 is 1 BCE."""
+    return str(y) if y > 0 else f"{1 - y} BCE"
+
+
+def _years(lo: int, hi: int) -> str:
+    """A run of years: "1700–1799", "200–101 BCE"."""
+    if hi <= 0:
+        return f"{1 - lo}–{1 - hi} BCE"
+    return f"{_year(lo)}–{hi}"
+
+
+def _unspecified_year(obj: object, year: str) -> str:
+    """A year with unspecified digits, at the precision written: "185X" is "1850s", "17XX"
+    "1700–1799"; never a first day. Digits unspecified inside the year stay as written."""
+    digits = year.lstrip("-")
+    if not re.fullmatch(r"\d*X+", digits):
+        return year
+    if not year.startswith("-") and digits.endswith("X") and digits.count("X") == 1:
+        return f"{digits[:-1]}0s"
+    return _years(obj.lower_strict().tm_year, obj.upper_strict().tm_year)
+
+
+def _date_words(obj: object) -> str:
+    """A single date (no qualifier) at the precision its text gives: "28 June 1981", "June
+    1981", "1981", "spring 2001", "1850s", "25 December 156X"."""
+    if hasattr(obj, "date") and hasattr(obj, "time"):  # a date and time: the day
+        return _date_words(obj.date)
+    season = getattr(obj, "season", None)
+    year = getattr(obj, "_year", None)
+    if isinstance(season, str) and year is not None and season.isdigit():
+        return f"{SEASONS[int(season)]} {_year(int(year))}"
+    month, day = getattr(obj, "_month", None), getattr(obj, "_day", None)
+    if not isinstance(year, str) or season is not None:
+        return _bounds_words(obj)
+    if "X" not in year:
+        year_words = _year(int(year))
+    elif month is None:
+        return _unspecified_year(obj, year)
+    else:
+        year_words = "year unknown" if year.lstrip("-") == "XXXX" else year
+    if month is None:
+        return year_words
+    month_words = None if month == "XX" else MONTHS[int(month) - 1]
+    sep = ", " if year_words == "year unknown" else " "
+    if day is None:
+        return f"{month_words}{sep}{year_words}" if month_words else f"a month in {year_words}"
+    if day == "XX":
+        return f"a day in {month_words or 'a month of'} {year_words}"
+    if month_words is None:
+        return f"day {int(day)} of a month in {year_words}"
+    return f"{int(day)} {month_words}{sep}{year_words}"
+
+
+def _bounds_words(obj: object) -> str:
+    """Words from a date's bounds when its class says nothing more (long years, dates with a
+    qualifier inside): a whole year, month or day, else the EDTF text itself."""
+    lo, hi = obj.lower_strict(), obj.upper_strict()
+    if (lo.tm_year, lo.tm_mon, lo.tm_mday) == (hi.tm_year, hi.tm_mon, hi.tm_mday):
+        return f"{lo.tm_mday} {MONTHS[lo.tm_mon - 1]} {_year(lo.tm_year)}"
+    if lo.tm_year == hi.tm_year and (lo.tm_mon, lo.tm_mday, hi.tm_mon, hi.tm_mday) == (
+        1, 1, 12, 31
+    ):
+        return _year(lo.tm_year)
+    if (lo.tm_year, lo.tm_mon, lo.tm_mday) == (hi.tm_year, hi.tm_mon, 1) and (
+        hi.tm_mday == _month_days(hi.tm_year, hi.tm_mon)
+    ):
+        return f"{MONTHS[lo.tm_mon - 1]} {_year(lo.tm_year)}"
+    return str(obj)
+
+
 def _section_words(section: object) -> str:
     if getattr(section, "is_open", False):
         return "present"
     if getattr(section, "is_unknown", False):
         return "?"
-    lo, hi = section.lower_strict(), section.upper_strict()
-    y = lo.tm_year
-    if (lo.tm_mon, lo.tm_mday, hi.tm_mon, hi.tm_mday) == (1, 1, 12, 31) and hi.tm_year == y:
-        out = str(y) if y > 0 else f"{1 - y} BCE"
-    else:
-        year = str(y) if y > 0 else f"{1 - y} BCE"
-        month = MONTHS[lo.tm_mon - 1]
-        same_month = (lo.tm_year, lo.tm_mon) == (hi.tm_year, hi.tm_mon)
-        out = (
-            f"{month} {year}"
-            if same_month and lo.tm_mday != hi.tm_mday
-            else (f"{lo.tm_mday} {month} {year}")
-        )
+    inner = getattr(section, "date", None) if hasattr(section, "ua") else None
+    out = _date_words(inner if inner is not None else section)
     if getattr(section, "is_approximate", False) or getattr(
         section, "is_uncertain_and_approximate", False
     ):
@@ -304,12 +403,33 @@ def _section_words(section: object) -> str:
     return out
 
 
+def _member_words(member: object) -> str:
+    """One member of an EDTF set: a date, "1670–1672", "1849 or earlier", "1851 or later"."""
+    if not (hasattr(member, "lower") and hasattr(member, "upper")):
+        return _section_words(member)
+    lo, hi = member.lower, member.upper
+    if not lo or getattr(lo, "is_open", False):
+        return f"{_section_words(hi)} or earlier"
+    if not hi or getattr(hi, "is_open", False):
+        return f"{_section_words(lo)} or later"
+    return f"{_section_words(lo)}–{_section_words(hi)}"
+
+
 def _words(obj: object) -> str:
+    members = getattr(obj, "objects", None)
+    if members is not None:  # [a, b] is one of them, {a, b} all of them
+        listed = ", ".join(_member_words(m) for m in members)
+        if type(obj).__name__ == "MultipleDates":
+            return f"all of {listed}"
+        if len(members) == 1 and hasattr(members[0], "lower") and " or " in listed:
+            return listed  # "[..1849]": "1849 or earlier"
+        return f"one of {listed}"
     if hasattr(obj, "lower") and hasattr(obj, "upper"):
         start, end = _section_words(obj.lower), _section_words(obj.upper)
         if start == "present":  # an open start
             start = "…"
-        return start if start == end else f"{start}–{end}"
+        joint = " to " if "–" in start + end else "–"  # "1800–1899 to 1900–1999"
+        return start if start == end else f"{start}{joint}{end}"
     return _section_words(obj)
 
 

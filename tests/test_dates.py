@@ -86,10 +86,66 @@ def test_bce_years() -> None:
         ("1981-08", "August 1981"),
         ("-0500", "501 BCE"),
         ("../1990", "…–1990"),
+        # at the precision written, never a first day (issue 14, item 7)
+        ("185X", "1850s"),
+        ("201X", "2010s"),
+        ("185X~", "c. 1850s"),
+        ("17XX", "1700–1799"),
+        ("1XXX", "1000–1999"),
+        ("-01XX", "200–101 BCE"),
+        ("18XX/19XX", "1800–1899 to 1900–1999"),
+        ("156X-12-25", "25 December 156X"),
+        ("XXXX-12-25", "25 December, year unknown"),
+        ("1984-12-XX", "a day in December 1984"),
+        ("1984-XX-25", "day 25 of a month in 1984"),
+        ("1984-XX", "a month in 1984"),
+        ("[1667, 1668, 1670..1672]", "one of 1667, 1668, 1670–1672"),
+        ("[1850..1900]", "one of 1850–1900"),
+        ("[1850-03..1850-05]", "one of March 1850–May 1850"),
+        ("{1667, 1668}", "all of 1667, 1668"),
+        ("[..1849]", "1849 or earlier"),
+        ("[1851..]", "1851 or later"),
+        ("2001-21", "spring 2001"),
+        ("2001-24", "winter 2001"),
+        ("2001-21/2002", "spring 2001–2002"),
+        ("2001-33", "first quarter of 2001"),
+        ("1850-03-12T10:00:00", "12 March 1850"),
+        ("?2004-06", "June 2004?"),
     ],
 )
 def test_words(text: str, words: str) -> None:
     assert span_words(text) == words
+
+
+@pytest.mark.parametrize("text", ["185X", "201X", "1XXX", "156X-12-25", "[1850..1900]", "2001-21",
+                                  "[1667, 1668, 1670..1672]", "17XX/1850"])
+def test_words_never_claim_a_first_day(text: str) -> None:
+    """The old wording read the lower bound: "1 January 1850", "1 March 2001"."""
+    assert "1 January" not in span_words(text) and "1 March" not in span_words(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["1700-02-29", "1900-02-29", "-0001-02-29", "1700-02-29/1701", "1700-02-29T10:00:00",
+             "[1700-02-29, 1701]", "(1700-02)~-29", "1700-02-29~"],
+)
+def test_29_february_of_a_common_year_is_refused(text: str) -> None:
+    """edtf's grammar takes it and its bounds fall on 1 March; mapgen refuses it."""
+    with pytest.raises(DateError, match="not a date that exists"):
+        parse_span(text)
+
+
+@pytest.mark.parametrize("text", ["2000-02-29", "1600-02-29", "-0004-02-29", "2000-02-29/2001"])
+def test_29_february_of_a_leap_year_is_kept(text: str) -> None:
+    assert iso_date(parse_span(text).start_narrow)[-5:] == "02-29"
+
+
+def test_a_failed_parse_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    """edtf prints "trying to PartialUnspecified.__init__…" on some failures; stdout is the
+    data channel of `list --format json` and `export -o -`."""
+    with pytest.raises(DateError):
+        parse_span("1984-1X")
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
 
 
 @pytest.mark.parametrize(
@@ -115,9 +171,10 @@ def test_bounds_for_options() -> None:
         parse_bound("2003/..", end=True)
 
 
+years = st.integers(-9999, 9999).map(lambda y: f"{y:04d}" if y >= 0 else f"-{-y:04d}")
 plain_dates = st.builds(
-    lambda y, m, d, kind: [f"{y:04d}", f"{y:04d}-{m:02d}", f"{y:04d}-{m:02d}-{d:02d}"][kind],
-    st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32), st.integers(0, 2),
+    lambda y, m, d, kind: [y, f"{y}-{m:02d}", f"{y}-{m:02d}-{d:02d}"][kind],
+    years, st.integers(0, 13), st.integers(0, 32), st.integers(0, 2),
 )
 qualified = st.builds(lambda d, q: d + q, plain_dates, st.sampled_from(["", "~", "?", "%"]))
 edtf_like = st.one_of(

@@ -1,0 +1,263 @@
+"""Dates as tables and gazetteers write them → EDTF: every documented spelling, its span in day
+numbers, the errors users see, cell values, start/end pairs, and fuzz."""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mapgen.dates import DateError, days_from_civil, parse_span, span_words
+from mapgen.datetext import (
+    ACCEPTED,
+    SPELLINGS,
+    edtf_from_text,
+    edtf_from_value,
+    span_from_start_end,
+)
+from tests.test_dates import edtf_like
+
+Day = tuple[int, int, int] | None
+YEAR_1850 = ((1850, 1, 1), (1850, 12, 31))
+RANGE_1850_1900 = ((1850, 1, 1), (1900, 12, 31))
+DAY_12_MARCH_1850 = ((1850, 3, 12), (1850, 3, 12))
+MARCH_1850 = ((1850, 3, 1), (1850, 3, 31))
+
+# The narrow (first, last) day of each spelling in SPELLINGS, worked out by hand with
+# astronomical years (-29 is 30 BCE); None is an open end.
+BOUNDS: dict[str, tuple[Day, Day]] = {
+    "1850": YEAR_1850,
+    "1850-03-12": DAY_12_MARCH_1850,
+    "1850-03": MARCH_1850,
+    "1850~/1900?": RANGE_1850_1900,
+    "1850-03-12 10:30": DAY_12_MARCH_1850,
+    "1850/03/12 00:00:00": DAY_12_MARCH_1850,
+    "300": ((300, 1, 1), (300, 12, 31)),
+    "1850.0": YEAR_1850,
+    "-30": ((-30, 1, 1), (-30, 12, 31)),
+    "0": ((0, 1, 1), (0, 12, 31)),
+    "-550/-30": ((-550, 1, 1), (-30, 12, 31)),
+    "30 BC": ((-29, 1, 1), (-29, 12, 31)),
+    "300 BCE": ((-299, 1, 1), (-299, 12, 31)),
+    "c. 30 BC": ((-29, 1, 1), (-29, 12, 31)),
+    "AD 300": ((300, 1, 1), (300, 12, 31)),
+    "300 CE": ((300, 1, 1), (300, 12, 31)),
+    "c. 1850": YEAR_1850,
+    "ca. 1850": YEAR_1850,
+    "circa 1850": YEAR_1850,
+    "1850s": ((1850, 1, 1), (1859, 12, 31)),
+    "18th century": ((1700, 1, 1), (1799, 12, 31)),
+    "2nd century BC": ((-199, 1, 1), (-100, 12, 31)),
+    "12 March 1850": DAY_12_MARCH_1850,
+    "March 1850": MARCH_1850,
+    "spring 2001": ((2001, 3, 1), (2001, 5, 31)),
+    "1850-1900": RANGE_1850_1900,
+    "1850–1900": RANGE_1850_1900,
+    "1850 - 1900": RANGE_1850_1900,
+    "1850-60": ((1850, 1, 1), (1860, 12, 31)),
+    "1850 to 1900": RANGE_1850_1900,
+    "between 1850 and 1900": RANGE_1850_1900,
+    "c. 1850 - 1900": RANGE_1850_1900,
+    "550-30 BC": ((-549, 1, 1), (-29, 12, 31)),
+    "1850-present": ((1850, 1, 1), None),
+    "1850–": ((1850, 1, 1), None),
+    "before 1850": (None, (1849, 12, 31)),
+    "after 1850": ((1851, 1, 1), None),
+    "before 12 March 1850": (None, (1850, 3, 11)),
+    "+1850-03-12T00:00:00Z": DAY_12_MARCH_1850,
+    "+1850-03-00T00:00:00Z": MARCH_1850,
+    "+1850-00-00T00:00:00Z": YEAR_1850,
+    "-0044-03-15T00:00:00Z": ((-43, 3, 15), (-43, 3, 15)),
+}
+
+
+def day(date: Day) -> int | None:
+    return None if date is None else days_from_civil(*date)
+
+
+def test_every_spelling_has_its_bounds_here() -> None:
+    assert [example for example, _, _ in SPELLINGS] == list(BOUNDS)
+
+
+@pytest.mark.parametrize(("text", "edtf", "meaning"), SPELLINGS, ids=[s[0] for s in SPELLINGS])
+def test_documented_spelling(text: str, edtf: str, meaning: str) -> None:
+    assert meaning
+    assert edtf_from_text(text) == edtf
+    span = parse_span(edtf)
+    first, last = BOUNDS[text]
+    assert (span.start_narrow, span.end_narrow) == (day(first), day(last))
+    assert span.fuzzy_start == ("~" in edtf)  # c., ca., circa widen the start
+
+
+@pytest.mark.parametrize(
+    ("edtf", "words"),
+    [("-0029", "30 BCE"), ("-0299", "300 BCE"), ("-0030", "31 BCE"), ("0000", "1 BCE"),
+     ("-0043-03-15", "15 March 44 BCE"), ("-0549/-0029", "550 BCE–30 BCE"), ("185X", "1850s")],
+)
+def test_bce_years_read_back_as_written(edtf: str, words: str) -> None:
+    """"30 BC" and Wikidata's -0044 come back in the words a reader wrote."""
+    assert span_words(edtf) == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1850~", "185X", "[1667, 1668, 1670..1672]", "2001-21", "../1850", "1850/..", "-0500/-0300",
+     "1850-03-12T10:30:00", "Y-12000", "156X-12-25", "1850/", "{1850, 1860}"],
+)
+def test_valid_edtf_is_kept_unchanged(text: str) -> None:
+    assert edtf_from_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "edtf"),
+    [("  c.  1850 ", "1850~"), ("30 B.C.", "-0029"), ("300 b.c.e.", "-0299"), ("30bc", "-0029"),
+     ("1 BC", "0000"), ("AD 14", "0014"), ("between 30 BC and AD 14", "-0029/0014"),
+     ("1850 BC-1800 BC", "-1849/-1799"), ("18th-19th century", "17XX/18XX"),
+     ("ca. 1850–ca. 1900", "1850~/1900~"), ("from 1850 to present", "1850/.."),
+     ("1850 until 1900", "1850/1900"), ("March 12, 1850", "1850-03-12"), ("12", "0012"),
+     ("-12000", "Y-12000"), ("+1850", "1850"), ("before 30 BC", "[..-0030]"),
+     ("after 1850-03", "[1850-04..]"), ("after 1999-12-31", "[2000-01-01..]"),
+     ("1850-1850", "1850"), ("1850-03-12T10:30:00.5Z", "1850-03-12"),
+     ("3 Sept. 1850", "1850-09-03"), ("+1850-03-12", "1850-03-12"),
+     # edtf's grammar refuses "1850~/186X": the 1860s are then written as the year they reach
+     ("c. 1850 - 1860s", "1850~/1869"), ("1850s - c. 1900", "1850/1900~"),
+     ("1850-1860s", "1850/186X"), ("1850/185X~", "1850/1859~")],
+)
+def test_more_spellings(text: str, edtf: str) -> None:
+    assert edtf_from_text(text) == edtf
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hello", "March", "May 5", "12 March 50", "not 1850", "1850 or 1851", "1,850", "1850,1860",
+     "1850, 1860", "..", "present", "to 1900", "1850 to", "-550-30", "1984-1X", "tuesday",
+     "29 February 1700", "1e5", "10000 BC"],
+)
+def test_unreadable_text_shows_the_accepted_forms(text: str) -> None:
+    with pytest.raises(DateError) as caught:
+        edtf_from_text(text)
+    message = str(caught.value)
+    assert message == f"{text!r} is not a date mapgen reads; {ACCEPTED}"
+    assert "\n" not in message and "30 BC" in message and "1850s" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("", "empty date"), ("   ", "empty date"), ("12/03/1850", "ambiguous"),
+     ("03.12.1850", "ambiguous"), ("1850.5", "not a whole year"),
+     ("1900-1850", "'1900-1850' reads as '1900/1850' ends before it starts"),
+     ("1700-02-29", "not a date that exists"), ("1700-02-29 10:00", "not a date that exists"),
+     ("before spring 2001", "give a year, month or day after 'before'"),
+     ("1850" * 30, "too long"), ("Y99999999999999", "too far in time"),
+     ("2013/1986", "^'2013/1986' ends before it starts")],
+)
+def test_errors_say_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(DateError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        edtf_from_text(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "edtf"),
+    [(1850, "1850"), (300, "0300"), (-30, "-0030"), (0, "0000"), (1850.0, "1850"),
+     (-30.0, "-0030"), ("1850", "1850"), (" c. 1850 ", "1850~"),
+     (datetime.date(300, 5, 1), "0300-05-01"),
+     (datetime.datetime(1850, 3, 12, 23, 59), "1850-03-12")],
+)
+def test_cell_values(value: object, edtf: str) -> None:
+    assert edtf_from_value(value) == edtf
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [(1850.5, "not a whole year"), (math.inf, "not a whole year"), (math.nan, "empty"),
+     (None, "empty"), ("", "empty"), (True, "not a date"), ([1850], "not a date"),
+     (10**13, "too far in time")],
+)
+def test_bad_cell_values(value: object, message: str) -> None:
+    with pytest.raises(DateError, match=message):
+        edtf_from_value(value)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "end_given", "edtf"),
+    [
+        (1944, None, False, "1944"),  # no end field: the start alone is the date
+        ("1850-1900", None, False, "1850/1900"),
+        (1944, None, True, "1944/.."),  # an end field, its cell empty: ongoing
+        (1944, "", True, "1944/.."),
+        (1944, math.nan, True, "1944/.."),
+        (None, 1950, True, "../1950"),
+        (None, None, True, ""),  # no date at all: undated
+        ("", None, False, ""),
+        (1850, 1900, True, "1850/1900"),
+        (1850, 1850, True, "1850"),  # the same start and end is that one date
+        ("1850", 1850.0, True, "1850"),
+        (-550, "30 BC", True, "-0550/-0029"),
+        ("1850s", 1900, True, "185X/1900"),
+        ("1850-1860", "1900-1910", True, "1850/1910"),  # earliest start to latest end
+        ("before 1850", 1900, True, "../1900"),
+        ("c. 1850", "1860s", True, "1850~/1869"),
+        ("after 1850", "[1860, 1870]", True, "1851/1870"),
+        (datetime.date(1850, 3, 12), datetime.datetime(1851, 1, 1, 12), True,
+         "1850-03-12/1851-01-01"),
+    ],
+)
+def test_start_and_end(start: object, end: object, end_given: bool, edtf: str) -> None:
+    assert span_from_start_end(start, end, end_given=end_given) == edtf
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [("soon", 1850, "^start 'soon' is not a date"), (1850, "later", "^end 'later' is not a date"),
+     (1850.5, 1900, "^start 1850.5 is not a whole year"), (1900, 1850, "ends before it starts")],
+)
+def test_bad_start_and_end(start: object, end: object, message: str) -> None:
+    with pytest.raises(DateError, match=message):
+        span_from_start_end(start, end, end_given=True)
+
+
+# Text made of what dates are written with, so the fuzz reaches the readers, not only the
+# "not a date" exit; and arbitrary text.
+DATE_WORDS = st.sampled_from(
+    ["c.", "ca", "circa", "BC", "BCE", "AD", "CE", "before", "after", "between", "and", "to",
+     "century", "th", "s", "spring", "March", "present", "-", "–", "/", "..", "~", "?", "X",
+     "T00:00:00Z", "+", ",", ".", " ", "[", "]", "{", "}", "0", "00", "1850", "30", "-30", "12"]
+)
+DATE_LIKE = st.lists(DATE_WORDS, max_size=8).map("".join)
+
+
+@settings(
+    max_examples=400,
+    deadline=5000,  # ms per example: a hang fails, not waits (as tests/test_fuzz.py)
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.one_of(DATE_LIKE, st.text(max_size=60), st.text(alphabet="0123456789-–/ .,~?XBCbcad",
+                                                              max_size=30)))
+def test_any_text_gives_edtf_or_a_date_error_and_prints_nothing(
+    capfd: pytest.CaptureFixture[str], text: str
+) -> None:
+    capfd.readouterr()
+    try:
+        edtf = edtf_from_text(text)
+    except DateError as exc:
+        assert "\n" not in str(exc)
+    else:
+        parse_span(edtf)  # what comes back is usable
+    assert capfd.readouterr().out == ""
+
+
+@settings(max_examples=300, deadline=5000)
+@given(st.one_of(edtf_like, st.sampled_from(
+    ["[1667, 1668, 1670..1672]", "{1667, 1668}", "[..1849]", "2001-21", "1920-21", "156X-12-25",
+     "1850-03-12T10:30:00", "1850-03-12T10:30:00-05:00", "Y-17E7", "1950S2", "?2004-06~-11"])))
+def test_whatever_parses_as_edtf_comes_back_unchanged(text: str) -> None:
+    """The shortcuts that spare non-EDTF text the grammar never turn EDTF away. ("1920-21" is
+    EDTF's spring 1920, not 1920–1921: EDTF wins.)"""
+    try:
+        parse_span(text)
+    except DateError:
+        return
+    assert edtf_from_text(text) == text.strip()
