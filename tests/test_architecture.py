@@ -16,7 +16,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "mapgen"
 # its own package within its layer.
 LAYERS: list[tuple[str, ...]] = [
     ("mapgen.errors", "mapgen.defaults"),  # ground
-    ("mapgen.dates", "mapgen.datetext"),
+    ("mapgen.dates",),
+    ("mapgen.datetext",),  # what tables hold → EDTF
     ("mapgen.model", "mapgen.raw"),
     # shared pieces: codecs both readers and writers use, geometry, paths, writing files
     ("mapgen.geometry", "mapgen.cells", "mapgen.lpfcodec", "mapgen.paths", "mapgen.filter",
