@@ -50,10 +50,6 @@ def error_lines(exc: Exception) -> list[str]:
     return [terminal_text(line) for line in lines]
 
 
-# The API's parameter names as this command line spells them, for OptionError messages.
-FLAGS = {"start": "--from", "end": "--to", "at": "--at", "name": "--period"}
-FLAGS.update({f"{key}_field": f"--{key}-field" for key in ("id", "name", "layer", "when")})
-FLAGS.update({f"{key}_field": f"--{key}-field" for key in ("start", "end")})
 INPUT_FORMATS = ["geojson", "lpf", "csv", "tsv", "gdal"]
 EXPORT_FORMATS = ["geojson", "lpf", "csv", "tsv"]  # mapgen.writers.FORMATS, kept light here
 FIELD_OPTIONS = (
@@ -63,7 +59,14 @@ FIELD_OPTIONS = (
     ("when", "EDTF spans separated by ;"),
     ("start", "start dates: each span is start/end"),
     ("end", "end dates (none: still ongoing)"),
+    ("wkt", "WKT geometries"),
+    ("lat", "latitudes"),
+    ("lon", "longitudes"),
 )
+
+# The API's parameter names as this command line spells them, for OptionError messages.
+FLAGS = {"start": "--from", "end": "--to", "at": "--at", "name": "--period"}
+FLAGS.update({f"{key}_field": f"--{key}-field" for key, _ in FIELD_OPTIONS})
 
 
 def _remember_field(ctx: click.Context, param: click.Parameter, value: str | None) -> None:

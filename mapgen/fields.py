@@ -25,7 +25,7 @@ LANG = re.compile(r"name_[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")  # name_<BCP 4
 
 @dataclass(frozen=True)
 class Fields:
-    """The --id-field ... --end-field options: input fields that hold mapgen's properties
+    """The --id-field ... --lon-field options: input fields that hold mapgen's properties
     under other names. Empty means mapgen's own name (matched case-insensitively in CSV and
     GDAL inputs). With *start*, each feature's span is "start/end" (no end value: "start/..")."""
 
@@ -35,6 +35,9 @@ class Fields:
     when: str = ""
     start: str = ""
     end: str = ""
+    wkt: str = ""  # a WKT geometry column (CSV, LP-TSV)
+    lat: str = ""  # latitude and longitude columns
+    lon: str = ""
 
     def __post_init__(self) -> None:
         for f in dataclass_fields(self):  # " name " → "name"; "" means mapgen's own name

@@ -20,6 +20,9 @@ def load(
     when_field: str | None = None,
     start_field: str | None = None,
     end_field: str | None = None,
+    wkt_field: str | None = None,
+    lat_field: str | None = None,
+    lon_field: str | None = None,
 ) -> Dataset:
     """Read and validate one or more sources (none: the embedded default dataset) into one
     Dataset; ids must be unique across them. Raises DataError listing every problem found.
@@ -27,7 +30,8 @@ def load(
     *format* ("geojson", "lpf", "csv", "tsv", "gdal") overrides what the file name says. The
     ``*_field`` arguments name the input fields (CSV columns, GDAL attributes, LPF or GeoJSON
     properties) that hold mapgen's properties under other names; with *start_field*, each
-    feature's span runs from its start to its end value.
+    feature's span runs from its start to its end value; *wkt_field*, or *lat_field* and
+    *lon_field*, name the columns of a table's geometry.
 
     >>> data = load("camps.gpkg", start_field="from_y", end_field="to_y")  # doctest: +SKIP
     """
@@ -38,6 +42,9 @@ def load(
         when=when_field or "",
         start=start_field or "",
         end=end_field or "",
+        wkt=wkt_field or "",
+        lat=lat_field or "",
+        lon=lon_field or "",
     )
     paths = sources or (default_source(),)
     return validate(read(path, format=format, fields=fields) for path in paths)
