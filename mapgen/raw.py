@@ -26,3 +26,6 @@ class RawCollection:
     file: str
     features: tuple[RawFeature, ...]
     members: dict[str, Any] = field(default_factory=dict)  # title, layers, periods, ...
+    # Formats where a place may lack a geometry (LPF, LP-TSV): such a feature is kept out of
+    # the map with a warning ("not located: not drawn"), not refused.
+    geometry_optional: bool = False
