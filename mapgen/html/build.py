@@ -112,7 +112,12 @@ def build_map(
         fmap.fit_bounds([[box[1], box[0]], [box[3], box[2]]], padding=(30, 30), max_zoom=8)
     else:
         fmap.location, fmap.zoom_start = [20, 0], 2
-    fmap.get_root().title = _inert_html(data["title"])
+    # The page's <title> names the period (a tab, a bookmark, an embed's title); on the map
+    # itself the legend states it once, under the title.
+    page_title = f"{data['title']} — {data['period']}" if data["period"] and not title else (
+        data["title"]
+    )
+    fmap.get_root().title = _inert_html(page_title)
     fmap.mapgen_sources = dataset.sources  # so that save() never writes over them
     stabilise_ids(fmap.get_root(), salt=data_json)
     return fmap
