@@ -155,7 +155,7 @@
   /* The places's spans in words ("1965–1981; from 1986"), as its popup says them. */
   MapgenApp.prototype.whenText = function (i) {
     var info = this.places.info[i];
-    return (info && info.w) || "";
+    return (info && info.when) || "";
   };
 
   /* The legend's box, once it is on the map. */
@@ -187,19 +187,23 @@
     var box = el("div", "mapgen-popup");
     box.setAttribute("dir", "auto");
     box.appendChild(el("h3", "mapgen-popup-name", this.places.name[i]));
-    (info.n || []).forEach(function (pair) {
+    (info.names || []).forEach(function (pair) {
       var other = el("div", "mapgen-popup-altname", pair[1]);
       other.setAttribute("dir", "auto");
       other.setAttribute("lang", pair[0]);
       box.appendChild(other);
     });
-    var when = el("div", "mapgen-popup-periods", info.w);
+    var when = el("div", "mapgen-popup-periods", info.when);
     box.appendChild(when);
-    if (info.p) box.appendChild(el("div", "mapgen-popup-precision", "Precision: " + info.p));
-    if (info.d) box.appendChild(el("p", "mapgen-popup-description", info.d));
-    if (info.s && info.s.length) {
+    if (info.precision) {
+      box.appendChild(el("div", "mapgen-popup-precision", "Precision: " + info.precision));
+    }
+    if (info.description) {
+      box.appendChild(el("p", "mapgen-popup-description", info.description));
+    }
+    if (info.sources && info.sources.length) {
       var list = el("ul", "mapgen-popup-sources");
-      info.s.forEach(function (src) {
+      info.sources.forEach(function (src) {
         var item = el("li");
         if (isWebUrl(src[1])) {
           var a = el("a", null, src[0]);

@@ -20,7 +20,7 @@
       this.bounds[i] = b[i] === null ? open : b[i];
     }
     this.flags = Uint8Array.from(time.flags);
-    this.bits = { fuzzyStart: 1, fuzzyEnd: 2, ongoing: 4 };
+    this.bits = time.flagBits; /* {fuzzyStart, fuzzyEnd, ongoing}: from payload.py */
     this.count = count;
   }
 
