@@ -193,8 +193,7 @@
       other.setAttribute("lang", pair[0]);
       box.appendChild(other);
     });
-    var when = el("div", "mapgen-popup-periods", info.when);
-    box.appendChild(when);
+    box.appendChild(el("div", "mapgen-popup-periods", info.when));
     if (info.precision) {
       box.appendChild(el("div", "mapgen-popup-precision", "Precision: " + info.precision));
     }
@@ -216,8 +215,7 @@
         }
         list.appendChild(item);
       });
-      var head = el("div", "mapgen-popup-sources-head", "Sources");
-      box.appendChild(head);
+      box.appendChild(el("div", "mapgen-popup-sources-head", "Sources"));
       box.appendChild(list);
     }
     return box;

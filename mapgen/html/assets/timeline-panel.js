@@ -118,22 +118,16 @@
     scroll.setAttribute("role", "group");
     scroll.setAttribute("aria-label", "Timeline of " + n + " places. Up and Down choose a " +
       "place, Enter opens it on the map.");
-    this.canvas = el("canvas", "mapgen-pc-tl-canvas");
+    this.canvas = scroll.appendChild(el("canvas", "mapgen-pc-tl-canvas"));
     this.canvas.setAttribute("aria-hidden", "true");
-    this.spacer = el("div", "mapgen-pc-tl-spacer");
-    this.cursor = el("div", "mapgen-pc-tl-cursor");
+    this.spacer = scroll.appendChild(el("div", "mapgen-pc-tl-spacer"));
+    this.cursor = scroll.appendChild(el("div", "mapgen-pc-tl-cursor"));
     this.cursor.hidden = true;
-    scroll.appendChild(this.canvas);
-    scroll.appendChild(this.spacer);
-    scroll.appendChild(this.cursor);
     box.appendChild(scroll);
-    this.shadeLeft = el("div", "mapgen-pc-tl-dim mapgen-pc-tl-dim-l");
-    this.shadeRight = el("div", "mapgen-pc-tl-dim mapgen-pc-tl-dim-r");
-    box.appendChild(this.shadeLeft);
-    box.appendChild(this.shadeRight);
-    this.tip = el("div", "mapgen-pc-tip");
+    this.shadeLeft = box.appendChild(el("div", "mapgen-pc-tl-dim mapgen-pc-tl-dim-l"));
+    this.shadeRight = box.appendChild(el("div", "mapgen-pc-tl-dim mapgen-pc-tl-dim-r"));
+    this.tip = box.appendChild(el("div", "mapgen-pc-tip"));
     this.tip.hidden = true;
-    box.appendChild(this.tip);
     panel.appendChild(box);
     this.status = el("div", "mapgen-pc-sr");
     this.status.setAttribute("aria-live", "polite");
