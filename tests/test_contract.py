@@ -60,7 +60,7 @@ def varied(tmp_path_factory: pytest.TempPathFactory) -> tuple[mapgen.Dataset, Pa
     ]
     data = mapgen.load(write_geojson(folder / "varied.geojson", features))
     wide = mapgen.save(data, folder / "wide.html")
-    strict = mapgen.save(data, folder / "strict.html", strict=True)
+    strict = mapgen.save(mapgen.build_map(data, strict=True), folder / "strict.html")
     return data, wide, strict
 
 
