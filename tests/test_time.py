@@ -120,7 +120,7 @@ def test_bce_dates_filter_in_the_browser(open_map: OpenMap, tmp_path: Path) -> N
     # Python and the browser count days alike, BCE included.
     dates = [(-500, 1, 1), (-1, 12, 31), (0, 1, 1), (0, 2, 29), (-4713, 11, 24), (1582, 10, 15)]
     browser = mp.evaluate(
-        "(ds) => ds.map(d => MapgenApp.util.daysFromCivil(d[0], d[1], d[2]))", dates
+        "(ds) => ds.map(d => MapgenDates.daysFromCivil(d[0], d[1], d[2]))", dates
     )
     assert browser == [days_from_civil(*d) for d in dates]
 

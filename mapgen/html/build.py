@@ -97,8 +97,7 @@ def build_map(
         group = folium.FeatureGroup(name=swatch + _inert_html(layer.label), overlay=True)
         group.add_to(fmap)
         groups.append(group)
-    control = folium.LayerControl(collapsed=False, position="topright")
-    control.add_to(fmap)
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     data = payload(dataset, period=period, strict=strict, title=title)
     if self_contained or provider is None:
         from mapgen.basemap import countries
@@ -106,7 +105,7 @@ def build_map(
         data["basemap"] = countries()
     PeriodControl().add_to(fmap)
     data_json = script_json(packed(data))  # serialised once: written, and hashed for ids
-    MapgenLayers(data_json, groups, control).add_to(fmap)
+    MapgenLayers(data_json, groups).add_to(fmap)
     box = bounds(place.geometry for place in dataset.places)
     if box:
         fmap.fit_bounds([[box[1], box[0]], [box[3], box[2]]], padding=(30, 30), max_zoom=8)
