@@ -133,7 +133,8 @@ def test_approximate_dates_widest_by_default_narrowest_when_strict(
         [feature("about-2016", when=["2016~/.."]), feature("maybe-1986", when=["1986?/1990"])],
     )
     wide = mapgen.save(mapgen.load(source), tmp_path / "wide.html")
-    strict = mapgen.save(mapgen.load(source), tmp_path / "strict.html", strict=True)
+    strict_map = mapgen.build_map(mapgen.load(source), strict=True)
+    strict = mapgen.save(strict_map, tmp_path / "strict.html")
     mp = open_map(wide)
     mp.set_period(2015, 2015)
     assert mp.visible() == ["about-2016"]
