@@ -20,7 +20,10 @@ from PIL import Image
 import mapgen
 from mapgen.cli import main
 from mapgen.dates import days_from_civil
-from mapgen.static import map_extent, place_labels, render_bytes, year_ticks
+from mapgen.static import render_bytes
+from mapgen.static.labels import place_labels
+from mapgen.static.mapview import map_extent
+from mapgen.static.timeline import year_ticks
 from tests.helpers import feature, write_geojson
 
 SVG = "{http://www.w3.org/2000/svg}"
