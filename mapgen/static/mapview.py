@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
+from mapgen.geometry import Bounds
+from mapgen.geometry import bounds as lonlat_bounds
 from mapgen.static.labels import LEADER, Block, Box, Name, Point, arrange_labels, grow, nearest
 from mapgen.static.labels import square as square_box
 from mapgen.static.style import STYLE, text_width, wrap
@@ -35,7 +37,7 @@ LABEL_PAD = 1.5  # points between a label block's backing and its text
 
 
 def map_extent(
-    bounds: tuple[float, float, float, float] | None, ratio: float
+    bounds: Bounds | None, ratio: float
 ) -> tuple[tuple[float, float], tuple[float, float], float]:
     """x limits, y limits and aspect that show *bounds* (lon/lat; None: the world) with a
     margin in a box *ratio* = width / height: equirectangular, true to scale at the middle
@@ -66,7 +68,9 @@ def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
     shapes = [shape(place.geometry) for place in dataset.places]
     anchors = [_anchor(s) for s in shapes]
     box = ax.get_position().transformed(ax.figure.transFigure)
-    xlim, ylim, aspect = map_extent(_bounds(shapes), box.width / box.height)
+    xlim, ylim, aspect = map_extent(
+        lonlat_bounds(place.geometry for place in dataset.places), box.width / box.height
+    )
 
     _style_frame(ax)
     _draw_basemap(ax, xlim, ylim)
@@ -116,18 +120,6 @@ def _anchor(geometry: BaseGeometry) -> Point:
     """Where a place's label and movement arrows attach."""
     point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
     return (point.x, point.y)
-
-
-def _bounds(shapes: Sequence[BaseGeometry]) -> tuple[float, float, float, float] | None:
-    boxes = [s.bounds for s in shapes if not s.is_empty]
-    if not boxes:
-        return None
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
 
 
 def _draw_basemap(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
