@@ -105,6 +105,30 @@ def test_period_selection_leaves_places_out(source: Path, tmp_path: Path) -> Non
     assert any("1 place" in t for t in texts)
 
 
+def test_render_takes_real_keyword_parameters() -> None:
+    import inspect
+
+    from mapgen.static import render
+
+    parameters = inspect.signature(render).parameters
+    assert list(parameters)[:2] == ["dataset", "path"]
+    options = {name: p for name, p in parameters.items() if name not in ("dataset", "path")}
+    assert sorted(options) == sorted(
+        ["period", "width", "height", "dpi", "title", "timeline", "inputs"]
+    )
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in options.values())
+
+
+def test_a_selected_dataset_states_its_own_period(dataset: mapgen.Dataset) -> None:
+    view = mapgen.select(dataset, mapgen.period(dataset, start="1980", end="1985"))
+    texts = svg_texts(render_bytes(view, "svg"))
+    assert any("1980-01-01 – 1985-12-31" in t and "1 place" in t for t in texts)
+    other = mapgen.period(dataset, start="1990", end="1991")
+    texts = svg_texts(render_bytes(view, "svg", period=other))  # an explicit period wins
+    assert any("1990-01-01 – 1991-12-31" in t for t in texts)
+    assert not any("1985-12-31" in t for t in texts)
+
+
 def test_timeline_on_and_off(dataset: mapgen.Dataset) -> None:
     def years(**options: Any) -> list[str]:
         texts = svg_texts(render_bytes(dataset, "svg", **options))

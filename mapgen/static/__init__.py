@@ -69,9 +69,10 @@ def render(
     inputs: Iterable[str | os.PathLike[str]] = (),
 ) -> Path:
     """Draw *dataset* (already selected) as a PNG, SVG or PDF, chosen by the suffix of *path*,
-    and write it atomically. *period* is what the map states and shades on the timeline;
-    *width* × *height* pixels at *dpi* (SVG and PDF: that size in inches at *dpi*);
-    *timeline* None means on for up to 60 places. *inputs* are refused as output paths."""
+    and write it atomically. *period* is what the map states and shades on the timeline
+    (None: the period *dataset* was selected for, if any); *width* × *height* pixels at
+    *dpi* (SVG and PDF: that size in inches at *dpi*); *timeline* None means on for up to 60
+    places. *inputs* are refused as output paths."""
     target = check_output(path, inputs)
     fmt = output_format(target)
     data = render_bytes(
