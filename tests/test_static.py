@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import math
+import os
 import re
 import subprocess
 import sys
@@ -23,7 +25,7 @@ from mapgen.dates import days_from_civil
 from mapgen.static import render_bytes
 from mapgen.static.labels import place_labels
 from mapgen.static.mapview import map_extent
-from mapgen.static.timeline import year_ticks
+from mapgen.static.timeline import layout_timeline, timeline_bars, today_number, year_ticks
 from tests.helpers import feature, write_geojson
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -114,7 +116,7 @@ def test_render_takes_real_keyword_parameters() -> None:
     assert list(parameters)[:2] == ["dataset", "path"]
     options = {name: p for name, p in parameters.items() if name not in ("dataset", "path")}
     assert sorted(options) == sorted(
-        ["period", "width", "height", "dpi", "title", "timeline", "inputs"]
+        ["period", "width", "height", "dpi", "title", "timeline", "inputs", "today"]
     )
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in options.values())
 
@@ -138,6 +140,71 @@ def test_timeline_on_and_off(dataset: mapgen.Dataset) -> None:
     assert years(timeline=False) == []
 
 
+def bar_ends(dataset: mapgen.Dataset, today: int) -> dict[str, float]:
+    """The right end (in days) of the drawn bars of each place, from the strip's artists."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    from mapgen.static.timeline import draw_timeline
+
+    fig = Figure(figsize=(8, 2), dpi=100)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    strip = layout_timeline(renderer, dataset, timeline_bars(dataset), 500.0, today)
+    assert strip is not None
+    ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+    draw_timeline(ax, strip, mapgen.Period(), renderer)
+    rows = {row: bar.place.id for bar, row in strip.bars}
+    assert len(rows) == len(strip.bars)  # one bar per row here, so a row names its place
+    ends: dict[str, float] = {}
+    for patch in ax.patches:
+        if isinstance(patch, Rectangle):
+            place = rows[round(patch.get_y() - 0.15)]
+            ends[place] = max(ends.get(place, -math.inf), patch.get_x() + patch.get_width())
+    assert strip.lo <= min(ends.values()) and max(ends.values()) <= strip.hi
+    return ends
+
+
+def test_open_spans_run_to_today_on_the_timeline(tmp_path: Path) -> None:
+    """An open span ("2003/..") is drawn to the end of today, as the HTML map runs it, not to
+    the last date in the data, whatever today is."""
+    source = write_geojson(
+        tmp_path / "open.geojson",
+        [
+            feature("open", layer="camps", when=["2003/.."]),
+            feature("closed", layer="camps", when=["1990/2005"], lon=20),
+        ],
+    )
+    data = mapgen.load(source)
+    for year in (2026, 2040):
+        today = days_from_civil(year, 6, 30)
+        ends = bar_ends(data, today)
+        assert ends["open"] == today + 1
+        assert ends["closed"] == days_from_civil(2006, 1, 1)
+
+
+def test_today_comes_from_source_date_epoch(
+    dataset: mapgen.Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SOURCE_DATE_EPOCH (seconds) fixes today, so that rendering again years later gives the
+    same bytes; an explicit today= wins over it."""
+    day = days_from_civil(2030, 1, 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(day * 86400 + 3600))
+    assert today_number() == day and today_number(day + 5) == day + 5
+    first, second = (render_bytes(dataset, "svg", width=800, height=500) for _ in range(2))
+    assert first == second == render_bytes(dataset, "svg", width=800, height=500, today=day)
+    assert "2030" in svg_texts(first)  # the strip reaches the open span's today
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(days_from_civil(2050, 1, 1) * 86400))
+    later = render_bytes(dataset, "svg", width=800, height=500)
+    assert later != first and "2050" in svg_texts(later)
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(mapgen.OptionError, match="SOURCE_DATE_EPOCH must be whole seconds"):
+        render_bytes(dataset, "svg")
+    with pytest.raises(mapgen.OptionError, match="today must be a day number"):
+        render_bytes(dataset, "svg", today=True)
+
+
 def test_same_input_same_bytes_in_fresh_processes(source: Path, tmp_path: Path) -> None:
     script = (
         "import sys, mapgen\n"
@@ -145,8 +212,11 @@ def test_same_input_same_bytes_in_fresh_processes(source: Path, tmp_path: Path) 
         "for suffix in ('svg', 'pdf', 'png'):\n"
         "    mapgen.render(data, f'{sys.argv[2]}.{suffix}', width=800, height=500, dpi=100)\n"
     )
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}  # the open span's end: fixed
     for run in ("a", "b"):
-        subprocess.run([sys.executable, "-c", script, str(source), str(tmp_path / run)], check=True)
+        subprocess.run(
+            [sys.executable, "-c", script, str(source), str(tmp_path / run)], check=True, env=env
+        )
     for suffix in ("svg", "pdf", "png"):
         first, second = ((tmp_path / f"{run}.{suffix}").read_bytes() for run in "ab")
         assert first == second, suffix

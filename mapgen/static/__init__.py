@@ -24,6 +24,7 @@ from mapgen.defaults import VERSION
 from mapgen.errors import OptionError
 from mapgen.static.layout import draw_page
 from mapgen.static.style import RC
+from mapgen.static.timeline import today_number
 from mapgen.write import check_output, write_atomic
 
 if TYPE_CHECKING:
@@ -67,12 +68,14 @@ def render(
     title: str | None = None,
     timeline: bool | None = None,
     inputs: Iterable[str | os.PathLike[str]] = (),
+    today: int | None = None,
 ) -> Path:
     """Draw *dataset* (already selected) as a PNG, SVG or PDF, chosen by the suffix of *path*,
     and write it atomically. *period* is what the map states and shades on the timeline
     (None: the period *dataset* was selected for, if any); *width* × *height* pixels at
     *dpi* (SVG and PDF: that size in inches at *dpi*); *timeline* None means on for up to 60
-    places. *inputs* are refused as output paths."""
+    places. *inputs* are refused as output paths. Open-ended spans run to *today* on the
+    timeline, a day number (None: SOURCE_DATE_EPOCH if set, else the current date)."""
     target = check_output(path, inputs)
     fmt = output_format(target)
     data = render_bytes(
@@ -84,6 +87,7 @@ def render(
         dpi=dpi,
         title=title,
         timeline=timeline,
+        today=today,
     )
     return write_atomic(target, data)
 
@@ -98,6 +102,7 @@ def render_bytes(
     dpi: int = DEFAULT_DPI,
     title: str | None = None,
     timeline: bool | None = None,
+    today: int | None = None,
 ) -> bytes:
     """The file's bytes: rendering happens in memory, so a failure never leaves a file."""
     import matplotlib
@@ -111,6 +116,7 @@ def render_bytes(
     for name, value, low in (("width", width, 100), ("height", height, 100), ("dpi", dpi, 10)):
         if not isinstance(value, int) or value < low:
             raise OptionError(f"{name} must be a whole number of at least {low}, not {value!r}")
+    day = today_number(today)
     title = dataset.title if title is None else title
     period = period or dataset.period or Period()
     if timeline is None:
@@ -129,7 +135,7 @@ def render_bytes(
         nudge = 1e-6 if fmt == "png" else 0.0
         fig = Figure(figsize=((width + nudge) / dpi, (height + nudge) / dpi), dpi=dpi)
         FigureCanvasAgg(fig)
-        draw_page(fig, dataset, period, title, timeline)
+        draw_page(fig, dataset, period, title, timeline, day)
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata[fmt])
     return buffer.getvalue()

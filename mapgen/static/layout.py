@@ -22,8 +22,11 @@ if TYPE_CHECKING:
     from mapgen.model import Dataset, Period
 
 
-def draw_page(fig: Figure, dataset: Dataset, period: Period, title: str, timeline: bool) -> None:
-    """Header, map, timeline and footer, stacked from the top of the page down."""
+def draw_page(
+    fig: Figure, dataset: Dataset, period: Period, title: str, timeline: bool, today: int
+) -> None:
+    """Header, map, timeline (open ends run to the day number *today*) and footer, stacked
+    from the top of the page down."""
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     width, height = _page_size(fig)
     m = STYLE.margin
@@ -31,7 +34,11 @@ def draw_page(fig: Figure, dataset: Dataset, period: Period, title: str, timelin
     map_top = _draw_header(fig, renderer, dataset, period, title, top=height - m, width=inner)
     bottom = _draw_footer(fig, renderer, dataset, width=inner) + STYLE.footer_size * 0.5
 
-    strip = layout_timeline(renderer, dataset, timeline_bars(dataset), inner) if timeline else None
+    strip = (
+        layout_timeline(renderer, dataset, timeline_bars(dataset), inner, today)
+        if timeline
+        else None
+    )
     if strip is not None:
         bottom += STYLE.label_size * 2.2  # the year labels under the strip
         strip_height = min(strip.height, 0.35 * (map_top - bottom))

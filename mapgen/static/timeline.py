@@ -8,11 +8,15 @@ it can place the map above it.
 
 from __future__ import annotations
 
+import datetime
 import math
+import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from mapgen.errors import OptionError
 from mapgen.static.style import STYLE, text_width
 
 if TYPE_CHECKING:
@@ -36,14 +40,15 @@ class Bar:
 
 @dataclass(frozen=True)
 class Strip:
-    """The timeline's geometry: bars with their lanes, the time range in days, and the room
-    it needs (left: for the layer labels)."""
+    """The timeline's geometry: bars with their lanes, the time range in days, the day open
+    ends run to, and the room it needs (left: for the layer labels)."""
 
     bars: tuple[tuple[Bar, int], ...]  # bar, row from the top
     rows: int
     groups: tuple[tuple[Layer, int, int], ...]  # layer, first row, last row
     lo: float
     hi: float
+    today: int
     days_per_point: float
     left: float
     height: float
@@ -52,6 +57,32 @@ class Strip:
     def min_days(self) -> float:
         """The shortest a bar is drawn, so that a single day stays visible."""
         return 3 * self.days_per_point
+
+    def extent(self, bar: Bar) -> tuple[float, float]:
+        """The days *bar* covers on this strip."""
+        return _extent(bar, self.lo, self.today, self.min_days)
+
+
+def today_number(today: int | None = None) -> int:
+    """The day number open-ended spans run to, as they do in the HTML map: *today* if given,
+    else SOURCE_DATE_EPOCH (the reproducible-builds convention, seconds since 1970: the same
+    bytes from the same data on any day), else the current date in UTC (as the browser
+    takes it)."""
+    if today is not None:
+        if isinstance(today, bool) or not isinstance(today, int):
+            raise OptionError(f"today must be a day number (a whole number), not {today!r}")
+        return today
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch:
+        if not re.fullmatch(r"[0-9]+", epoch):
+            raise OptionError(
+                f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not {epoch!r}"
+            )
+        return int(epoch) // 86400  # day 0 is 1970-01-01
+    from mapgen.dates import days_from_civil
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return days_from_civil(now.year, now.month, now.day)
 
 
 def timeline_bars(dataset: Dataset) -> list[Bar]:
@@ -65,8 +96,9 @@ def timeline_bars(dataset: Dataset) -> list[Bar]:
     ]
 
 
-def _time_range(bars: Sequence[Bar]) -> tuple[float, float] | None:
-    """The days the strip shows: every known bound, padded; None when there is none."""
+def _time_range(bars: Sequence[Bar], today: int) -> tuple[float, float] | None:
+    """The days the strip shows: every known bound, and *today* when a span is open-ended,
+    padded; None when no bound is known."""
     days = [
         d
         for bar in bars
@@ -81,16 +113,19 @@ def _time_range(bars: Sequence[Bar]) -> tuple[float, float] | None:
     if not days:
         return None
     lo, hi = min(days), max(days)
+    if any(bar.span.end_wide is None for bar in bars):
+        hi = max(hi, today)
     pad = max(0.03 * (hi - lo), 200)
     return lo - pad, hi + pad
 
 
-def _extent(bar: Bar, lo: float, hi: float, min_days: float) -> tuple[float, float]:
-    """The days a bar covers on the strip: open ends run to the edges, a single day gets a
-    visible width."""
+def _extent(bar: Bar, lo: float, today: int, min_days: float) -> tuple[float, float]:
+    """The days a bar covers on the strip: an open start runs to the left edge *lo*, an open
+    end to the end of *today* (a span still going on looks as long as it is), a single day
+    gets a visible width."""
     s = bar.span
     start = lo if s.start_wide is None else s.start_wide
-    end = hi if s.end_wide is None else s.end_wide + 1
+    end = max(today + 1, start) if s.end_wide is None else s.end_wide + 1
     if end - start < min_days:
         middle = (start + end) / 2
         start, end = middle - min_days / 2, middle + min_days / 2
@@ -98,11 +133,11 @@ def _extent(bar: Bar, lo: float, hi: float, min_days: float) -> tuple[float, flo
 
 
 def layout_timeline(
-    renderer: RendererBase, dataset: Dataset, bars: Sequence[Bar], width: float
+    renderer: RendererBase, dataset: Dataset, bars: Sequence[Bar], width: float, today: int
 ) -> Strip | None:
     """Pack each layer's bars into as few rows as possible (first row free at a bar's start);
-    None when no span has a known date to place it by."""
-    span = _time_range(bars)
+    open ends run to *today*. None when no span has a known date to place it by."""
+    span = _time_range(bars, today)
     if span is None:
         return None
     lo, hi = span
@@ -115,11 +150,11 @@ def layout_timeline(
     for layer in dataset.layers:
         mine = sorted(
             (b for b in bars if b.layer.key == layer.key),
-            key=lambda b: _extent(b, lo, hi, min_days),
+            key=lambda b: _extent(b, lo, today, min_days),
         )
         ends: list[float] = []
         for bar in mine:
-            start, end = _extent(bar, lo, hi, min_days)
+            start, end = _extent(bar, lo, today, min_days)
             row = next((r for r, e in enumerate(ends) if e + gap <= start), len(ends))
             if row == len(ends):
                 ends.append(end)
@@ -129,7 +164,7 @@ def layout_timeline(
             groups.append((layer, row0, row0 + len(ends) - 1))
             row0 += len(ends)
     height = row0 * STYLE.lane
-    return Strip(tuple(placed), row0, tuple(groups), lo, hi, days_per_point, left, height)
+    return Strip(tuple(placed), row0, tuple(groups), lo, hi, today, days_per_point, left, height)
 
 
 def year_ticks(lo: float, hi: float, most: int = 9) -> list[tuple[int, str]]:
@@ -156,8 +191,8 @@ def year_ticks(lo: float, hi: float, most: int = 9) -> list[tuple[int, str]]:
 
 
 def draw_timeline(ax: Axes, strip: Strip, period: Period, renderer: RendererBase) -> None:
-    """One bar per span in its layer's colour; fuzzy ends faded, open ends run to the edge
-    with an arrow, the period asked for shaded."""
+    """One bar per span in its layer's colour; fuzzy ends faded, open ends marked with an
+    arrow (starts at the edge, ends at today), the period asked for shaded."""
     ax.set_xlim(strip.lo, strip.hi)
     ax.set_ylim(max(strip.rows, 1), 0)
     _shade_period(ax, strip, period)
@@ -193,7 +228,7 @@ def _draw_bar(ax: Axes, strip: Strip, bar: Bar, row: int, renderer: RendererBase
     from matplotlib.patches import Rectangle
 
     s, color = bar.span, bar.layer.color
-    start, end = _extent(bar, strip.lo, strip.hi, strip.min_days)
+    start, end = strip.extent(bar)
     core = _core(bar, start, end, strip.min_days)
     for a, b, alpha in ((start, core[0], FADED), (core[0], core[1], 1.0), (core[1], end, FADED)):
         if b > a:
@@ -202,7 +237,7 @@ def _draw_bar(ax: Axes, strip: Strip, bar: Bar, row: int, renderer: RendererBase
             )
     for open_end, x, marker in (
         (s.start_wide is None, strip.lo, "<"),
-        (s.end_wide is None, strip.hi, ">"),
+        (s.end_wide is None, end, ">"),
     ):
         if open_end:
             ax.plot([x], [row + 0.5], marker=marker, markersize=4, color=color, clip_on=False)
