@@ -25,7 +25,7 @@ GEOMETRY_DEPTH = {
     "Polygon": 2,
     "MultiPolygon": 3,
 }
-PRECISIONS = ("site", "city", "region")
+PRECISIONS = ("site", "city", "region", "inferred")
 KNOWN = {"id", "name", "layer", "when", "description", "sources", "precision"}
 MAX_VERTICES = 200_000  # per geometry; more cannot be drawn sensibly in a browser
 MAX_NESTING = 8  # GeometryCollections inside GeometryCollections (RFC 7946 advises none)

@@ -131,6 +131,43 @@ def test_a_selected_dataset_states_its_own_period(dataset: mapgen.Dataset) -> No
     assert not any("1985-12-31" in t for t in texts)
 
 
+def marker_styles(data: bytes) -> list[dict[str, str]]:
+    """The style of every marker drawn (matplotlib writes each as a <use> of a marker path)."""
+    root = ET.fromstring(data)
+    return [
+        dict(item.split(": ") for item in use.get("style", "").split("; "))
+        for use in root.iter(f"{SVG}use")
+    ]
+
+
+def test_inferred_locations_are_hollow_and_the_legend_says_so(
+    dataset: mapgen.Dataset, tmp_path: Path
+) -> None:
+    source = write_geojson(
+        tmp_path / "inferred.geojson",
+        [
+            feature("stated", layer="camps", precision="site", lon=10),
+            feature("guess", layer="camps", precision="inferred", lon=14, lat=48),
+            feature("event", layer="events", precision="inferred", lon=12, lat=46),
+        ],
+    )
+    data = mapgen.load(source)
+    svg = render_bytes(data, "svg")
+    hollow = [m for m in marker_styles(svg) if m.get("fill-opacity") == "0"]
+    filled = [m for m in marker_styles(svg) if "fill" in m]
+    colors = {layer.key: layer.color for layer in data.layers}
+    # On the map: one ring per inferred place in its layer's colour, plus one in the legend.
+    assert sorted(m["stroke"] for m in hollow) == sorted(
+        [colors["camps"], colors["events"], "#666666"]
+    )
+    assert [m["fill"] for m in filled].count(colors["camps"]) == 2  # the map and the legend
+    assert "hollow: location inferred" in svg_texts(svg)
+
+    plain = render_bytes(dataset, "svg")  # nothing inferred: no rings, no legend line
+    assert not [m for m in marker_styles(plain) if m.get("fill-opacity") == "0"]
+    assert "hollow: location inferred" not in svg_texts(plain)
+
+
 def test_timeline_on_and_off(dataset: mapgen.Dataset) -> None:
     def years(**options: Any) -> list[str]:
         texts = svg_texts(render_bytes(dataset, "svg", **options))

@@ -27,7 +27,11 @@ if TYPE_CHECKING:
     from mapgen.model import Dataset, Layer, Place
 
 KINDS = {"Point": "point", "LineString": "line", "LinearRing": "line", "Polygon": "polygon"}
-Parts = dict[str, dict[str, list["BaseGeometry"]]]  # layer → kind → simple geometries
+# layer → kind → simple geometries; kind "inferred": points of places whose location is
+# inferred, not stated in the sources (precision "inferred"), drawn hollow
+Parts = dict[str, dict[str, list["BaseGeometry"]]]
+INFERRED = "inferred"
+INFERRED_LABEL = "hollow: location inferred"
 Move = tuple[Point, Point, str]  # from, to (lon/lat), colour
 ToPoints = Callable[[float, float], Point]  # lon, lat → points from the figure's corner
 
@@ -89,7 +93,8 @@ def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
     markers = [
         (to_points(point.x, point.y), _marker_size(rank))
         for rank, layer in enumerate(dataset.layers)
-        for point in parts[layer.key]["point"]
+        for kind in ("point", INFERRED)
+        for point in parts[layer.key][kind]
     ]
     obstacles = [square_box(xy, size + 2) for xy, size in markers]
     obstacles += [_arrowhead(to_points(*a), to_points(*b)) for a, b, _ in moves]
@@ -136,13 +141,18 @@ def _draw_basemap(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float]
 
 
 def _layer_parts(dataset: Dataset, shapes: Sequence[BaseGeometry]) -> Parts:
-    """Each layer's points, lines and polygons, collections and Multi* flattened."""
+    """Each layer's points (stated and inferred), lines and polygons, collections and Multi*
+    flattened."""
     out: Parts = {
-        layer.key: {kind: [] for kind in ("point", "line", "polygon")} for layer in dataset.layers
+        layer.key: {kind: [] for kind in ("point", INFERRED, "line", "polygon")}
+        for layer in dataset.layers
     }
     for place, geometry in zip(dataset.places, shapes, strict=True):
         for part in _parts(geometry):
-            out[place.layer][KINDS[part.geom_type]].append(part)
+            kind = KINDS[part.geom_type]
+            if kind == "point" and place.precision == INFERRED:
+                kind = INFERRED
+            out[place.layer][kind].append(part)
     return out
 
 
@@ -152,7 +162,8 @@ def _marker_size(rank: int) -> float:
 
 
 def _draw_places(ax: Axes, dataset: Dataset, parts: Parts) -> None:
-    """Polygons (tinted), lines, then point markers, one layer after the other."""
+    """Polygons (tinted), lines, then point markers (hollow where the location is inferred),
+    one layer after the other."""
     import geopandas
 
     for rank, layer in enumerate(dataset.layers):
@@ -163,14 +174,15 @@ def _draw_places(ax: Axes, dataset: Dataset, parts: Parts) -> None:
             geopandas.GeoSeries(mine["line"]).plot(
                 ax=ax, color=layer.color, linewidth=1.6, aspect=None, zorder=3
             )
-        if mine["point"]:
-            ax.plot(
-                [p.x for p in mine["point"]],
-                [p.y for p in mine["point"]],
-                linestyle="none",
-                zorder=6 + rank,
-                **_marker(layer, rank),
-            )
+        for kind in ("point", INFERRED):
+            if mine[kind]:
+                ax.plot(
+                    [p.x for p in mine[kind]],
+                    [p.y for p in mine[kind]],
+                    linestyle="none",
+                    zorder=6 + rank,
+                    **_marker(layer, rank, hollow=kind == INFERRED),
+                )
 
 
 def _fill(layer: Layer) -> dict[str, Any]:
@@ -180,14 +192,28 @@ def _fill(layer: Layer) -> dict[str, Any]:
     return {"facecolor": to_rgba(layer.color, 0.22), "edgecolor": layer.color, "linewidth": 1.0}
 
 
-def _marker(layer: Layer, rank: int) -> dict[str, Any]:
-    """How a layer's points look, on the map and in the legend."""
+def _marker(layer: Layer, rank: int, hollow: bool = False) -> dict[str, Any]:
+    """How a layer's points look, on the map and in the legend: filled with a white edge, or
+    *hollow* (a ring in the layer's colour) where the location is inferred."""
+    if hollow:
+        return _hollow(layer.color, _marker_size(rank))
     return {
         "marker": "o",
         "markersize": _marker_size(rank),
         "markerfacecolor": layer.color,
         "markeredgecolor": "white",
         "markeredgewidth": 0.8,
+    }
+
+
+def _hollow(color: str, size: float) -> dict[str, Any]:
+    """A ring marker: no fill, so that an inferred location never reads as a stated one."""
+    return {
+        "marker": "o",
+        "markersize": size,
+        "markerfacecolor": "none",
+        "markeredgecolor": color,
+        "markeredgewidth": 1.2,
     }
 
 
@@ -259,15 +285,16 @@ def _draw_legend(
     renderer: RendererBase,
     points: Sequence[Point],
 ) -> Box:
-    """The layers' colours and labels, in the corner with the fewest places near it; returns
-    its box so that labels keep clear of it."""
+    """The layers' colours and labels (and what a hollow marker means, when one is drawn), in
+    the corner with the fewest places near it; returns its box so that labels keep clear of
+    it."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles: list[Any] = []
     for rank, layer in enumerate(dataset.layers):
         kinds = parts[layer.key]
-        if kinds["point"] or not (kinds["line"] or kinds["polygon"]):
+        if kinds["point"] or kinds[INFERRED] or not (kinds["line"] or kinds["polygon"]):
             width = 1.1 if layer.path else 0.0  # a path layer: the line its arrows draw
             handles.append(
                 Line2D([], [], color=layer.color, linewidth=width, **_marker(layer, rank))
@@ -277,6 +304,9 @@ def _draw_legend(
         else:
             handles.append(Patch(**_fill(layer)))
     labels = [layer.label for layer in dataset.layers]
+    if any(parts[layer.key][INFERRED] for layer in dataset.layers):
+        handles.append(Line2D([], [], linewidth=0, **_hollow(STYLE.muted, _marker_size(0))))
+        labels.append(INFERRED_LABEL)
     legend = ax.legend(
         handles,
         labels,
