@@ -23,6 +23,7 @@ import mapgen
 from mapgen.cli import main
 from mapgen.dates import days_from_civil
 from mapgen.static import render_bytes
+from mapgen.static.density import DENSE_POINTS, crowding, dot_style, near, roomy
 from mapgen.static.labels import place_labels
 from mapgen.static.mapview import map_extent
 from mapgen.static.timeline import layout_timeline, timeline_bars, today_number, year_ticks
@@ -166,6 +167,67 @@ def test_inferred_locations_are_hollow_and_the_legend_says_so(
     plain = render_bytes(dataset, "svg")  # nothing inferred: no rings, no legend line
     assert not [m for m in marker_styles(plain) if m.get("fill-opacity") == "0"]
     assert "hollow: location inferred" not in svg_texts(plain)
+
+
+def test_markers_shrink_and_fade_as_they_crowd() -> None:
+    import numpy as np
+
+    spread = np.array([[x * 20.0, y * 20.0] for x in range(10) for y in range(10)])
+    assert crowding(spread) == 1.0
+    assert crowding(np.zeros((50, 2))) == 50.0  # fifty markers on one spot
+    assert (dot_style(1.0).size, dot_style(1.0).alpha) == (8.0, 1.0)
+    styles = [dot_style(c) for c in (2.0, 16.0, 400.0, 1e6)]
+    assert [d.size for d in styles] == sorted((d.size for d in styles), reverse=True)
+    assert [d.alpha for d in styles] == sorted((d.alpha for d in styles), reverse=True)
+    assert (styles[1].size, styles[1].alpha) == (2.0, 0.5)
+    assert styles[-1].size >= 1.0 and styles[-1].alpha >= 0.2  # never invisible
+
+
+def test_only_places_with_room_around_them_are_named() -> None:
+    import numpy as np
+
+    xy = np.array([[0.0, 0.0], [5.0, 5.0], [300.0, 300.0], [600.0, 10.0], [640.0, 10.0]])
+    assert roomy(xy, 24.0).tolist() == [False, False, True, False, False]
+    assert near(xy, np.array([[310.0, 290.0]]), 100.0).tolist() == [
+        False,
+        False,
+        True,
+        False,
+        False,
+    ]
+
+
+def test_a_crowded_map_shows_every_layer_and_names_only_a_lonely_place(tmp_path: Path) -> None:
+    """Many places on one spot: one interleaved pass of small faded dots (the last ones drawn
+    come from every layer), no names in the crowd, the lonely place named."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import PathCollection
+    from matplotlib.colors import to_hex
+    from matplotlib.figure import Figure
+
+    from mapgen.static.mapview import draw_map
+
+    layers = ["a", "b", "c", "d"]
+    crowd = [
+        feature(f"p{n}", name=f"Crowd {n}", layer=layers[n % 4], lon=n % 37 / 20, lat=n % 41 / 20)
+        for n in range(DENSE_POINTS + 200)
+    ]
+    lonely = feature("lonely", name="Lonely place", layer="a", lon=40.0, lat=30.0)
+    data = mapgen.load(write_geojson(tmp_path / "crowd.geojson", [*crowd, lonely]))
+
+    fig = Figure(figsize=(8, 5), dpi=100)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    ax = fig.add_axes((0.05, 0.05, 0.9, 0.9))
+    draw_map(ax, data, renderer)
+    (dots,) = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert len(dots.get_offsets()) == len(data.places)
+    assert not [line for line in ax.lines if line.get_marker() == "o"]  # no full-size markers
+    assert dots.get_sizes()[0] < 8.0**2 and dots.get_facecolors()[0][3] < 1.0
+    colors = {layer.color for layer in data.layers}
+    last = {to_hex(c[:3]) for c in dots.get_facecolors()[-50:]}
+    assert last == colors  # the top of the pile has every layer in it
+    names = [t.get_text() for t in ax.texts]
+    assert names == ["Lonely place"]
 
 
 def test_timeline_on_and_off(dataset: mapgen.Dataset) -> None:

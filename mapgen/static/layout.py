@@ -65,7 +65,7 @@ def _draw_header(
     the map's top may be."""
     measure = partial(text_width, renderer, size=STYLE.title_size, bold=True)
     count = len(dataset.places)
-    subtitle = f"{period.label() or 'All dates'} · {count} place{'' if count == 1 else 's'}"
+    subtitle = f"{period.label() or 'All dates'} · {count:,} place{'' if count == 1 else 's'}"
     y = top
     for line in wrap(measure, title, width):
         y -= STYLE.title_size * 1.2

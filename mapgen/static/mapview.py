@@ -2,35 +2,36 @@
 legend, and the place names (placed by :mod:`mapgen.static.labels`, drawn here).
 
 Everything that hides something is collected as a box in points — markers, arrowheads, the
-legend — so that names can keep clear of it.
+legend — so that names can keep clear of it. A crowded map (see :mod:`mapgen.static.density`)
+draws its points as small interleaved dots and names only the places with room around them.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from mapgen.geometry import Bounds
 from mapgen.geometry import bounds as lonlat_bounds
+from mapgen.static.density import DENSE_POINTS, Dots, crowding, dot_style, interleave, near, roomy
 from mapgen.static.labels import LEADER, Block, Box, Name, Point, arrange_labels, grow, nearest
 from mapgen.static.labels import square as square_box
 from mapgen.static.style import STYLE, text_width, wrap
 
 if TYPE_CHECKING:
+    import numpy as np
     from matplotlib.axes import Axes
     from matplotlib.backend_bases import RendererBase
     from matplotlib.transforms import Bbox, Transform
+    from numpy.typing import NDArray
     from shapely.geometry.base import BaseGeometry
 
     from mapgen.model import Dataset, Layer, Place
 
-KINDS = {"Point": "point", "LineString": "line", "LinearRing": "line", "Polygon": "polygon"}
-# layer → kind → simple geometries; kind "inferred": points of places whose location is
-# inferred, not stated in the sources (precision "inferred"), drawn hollow
-Parts = dict[str, dict[str, list["BaseGeometry"]]]
-INFERRED = "inferred"
+INFERRED = "inferred"  # Place.precision: the location is inferred, not stated in the sources
 INFERRED_LABEL = "hollow: location inferred"
 Move = tuple[Point, Point, str]  # from, to (lon/lat), colour
 ToPoints = Callable[[float, float], Point]  # lon, lat → points from the figure's corner
@@ -38,6 +39,21 @@ ToPoints = Callable[[float, float], Point]  # lon, lat → points from the figur
 BEND = 0.18  # arc3 curvature of movement arrows: a move and its return stay apart
 SHRINK_END = 5.0  # points between an arrow's tip and the place it points to
 LABEL_PAD = 1.5  # points between a label block's backing and its text
+LABEL_REACH = 256.0  # points: no label is placed further than this from its place
+
+
+@dataclass
+class LayerParts:
+    """One layer's simple geometries (collections and Multi* flattened), by how each is
+    drawn."""
+
+    points: list[Point] = field(default_factory=list)  # lon, lat
+    inferred: list[Point] = field(default_factory=list)  # location inferred: drawn hollow
+    lines: list[BaseGeometry] = field(default_factory=list)
+    polygons: list[BaseGeometry] = field(default_factory=list)
+
+
+Parts = dict[str, LayerParts]  # layer key → its parts
 
 
 def map_extent(
@@ -67,19 +83,23 @@ def map_extent(
 def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
     """The basemap framed on the places, the places and their moves, then the legend and the
     names where they hide none of it."""
-    from shapely.geometry import shape
+    import numpy as np
 
-    shapes = [shape(place.geometry) for place in dataset.places]
-    anchors = [_anchor(s) for s in shapes]
+    parts, anchors = _split(dataset)
     box = ax.get_position().transformed(ax.figure.transFigure)
     xlim, ylim, aspect = map_extent(
         lonlat_bounds(place.geometry for place in dataset.places), box.width / box.height
     )
+    lonlat, sizes = _markers(dataset, parts)
+    dots = None
+    if len(lonlat) > DENSE_POINTS:  # spots per point of page, from the view about to be set
+        scale = np.array([box.width / (xlim[1] - xlim[0]), box.height / (ylim[1] - ylim[0])])
+        dots = dot_style(crowding(lonlat * scale * 72 / ax.figure.dpi))
+        sizes = [dots.size] * len(sizes)
 
     _style_frame(ax)
     _draw_basemap(ax, xlim, ylim)
-    parts = _layer_parts(dataset, shapes)
-    _draw_places(ax, dataset, parts)
+    _draw_places(ax, dataset, parts, dots)
     ax.set_xlabel("")  # geopandas names the axes; a map has no use for that
     ax.set_ylabel("")
     moves = _moves(dataset, anchors)
@@ -90,18 +110,44 @@ def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
     ax.apply_aspect()
 
     to_points = _points_transform(ax)
-    markers = [
-        (to_points(point.x, point.y), _marker_size(rank))
-        for rank, layer in enumerate(dataset.layers)
-        for kind in ("point", INFERRED)
-        for point in parts[layer.key][kind]
+    markers = _in_page_points(ax, lonlat)
+    named = range(len(dataset.places))
+    hiding = np.ones(len(markers), dtype=bool)  # markers a label could hide
+    if dots is not None:  # names only where a reader can tell which dot they name
+        spots = _in_page_points(ax, anchors)
+        named = np.flatnonzero(roomy(spots)).tolist()
+        hiding = near(markers, spots[named], LABEL_REACH)
+    obstacles = [
+        square_box((float(x), float(y)), size + 2)
+        for (x, y), size, keep in zip(markers, sizes, hiding, strict=True)
+        if keep
     ]
-    obstacles = [square_box(xy, size + 2) for xy, size in markers]
     obstacles += [_arrowhead(to_points(*a), to_points(*b)) for a, b, _ in moves]
     frame = _in_points(ax.get_window_extent(renderer), ax.figure.dpi)
     if dataset.layers:
-        obstacles.append(_draw_legend(ax, dataset, parts, renderer, [xy for xy, _ in markers]))
-    _draw_labels(ax, dataset, anchors, to_points, obstacles, frame, renderer)
+        obstacles.append(_draw_legend(ax, dataset, parts, renderer, markers, crowded=bool(dots)))
+    _draw_labels(ax, dataset, named, anchors, to_points, obstacles, frame, renderer)
+
+
+def _markers(dataset: Dataset, parts: Parts) -> tuple[NDArray[np.float64], list[float]]:
+    """Every point marker's lon/lat, and its diameter in points as drawn uncrowded."""
+    import numpy as np
+
+    positions: list[Point] = []
+    sizes: list[float] = []
+    for rank, layer in enumerate(dataset.layers):
+        mine = parts[layer.key].points + parts[layer.key].inferred
+        positions += mine
+        sizes += [_marker_size(rank)] * len(mine)
+    return np.array(positions, dtype=np.float64).reshape(-1, 2), sizes
+
+
+def _in_page_points(ax: Axes, lonlat: Sequence[Point] | NDArray[np.float64]) -> NDArray[np.float64]:
+    """lon, lat pairs → points from the figure's lower left corner, all at once."""
+    import numpy as np
+
+    xy = np.asarray(lonlat, dtype=np.float64).reshape(-1, 2)
+    return ax.transData.transform(xy) * (72 / ax.figure.dpi)
 
 
 def _style_frame(ax: Axes) -> None:
@@ -140,20 +186,31 @@ def _draw_basemap(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float]
         land.plot(ax=ax, facecolor=STYLE.land, edgecolor=STYLE.border, linewidth=0.6, aspect=None)
 
 
-def _layer_parts(dataset: Dataset, shapes: Sequence[BaseGeometry]) -> Parts:
-    """Each layer's points (stated and inferred), lines and polygons, collections and Multi*
-    flattened."""
-    out: Parts = {
-        layer.key: {kind: [] for kind in ("point", INFERRED, "line", "polygon")}
-        for layer in dataset.layers
-    }
-    for place, geometry in zip(dataset.places, shapes, strict=True):
-        for part in _parts(geometry):
-            kind = KINDS[part.geom_type]
-            if kind == "point" and place.precision == INFERRED:
-                kind = INFERRED
-            out[place.layer][kind].append(part)
-    return out
+def _split(dataset: Dataset) -> tuple[Parts, list[Point]]:
+    """Each layer's parts, and each place's anchor. A plain point is read straight from its
+    GeoJSON: shapely only for the rest, so that 100,000 points cost next to nothing."""
+    from shapely.geometry import shape
+
+    parts = {layer.key: LayerParts() for layer in dataset.layers}
+    anchors: list[Point] = []
+    for place in dataset.places:
+        mine = parts[place.layer]
+        points = mine.inferred if place.precision == INFERRED else mine.points
+        if place.geometry["type"] == "Point":
+            x, y = place.geometry["coordinates"][:2]
+            anchors.append((float(x), float(y)))
+            points.append(anchors[-1])
+            continue
+        whole = shape(place.geometry)
+        anchors.append(_anchor(whole))
+        for part in _parts(whole):
+            if part.geom_type == "Point":
+                points.append((part.x, part.y))
+            elif part.geom_type == "Polygon":
+                mine.polygons.append(part)
+            else:
+                mine.lines.append(part)
+    return parts, anchors
 
 
 def _marker_size(rank: int) -> float:
@@ -161,28 +218,64 @@ def _marker_size(rank: int) -> float:
     return max(8.0 - 3.0 * rank, 4.0)
 
 
-def _draw_places(ax: Axes, dataset: Dataset, parts: Parts) -> None:
+def _draw_places(ax: Axes, dataset: Dataset, parts: Parts, dots: Dots | None) -> None:
     """Polygons (tinted), lines, then point markers (hollow where the location is inferred),
-    one layer after the other."""
+    one layer after the other; on a crowded map the points of all layers as *dots*."""
     import geopandas
 
     for rank, layer in enumerate(dataset.layers):
         mine = parts[layer.key]
-        if mine["polygon"]:
-            geopandas.GeoSeries(mine["polygon"]).plot(ax=ax, aspect=None, zorder=3, **_fill(layer))
-        if mine["line"]:
-            geopandas.GeoSeries(mine["line"]).plot(
+        if mine.polygons:
+            geopandas.GeoSeries(mine.polygons).plot(ax=ax, aspect=None, zorder=3, **_fill(layer))
+        if mine.lines:
+            geopandas.GeoSeries(mine.lines).plot(
                 ax=ax, color=layer.color, linewidth=1.6, aspect=None, zorder=3
             )
-        for kind in ("point", INFERRED):
-            if mine[kind]:
+        for points, hollow in ((mine.points, False), (mine.inferred, True)):
+            if points and dots is None:
                 ax.plot(
-                    [p.x for p in mine[kind]],
-                    [p.y for p in mine[kind]],
+                    [x for x, _ in points],
+                    [y for _, y in points],
                     linestyle="none",
                     zorder=6 + rank,
-                    **_marker(layer, rank, hollow=kind == INFERRED),
+                    **_marker(layer, rank, hollow=hollow),
                 )
+    if dots is not None:
+        _draw_dots(ax, dataset, parts, dots)
+
+
+def _draw_dots(ax: Axes, dataset: Dataset, parts: Parts, dots: Dots) -> None:
+    """Every point of a crowded map in one pass, layers interleaved so that none is always on
+    top; stated places filled, inferred ones rings. Rasterised in SVG and PDF: a vector file
+    of 100,000 circles is too heavy to open, and the dots are too small to scale up."""
+    import numpy as np
+    from matplotlib.colors import to_rgba
+
+    clear = (0.0, 0.0, 0.0, 0.0)
+    lonlat: list[Point] = []
+    faces: list[tuple[float, ...]] = []
+    edges: list[tuple[float, ...]] = []
+    widths: list[float] = []  # no outline to stroke on a filled dot: twice as fast to draw
+    for layer in dataset.layers:
+        color = to_rgba(layer.color, dots.alpha)
+        for points, hollow in ((parts[layer.key].points, False), (parts[layer.key].inferred, True)):
+            lonlat += points
+            faces += [clear if hollow else color] * len(points)
+            edges += [color if hollow else clear] * len(points)
+            widths += [0.5 if hollow else 0.0] * len(points)
+    order = interleave(len(lonlat))
+    xy = np.array(lonlat, dtype=np.float64)[order]
+    ax.scatter(
+        xy[:, 0],
+        xy[:, 1],
+        s=dots.size**2,
+        marker="o",
+        facecolors=np.array(faces)[order],
+        edgecolors=np.array(edges)[order],
+        linewidths=np.array(widths)[order],
+        zorder=6,
+        rasterized=True,
+    )
 
 
 def _fill(layer: Layer) -> dict[str, Any]:
@@ -283,28 +376,37 @@ def _draw_legend(
     dataset: Dataset,
     parts: Parts,
     renderer: RendererBase,
-    points: Sequence[Point],
+    points: NDArray[np.float64],
+    *,
+    crowded: bool = False,
 ) -> Box:
     """The layers' colours and labels (and what a hollow marker means, when one is drawn), in
     the corner with the fewest places near it; returns its box so that labels keep clear of
-    it."""
+    it. On a *crowded* map, whose dots all have one size, every layer's marker has the first
+    layer's size."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles: list[Any] = []
     for rank, layer in enumerate(dataset.layers):
         kinds = parts[layer.key]
-        if kinds["point"] or kinds[INFERRED] or not (kinds["line"] or kinds["polygon"]):
+        if kinds.points or kinds.inferred or not (kinds.lines or kinds.polygons):
             width = 1.1 if layer.path else 0.0  # a path layer: the line its arrows draw
             handles.append(
-                Line2D([], [], color=layer.color, linewidth=width, **_marker(layer, rank))
+                Line2D(
+                    [],
+                    [],
+                    color=layer.color,
+                    linewidth=width,
+                    **_marker(layer, 0 if crowded else rank),
+                )
             )
-        elif kinds["line"]:
+        elif kinds.lines:
             handles.append(Line2D([], [], color=layer.color, linewidth=1.6))
         else:
             handles.append(Patch(**_fill(layer)))
     labels = [layer.label for layer in dataset.layers]
-    if any(parts[layer.key][INFERRED] for layer in dataset.layers):
+    if any(parts[layer.key].inferred for layer in dataset.layers):
         handles.append(Line2D([], [], linewidth=0, **_hollow(STYLE.muted, _marker_size(0))))
         labels.append(INFERRED_LABEL)
     legend = ax.legend(
@@ -325,7 +427,8 @@ def _draw_legend(
         legend.set_loc(loc)
         box = _in_points(legend.get_window_extent(renderer), ax.figure.dpi)
         near = grow(box, reach)
-        crowd = sum(near[0] <= x <= near[2] and near[1] <= y <= near[3] for x, y in points)
+        x, y = points[:, 0], points[:, 1]
+        crowd = int(((near[0] <= x) & (x <= near[2]) & (near[1] <= y) & (y <= near[3])).sum())
         if best is None or crowd < best[0]:
             best = (crowd, loc, box)
     assert best is not None
@@ -340,15 +443,16 @@ def _first(place: Place) -> float:
 
 def _names(
     dataset: Dataset,
+    named: Sequence[int],
     anchors: Sequence[Point],
     to_points: ToPoints,
     measure: Callable[[str], float],
 ) -> list[Name]:
-    """Every place's name, wrapped, in the order blocks gather them: by layer, then by first
-    date."""
+    """The names of the places *named* (indices), wrapped, in the order blocks gather them:
+    by layer, then by first date."""
     order = {layer.key: rank for rank, layer in enumerate(dataset.layers)}
     indices = sorted(
-        range(len(dataset.places)),
+        named,
         key=lambda i: (order[dataset.places[i].layer], _first(dataset.places[i]), i),
     )
     return [
@@ -365,17 +469,19 @@ def _names(
 def _draw_labels(
     ax: Axes,
     dataset: Dataset,
+    named: Sequence[int],
     anchors: Sequence[Point],
     to_points: ToPoints,
     obstacles: list[Box],
     frame: Box,
     renderer: RendererBase,
 ) -> None:
-    """The places' names, arranged by :func:`mapgen.static.labels.arrange_labels` inside the
-    map's frame and clear of *obstacles*."""
+    """The names of the places *named*, arranged by
+    :func:`mapgen.static.labels.arrange_labels` inside the map's frame and clear of
+    *obstacles*."""
     measure = cache(partial(text_width, renderer, size=STYLE.label_size))  # each text once
     arranged = arrange_labels(
-        _names(dataset, anchors, to_points, measure),
+        _names(dataset, named, anchors, to_points, measure),
         measure,
         obstacles,
         grow(frame, -2.0),
