@@ -122,6 +122,15 @@ def test_render_takes_real_keyword_parameters() -> None:
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in options.values())
 
 
+def test_render_never_overwrites_the_data_it_came_from(source: Path, tmp_path: Path) -> None:
+    data_file = tmp_path / "places.svg"  # GeoJSON under a name an output could have
+    data_file.write_bytes(source.read_bytes())
+    data = mapgen.load(data_file, format="geojson")
+    with pytest.raises(mapgen.OutputError, match="is also an input"):
+        mapgen.render(data, data_file)
+    assert data_file.read_bytes() == source.read_bytes()
+
+
 def test_a_selected_dataset_states_its_own_period(dataset: mapgen.Dataset) -> None:
     view = mapgen.select(dataset, mapgen.period(dataset, start="1980", end="1985"))
     texts = svg_texts(render_bytes(view, "svg"))

@@ -76,7 +76,7 @@ def render(
     *dpi* (SVG and PDF: that size in inches at *dpi*); *timeline* None means on for up to 60
     places. *inputs* are refused as output paths. Open-ended spans run to *today* on the
     timeline, a day number (None: SOURCE_DATE_EPOCH if set, else the current date)."""
-    target = check_output(path, inputs)
+    target = check_output(path, (*inputs, *dataset.sources))
     fmt = output_format(target)
     data = render_bytes(
         dataset,
