@@ -182,14 +182,15 @@ def test_markers_shrink_and_fade_as_they_crowd() -> None:
     import numpy as np
 
     spread = np.array([[x * 20.0, y * 20.0] for x in range(10) for y in range(10)])
-    assert crowding(spread) == 1.0
-    assert crowding(np.zeros((50, 2))) == 50.0  # fifty markers on one spot
-    assert (dot_style(1.0).size, dot_style(1.0).alpha) == (8.0, 1.0)
-    styles = [dot_style(c) for c in (2.0, 16.0, 400.0, 1e6)]
-    assert [d.size for d in styles] == sorted((d.size for d in styles), reverse=True)
-    assert [d.alpha for d in styles] == sorted((d.alpha for d in styles), reverse=True)
-    assert (styles[1].size, styles[1].alpha) == (2.0, 0.5)
-    assert styles[-1].size >= 1.0 and styles[-1].alpha >= 0.2  # never invisible
+    assert crowding(spread).tolist() == [1.0] * 100
+    pile = np.vstack([np.zeros((15, 2)), [[100.0, 100.0]]])  # fifteen on one spot, one apart
+    assert crowding(pile).tolist() == [15.0] * 15 + [1.0]
+    dots = dot_style(np.array([1.0, 2.0, 16.0, 400.0, 1e6]))
+    assert (dots.sizes[0], dots.alphas[0]) == (8.0, 1.0)  # alone: as an uncrowded marker
+    assert (dots.sizes[2], dots.alphas[2]) == (2.0, 0.5)
+    assert dots.sizes.tolist() == sorted(dots.sizes.tolist(), reverse=True)
+    assert dots.alphas.tolist() == sorted(dots.alphas.tolist(), reverse=True)
+    assert dots.sizes[-1] >= 1.0 and dots.alphas[-1] >= 0.2  # never invisible
 
 
 def test_only_places_with_room_around_them_are_named() -> None:
@@ -209,6 +210,7 @@ def test_only_places_with_room_around_them_are_named() -> None:
 def test_a_crowded_map_shows_every_layer_and_names_only_a_lonely_place(tmp_path: Path) -> None:
     """Many places on one spot: one interleaved pass of small faded dots (the last ones drawn
     come from every layer), no names in the crowd, the lonely place named."""
+    import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import PathCollection
     from matplotlib.colors import to_hex
@@ -231,7 +233,9 @@ def test_a_crowded_map_shows_every_layer_and_names_only_a_lonely_place(tmp_path:
     (dots,) = [c for c in ax.collections if isinstance(c, PathCollection)]
     assert len(dots.get_offsets()) == len(data.places)
     assert not [line for line in ax.lines if line.get_marker() == "o"]  # no full-size markers
-    assert dots.get_sizes()[0] < 8.0**2 and dots.get_facecolors()[0][3] < 1.0
+    assert np.median(dots.get_sizes()) < 8.0**2 and np.median(dots.get_facecolors()[:, 3]) < 1
+    assert dots.get_sizes().max() == 8.0**2  # the lonely place: a full-size, opaque dot
+    assert dots.get_facecolors()[:, 3].max() == 1.0
     colors = {layer.color for layer in data.layers}
     last = {to_hex(c[:3]) for c in dots.get_facecolors()[-50:]}
     assert last == colors  # the top of the pile has every layer in it

@@ -24,34 +24,44 @@ FULL_DOT = 8.0  # points: the dot's diameter where markers do not crowd
 MIN_DOT = 1.2  # points: about 3 pixels at 200 dpi, still a visible dot
 MIN_ALPHA = 0.25  # the faintest a dot is drawn: one dot alone must still show its colour
 ROOM = 24.0  # points: a place with no other place this close (or closer) can carry a name
+NEIGHBOURS = tuple((di, dj) for di in (-1, 0, 1) for dj in (-1, 0, 1))
+_ROW = 1 << 32  # cell keys: row * _ROW + column; pages are far smaller than 2**31 cells
 
 
 @dataclass(frozen=True)
 class Dots:
-    """How every marker of a crowded map is drawn."""
+    """How each marker of a crowded map is drawn, in the order of the positions given."""
 
-    size: float  # diameter in points
-    alpha: float
+    sizes: NDArray[np.float64]  # diameters in points
+    alphas: NDArray[np.float64]
 
 
-def crowding(xy: NDArray[np.float64], cell: float = CELL) -> float:
-    """How many markers share a marker's spot, on average over the markers: the mean count of
-    markers in the *cell*-point grid cell each one falls in (1.0: none overlap)."""
+def crowding(xy: NDArray[np.float64], cell: float = CELL) -> NDArray[np.float64]:
+    """How many markers share each marker's spot: the count in the *cell*-point grid cell it
+    falls in, or the mean count over that cell and the eight around it when that is more (a
+    marker does not look alone because a cell edge falls next to it); 1 at least."""
     import numpy as np
 
     if not len(xy):
-        return 1.0
-    _, counts = np.unique(_keys(xy, cell), return_counts=True)
-    return float((counts.astype(np.float64) ** 2).sum() / len(xy))
+        return np.zeros(0, dtype=np.float64)
+    occupied, counts = np.unique(_keys(xy, cell), return_counts=True)
+
+    def count(keys: NDArray[np.int64]) -> NDArray[np.float64]:
+        at = np.searchsorted(occupied, keys).clip(max=len(occupied) - 1)
+        return np.where(occupied[at] == keys, counts[at], 0).astype(np.float64)
+
+    block = sum(count(_keys(xy, cell, shift)) for shift in NEIGHBOURS) / len(NEIGHBOURS)
+    return np.maximum(np.maximum(count(_keys(xy, cell)), block), 1.0)
 
 
-def dot_style(crowd: float) -> Dots:
-    """Dots that shrink and fade as markers crowd, so that where they pile up every layer
-    still shows in proportion: full size and opaque at one marker per spot, a quarter of the
-    size and half the opacity at sixteen."""
-    size = min(FULL_DOT, max(MIN_DOT, FULL_DOT / crowd**0.5))
-    alpha = min(1.0, max(MIN_ALPHA, 2.0 / crowd**0.5))
-    return Dots(size, alpha)
+def dot_style(crowd: NDArray[np.float64]) -> Dots:
+    """Dots that shrink and fade where markers crowd, so that where they pile up every layer
+    still shows in proportion, while a dot on its own stays full size and opaque: a quarter
+    of the size and half the opacity where sixteen share a spot."""
+    import numpy as np
+
+    root = np.sqrt(crowd)
+    return Dots(np.clip(FULL_DOT / root, MIN_DOT, FULL_DOT), np.clip(2.0 / root, MIN_ALPHA, 1.0))
 
 
 def interleave(count: int) -> NDArray[np.intp]:
@@ -60,10 +70,6 @@ def interleave(count: int) -> NDArray[np.intp]:
     import numpy as np
 
     return np.random.default_rng(0).permutation(count)
-
-
-NEIGHBOURS = tuple((di, dj) for di in (-1, 0, 1) for dj in (-1, 0, 1))
-_ROW = 1 << 32  # cell keys: row * _ROW + column; pages are far smaller than 2**31 cells
 
 
 def _keys(

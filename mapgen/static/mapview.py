@@ -92,10 +92,10 @@ def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
     )
     lonlat, sizes = _markers(dataset, parts)
     dots = None
-    if len(lonlat) > DENSE_POINTS:  # spots per point of page, from the view about to be set
+    if len(lonlat) > DENSE_POINTS:  # crowding on the page, from the view about to be set
         scale = np.array([box.width / (xlim[1] - xlim[0]), box.height / (ylim[1] - ylim[0])])
         dots = dot_style(crowding(lonlat * scale * 72 / ax.figure.dpi))
-        sizes = [dots.size] * len(sizes)
+        sizes = dots.sizes.tolist()
 
     _style_frame(ax)
     _draw_basemap(ax, xlim, ylim)
@@ -251,28 +251,31 @@ def _draw_dots(ax: Axes, dataset: Dataset, parts: Parts, dots: Dots) -> None:
     import numpy as np
     from matplotlib.colors import to_rgba
 
-    clear = (0.0, 0.0, 0.0, 0.0)
     lonlat: list[Point] = []
-    faces: list[tuple[float, ...]] = []
-    edges: list[tuple[float, ...]] = []
-    widths: list[float] = []  # no outline to stroke on a filled dot: twice as fast to draw
-    for layer in dataset.layers:
-        color = to_rgba(layer.color, dots.alpha)
-        for points, hollow in ((parts[layer.key].points, False), (parts[layer.key].inferred, True)):
+    colors: list[tuple[float, ...]] = []
+    hollow: list[bool] = []
+    for layer in dataset.layers:  # the order of _markers, which *dots* follows
+        for points, inferred in (
+            (parts[layer.key].points, False),
+            (parts[layer.key].inferred, True),
+        ):
             lonlat += points
-            faces += [clear if hollow else color] * len(points)
-            edges += [color if hollow else clear] * len(points)
-            widths += [0.5 if hollow else 0.0] * len(points)
+            colors += [to_rgba(layer.color)] * len(points)
+            hollow += [inferred] * len(points)
+    rings = np.array(hollow, dtype=bool)
+    color = np.array(colors, dtype=np.float64).reshape(-1, 4)
+    color[:, 3] = dots.alphas
+    clear = np.zeros_like(color)
     order = interleave(len(lonlat))
-    xy = np.array(lonlat, dtype=np.float64)[order]
+    xy = np.array(lonlat, dtype=np.float64).reshape(-1, 2)[order]
     ax.scatter(
         xy[:, 0],
         xy[:, 1],
-        s=dots.size**2,
+        s=(dots.sizes**2)[order],
         marker="o",
-        facecolors=np.array(faces)[order],
-        edgecolors=np.array(edges)[order],
-        linewidths=np.array(widths)[order],
+        facecolors=np.where(rings[:, None], clear, color)[order],
+        edgecolors=np.where(rings[:, None], color, clear)[order],
+        linewidths=np.where(rings, 0.5, 0.0)[order],  # stroking no outline: twice as fast
         zorder=6,
         rasterized=True,
     )
@@ -382,8 +385,8 @@ def _draw_legend(
 ) -> Box:
     """The layers' colours and labels (and what a hollow marker means, when one is drawn), in
     the corner with the fewest places near it; returns its box so that labels keep clear of
-    it. On a *crowded* map, whose dots all have one size, every layer's marker has the first
-    layer's size."""
+    it. On a *crowded* map, whose dots are sized by crowding rather than by layer, every
+    layer's marker has the first layer's size."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
