@@ -83,8 +83,6 @@ def map_extent(
 def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
     """The basemap framed on the places, the places and their moves, then the legend and the
     names where they hide none of it."""
-    import numpy as np
-
     parts, anchors = _split(dataset)
     box = ax.get_position().transformed(ax.figure.transFigure)
     xlim, ylim, aspect = map_extent(
@@ -93,8 +91,8 @@ def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
     lonlat, sizes = _markers(dataset, parts)
     dots = None
     if len(lonlat) > DENSE_POINTS:  # crowding on the page, from the view about to be set
-        scale = np.array([box.width / (xlim[1] - xlim[0]), box.height / (ylim[1] - ylim[0])])
-        dots = dot_style(crowding(lonlat * scale * 72 / ax.figure.dpi))
+        scale = (box.width / (xlim[1] - xlim[0]), box.height / (ylim[1] - ylim[0]))
+        dots = dot_style(crowding(lonlat * scale * (72 / ax.figure.dpi)))
         sizes = dots.sizes.tolist()
 
     _style_frame(ax)
@@ -111,22 +109,40 @@ def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
 
     to_points = _points_transform(ax)
     markers = _in_page_points(ax, lonlat)
-    named = range(len(dataset.places))
-    hiding = np.ones(len(markers), dtype=bool)  # markers a label could hide
-    if dots is not None:  # names only where a reader can tell which dot they name
-        spots = _in_page_points(ax, anchors)
-        named = np.flatnonzero(roomy(spots)).tolist()
-        hiding = near(markers, spots[named], LABEL_REACH)
-    obstacles = [
-        square_box((float(x), float(y)), size + 2)
-        for (x, y), size, keep in zip(markers, sizes, hiding, strict=True)
-        if keep
-    ]
+    named, obstacles = _room_for_names(ax, anchors, markers, sizes, crowded=dots is not None)
     obstacles += [_arrowhead(to_points(*a), to_points(*b)) for a, b, _ in moves]
     frame = _in_points(ax.get_window_extent(renderer), ax.figure.dpi)
     if dataset.layers:
         obstacles.append(_draw_legend(ax, dataset, parts, renderer, markers, crowded=bool(dots)))
     _draw_labels(ax, dataset, named, anchors, to_points, obstacles, frame, renderer)
+
+
+def _room_for_names(
+    ax: Axes,
+    anchors: Sequence[Point],
+    markers: NDArray[np.float64],
+    sizes: Sequence[float],
+    *,
+    crowded: bool,
+) -> tuple[Sequence[int], list[Box]]:
+    """Which places get a name, and the markers (as boxes in points) names must not hide.
+    Every place on an uncrowded map; on a *crowded* one only places with room around them,
+    where a reader can tell which dot a name belongs to, and only the markers within reach
+    of those names count."""
+    import numpy as np
+
+    named: Sequence[int] = range(len(anchors))
+    hiding = np.ones(len(markers), dtype=bool)
+    if crowded:
+        spots = _in_page_points(ax, anchors)
+        named = np.flatnonzero(roomy(spots)).tolist()
+        hiding = near(markers, spots[named], LABEL_REACH)
+    boxes = [
+        square_box((float(x), float(y)), size + 2)
+        for (x, y), size, keep in zip(markers, sizes, hiding, strict=True)
+        if keep
+    ]
+    return named, boxes
 
 
 def _markers(dataset: Dataset, parts: Parts) -> tuple[NDArray[np.float64], list[float]]:
