@@ -56,6 +56,16 @@ class LayerParts:
 Parts = dict[str, LayerParts]  # layer key → its parts
 
 
+@dataclass(frozen=True)
+class Markers:
+    """Every point marker of the map, layer by layer, stated places before inferred ones."""
+
+    lonlat: NDArray[np.float64]  # n × 2
+    sizes: list[float]  # diameters in points, as drawn uncrowded
+    colors: list[str]  # their layers' colours
+    hollow: list[bool]  # location inferred
+
+
 def map_extent(
     bounds: Bounds | None, ratio: float
 ) -> tuple[tuple[float, float], tuple[float, float], float]:
@@ -88,16 +98,20 @@ def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
     xlim, ylim, aspect = map_extent(
         lonlat_bounds(place.geometry for place in dataset.places), box.width / box.height
     )
-    lonlat, sizes = _markers(dataset, parts)
-    dots = None
-    if len(lonlat) > DENSE_POINTS:  # crowding on the page, from the view about to be set
+    points = _markers(dataset, parts)
+    sizes, dots = points.sizes, None
+    if len(sizes) > DENSE_POINTS:  # crowding on the page, from the view about to be set
         scale = (box.width / (xlim[1] - xlim[0]), box.height / (ylim[1] - ylim[0]))
-        dots = dot_style(crowding(lonlat * scale * (72 / ax.figure.dpi)))
+        dots = dot_style(crowding(points.lonlat * scale * (72 / ax.figure.dpi)))
         sizes = dots.sizes.tolist()
 
     _style_frame(ax)
     _draw_basemap(ax, xlim, ylim)
-    _draw_places(ax, dataset, parts, dots)
+    _draw_places(ax, dataset, parts)
+    if dots is None:
+        _draw_markers(ax, dataset, parts)
+    else:
+        _draw_dots(ax, points, dots)
     ax.set_xlabel("")  # geopandas names the axes; a map has no use for that
     ax.set_ylabel("")
     moves = _moves(dataset, anchors)
@@ -108,7 +122,7 @@ def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
     ax.apply_aspect()
 
     to_points = _points_transform(ax)
-    markers = _in_page_points(ax, lonlat)
+    markers = _in_page_points(ax, points.lonlat)
     named, obstacles = _room_for_names(ax, anchors, markers, sizes, crowded=dots is not None)
     obstacles += [_arrowhead(to_points(*a), to_points(*b)) for a, b, _ in moves]
     frame = _in_points(ax.get_window_extent(renderer), ax.figure.dpi)
@@ -145,17 +159,24 @@ def _room_for_names(
     return named, boxes
 
 
-def _markers(dataset: Dataset, parts: Parts) -> tuple[NDArray[np.float64], list[float]]:
-    """Every point marker's lon/lat, and its diameter in points as drawn uncrowded."""
+def _markers(dataset: Dataset, parts: Parts) -> Markers:
+    """Every point marker of the map, in one order for sizing, drawing and avoiding them."""
     import numpy as np
 
-    positions: list[Point] = []
+    lonlat: list[Point] = []
     sizes: list[float] = []
+    colors: list[str] = []
+    hollow: list[bool] = []
     for rank, layer in enumerate(dataset.layers):
-        mine = parts[layer.key].points + parts[layer.key].inferred
-        positions += mine
-        sizes += [_marker_size(rank)] * len(mine)
-    return np.array(positions, dtype=np.float64).reshape(-1, 2), sizes
+        for points, inferred in (
+            (parts[layer.key].points, False),
+            (parts[layer.key].inferred, True),
+        ):
+            lonlat += points
+            sizes += [_marker_size(rank)] * len(points)
+            colors += [layer.color] * len(points)
+            hollow += [inferred] * len(points)
+    return Markers(np.array(lonlat, dtype=np.float64).reshape(-1, 2), sizes, colors, hollow)
 
 
 def _in_page_points(ax: Axes, lonlat: Sequence[Point] | NDArray[np.float64]) -> NDArray[np.float64]:
@@ -234,12 +255,11 @@ def _marker_size(rank: int) -> float:
     return max(8.0 - 3.0 * rank, 4.0)
 
 
-def _draw_places(ax: Axes, dataset: Dataset, parts: Parts, dots: Dots | None) -> None:
-    """Polygons (tinted), lines, then point markers (hollow where the location is inferred),
-    one layer after the other; on a crowded map the points of all layers as *dots*."""
+def _draw_places(ax: Axes, dataset: Dataset, parts: Parts) -> None:
+    """Polygons (tinted), then lines, one layer after the other."""
     import geopandas
 
-    for rank, layer in enumerate(dataset.layers):
+    for layer in dataset.layers:
         mine = parts[layer.key]
         if mine.polygons:
             geopandas.GeoSeries(mine.polygons).plot(ax=ax, aspect=None, zorder=3, **_fill(layer))
@@ -247,8 +267,15 @@ def _draw_places(ax: Axes, dataset: Dataset, parts: Parts, dots: Dots | None) ->
             geopandas.GeoSeries(mine.lines).plot(
                 ax=ax, color=layer.color, linewidth=1.6, aspect=None, zorder=3
             )
+
+
+def _draw_markers(ax: Axes, dataset: Dataset, parts: Parts) -> None:
+    """Point markers layer after layer, each smaller than the one before and on top of it;
+    hollow where the location is inferred."""
+    for rank, layer in enumerate(dataset.layers):
+        mine = parts[layer.key]
         for points, hollow in ((mine.points, False), (mine.inferred, True)):
-            if points and dots is None:
+            if points:
                 ax.plot(
                     [x for x, _ in points],
                     [y for _, y in points],
@@ -256,34 +283,21 @@ def _draw_places(ax: Axes, dataset: Dataset, parts: Parts, dots: Dots | None) ->
                     zorder=6 + rank,
                     **_marker(layer, rank, hollow=hollow),
                 )
-    if dots is not None:
-        _draw_dots(ax, dataset, parts, dots)
 
 
-def _draw_dots(ax: Axes, dataset: Dataset, parts: Parts, dots: Dots) -> None:
+def _draw_dots(ax: Axes, markers: Markers, dots: Dots) -> None:
     """Every point of a crowded map in one pass, layers interleaved so that none is always on
     top; stated places filled, inferred ones rings. Rasterised in SVG and PDF: a vector file
     of 100,000 circles is too heavy to open, and the dots are too small to scale up."""
     import numpy as np
-    from matplotlib.colors import to_rgba
+    from matplotlib.colors import to_rgba_array
 
-    lonlat: list[Point] = []
-    colors: list[tuple[float, ...]] = []
-    hollow: list[bool] = []
-    for layer in dataset.layers:  # the order of _markers, which *dots* follows
-        for points, inferred in (
-            (parts[layer.key].points, False),
-            (parts[layer.key].inferred, True),
-        ):
-            lonlat += points
-            colors += [to_rgba(layer.color)] * len(points)
-            hollow += [inferred] * len(points)
-    rings = np.array(hollow, dtype=bool)
-    color = np.array(colors, dtype=np.float64).reshape(-1, 4)
+    rings = np.array(markers.hollow, dtype=bool)
+    color = to_rgba_array(markers.colors).reshape(-1, 4)
     color[:, 3] = dots.alphas
     clear = np.zeros_like(color)
-    order = interleave(len(lonlat))
-    xy = np.array(lonlat, dtype=np.float64).reshape(-1, 2)[order]
+    order = interleave(len(rings))
+    xy = markers.lonlat[order]
     ax.scatter(
         xy[:, 0],
         xy[:, 1],
