@@ -302,10 +302,11 @@ def test_template_text_shows_literally_in_the_browser(
     shown = mp.evaluate(COLLECT_JS)
     assert_popups_literal(shown["popups"], data)
     assert dict(shown["popups"])["p0"]["name"] == "{{ 7*7 }}"  # not 49
-    assert shown["legendTitle"] == f"{data.title} — {period} (1981-01-01 – 1986-12-31)"
-    assert shown["legendPeriod"] == f"Period: {period} (1981-01-01 – 1986-12-31)"
-    assert shown["titleElement"] == html_parsed(shown["legendTitle"])
-    assert shown["title"] == document_title(shown["legendTitle"])
+    label = f"{period} (1981–1986)"
+    assert shown["legendTitle"] == data.title  # the period is stated once, below it
+    assert shown["legendPeriod"] == f"Period: {label}"
+    assert shown["titleElement"] == html_parsed(f"{data.title} — {label}")
+    assert shown["title"] == document_title(f"{data.title} — {label}")
     assert shown["legendLayers"] == [layer.label for layer in data.layers]
     assert shown["control"] == [" " + html_parsed(layer.label) for layer in data.layers]
     assert "{{ 7*7 }}" in shown["control"][0]
@@ -369,16 +370,16 @@ def test_corpus_shows_literally_and_runs_nothing(
     assert mp.visible() == sorted(p.id for p in data.places)
     shown = mp.evaluate(COLLECT_JS)
     assert_popups_literal(shown["popups"], data)
-    label = f"{period} (1981-01-01 – 1986-12-31)"
-    assert shown["legendTitle"] == f"{data.title} — {label}"
+    label = f"{period} (1981–1986)"
+    assert shown["legendTitle"] == data.title  # the period is stated once, below it
     assert shown["legendPeriod"] == f"Period: {label}"
     assert shown["legendLayers"] == [layer.label for layer in data.layers]
     assert shown["control"] == [" " + html_parsed(layer.label) for layer in data.layers]
     assert shown["attribution"] == data.attribution
     assert shown["description"] == data.description
     if variant != "report.html":  # a fragment leaves the page's title to the page
-        assert shown["titleElement"] == html_parsed(shown["legendTitle"])
-        assert shown["title"] == document_title(shown["legendTitle"])
+        assert shown["titleElement"] == html_parsed(f"{data.title} — {label}")
+        assert shown["title"] == document_title(f"{data.title} — {label}")
     assert_nothing_ran(mp)
 
 

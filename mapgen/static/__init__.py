@@ -1,0 +1,141 @@
+"""Static maps — PNG, SVG, PDF — for print and reports.
+
+matplotlib draws the places (geopandas for lines and polygons) over the offline Natural Earth
+basemap, so rendering never needs the network. The page is laid out in points: a header with
+the title and the period, the map with its legend, an optional timeline strip, and the
+attribution. Same input → same bytes (no dates in the files, fixed SVG ids, matplotlib's
+default style whatever the user's matplotlibrc says), so rendered files can be committed.
+
+The package: this module is the API; `layout` lays out the page, `mapview` draws the map
+and its legend, `labels` places names (pure geometry), `timeline` draws the strip, `style`
+holds the look. matplotlib is imported inside functions only, so that `mapgen --help` stays
+fast.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mapgen.defaults import VERSION
+from mapgen.errors import OptionError
+from mapgen.static.layout import draw_page
+from mapgen.static.style import RC
+from mapgen.static.timeline import today_number
+from mapgen.write import check_output, write_atomic
+
+if TYPE_CHECKING:
+    from mapgen.model import Dataset, Period
+
+__all__ = [
+    "DEFAULT_DPI",
+    "DEFAULT_HEIGHT",
+    "DEFAULT_WIDTH",
+    "FORMATS",
+    "TIMELINE_MAX_PLACES",
+    "output_format",
+    "render",
+    "render_bytes",
+]
+
+FORMATS = ("png", "svg", "pdf")
+DEFAULT_WIDTH = 1600  # pixels: 8 × 5 inches at 200 dpi, a page-wide figure in a report
+DEFAULT_HEIGHT = 1000
+DEFAULT_DPI = 200
+TIMELINE_MAX_PLACES = 60  # beyond this a timeline strip is too dense to read
+
+
+def output_format(path: str | os.PathLike[str]) -> str:
+    """The format a file name asks for by its suffix; a usage error for any other."""
+    suffix = Path(path).suffix
+    if suffix.lower().lstrip(".") not in FORMATS:
+        problem = f"unknown output type {suffix!r}" if suffix else "no file type suffix"
+        raise OptionError(f"{path}: {problem}; use .png, .svg or .pdf")
+    return suffix.lower().lstrip(".")
+
+
+def render(
+    dataset: Dataset,
+    path: str | os.PathLike[str],
+    *,
+    period: Period | None = None,
+    width: int = DEFAULT_WIDTH,
+    height: int = DEFAULT_HEIGHT,
+    dpi: int = DEFAULT_DPI,
+    title: str | None = None,
+    timeline: bool | None = None,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    today: int | None = None,
+) -> Path:
+    """Draw *dataset* (already selected) as a PNG, SVG or PDF, chosen by the suffix of *path*,
+    and write it atomically. *period* is what the map states and shades on the timeline
+    (None: the period *dataset* was selected for, if any); *width* × *height* pixels at
+    *dpi* (SVG and PDF: that size in inches at *dpi*); *timeline* None means on for up to 60
+    places. *inputs* are refused as output paths. Open-ended spans run to *today* on the
+    timeline, a day number (None: SOURCE_DATE_EPOCH if set, else the current date)."""
+    target = check_output(path, (*inputs, *dataset.sources))
+    fmt = output_format(target)
+    data = render_bytes(
+        dataset,
+        fmt,
+        period=period,
+        width=width,
+        height=height,
+        dpi=dpi,
+        title=title,
+        timeline=timeline,
+        today=today,
+    )
+    return write_atomic(target, data)
+
+
+def render_bytes(
+    dataset: Dataset,
+    fmt: str = "png",
+    *,
+    period: Period | None = None,
+    width: int = DEFAULT_WIDTH,
+    height: int = DEFAULT_HEIGHT,
+    dpi: int = DEFAULT_DPI,
+    title: str | None = None,
+    timeline: bool | None = None,
+    today: int | None = None,
+) -> bytes:
+    """The file's bytes: rendering happens in memory, so a failure never leaves a file."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from mapgen.model import Period
+
+    if fmt not in FORMATS:
+        raise OptionError(f"unknown static map format {fmt!r}; use one of {', '.join(FORMATS)}")
+    for name, value, low in (("width", width, 100), ("height", height, 100), ("dpi", dpi, 10)):
+        if not isinstance(value, int) or value < low:
+            raise OptionError(f"{name} must be a whole number of at least {low}, not {value!r}")
+    day = today_number(today)
+    title = dataset.title if title is None else title
+    period = period or dataset.period or Period()
+    if timeline is None:
+        timeline = len(dataset.places) <= TIMELINE_MAX_PLACES
+    creator = f"mapgen {VERSION}"
+    metadata: dict[str, dict[str, Any]] = {
+        "png": {"Software": None, "Title": title},
+        "svg": {"Date": None, "Creator": creator, "Title": title},
+        "pdf": {"CreationDate": None, "Creator": creator, "Title": title},
+    }
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()  # the user's matplotlibrc must not change the map
+        matplotlib.rcParams.update(RC)
+        # A hair over the size: w / dpi * dpi can come out as 1000.9999…, which a matplotlib
+        # that truncates the pixel size would make 1000; a PNG must be exactly w × h.
+        nudge = 1e-6 if fmt == "png" else 0.0
+        fig = Figure(figsize=((width + nudge) / dpi, (height + nudge) / dpi), dpi=dpi)
+        FigureCanvasAgg(fig)
+        draw_page(fig, dataset, period, title, timeline, day)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata[fmt])
+    return buffer.getvalue()

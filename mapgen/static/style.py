@@ -1,0 +1,80 @@
+"""The look of every static map — sizes in points, colours, the font — and how wide text
+comes out in it.
+
+Text measuring lives here, below the page, the map and the timeline, because all three fit
+text into room: the page wraps its title, the map its place names, the timeline its bar
+labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.backend_bases import RendererBase
+
+
+@dataclass(frozen=True)
+class Style:
+    """Sizes in points and colours; one place to tune the look of every static map."""
+
+    font: str = "DejaVu Sans"  # ships with matplotlib: the same text metrics everywhere
+    margin: float = 8.0
+    title_size: float = 12.0
+    subtitle_size: float = 8.0
+    label_size: float = 6.0
+    label_width: float = 140.0  # wrap place names longer than this
+    label_places: int = 8  # at most this many names at one spot, then "+ N more"
+    legend_size: float = 7.0
+    footer_size: float = 5.5
+    lane: float = 7.0  # timeline row height
+    sea: str = "#dde8f0"
+    land: str = "#eeebe4"
+    border: str = "#ffffff"
+    text: str = "#222222"
+    muted: str = "#666666"
+    period: str = "#fff0b3"
+
+
+STYLE = Style()
+
+# matplotlib settings for every render: the same bytes for the same input.
+RC = {
+    "font.family": STYLE.font,
+    "svg.fonttype": "none",  # text stays text: searchable, selectable, testable
+    "svg.hashsalt": "mapgen",  # fixed ids instead of random ones
+    "pdf.fonttype": 42,  # TrueType: selectable text in the PDF
+    "savefig.bbox": None,  # the page is exactly the size asked for
+    "savefig.facecolor": "white",
+}
+
+
+def text_width(renderer: RendererBase, text: str, size: float, bold: bool = False) -> float:
+    """The width of *text* in points, as matplotlib will draw it."""
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(family=STYLE.font, size=size, weight="bold" if bold else "normal")
+    w, _, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
+    return float(w) * 72 / renderer.dpi  # type: ignore[attr-defined]
+
+
+def wrap(measure: Callable[[str], float], text: str, width: float) -> list[str]:
+    """Greedy word wrap by *measure*d width (a word longer than *width* gets a line of its
+    own)."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        if measure(paragraph) <= width:  # most names: one measurement
+            lines.append(paragraph.strip())
+            continue
+        line = ""
+        for word in paragraph.split():
+            trial = f"{line} {word}" if line else word
+            if line and measure(trial) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return [line for line in lines if line]
