@@ -261,3 +261,18 @@ def test_whatever_parses_as_edtf_comes_back_unchanged(text: str) -> None:
     except DateError:
         return
     assert edtf_from_text(text) == text.strip()
+
+
+def test_readme_lists_every_accepted_spelling() -> None:
+    from pathlib import Path
+
+    from mapgen.dates import span_words
+    from mapgen.datetext import SPELLINGS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    missing = [
+        written
+        for written, edtf, meaning in SPELLINGS
+        if f"| `{written}` | `{edtf}` | {span_words(edtf)} | {meaning} |" not in readme
+    ]
+    assert missing == []
