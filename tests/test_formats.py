@@ -159,7 +159,7 @@ def test_csv_problems_name_the_physical_line_and_field(here: Path) -> None:
 def test_csv_missing_columns_are_one_problem(here: Path) -> None:
     (here / "places.csv").write_text("id,title,lat\nx,X,1\n", "utf-8")
     assert problems("places.csv") == [
-        "places.csv: missing columns: name, layer, when, lon (or wkt) "
+        "places.csv: missing columns: name, lon (or wkt); did you mean --name-field title? "
         "(the columns are: id, title, lat)"
     ]
 
@@ -172,7 +172,9 @@ def test_tsv_reads_and_names_lines(here: Path) -> None:
         "utf-8",
     )
     assert problems("places.tsv") == [
-        "places.tsv: line 3 (id=b): when[0]: 'not-a-date' is not an EDTF date or interval"
+        "places.tsv: line 3 (id=b): when[0]: 'not-a-date' is not a date mapgen reads; "
+        "write e.g. 1850, 1850-03-12, 300, -30 (31 BCE), 30 BC, AD 300, c. 1850, 1850s, "
+        "18th century, 1850-1900, between 1850 and 1900, before 1850, or EDTF"
     ]
     (here / "places.tsv").write_text(
         "id\tname\tlayer\tlat\tlon\twhen\na\tA, with comma\tsites\t10\t20\t1990/..\n", "utf-8"
@@ -543,14 +545,19 @@ def test_gdal_problems_name_the_feature(here: Path) -> None:
 
 
 def test_gdal_dates_become_iso_dates() -> None:
-    from mapgen.fields import date_text
+    from mapgen.fields import when_values
     from mapgen.read.gdal import plain_value
 
-    assert date_text(pandas.Timestamp("1981-06-28")) == "1981-06-28"
-    assert date_text(datetime.date(1981, 6, 28)) == "1981-06-28"
-    assert date_text("1981/06/28 00:00:00") == "1981-06-28"
-    assert date_text("1981-06-28T10:30:00") == "1981-06-28"
-    assert date_text("1981-06") == "1981-06"
-    assert date_text(1981.0) == "1981"
+    values = [
+        pandas.Timestamp("1981-06-28"),
+        datetime.date(1981, 6, 29),
+        "1981/06/30 00:00:00",
+        "1981-06",
+        1982.0,
+    ]
+    assert when_values(values) == (
+        ["1981-06-28", "1981-06-29", "1981-06-30", "1981-06", "1982"],
+        [],
+    )
     assert plain_value(pandas.NaT) is None and plain_value(float("nan")) is None
     assert plain_value(pandas.Timestamp("1981-06-28 10:30")) == "1981-06-28T10:30:00"

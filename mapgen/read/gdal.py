@@ -97,7 +97,7 @@ def read_gdal(path: Path, label: str, chosen: Fields) -> RawCollection:
         for fid, record, shape in zip(frame.index, records, frame.geometry, strict=True):
             fid = plain_value(fid)
             attributes = {str(k): plain_value(v) for k, v in record.items()}
-            props = flat_properties(attributes, mapping)
+            props, problems_found = flat_properties(attributes, mapping)
             if "layer" not in mapping:
                 props.setdefault("layer", layer)
             features.append(
@@ -106,6 +106,7 @@ def read_gdal(path: Path, label: str, chosen: Fields) -> RawCollection:
                     props,
                     geometry_to_geojson(shape),
                     fallback_id=f"{layer}-{fid}" if prefix else fid,
+                    field_problems=tuple(problems_found),
                 )
             )
     if problems:

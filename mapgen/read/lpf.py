@@ -174,13 +174,14 @@ def collection_from_lpf(doc: Any, label: str, chosen: Fields) -> RawCollection:
         mapping, missing = resolve_columns(record, chosen, defaults=False)
         geometry, problems = _geometry(feature.get("geometry"))
         problems += [("properties", f"has no {m}") for m in missing]
+        props, date_problems = rename(record, mapping)
         features.append(
             RawFeature(
                 raw.where,
-                rename(record, mapping),
+                props,
                 geometry,
                 fallback_id=feature.get("id"),
-                field_problems=tuple(problems),
+                field_problems=(*problems, *date_problems),
             )
         )
     members = {k: v for k, v in base.members.items() if k != "@context"}
