@@ -317,6 +317,10 @@ ABINGDON = {
 }
 
 
+# ABINGDON with one undated geometry: one place, dated by the feature's own when
+ONE_GEOMETRY = {**ABINGDON, "geometry": {"type": "Point", "coordinates": [-1.2879, 51.6708]}}
+
+
 def lpf_collection(*features: dict[str, object]) -> dict[str, object]:
     context = "https://raw.githubusercontent.com/LinkedPasts/linked-places/master/linkedplaces-context-v1.1.jsonld"
     return {"type": "FeatureCollection", "@context": context, "features": list(features)}
@@ -324,8 +328,12 @@ def lpf_collection(*features: dict[str, object]) -> dict[str, object]:
 
 def test_lpf_feature_maps_onto_mapgen_and_is_sniffed(here: Path) -> None:
     (here / "gazetteer.json").write_text(json.dumps(lpf_collection(ABINGDON)), "utf-8")
-    [abingdon] = mapgen.load("gazetteer.json").places
-    assert abingdon.id == "http://mygaz.org/places/p_12345"
+    # its point is dated 1600, its polygon not: each is a place, the polygon in the place's span
+    point, abingdon = mapgen.load("gazetteer.json").places
+    assert (point.id, [s.text for s in point.spans]) == ("http://mygaz.org/places/p_12345#1",
+                                                         ["1600"])
+    assert point.geometry == {"type": "Point", "coordinates": [-1.2879, 51.6708]}
+    assert abingdon.id == "http://mygaz.org/places/p_12345#2"
     assert abingdon.name == "Abingdon (UK)"
     assert abingdon.names == (("ang", "Abbandune"), ("en", "Abingdon"))
     assert abingdon.layer == "town"
@@ -338,25 +346,19 @@ def test_lpf_feature_maps_onto_mapgen_and_is_sniffed(here: Path) -> None:
         ("https://en.wikipedia.org/wiki/Abingdon", "https://en.wikipedia.org/wiki/Abingdon"),
     ]
     assert abingdon.geometry == {
-        "type": "GeometryCollection",
-        "geometries": [
-            {"type": "Point", "coordinates": [-1.2879, 51.6708]},
-            {
-                "type": "Polygon",
-                "coordinates": [[[-1.3, 51.6], [-1.2, 51.6], [-1.2, 51.7], [-1.3, 51.6]]],
-            },
-        ],
+        "type": "Polygon",
+        "coordinates": [[[-1.3, 51.6], [-1.2, 51.6], [-1.2, 51.7], [-1.3, 51.6]]],
     }
     assert abingdon.extra == (("ccodes", ["GB"]),)
 
 
 def test_lpf_layer_field_and_explicit_format(here: Path) -> None:
-    record = {**ABINGDON, "properties": {"title": "Abingdon", "fclass": "P"}}
+    record = {**ONE_GEOMETRY, "properties": {"title": "Abingdon", "fclass": "P"}}
     (here / "gazetteer.txt").write_text(json.dumps(lpf_collection(record)), "utf-8")
     [abingdon] = mapgen.load("gazetteer.txt", format="lpf", layer_field="fclass").places
     assert abingdon.layer == "P"
     assert abingdon.extra == ()
-    untyped = {key: value for key, value in ABINGDON.items() if key != "types"}
+    untyped = {key: value for key, value in ONE_GEOMETRY.items() if key != "types"}
     (here / "cities.lpf.json").write_text(json.dumps(lpf_collection(untyped)), "utf-8")
     assert mapgen.load("cities.lpf.json").places[0].layer == "cities"
 
@@ -368,11 +370,13 @@ def test_lpf_layer_field_and_explicit_format(here: Path) -> None:
         ({"start": {"in": "1832-08-01"}}, "1832-08-01"),
         ({"start": {"in": "1600"}, "end": {"in": None}}, "1600/.."),
         ({"start": {"in": "2016~"}, "end": {"in": None}}, "2016~/.."),
-        ({"start": {"earliest": "1200", "latest": "1250"}, "end": {"in": "1400"}}, "1200~/1400"),
-        ({"start": {"in": "1200"}, "end": {"earliest": "1390", "latest": "1400"}}, "1200/1400~"),
+        ({"start": {"earliest": "1200", "latest": "1250"}, "end": {"in": "1400"}}, "1200/1400"),
+        ({"start": {"in": "1200"}, "end": {"earliest": "1390", "latest": "1400"}}, "1200/1400"),
         ({"start": {"earliest": "1390", "latest": "1390"}}, "1390"),
         ({"start": {"latest": "1986"}, "end": {"in": "1986"}}, "../1986"),
-        ({"start": {"earliest": "1200"}, "end": {"earliest": "1300"}}, "1200~/.."),
+        ({"start": {"earliest": "1200"}, "end": {"earliest": "1300"}}, "1200/.."),
+        # stated bounds are not widened: within 2022, not "about 2022"
+        ({"start": {"earliest": "2022"}, "end": {"latest": "2022"}}, "2022"),
         ({"start": {"in": "676"}, "end": {"in": "1066-10-14T00:00:00Z"}}, "0676/1066-10-14"),
         ({"start": {"in": -500}, "end": {"in": 100}}, "-0500/0100"),
     ],
@@ -392,7 +396,7 @@ def test_edtf_that_lpf_can_say_maps_there_and_back(edtf: str) -> None:
 def test_edtf_beyond_lpf_is_read_back_from_the_kept_copy(here: Path) -> None:
     texts = ["198X", "1981/", "2004-06~-11/2005"]
     record = {
-        **ABINGDON,
+        **ONE_GEOMETRY,
         "properties": {"title": "A", "layer": "l", "edtf": texts},
         "when": {"timespans": [timespan(t) for t in texts]},
     }
@@ -406,7 +410,8 @@ def test_edtf_beyond_lpf_is_read_back_from_the_kept_copy(here: Path) -> None:
 
 
 def test_lpf_problems_name_the_feature(here: Path) -> None:
-    broken = {**ABINGDON, "when": {"timespans": [{"start": {"in": "1990"}, "end": {"in": "1980"}}]}}
+    backwards = {"start": {"in": "1990"}, "end": {"in": "1980"}}
+    broken = {**ONE_GEOMETRY, "when": {"timespans": [backwards]}}
     unlocated = {
         **ABINGDON,
         "@id": "x2",
