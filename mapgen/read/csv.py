@@ -90,9 +90,11 @@ def geometry_from_cells(
 
 def is_lp_tsv(columns: list[str]) -> bool:
     """A header in the World Historical Gazetteer's tabular Linked Places format (LP-TSV):
-    ``id`` and ``title``, with ``start``/``end`` or ``title_source``."""
+    ``id`` and ``title``, with ``start``/``end`` or ``title_source`` (or ``whg_pid``, as in
+    the Gazetteer's dataset downloads)."""
     names = {c.casefold() for c in columns}
-    return {"id", "title"} <= names and bool(names & {"start", "end", "title_source"})
+    markers = {"start", "end", "title_source", "whg_pid"}
+    return {"id", "title"} <= names and bool(names & markers)
 
 
 def lp_tsv_fields(columns: list[str], chosen: Fields) -> Fields:

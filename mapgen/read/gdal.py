@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mapgen.errors import DataError, Problem
-from mapgen.fields import Fields, flat_properties, missing_problem, resolve_columns
+from mapgen.fields import Fields, flat_properties, hint, missing_problem, resolve_columns
 from mapgen.geometry import geometry_to_geojson
 from mapgen.raw import RawCollection, RawFeature
 
@@ -54,7 +54,7 @@ def plain_value(value: Any) -> Any:
     return value
 
 
-def read_gdal(path: Path, label: str, chosen: Fields) -> RawCollection:
+def read_gdal(path: Path | str, label: str, chosen: Fields) -> RawCollection:
     """Every vector layer of a GDAL-readable file, reprojected to EPSG:4326 when it has
     another CRS (no CRS: taken as longitude/latitude). A feature without a layer field goes
     into a layer named after its GDAL layer; one without an id field is identified by its FID.
@@ -65,7 +65,7 @@ def read_gdal(path: Path, label: str, chosen: Fields) -> RawCollection:
         from pyogrio.errors import DataLayerError, DataSourceError
     except ImportError as exc:  # pragma: no cover - geopandas is a dependency
         raise DataError([Problem(label, f"reading this format needs geopandas ({exc})")]) from None
-    if not path.exists():
+    if isinstance(path, Path) and not path.exists():  # not a GDAL /vsi... path
         raise DataError([Problem(label, "no such file")])
     try:
         layers = [str(name) for name, kind in pyogrio.list_layers(path) if kind]
@@ -90,7 +90,8 @@ def read_gdal(path: Path, label: str, chosen: Fields) -> RawCollection:
         columns = [str(c) for c in frame.columns if c != geometry_column]
         mapping, missing = resolve_columns(columns, chosen, required=("name", "when"))
         if missing:
-            problem = missing_problem(label, "fields", missing, columns)
+            suggestion = hint([k for k in ("name", "when") if k in missing], columns)
+            problem = missing_problem(label, "fields", missing, columns, suggestion)
             problems.append(Problem(label, problem.message, prefix.rstrip(", ")))
             continue
         records = frame.drop(columns=geometry_column).to_dict("records")

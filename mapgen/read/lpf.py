@@ -34,10 +34,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from mapgen.errors import DataError, Problem
 from mapgen.fields import LANG, Fields, rename, resolve_columns, with_fields
 from mapgen.lpfcodec import flatten, when_from_lpf
 from mapgen.raw import RawCollection, RawFeature
-from mapgen.read.geojson import collection_from_json, parse_json
+from mapgen.read.geojson import collection_from_json, parse_json, with_defaults
 from mapgen.read.text import read_text
 
 SUFFIXES = (".lpf.json", ".lpf.geojson", ".jsonld")
@@ -222,10 +223,12 @@ def _features(raw: RawFeature, feature: dict[str, Any], props: dict[str, Any]) -
     return out
 
 
-def collection_from_lpf(doc: Any, label: str, chosen: Fields) -> RawCollection:
+def collection_from_lpf(
+    doc: Any, label: str, chosen: Fields, wheres: list[str] | None = None
+) -> RawCollection:
     """An LPF FeatureCollection as raw features; problems are located like GeoJSON's
-    ("feature 3 (id=...)"). A place may lack a geometry."""
-    base = collection_from_json(doc, label)
+    ("feature 3 (id=...)"), or by *wheres* ("line 3"). A place may lack a geometry."""
+    base = collection_from_json(doc, label, wheres)
     default_layer = Path(label).name.split(".")[0] or "places"
     features: list[RawFeature] = []
     for raw, feature in zip(base.features, doc["features"], strict=True):
@@ -247,17 +250,40 @@ def collection_from_lpf(doc: Any, label: str, chosen: Fields) -> RawCollection:
 
 
 def is_lpf(doc: Any) -> bool:
-    """A FeatureCollection whose JSON-LD ``@context`` names Linked Places."""
-    if not isinstance(doc, dict) or "@context" not in doc:
+    """A FeatureCollection whose JSON-LD ``@context`` names Linked Places, or, without a
+    context, whose first feature looks like LPF's (an ``@id`` and a ``properties.title``, as
+    in Pelagios' ``.lp.json``)."""
+    if not isinstance(doc, dict):
         return False
-    context = json.dumps(doc["@context"]).lower()
-    return any(word in context for word in ("linkedplaces", "linked-places", "linkedpasts"))
+    if "@context" in doc:
+        context = json.dumps(doc["@context"]).lower()
+        return any(word in context for word in ("linkedplaces", "linked-places", "linkedpasts"))
+    features = doc.get("features")
+    first = features[0] if isinstance(features, list) and features else None
+    props = first.get("properties") if isinstance(first, dict) else None
+    return isinstance(props, dict) and "@id" in first and isinstance(props.get("title"), str)
 
 
 def read_json(path: Path, label: str, chosen: Fields, kind: str | None = None) -> RawCollection:
     """A JSON file as native GeoJSON or as LPF: *kind* ("geojson", "lpf") when given, else
-    LPF when its ``@context`` says so."""
+    LPF when it looks like LPF (:func:`is_lpf`)."""
     doc = parse_json(read_text(path, label), label)
     if kind == "lpf" or (kind is None and is_lpf(doc)):
         return collection_from_lpf(doc, label, chosen)
-    return with_fields(collection_from_json(doc, label), chosen)
+    return with_defaults(with_fields(collection_from_json(doc, label), chosen), chosen)
+
+
+def read_json_lines(path: Path, label: str, chosen: Fields) -> RawCollection:
+    """JSON-Lines LPF: one feature per line (blank lines skipped); problems name the line."""
+    features, lines = [], []
+    for number, line in enumerate(read_text(path, label).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            features.append(parse_json(line, label))
+        except DataError as error:
+            message = error.problems[0].message.rsplit(" at line 1, column", 1)[0]
+            raise DataError([Problem(label, message, f"line {number}")]) from None
+        lines.append(f"line {number}")
+    doc = {"type": "FeatureCollection", "features": features}
+    return collection_from_lpf(doc, label, chosen, lines)
