@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from mapgen.series import build_series
     from mapgen.sources import load
     from mapgen.static import render
+    from mapgen.styling import style
     from mapgen.writers import dumps, export
 
 __version__ = VERSION
@@ -48,6 +49,7 @@ _HOMES = {
     "Source": "mapgen.model",
     "period": "mapgen.filter",
     "select": "mapgen.filter",
+    "style": "mapgen.styling",
     "build_map": "mapgen.html.build",
     "save": "mapgen.html.save",
     "render": "mapgen.static",
@@ -93,4 +95,5 @@ __all__ = [
     "render",
     "save",
     "select",
+    "style",
 ]

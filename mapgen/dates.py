@@ -326,6 +326,38 @@ def _years(lo: int, hi: int) -> str:
     return f"{_year(lo)}–{hi}"
 
 
+def window_words(start: int | None, end: int | None) -> str:
+    """A window of day numbers in words, at the precision its ends have: whole years
+    "1986–2013", whole months "March 1986 – June 1990", else days; one end open: "since 1986",
+    "until 2013". Titles and labels say this instead of two ISO dates."""
+
+    def precision(day: int, *, last: bool) -> int:  # 0 year, 1 month, 2 day
+        y, m, d = civil_from_days(day)
+        if d != (_month_days(y, m) if last else 1):
+            return 2
+        return 1 if m != (12 if last else 1) else 0
+
+    def words(day: int, level: int) -> str:
+        y, m, d = civil_from_days(day)
+        return [_year(y), f"{MONTHS[m - 1]} {_year(y)}", f"{d} {MONTHS[m - 1]} {_year(y)}"][level]
+
+    levels = [precision(start, last=False)] if start is not None else []
+    levels += [precision(end, last=True)] if end is not None else []
+    level = max(levels, default=0)
+    if start is None or end is None:
+        return f"since {words(start, level)}" if start is not None else (
+            f"until {words(end, level)}" if end is not None else ""
+        )
+    lo, hi = words(start, level), words(end, level)
+    if lo == hi:
+        return lo
+    if level == 0 and start < 0 <= end:  # "500 BCE–1200"
+        return f"{lo}–{hi}"
+    if level == 0:
+        return _years(civil_from_days(start)[0], civil_from_days(end)[0])
+    return f"{lo} – {hi}"
+
+
 def _unspecified_year(obj: object, year: str) -> str:
     """A year with unspecified digits, at the precision written: "185X" is "1850s", "17XX"
     "1700–1799"; never a first day. Digits unspecified inside the year stay as written."""

@@ -49,10 +49,15 @@ def period(
 
 
 def select(
-    dataset: Dataset, period: Period | None = None, layers: Iterable[str] | None = None
+    dataset: Dataset,
+    period: Period | None = None,
+    layers: Iterable[str] | None = None,
+    *,
+    keep_undated: bool = False,
 ) -> Dataset:
-    """The places of *dataset* in *layers* (all when None) with a span overlapping *period*.
-    The result remembers *period*, so maps and renders of it state that period."""
+    """The places of *dataset* in *layers* (all when None) with a span overlapping *period*;
+    undated places only with *keep_undated* (or when *period* is None or unbounded). The
+    result remembers *period*, so maps and renders of it state that period."""
     wanted = None if layers is None else list(layers)
     if wanted:
         known = [layer.key for layer in dataset.layers]
@@ -61,12 +66,14 @@ def select(
             raise OptionError(
                 f"unknown layer {unknown[0]!r} (this dataset has: {', '.join(known)})"
             )
+    bounded = period is not None and not period.unbounded
     places = tuple(
         place
         for place in dataset.places
         if (not wanted or place.layer in wanted)
         and (
-            period is None
+            not bounded
+            or (place.undated and keep_undated)
             or any(s.overlaps(period.start, period.end, period.strict) for s in place.spans)
         )
     )

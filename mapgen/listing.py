@@ -20,7 +20,7 @@ def rows(dataset: Dataset) -> list[dict[str, str]]:
             "id": p.id,
             "layer": p.layer,
             "name": p.name,
-            "periods": spans_words(p.spans),
+            "periods": spans_words(p.spans) if p.spans else "undated",
             "when": "; ".join(s.text for s in p.spans),
         }
         for p in dataset.places

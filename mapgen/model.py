@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mapgen.dates import Span, iso_date
+from mapgen.dates import Span, window_words
+from mapgen.errors import Problem
 
+COLOR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")  # what a layer colour may be
 PALETTE = ("#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b8860b")
 
 
@@ -41,6 +44,12 @@ class Place:
     extra: tuple[tuple[str, Any], ...] = ()  # other properties, kept for export
 
     @property
+    def undated(self) -> bool:
+        """A place with no span: a gazetteer entry without a date. A period filter leaves it
+        out unless asked to keep it; the map shows it with the undated style."""
+        return not self.spans
+
+    @property
     def first_day(self) -> int | None:
         """Earliest narrow start, for ordering places in time (None sorts first)."""
         starts = [s.start_narrow for s in self.spans]
@@ -62,13 +71,23 @@ class Period:
         return self.start is None and self.end is None
 
     def label(self) -> str:
-        """How the map's title states the period."""
+        """The period in words at the precision it was given ("1986–2013", "March 1986"), as
+        titles and legends state it; a named period with its name."""
         if self.unbounded:
             return ""
-        lo = iso_date(self.start) if self.start is not None else "…"
-        hi = iso_date(self.end) if self.end is not None else "…"
-        text = lo if lo == hi else f"{lo} – {hi}"
+        text = window_words(self.start, self.end)
         return f"{self.name} ({text})" if self.name else text
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What loading left out: features skipped as invalid (with ``skip_invalid``), each with
+    its problems, and places not drawn because they have no location (a warning)."""
+
+    features: int = 0  # features read, in all sources
+    skipped: int = 0  # features left out as invalid
+    problems: tuple[Problem, ...] = ()  # the skipped features' problems, located
+    unlocated: tuple[Problem, ...] = ()  # "not located: not drawn", one per feature
 
 
 @dataclass(frozen=True)
@@ -83,6 +102,7 @@ class Dataset:
     periods: tuple[tuple[str, Span], ...] = ()
     sources: tuple[str, ...] = field(default=(), compare=False)  # files it came from
     period: Period | None = field(default=None, compare=False)  # set by select()
+    report: LoadReport = field(default_factory=LoadReport, compare=False)  # set by load()
 
     def layer(self, key: str) -> Layer:
         return next(layer for layer in self.layers if layer.key == key)

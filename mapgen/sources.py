@@ -23,6 +23,7 @@ def load(
     wkt_field: str | None = None,
     lat_field: str | None = None,
     lon_field: str | None = None,
+    skip_invalid: bool = False,
 ) -> Dataset:
     """Read and validate one or more sources (none: the embedded default dataset) into one
     Dataset; ids must be unique across them. Raises DataError listing every problem found.
@@ -32,6 +33,10 @@ def load(
     properties) that hold mapgen's properties under other names; with *start_field*, each
     feature's span runs from its start to its end value; *wkt_field*, or *lat_field* and
     *lon_field*, name the columns of a table's geometry.
+
+    With *skip_invalid*, invalid features are left out rather than refused, as long as one
+    place remains; ``dataset.report`` says how many and why (what ``--skip-invalid`` prints),
+    and lists the places not drawn for want of a location.
 
     >>> data = load("camps.gpkg", start_field="from_y", end_field="to_y")  # doctest: +SKIP
     """
@@ -47,4 +52,5 @@ def load(
         lon=lon_field or "",
     )
     paths = sources or (default_source(),)
-    return validate(read(path, format=format, fields=fields) for path in paths)
+    collections = (read(path, format=format, fields=fields) for path in paths)
+    return validate(collections, skip_invalid=skip_invalid)

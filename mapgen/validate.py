@@ -15,7 +15,7 @@ from typing import Any
 from mapgen.dates import DateError, Span, parse_span
 from mapgen.errors import DataError, Problem
 from mapgen.fields import LANG
-from mapgen.model import PALETTE, Dataset, Layer, Place, Source
+from mapgen.model import COLOR, PALETTE, Dataset, Layer, LoadReport, Place, Source
 from mapgen.raw import RawCollection, RawFeature
 
 GEOMETRY_DEPTH = {
@@ -32,7 +32,6 @@ MAX_VERTICES = 200_000  # per geometry; more cannot be drawn sensibly in a brows
 MAX_NESTING = 8  # GeometryCollections inside GeometryCollections (RFC 7946 advises none)
 _SHOWN = reprlib.Repr()  # short, one-line reprs of values from the data in messages
 _SHOWN.maxlevel, _SHOWN.maxstring, _SHOWN.maxother = 2, 60, 60
-COLOR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 
 
 _WEB_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#][^\s]*)?", re.IGNORECASE | re.ASCII)
@@ -76,13 +75,18 @@ class _Checker:
     def __init__(self, file: str):
         self.file = file
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def add(self, where: str, field: str, message: str) -> None:
         self.problems.append(Problem(self.file, message, where, field))
 
-    def check_feature(self, raw: RawFeature, seen: dict[str, str]) -> Place | None:
+    def check_feature(
+        self, raw: RawFeature, seen: dict[str, str], geometry_optional: bool = False
+    ) -> Place | None:
         """A Place, or None after adding its problems. *seen* maps every id met so far (valid
-        feature or not) to where it was, to catch duplicates across features and files."""
+        feature or not) to where it was, to catch duplicates across features and files. With
+        *geometry_optional* (LPF, LP-TSV), a feature with no geometry and no other problem is
+        only a warning: not located, not drawn."""
         before = len(self.problems)
         if raw.problem:
             self.add(raw.where, "", raw.problem)
@@ -131,11 +135,14 @@ class _Checker:
         for field_name, message in raw.field_problems:
             self.add(where, field_name, message)
         # no geometry and a reader's field problem: that problem already says why
-        if raw.geometry is None and raw.field_problems:
+        if raw.geometry is None and (raw.field_problems or geometry_optional):
             geometry = {}
         else:
             geometry = self.check_geometry(where, raw.geometry)
         if len(self.problems) > before:
+            return None
+        if not geometry:
+            self.warnings.append(Problem(self.file, "not located: not drawn", where, "geometry"))
             return None
         extra = tuple(
             (k, v)
@@ -156,8 +163,9 @@ class _Checker:
         )
 
     def check_when(self, where: str, when: Any) -> tuple[Span, ...]:
+        """The spans of *when*; none (no `when`, or an empty one) is an undated place, which
+        gazetteers hold plenty of: kept, listed as undated, left out by a period filter."""
         if when is None or when == [] or when == "":
-            self.add(where, "when", "is missing: give at least one EDTF date or interval")
             return ()
         if isinstance(when, str):
             when = [when]
@@ -331,24 +339,37 @@ def _check_member(checker: _Checker, members: dict[str, Any], key: str) -> str:
     return value or ""
 
 
-def validate(collections: Iterable[RawCollection]) -> Dataset:
+def validate(collections: Iterable[RawCollection], *, skip_invalid: bool = False) -> Dataset:
     """Check raw collections and merge them into one Dataset; raise DataError listing every
-    problem. Ids must be unique across all collections."""
+    problem. Ids must be unique across all collections.
+
+    With *skip_invalid*, a feature with problems is left out instead (its problems kept in
+    ``Dataset.skipped``), as long as one place remains; problems of a whole file (its
+    members, a missing column) still raise."""
     collections = list(collections)
     problems: list[Problem] = []
+    skipped: list[Problem] = []
+    warnings: list[Problem] = []
     places: list[Place] = []
     seen: dict[str, str] = {}  # id → "file: feature N"
     layers: dict[str, Layer] = {}
     periods: dict[str, Span] = {}
     texts: dict[str, str] = {}
+    features = left_out = 0
     for raw in collections:
         checker = _Checker(raw.file)
         if not raw.features:
             checker.add("", "features", "the collection is empty: no places to map")
         for feature in raw.features:
-            place = checker.check_feature(feature, seen)
+            before = len(checker.problems)
+            place = checker.check_feature(feature, seen, raw.geometry_optional)
             if place is not None:
                 places.append(place)
+            elif skip_invalid and len(checker.problems) > before:
+                skipped.extend(checker.problems[before:])
+                del checker.problems[before:]
+                left_out += 1
+        features += len(raw.features)
         used = dict.fromkeys(p.layer for p in places)
         for layer in _check_layers(checker, raw.members.get("layers"), used):
             layers.setdefault(layer.key, layer)
@@ -359,8 +380,12 @@ def validate(collections: Iterable[RawCollection]) -> Dataset:
             if value and not texts.get(key):
                 texts[key] = value
         problems.extend(checker.problems)
+        warnings.extend(checker.warnings)
     if problems:
         raise DataError(problems)
+    if skipped and not places:
+        raise DataError([*skipped, Problem(", ".join(r.file for r in collections),
+                                           f"all {features} features are invalid")])
     used = {p.layer for p in places}
     ordered = tuple(
         sorted(
@@ -375,4 +400,5 @@ def validate(collections: Iterable[RawCollection]) -> Dataset:
         attribution=texts.get("attribution", ""),
         periods=tuple(periods.items()),
         sources=tuple(raw.file for raw in collections),
+        report=LoadReport(features, left_out, tuple(skipped), tuple(warnings)),
     )

@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("mapgen.model", "mapgen.raw"),
     # shared pieces: codecs both readers and writers use, geometry, paths, writing files
     ("mapgen.geometry", "mapgen.cells", "mapgen.lpfcodec", "mapgen.paths", "mapgen.filter",
-     "mapgen.write", "mapgen.basemap"),
+     "mapgen.styling", "mapgen.write", "mapgen.basemap"),
     ("mapgen.fields",),
     ("mapgen.read",),  # readers
     ("mapgen.validate",),

@@ -91,7 +91,7 @@ def test_validate_ok_and_every_problem(runner: CliRunner, tmp_path: Path) -> Non
     good = write_geojson(tmp_path / "good.geojson", [feature("a"), feature("b")])
     result = runner.invoke(main, ["validate", str(good)])
     assert result.exit_code == 0
-    assert result.output == "ok: 2 places in 1 layers\n"
+    assert result.output == "ok: 2 places in 1 layer\n"
     bad = write_geojson(tmp_path / "bad.geojson", [feature("a", when=["x"]), feature("a")])
     result = runner.invoke(main, ["validate", str(bad)])
     assert result.exit_code == 1

@@ -248,7 +248,7 @@ def test_unknown_suffix_needs_format(here: Path, runner: CliRunner) -> None:
     assert line.startswith("places.txt: unknown input format (known: csv, gdal, geojson, lpf")
     result = runner.invoke(main, ["validate", "--format", "csv", "places.txt"])
     assert result.exit_code == 0, result.output
-    assert result.output == "ok: 1 places in 1 layers\n"
+    assert result.output == "ok: 1 place in 1 layer\n"
 
 
 def test_ids_stay_unique_across_a_csv_and_the_default_dataset(here: Path) -> None:

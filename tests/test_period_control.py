@@ -124,3 +124,18 @@ def test_histogram_and_count(open_map: OpenMap, default_map: Path) -> None:
                    return ink; }"""
     )
     assert drawn > 50
+
+
+def test_an_element_added_to_the_period_control_renders() -> None:
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    from mapgen.html import page_html
+    from mapgen.html.elements import PeriodControl
+
+    fmap = mapgen.build_map(mapgen.load())
+    control = next(c for c in fmap._children.values() if isinstance(c, PeriodControl))
+    child = MacroElement()
+    child._template = Template("{% macro script(this, kwargs) %}window.childRan = 1;{% endmacro %}")
+    control.add_child(child)
+    assert "window.childRan = 1;" in page_html(fmap)

@@ -141,10 +141,22 @@ def test_unparsable_and_reversed_dates(tmp_path: Path) -> None:
     ]
 
 
-def test_missing_when(tmp_path: Path) -> None:
-    path = write_geojson(tmp_path / "p.geojson", [feature("w", when=[])])
-    [line] = problems(path)
-    assert line.startswith(f"{path}: feature 0 (id=w): when: is missing")
+@pytest.mark.parametrize("when", [[], None, ""])
+def test_a_place_without_a_date_is_kept_as_undated(tmp_path: Path, when: object) -> None:
+    undated = feature("w")
+    undated["properties"]["when"] = when
+    if when is None:
+        del undated["properties"]["when"]
+    path = write_geojson(tmp_path / "p.geojson", [undated, feature("d")])
+    data = mapgen.load(path)
+    assert data.places[0].id == "w" and data.places[0].undated and data.places[0].spans == ()
+    assert not data.places[1].undated
+    window = mapgen.period(data, start="1981", end="1990")
+    assert [p.id for p in mapgen.select(data, window).places] == ["d"]
+    kept = mapgen.select(data, window, keep_undated=True)
+    assert [p.id for p in kept.places] == ["w", "d"]
+    assert [p.id for p in mapgen.select(data).places] == ["w", "d"]  # no period: all
+    assert "undated" in mapgen.list_places(data, "csv").splitlines()[1]
 
 
 @pytest.mark.parametrize(

@@ -97,8 +97,7 @@ def build_map(
         group = folium.FeatureGroup(name=swatch + _inert_html(layer.label), overlay=True)
         group.add_to(fmap)
         groups.append(group)
-    control = folium.LayerControl(collapsed=False, position="topright")
-    control.add_to(fmap)
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     data = payload(dataset, period=period, strict=strict, title=title)
     if self_contained or provider is None:
         from mapgen.basemap import countries
@@ -106,13 +105,18 @@ def build_map(
         data["basemap"] = countries()
     PeriodControl().add_to(fmap)
     data_json = script_json(packed(data))  # serialised once: written, and hashed for ids
-    MapgenLayers(data_json, groups, control).add_to(fmap)
+    MapgenLayers(data_json, groups).add_to(fmap)
     box = bounds(place.geometry for place in dataset.places)
     if box:
         fmap.fit_bounds([[box[1], box[0]], [box[3], box[2]]], padding=(30, 30), max_zoom=8)
     else:
         fmap.location, fmap.zoom_start = [20, 0], 2
-    fmap.get_root().title = _inert_html(data["title"])
+    # The page's <title> names the period (a tab, a bookmark, an embed's title); on the map
+    # itself the legend states it once, under the title.
+    page_title = f"{data['title']} — {data['period']}" if data["period"] and not title else (
+        data["title"]
+    )
+    fmap.get_root().title = _inert_html(page_title)
     fmap.mapgen_sources = dataset.sources  # so that save() never writes over them
     stabilise_ids(fmap.get_root(), salt=data_json)
     return fmap

@@ -60,9 +60,13 @@ class MapFigure(Figure):
         return page
 
 
+# Helpers every mapgen script uses, inlined first (once per page: the name is the key).
+SHARED_JS = ("dates.js", "ui.js")
+
+
 class AssetElement(MacroElement):
     """A MacroElement that brings its own .js/.css files from mapgen/html/assets, written
-    inline (once per page) so the map needs no server of mapgen's."""
+    inline (once per page, in the order given) so the map needs no server of mapgen's."""
 
     default_js_files: tuple[str, ...] = ()
     default_css_files: tuple[str, ...] = ()
@@ -78,13 +82,24 @@ class AssetElement(MacroElement):
             figure.header.add_child(
                 Verbatim(f"<script>{asset(name)}</script>"), name=f"mapgen-{name}"
             )
+        super().render(**kwargs)  # the children added to this element
 
 
 class PeriodControl(AssetElement):
     """The in-browser period filter: range slider, histogram, play, timeline panel, URL hash.
-    mapgen.js starts it for the map it belongs to."""
+    mapgen.js starts it for the map it belongs to. The parts come first, period-control.js
+    (which assembles them) last."""
 
-    default_js_files = ("period-control.js",)
+    default_js_files = (
+        *SHARED_JS,
+        "time-scale.js",
+        "period-histogram.js",
+        "period-slider.js",
+        "period-play.js",
+        "period-hash.js",
+        "timeline-panel.js",
+        "period-control.js",
+    )
     default_css_files = ("period-control.css",)
 
     def __init__(self) -> None:
@@ -94,18 +109,18 @@ class PeriodControl(AssetElement):
 
 class MapgenLayers(AssetElement):
     """Draws, filters and explains the places: mapgen.js with the map's data, the legend and
-    the movement paths. *data_json* is the data as script-safe JSON (see payload.py);
+    the movement paths. *data_json* is the data as script-safe JSON (see payload.py and
+    assets/CONTRACT.md);
     *groups* are the folium FeatureGroups, one per layer, in layer order."""
 
-    default_js_files = ("mapgen.js",)
+    default_js_files = (*SHARED_JS, "time-filter.js", "point-canvas.js", "legend.js", "mapgen.js")
     default_css_files = ("mapgen.css",)
 
-    def __init__(self, data_json: str, groups: list[MacroElement], control: MacroElement):
+    def __init__(self, data_json: str, groups: list[MacroElement]):
         super().__init__()
         self._name = "MapgenLayers"
         self.data_json = data_json
         self.groups = groups
-        self.control = control
 
     def render(self, **kwargs: object) -> None:
         super().render(**kwargs)
@@ -113,10 +128,7 @@ class MapgenLayers(AssetElement):
         script = self.get_root().script
         # Three pieces, so the data (tens of MB for a large map) is not copied into a new
         # string: the page is already one copy of it and the Jinja pass over it another.
-        call = (
-            f"MapgenApp.create({self._parent.get_name()}, [{groups}], "
-            f"{self.control.get_name()}, "
-        )
+        call = f"MapgenApp.create({self._parent.get_name()}, [{groups}], "
         script.add_child(Verbatim(call), name=self.get_name())
         script.add_child(Verbatim(self.data_json, large=True), name=f"{self.get_name()}_data")
         script.add_child(Verbatim(");\n"), name=f"{self.get_name()}_end")

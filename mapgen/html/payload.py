@@ -1,7 +1,8 @@
 """What the browser gets: the dataset once, compactly, as script-safe JSON.
 
 Drawing data (ids, layers, coordinates, popup texts) and filter data (span bounds as day
-numbers, flat) are kept apart, so any renderer can reuse the same filter.
+numbers, flat) are kept apart, so any renderer can reuse the same filter. Every field, its
+units and layout are written down in assets/CONTRACT.md; change both together.
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ def script_json(value: Any) -> str:
     return text
 
 
+# The bits of time.flags (one number a span). Sent along as time.flagBits, so the browser
+# reads them from the data instead of repeating them.
+FUZZY_START = 1  # the start is uncertain or approximate ("1981?", "1981~"): fade it
+FUZZY_END = 2  # the same for the end
+ONGOING = 4  # the span runs on to the present ("1981/.."): draw an arrowhead
+FLAG_BITS = {"fuzzyStart": FUZZY_START, "fuzzyEnd": FUZZY_END, "ongoing": ONGOING}
+
+
 def _geometry(place: Place) -> Any:
     geom = place.geometry
     if geom["type"] == "Point":
@@ -50,15 +59,15 @@ def _geometry(place: Place) -> Any:
 
 
 def _popup(place: Place) -> dict[str, Any]:
-    info: dict[str, Any] = {"w": spans_words(place.spans)}
+    info: dict[str, Any] = {"when": spans_words(place.spans)}
     if place.names:
-        info["n"] = [list(pair) for pair in place.names]
+        info["names"] = [list(pair) for pair in place.names]
     if place.description:
-        info["d"] = place.description
+        info["description"] = place.description
     if place.precision:
-        info["p"] = place.precision
+        info["precision"] = place.precision
     if place.sources:
-        info["s"] = [[s.title, s.url] for s in place.sources]
+        info["sources"] = [[s.title, s.url] for s in place.sources]
     return info
 
 
@@ -69,17 +78,21 @@ def payload(
     strict: bool = False,
     title: str | None = None,
 ) -> dict[str, Any]:
-    """The map's data for mapgen.js."""
+    """The map's data for mapgen.js, as assets/CONTRACT.md describes it."""
     keys = [layer.key for layer in dataset.layers]
     places = dataset.places
     offsets = [0]
     bounds: list[int | None] = []
-    fuzzy: list[int] = []
+    flags: list[int] = []
     for place in places:
         for span in place.spans:
             bounds += [span.start_wide, span.start_narrow, span.end_narrow, span.end_wide]
-            fuzzy.append(int(span.fuzzy_start) + 2 * int(span.fuzzy_end) + 4 * span.ongoing)
-        offsets.append(len(fuzzy))
+            flags.append(
+                FUZZY_START * bool(span.fuzzy_start)
+                + FUZZY_END * bool(span.fuzzy_end)
+                + ONGOING * bool(span.ongoing)
+            )
+        offsets.append(len(flags))
     moves = movements(dataset)
     return {
         "title": title or dataset.title,
@@ -102,7 +115,8 @@ def payload(
         "time": {
             "offsets": offsets,
             "bounds": bounds,
-            "flags": fuzzy,
+            "flags": flags,
+            "flagBits": FLAG_BITS,
             "text": [s.text for p in places for s in p.spans],
         },
         "moves": [

@@ -42,14 +42,19 @@ def format_of(path: str | os.PathLike[str]) -> str:
     )
 
 
-def dumps(dataset: Dataset, format: str = "geojson") -> str:
-    """*dataset* as the text of a *format* file: deterministic, UTF-8 as is, newline at end."""
+def dumps(dataset: Dataset, format: str = "geojson", *, spreadsheet_safe: bool = False) -> str:
+    """*dataset* as the text of a *format* file: deterministic, UTF-8 as is, newline at end.
+    *spreadsheet_safe* (CSV/TSV only) prefixes cells a spreadsheet would run as formulas
+    (``=``, ``+``, ``-``, ``@``) with ``'``, as OWASP advises; off by default, since the file
+    then no longer reads back exactly."""
     if format not in FORMATS:
         raise OptionError(f"unknown export format {format!r} (known: {', '.join(FORMATS)})")
-    if format == "tsv":
+    if format in ("csv", "tsv"):
         from mapgen.writers import csv
 
-        return csv.dumps(dataset, delimiter="\t")
+        return csv.dumps(dataset, "\t" if format == "tsv" else ",", safe=spreadsheet_safe)
+    if spreadsheet_safe:
+        raise OptionError.naming("{spreadsheet_safe} applies to CSV and TSV only")
     return importlib.import_module(f"mapgen.writers.{format}").dumps(dataset)
 
 
@@ -59,12 +64,14 @@ def export(
     format: str | None = None,
     *,
     inputs: Iterable[str | os.PathLike[str]] = (),
+    spreadsheet_safe: bool = False,
 ) -> Path:
     """Write *dataset* to *path* as *format* (default: from the file name), atomically.
-    The dataset's own source files and *inputs* are refused as the output."""
+    The dataset's own source files and *inputs* are refused as the output; see :func:`dumps`
+    for *spreadsheet_safe*."""
     from mapgen.write import check_output, write_atomic
 
     kind = format or format_of(path)
-    text = dumps(dataset, kind)
+    text = dumps(dataset, kind, spreadsheet_safe=spreadsheet_safe)
     target = check_output(path, (*inputs, *dataset.sources))
     return write_atomic(target, text)

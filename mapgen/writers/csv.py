@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 from mapgen.cells import SPAN_SEPARATOR, format_sources
@@ -16,6 +17,10 @@ from mapgen.errors import OutputError
 from mapgen.model import Dataset, Place
 
 LOCATION = ("lat", "lon", "wkt")
+# OWASP's CSV injection advice: a cell a spreadsheet could run as a formula starts with one of
+# these; a plain number (a longitude of -12.5) cannot be one and stays a number.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 
 def _is_point(geometry: dict[str, Any]) -> bool:
@@ -45,8 +50,17 @@ def row(place: Place) -> dict[str, str]:
     return cells
 
 
-def dumps(dataset: Dataset, delimiter: str = ",") -> str:
-    """*dataset*'s places as CSV (or TSV with ``delimiter="\\t"``), "\\n" line ends."""
+def spreadsheet_safe(cell: str) -> str:
+    """*cell* prefixed with ``'`` when a spreadsheet would read it as a formula."""
+    if cell.startswith(FORMULA_START) and not NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def dumps(dataset: Dataset, delimiter: str = ",", *, safe: bool = False) -> str:
+    """*dataset*'s places as CSV (or TSV with ``delimiter="\\t"``), "\\n" line ends. With
+    *safe*, cells a spreadsheet would run as formulas are prefixed (:func:`spreadsheet_safe`);
+    without, every text is written exactly, so the file reads back the same."""
     places = dataset.places
     langs = sorted({lang for place in places for lang, _ in place.names})
     extras = sorted({key for place in places for key, _ in place.extra})
@@ -68,5 +82,8 @@ def dumps(dataset: Dataset, delimiter: str = ",") -> str:
         out, fieldnames=columns, delimiter=delimiter, lineterminator="\n", extrasaction="ignore"
     )
     writer.writeheader()
-    writer.writerows(row(place) for place in places)
+    rows = (row(place) for place in places)
+    if safe:
+        rows = ({k: spreadsheet_safe(v) for k, v in cells.items()} for cells in rows)
+    writer.writerows(rows)
     return out.getvalue()

@@ -1,0 +1,118 @@
+/* period-hash.js: the period in the URL hash ("#from=1981&to=1990"), for the first map of a
+ * page only: read on load and on every hashchange, written (throttled) after every change,
+ * never while playing or dragging. Other hash parameters are kept as they are.
+ */
+(function () {
+  "use strict";
+  var parts = window.MapgenPeriod = window.MapgenPeriod || {};
+  if (parts.HashSync) return;
+  var dates = window.MapgenDates, now = window.MapgenUI.now;
+
+  var INTERVAL = 300; /* ms between two URL updates */
+
+  function readParams() {
+    var out = {}, text = window.location.hash.replace(/^#/, "");
+    if (!text) return out;
+    text.split("&").forEach(function (part) {
+      if (!part) return;
+      var i = part.indexOf("="), key = i < 0 ? part : part.slice(0, i);
+      var value = i < 0 ? "" : part.slice(i + 1);
+      try { key = decodeURIComponent(key); value = decodeURIComponent(value); } catch (e) {
+        return;
+      }
+      out[key] = value;
+    });
+    return out;
+  }
+
+  /* Keeps `control`'s window and the URL hash in step. */
+  function HashSync(control) {
+    var self = this;
+    this.control = control;
+    this.app = control.app;
+    this.timer = 0;
+    this.writtenAt = -Infinity;
+    window.addEventListener("hashchange", function () { self.onChange(); });
+  }
+
+  /* Only the first map of a page, in a browser that can rewrite its URL, keeps the hash. */
+  HashSync.wanted = function (app) {
+    return window.mapgen === app && !!(window.history && window.history.replaceState);
+  };
+
+  var H = HashSync.prototype;
+
+  /* The window the hash asks for, inside the axis; null when it names none. */
+  H.read = function () {
+    var params = readParams(), extent = this.app.extent;
+    if (params.from === undefined && params.to === undefined) return null;
+    var from = params.from || "", to = params.to || "";
+    var a = from ? dates.parseDay(from, false) : extent[0];
+    var b = to ? dates.parseDay(to, true) : extent[1];
+    if (isNaN(a) || isNaN(b)) return null;
+    if (a > b && from && to) { a = dates.parseDay(to, false); b = dates.parseDay(from, true); }
+    return this.control.scale.clampWindow(Math.min(a, b), Math.max(a, b));
+  };
+
+  /* "from=1981&to=1990": whole years as years, other days as ISO dates; a bound at the edge
+   * of the data is left out, so a shared link keeps running to the present. */
+  H.text = function () {
+    var app = this.app, out = [], params = readParams(), key;
+    for (key in params) {
+      if (key !== "from" && key !== "to" && Object.prototype.hasOwnProperty.call(params, key)) {
+        out.push(encodeURIComponent(key) + (params[key] === "" ? "" : "=" +
+          encodeURIComponent(params[key])));
+      }
+    }
+    var first = dates.civilFromDays(app.from), after = dates.civilFromDays(app.to + 1);
+    if (app.from > app.extent[0]) {
+      out.push("from=" + (first[1] === 1 && first[2] === 1 ? dates.yearText(first[0])
+        : dates.isoDate(app.from)));
+    }
+    if (app.to < app.extent[1]) {
+      out.push("to=" + (after[1] === 1 && after[2] === 1 ? dates.yearText(after[0] - 1)
+        : dates.isoDate(app.to)));
+    }
+    return out.join("&");
+  };
+
+  H.write = function () {
+    this.writtenAt = now();
+    var text = this.text();
+    if (text === window.location.hash.replace(/^#/, "")) return;
+    var url = text ? "#" + text : window.location.pathname + window.location.search;
+    try { window.history.replaceState(window.history.state, "", url); } catch (e) {
+      /* some embedded viewers refuse; the period still works */
+    }
+  };
+
+  /* Write the hash now if the last write is old enough, else once the interval is over;
+   * never while playing (the pause writes it) or dragging (the release does). */
+  H.due = function () {
+    var control = this.control;
+    if (!this.app.ready || control.playing || control.drag) return;
+    var self = this, wait = this.writtenAt + INTERVAL - now();
+    if (wait <= 0 && !this.timer) { this.write(); return; }
+    if (!this.timer) {
+      this.timer = setTimeout(function () {
+        self.timer = 0;
+        if (!control.playing && !control.drag) self.write();
+      }, Math.max(0, wait));
+    }
+  };
+
+  H.onChange = function () {
+    var control = this.control, app = this.app;
+    var target = this.read() || [app.extent[0], app.extent[1]];
+    if (target[0] === app.from && target[1] === app.to) return;
+    control.pause();
+    control.flush();
+    if (control.mode === "at" && !control.scale.isSingle(target[0], target[1])) {
+      control.leaveAtMode();
+    }
+    this.writtenAt = now();
+    control.setWindow(target);
+  };
+
+  parts.HashSync = HashSync;
+})();

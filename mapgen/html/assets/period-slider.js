@@ -1,0 +1,366 @@
+/* period-slider.js: the period control's rows and what they answer to: the two-handle range
+ * slider (pointer and keyboard), the from/to fields, the "At one date" mode, the All button.
+ * Methods of the PeriodControl (period-control.js assembles them); play is period-play.js.
+ */
+(function () {
+  "use strict";
+  var parts = window.MapgenPeriod = window.MapgenPeriod || {};
+  if (parts.sliderMethods) return;
+  var dates = window.MapgenDates, ui = window.MapgenUI, el = ui.el, button = ui.button;
+  var clamp = ui.clamp;
+
+  var M = {};
+
+  /* ---- building the DOM ---- */
+
+  M.build = function () {
+    var self = this, scale = this.scale;
+    var root = this.element = el("div", "mapgen-period-control leaflet-bar");
+    root.setAttribute("role", "group");
+    root.setAttribute("aria-label", "Period filter");
+
+    /* the timeline panel, collapsed; filled when first opened (timeline-panel.js) */
+    var panel = this.panel = el("div", "mapgen-pc-panel");
+    panel.id = this.id + "-timeline";
+    panel.hidden = true;
+    root.appendChild(panel);
+
+    /* row 1: play, from – to, all, count */
+    var head = el("div", "mapgen-pc-row mapgen-pc-head");
+    this.playButton = button("mapgen-pc-play mapgen-controls-only", "", "Play");
+    this.playButton.appendChild(el("span", "mapgen-pc-icon"));
+    head.appendChild(this.playButton);
+    var fields = el("div", "mapgen-pc-dates mapgen-controls-only");
+    this.fromInput = this.makeInput("mapgen-pc-input mapgen-pc-from", "from");
+    this.toInput = this.makeInput("mapgen-pc-input mapgen-pc-to", "to");
+    this.dash = el("span", "mapgen-pc-dash", "–");
+    this.dash.setAttribute("aria-hidden", "true");
+    fields.appendChild(this.fromInput);
+    fields.appendChild(this.dash);
+    fields.appendChild(this.toInput);
+    head.appendChild(fields);
+    this.allButton = button("mapgen-pc-all mapgen-controls-only", "All");
+    this.allButton.setAttribute("aria-label", "All: show the whole period");
+    this.allButton.title = "Show the whole period";
+    head.appendChild(this.allButton);
+    this.printLabel = el("div", "mapgen-pc-print-label");
+    head.appendChild(this.printLabel);
+    this.countNode = el("div", "mapgen-pc-count");
+    this.countNode.setAttribute("aria-live", "polite");
+    this.countNode.setAttribute("aria-atomic", "true");
+    head.appendChild(this.countNode);
+    root.appendChild(head);
+
+    /* row 2: histogram, rail, handles, axis */
+    var track = this.track = el("div", "mapgen-pc-track");
+    this.histCanvas = el("canvas", "mapgen-pc-hist");
+    this.histCanvas.setAttribute("aria-hidden", "true");
+    track.appendChild(this.histCanvas);
+    track.appendChild(el("div", "mapgen-pc-rail"));
+    this.fill = el("div", "mapgen-pc-fill");
+    track.appendChild(this.fill);
+    this.axisCanvas = el("canvas", "mapgen-pc-axis");
+    this.axisCanvas.setAttribute("aria-hidden", "true");
+    track.appendChild(this.axisCanvas);
+    this.fromHandle = this.makeHandle("mapgen-pc-handle mapgen-pc-handle-from", "from");
+    this.toHandle = this.makeHandle("mapgen-pc-handle mapgen-pc-handle-to", "to");
+    track.appendChild(this.fromHandle);
+    track.appendChild(this.toHandle);
+    root.appendChild(track);
+
+    /* row 3: speed, mode, timeline */
+    var tools = el("div", "mapgen-pc-row mapgen-pc-tools mapgen-controls-only");
+    this.speedSelect = this.makeSpeedSelect();
+    tools.appendChild(this.speedSelect);
+    this.modeButton = button("mapgen-pc-mode", "At one date");
+    this.modeButton.setAttribute("aria-pressed", "false");
+    this.modeButton.title = "Show one " + scale.units.single + " at a time";
+    tools.appendChild(this.modeButton);
+    this.timelineButton = button("mapgen-pc-timeline-toggle", "Timeline");
+    this.timelineButton.setAttribute("aria-expanded", "false");
+    this.timelineButton.setAttribute("aria-controls", panel.id);
+    tools.appendChild(this.timelineButton);
+    root.appendChild(tools);
+
+    this.playButton.addEventListener("click", function () { self.togglePlay(); });
+    this.modeButton.addEventListener("click", function () {
+      self.setMode(self.mode === "at" ? "range" : "at");
+    });
+    this.allButton.addEventListener("click", function () { self.showAll(); });
+    this.timelineButton.addEventListener("click", function () { self.toggleTimeline(); });
+    this.bindTrack();
+
+    /* Enter anywhere in the control but on a field, button or list plays or pauses. */
+    root.addEventListener("keydown", function (e) {
+      var tag = e.target.tagName;
+      if (e.key !== "Enter" || e.defaultPrevented) return;
+      if (tag === "INPUT" || tag === "BUTTON" || tag === "SELECT") return;
+      e.preventDefault();
+      self.togglePlay();
+    });
+    L.DomEvent.disableClickPropagation(root);
+    L.DomEvent.disableScrollPropagation(root);
+    root.addEventListener("pointerdown", function (e) { e.stopPropagation(); });
+  };
+
+  M.makeInput = function (className, which) {
+    var self = this, input = document.createElement("input");
+    input.type = "text";
+    input.className = className;
+    input.setAttribute("inputmode", "text");
+    input.setAttribute("autocomplete", "off");
+    input.setAttribute("spellcheck", "false");
+    input.size = 6;
+    input.addEventListener("input", function () {
+      input.dirty = true;
+      input.removeAttribute("aria-invalid");
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { e.preventDefault(); self.applyInput(which); }
+      else if (e.key === "Escape" && input.dirty) {
+        e.preventDefault();
+        input.dirty = false;
+        self.update();
+      }
+    });
+    input.addEventListener("blur", function () { if (input.dirty) self.applyInput(which); });
+    return input;
+  };
+
+  M.makeHandle = function (className, which) {
+    var self = this, handle = el("div", className);
+    handle.setAttribute("role", "slider");
+    handle.setAttribute("tabindex", "0");
+    handle.setAttribute("aria-orientation", "horizontal");
+    handle.addEventListener("keydown", function (e) { self.onHandleKey(e, which); });
+    return handle;
+  };
+
+  /* ---- the slider: pointer ---- */
+
+  M.bindTrack = function () {
+    var self = this, track = this.track, scale = this.scale;
+
+    track.addEventListener("pointerdown", function (e) {
+      if (e.button !== 0) return;
+      e.preventDefault();
+      self.pause();
+      var left = track.getBoundingClientRect().left, x = e.clientX - left;
+      var cur = self.current(), xa = scale.x(cur[0]), xb = scale.x(cur[1] + 1);
+      /* kind: what moves ("from", "to", "band", "at"; "either" until the pointer says) */
+      var drag = { kind: null, startX: x, from: cur[0], to: cur[1], left: left };
+      if (self.mode === "at") {
+        drag.kind = "at";
+      } else if (e.target === self.fromHandle || e.target === self.toHandle) {
+        drag.kind = Math.abs(xb - xa) < 4 ? "either"
+          : e.target === self.fromHandle ? "from" : "to";
+      } else if (x > xa + 4 && x < xb - 4 && !scale.isFull(self.app.from, self.app.to)) {
+        drag.kind = "band";
+        drag.firstUnit = scale.unitFloor(cur[0]);
+        drag.units = scale.unitCeil(cur[1]) - drag.firstUnit;
+        drag.grabbedUnit = scale.unitAt(x);
+      } else {
+        drag.kind = Math.abs(x - xa) <= Math.abs(x - xb) ? "from" : "to";
+      }
+      self.drag = drag;
+      track.classList.add("mapgen-pc-dragging");
+      if (drag.kind === "band") track.classList.add("mapgen-pc-dragging-band");
+      try { track.setPointerCapture(e.pointerId); } catch (err) { /* not capturable */ }
+      var focus = drag.kind === "to" ? self.toHandle : self.fromHandle;
+      if (drag.kind !== "band") focus.focus({ preventScroll: true });
+      if (drag.kind !== "either" && drag.kind !== "band") self.dragTo(x);
+    });
+
+    track.addEventListener("pointermove", function (e) {
+      if (!self.drag) return;
+      self.dragTo(e.clientX - self.drag.left); /* no layout read while dragging */
+    });
+
+    function end(e) {
+      if (!self.drag) return;
+      self.drag = null;
+      track.classList.remove("mapgen-pc-dragging", "mapgen-pc-dragging-band");
+      try { track.releasePointerCapture(e.pointerId); } catch (err) { /* released */ }
+      self.flush();
+      self.hashDue();
+    }
+    track.addEventListener("pointerup", end);
+    track.addEventListener("pointercancel", end);
+    track.addEventListener("lostpointercapture", end);
+  };
+
+  M.dragTo = function (x) {
+    var drag = this.drag, scale = this.scale, k;
+    if (drag.kind === "either") {
+      if (Math.abs(x - drag.startX) < 2) return;
+      drag.kind = x < drag.startX ? "from" : "to";
+      (drag.kind === "to" ? this.toHandle : this.fromHandle).focus({ preventScroll: true });
+    }
+    if (drag.kind === "at") {
+      this.schedule(scale.unitsWindow(scale.unitAt(x), 1));
+    } else if (drag.kind === "from") {
+      k = clamp(scale.boundaryAt(x), scale.firstUnit, scale.unitCeil(drag.to) - 1);
+      this.schedule([scale.units.start(k), drag.to]);
+    } else if (drag.kind === "to") {
+      k = clamp(scale.boundaryAt(x), scale.unitFloor(drag.from) + 1, scale.lastUnit + 1);
+      this.schedule([drag.from, scale.units.start(k) - 1]);
+    } else if (drag.kind === "band") {
+      k = clamp(drag.firstUnit + scale.unitAt(x) - drag.grabbedUnit, scale.firstUnit,
+        scale.lastUnit + 1 - drag.units);
+      this.schedule(scale.unitsWindow(k, drag.units));
+    }
+  };
+
+  /* ---- the slider: keyboard ---- */
+
+  M.onHandleKey = function (e, which) {
+    var key = e.key, delta = 0, edge = 0;
+    if (key === "ArrowRight" || key === "ArrowUp") delta = e.shiftKey ? 10 : 1;
+    else if (key === "ArrowLeft" || key === "ArrowDown") delta = e.shiftKey ? -10 : -1;
+    else if (key === "PageUp") delta = 10;
+    else if (key === "PageDown") delta = -10;
+    else if (key === "Home") edge = -1;
+    else if (key === "End") edge = 1;
+    else if (key === "Enter") { e.preventDefault(); this.togglePlay(); return; }
+    else if (key === "Escape" && this.playing) { e.preventDefault(); this.pause(); return; }
+    else return;
+    e.preventDefault();
+    this.pause();
+    this.flush();
+    this.step(which, delta, edge);
+  };
+
+  /* Move one end (or the single date) by delta units, or to an edge (-1 start, 1 end). */
+  M.step = function (which, delta, edge) {
+    var scale = this.scale, u = scale.units, a = this.app.from, b = this.app.to, k;
+    var first = scale.firstUnit, last = scale.lastUnit;
+    if (this.mode === "at") {
+      k = edge ? (edge < 0 ? first : last) : clamp(scale.unitFloor(a) + delta, first, last);
+      this.setWindow(scale.unitsWindow(k, 1));
+    } else if (which === "from") {
+      k = scale.unitFloor(a);
+      var aligned = u.start(k) === a;
+      if (edge) k = edge < 0 ? first : last + 1;
+      else k += delta < 0 && !aligned ? delta + 1 : delta;
+      k = clamp(k, first, scale.unitCeil(b) - 1);
+      this.setWindow([u.start(k), b]);
+    } else {
+      k = scale.unitCeil(b);
+      var alignedEnd = u.start(k) - 1 === b;
+      if (edge) k = edge < 0 ? first : last + 1;
+      else k += delta > 0 && !alignedEnd ? delta - 1 : delta;
+      k = clamp(k, scale.unitFloor(a) + 1, last + 1);
+      this.setWindow([a, u.start(k) - 1]);
+    }
+  };
+
+  /* ---- the fields ---- */
+
+  M.applyInput = function (which) {
+    var input = which === "from" ? this.fromInput : this.toInput;
+    var text = input.value.trim(), app = this.app, a, b;
+    input.dirty = false;
+    if (this.mode === "at") {
+      a = dates.parseDay(text, false);
+      b = dates.parseDay(text, true);
+    } else if (which === "from") {
+      a = text === "" ? app.extent[0] : dates.parseDay(text, false);
+      b = app.to;
+      if (a > b) b = dates.parseDay(text, true);
+    } else {
+      a = app.from;
+      b = text === "" ? app.extent[1] : dates.parseDay(text, true);
+      if (b < a) a = dates.parseDay(text, false);
+    }
+    if (isNaN(a) || isNaN(b)) {
+      input.setAttribute("aria-invalid", "true");
+      input.title = "Not a date: write a year (1981, -0500), a month (1981-06) or a day " +
+        "(1981-06-28)";
+      this.update();
+      return;
+    }
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("title");
+    this.pause();
+    this.setWindow(this.scale.clampWindow(Math.min(a, b), Math.max(a, b)));
+  };
+
+  /* ---- mode: a range, or one year, month or day ---- */
+
+  M.setMode = function (mode, keepPlaying) {
+    mode = mode === "at" ? "at" : "range";
+    if (!keepPlaying) this.pause();
+    if (mode === this.mode) return;
+    var app = this.app;
+    this.flush();
+    this.mode = mode;
+    this.syncMode();
+    if (mode === "at") {
+      this.savedRange = [app.from, app.to];
+      this.setWindow(this.scale.unitsWindow(this.scale.unitFloor(app.from), 1));
+    } else if (this.savedRange) {
+      var range = this.savedRange;
+      this.savedRange = null;
+      this.setWindow(range);
+    } else {
+      this.update();
+    }
+  };
+
+  /* Back to a range, forgetting the range kept when "At one date" began. */
+  M.leaveAtMode = function () {
+    this.mode = "range";
+    this.savedRange = null;
+    this.syncMode();
+  };
+
+  M.syncMode = function () {
+    var at = this.mode === "at";
+    this.element.classList.toggle("mapgen-pc-at", at);
+    this.modeButton.setAttribute("aria-pressed", at ? "true" : "false");
+    this.toInput.hidden = at;
+    this.dash.hidden = at;
+    this.toHandle.hidden = at;
+    this.fromInput.setAttribute("aria-label", at ? "Date shown (year, month or day)"
+      : "Start of period (year or date)");
+    this.toInput.setAttribute("aria-label", "End of period (year or date)");
+  };
+
+  /* ---- following the window ---- */
+
+  M.positionHandles = function () {
+    var scale = this.scale;
+    if (!scale.width) return;
+    var cur = this.current(), xa = scale.x(cur[0]), xb = scale.x(cur[1] + 1);
+    this.fill.style.left = xa + "px";
+    this.fill.style.width = Math.max(2, xb - xa) + "px";
+    if (this.mode === "at") {
+      this.fromHandle.style.left = (xa + xb) / 2 + "px";
+    } else {
+      this.fromHandle.style.left = xa + "px";
+      this.toHandle.style.left = xb + "px";
+    }
+  };
+
+  M.updateTexts = function () {
+    var scale = this.scale, at = this.mode === "at", cur = this.current();
+    var a = scale.startText(cur[0]), b = scale.endText(cur[1]);
+    if (!this.fromInput.dirty) this.fromInput.value = at && a !== b ? dates.isoDate(cur[0]) : a;
+    if (!this.toInput.dirty) this.toInput.value = b;
+    var yearMin = dates.civilFromDays(scale.firstDay)[0];
+    var yearMax = dates.civilFromDays(scale.lastDay)[0];
+    [[this.fromHandle, cur[0]], [this.toHandle, cur[1]]].forEach(function (pair) {
+      pair[0].setAttribute("aria-valuemin", String(yearMin));
+      pair[0].setAttribute("aria-valuemax", String(yearMax));
+      pair[0].setAttribute("aria-valuenow", String(dates.civilFromDays(pair[1])[0]));
+    });
+    this.fromHandle.setAttribute("aria-label", at ? "Date shown" : "Start of period");
+    this.toHandle.setAttribute("aria-label", "End of period");
+    this.fromHandle.setAttribute("aria-valuetext", scale.valueText(a));
+    this.toHandle.setAttribute("aria-valuetext", scale.valueText(b));
+    var label = (at ? "Date: " : "Period: ") + scale.periodLabel(cur[0], cur[1]);
+    if (this.printLabel.textContent !== label) this.printLabel.textContent = label;
+  };
+
+  parts.sliderMethods = M;
+})();

@@ -1,0 +1,270 @@
+/* point-canvas.js: many points drawn fast. One canvas per layer, the points stamped straight
+ * into its pixels, and a screen grid over the points drawn so a click or hover finds the
+ * nearest. mapgen.js uses it for point layers of CANVAS_MIN_POINTS places and more.
+ */
+(function () {
+  "use strict";
+  if (window.MapgenCanvasRenderer) return;
+
+  function mercator(lon, lat) {
+    var y = Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI / 180;
+    return [(lon + 180) / 360, (1 - Math.log(Math.tan(y) + 1 / Math.cos(y)) / Math.PI) / 2];
+  }
+
+  /* "#rrggbb" and an opacity as one little-endian RGBA pixel. */
+  function packColor(hex, alpha) {
+    var v = parseInt(hex.slice(1), 16);
+    if (hex.length === 4) {
+      v = parseInt(hex[1] + hex[1] + hex[2] + hex[2] + hex[3] + hex[3], 16);
+    }
+    return ((Math.round(alpha * 255) << 24) | ((v & 0xff) << 16) | (v & 0xff00) |
+      ((v >> 16) & 0xff)) >>> 0;
+  }
+
+  var stamps = {};
+
+  /* The pixels of a disc of radius `radius`, as offsets in a row-major buffer `width` wide. */
+  function stamp(radius, width) {
+    var key = radius + ":" + width;
+    if (stamps[key]) return stamps[key];
+    var dx = [], dy = [], offsets = [];
+    for (var y = -radius; y <= radius; y++) {
+      for (var x = -radius; x <= radius; x++) {
+        if (x * x + y * y <= radius * radius + radius * 0.8) {
+          dx.push(x); dy.push(y); offsets.push(y * width + x);
+        }
+      }
+    }
+    stamps[key] = { reach: radius, dx: Int8Array.from(dx), dy: Int8Array.from(dy),
+      offsets: Int32Array.from(offsets) };
+    return stamps[key];
+  }
+
+  function paint(pixels, disc, px, py, W, H, color, inside) {
+    var offsets = disc.offsets, k, base = py * W + px;
+    if (inside) {
+      for (k = 0; k < offsets.length; k++) pixels[base + offsets[k]] = color;
+      return;
+    }
+    for (k = 0; k < offsets.length; k++) {  /* at the canvas edge: clip each pixel */
+      var x = px + disc.dx[k], y = py + disc.dy[k];
+      if (x >= 0 && y >= 0 && x < W && y < H) pixels[y * W + x] = color;
+    }
+  }
+
+  function CanvasRenderer(app, mine) {
+    this.app = app;
+    this.radius = 4;
+    var p = app.places, n = app.count, perLayer = [], k, i;
+    this.wx = new Float64Array(n);
+    this.wy = new Float64Array(n);
+    for (k = 0; k < app.groups.length; k++) perLayer.push([]);
+    for (i = 0; i < n; i++) {
+      if (!mine[i]) continue;
+      var w = mercator(p.geom[i][0], p.geom[i][1]);
+      this.wx[i] = w[0];
+      this.wy[i] = w[1];
+      perLayer[p.layer[i]].push(i);
+    }
+    this.layers = [];
+    this.active = app.active;
+    if (!PointCanvas) definePointCanvas();
+    for (k = 0; k < app.groups.length; k++) {
+      var layer = new PointCanvas(this, k, Int32Array.from(perLayer[k]),
+        app.data.layers[k].color);
+      this.layers.push(layer);
+      app.groups[k].addLayer(layer);
+    }
+    this.tooltip = L.tooltip({ direction: "top", offset: [0, -6] });
+    this.marked = null;
+    var self = this;
+    app.map.on("click", function (e) { self.click(e); });
+    app.map.on("mousemove", function (e) { self.hover(e); });
+    app.map.on("mouseout", function () { self.hover(null); });
+  }
+
+  CanvasRenderer.prototype.update = function (active) {
+    this.active = active;
+    for (var k = 0; k < this.layers.length; k++) this.layers[k].schedule();
+  };
+
+  /* The place drawn nearest to a container point, within reach of a click; -1 if none. */
+  CanvasRenderer.prototype.pick = function (point) {
+    var reach = (this.radius + 4) * (this.radius + 4);
+    for (var k = 0; k < this.layers.length; k++) {  /* the first layer is drawn on top */
+      if (!this.app.layerOn(k)) continue;
+      var hit = this.layers[k].nearest(point, reach);
+      if (hit[0] >= 0) return hit[0];
+    }
+    return -1;
+  };
+
+  CanvasRenderer.prototype.click = function (e) {
+    var i = this.pick(e.containerPoint);
+    if (i >= 0) this.openPopup(i);
+  };
+
+  CanvasRenderer.prototype.hover = function (e) {
+    var i = e ? this.pick(e.containerPoint) : -1, map = this.app.map;
+    map.getContainer().style.cursor = i >= 0 ? "pointer" : "";
+    if (i < 0) { if (map.hasLayer(this.tooltip)) map.closeTooltip(this.tooltip); return; }
+    this.tooltip.setLatLng(this.latLng(i)).setContent(this.app.tooltipContent(i));
+    if (!map.hasLayer(this.tooltip)) this.tooltip.addTo(map);
+  };
+
+  CanvasRenderer.prototype.latLng = function (i) {
+    var g = this.app.places.geom[i];
+    return L.latLng(g[1], g[0]);
+  };
+
+  CanvasRenderer.prototype.openPopup = function (i) {
+    if (!this.active[i] || !this.app.layerOn(this.app.places.layer[i])) return;
+    L.popup({ maxWidth: 340, autoPanPadding: [20, 20] }).setLatLng(this.latLng(i))
+      .setContent(this.app.popupContent(i)).openOn(this.app.map);
+  };
+
+  CanvasRenderer.prototype.highlight = function (i, on) {
+    if (this.marked) { this.marked.remove(); this.marked = null; }
+    if (!on || !this.active[i]) return;
+    var color = this.app.data.layers[this.app.places.layer[i]].color;
+    this.marked = L.circleMarker(this.latLng(i), { radius: 10, color: color, weight: 3,
+      fill: false, interactive: false }).addTo(this.app.map);
+  };
+
+  /* One layer's points on one canvas, redrawn after a move, a zoom or a period change. */
+  var PointCanvas = null;
+
+  function definePointCanvas() {
+    PointCanvas = L.Layer.extend({
+      initialize: function (renderer, layerIndex, indices, color) {
+        this.renderer = renderer;
+        this.layerIndex = layerIndex;
+        this.indices = indices;
+        this.rgba = packColor(color, 0.85);
+        this.drawnCount = 0;
+        this.drawn = new Int32Array(indices.length);
+        this.xs = new Float32Array(indices.length);
+        this.ys = new Float32Array(indices.length);
+        this.frame = 0;
+      },
+      onAdd: function (map) {
+        this.canvas = L.DomUtil.create("canvas", "mapgen-points leaflet-zoom-hide");
+        this.canvas.setAttribute("aria-hidden", "true");
+        map.getPane("mapgen-layer-" + this.layerIndex).appendChild(this.canvas);
+        map.on("moveend zoomend resize viewreset", this.schedule, this);
+        this.redraw();
+      },
+      onRemove: function (map) {
+        L.DomUtil.remove(this.canvas);
+        map.off("moveend zoomend resize viewreset", this.schedule, this);
+        if (this.frame) cancelAnimationFrame(this.frame);
+        this.frame = 0;
+      },
+      schedule: function () {
+        if (!this._map || this.frame) return;
+        var self = this;
+        this.frame = requestAnimationFrame(function () { self.frame = 0; self.redraw(); });
+      },
+      redraw: function () {
+        var map = this._map;
+        if (!map) return;
+        var size = map.getSize(), pad = 0.25, ratio = window.devicePixelRatio || 1;
+        var w = Math.round(size.x * (1 + 2 * pad)), h = Math.round(size.y * (1 + 2 * pad));
+        var topLeft = map.containerPointToLayerPoint([-size.x * pad, -size.y * pad]).round();
+        L.DomUtil.setPosition(this.canvas, topLeft);
+        if (this.canvas.width !== Math.round(w * ratio) || this.canvas.height !== Math.round(h * ratio)) {
+          this.canvas.width = Math.round(w * ratio);
+          this.canvas.height = Math.round(h * ratio);
+          this.canvas.style.width = w + "px";
+          this.canvas.style.height = h + "px";
+        }
+        /* Points are stamped straight into the pixels (one putImageData a redraw): with no
+         * path to rasterise, 100,000 points cost a few tens of milliseconds. */
+        var ctx = this.canvas.getContext("2d"), W = this.canvas.width, H = this.canvas.height;
+        if (!this.image || this.image.width !== W || this.image.height !== H) {
+          this.image = ctx.createImageData(W, H);
+          this.pixels = new Uint32Array(this.image.data.buffer);
+        }
+        var pixels = this.pixels;
+        pixels.fill(0);
+        var r = this.renderer, wx = r.wx, wy = r.wy, active = r.active, idx = this.indices;
+        var scale = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
+        var ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
+        var count = 0, j, i, x, y;
+        for (j = 0; j < idx.length; j++) count += active[idx[j]];
+        var rimmed = count <= 20000;  /* a light rim tells neighbours apart where affordable */
+        var disc = stamp(Math.round(r.radius * ratio), W);
+        var rim = rimmed ? stamp(Math.round(r.radius * ratio) + Math.max(1, Math.round(ratio)), W)
+          : null;
+        var reach = (rim || disc).reach, n = 0, color = this.rgba, white = 0xd9ffffff;
+        for (j = 0; j < idx.length; j++) {
+          i = idx[j];
+          if (!active[i]) continue;
+          x = wx[i] * scale - ox;
+          y = wy[i] * scale - oy;
+          var px = Math.round(x * ratio), py = Math.round(y * ratio);
+          if (px < -reach || py < -reach || px >= W + reach || py >= H + reach) continue;
+          var inside = px >= reach && py >= reach && px < W - reach && py < H - reach;
+          if (rim) paint(pixels, rim, px, py, W, H, white, inside);
+          paint(pixels, disc, px, py, W, H, color, inside);
+          this.drawn[n] = i;
+          this.xs[n] = x + topLeft.x;  /* in layer points, stable while panning */
+          this.ys[n] = y + topLeft.y;
+          n++;
+        }
+        ctx.putImageData(this.image, 0, 0);
+        this.drawnCount = n;
+        this.grid = null;  /* rebuilt on the first click or hover after a redraw */
+      },
+      /* A screen grid over the drawn points, built lazily: counting sort into 24 px cells. */
+      buildGrid: function () {
+        var cell = 24, n = this.drawnCount, minX = Infinity, minY = Infinity, maxX = -Infinity,
+          maxY = -Infinity, j;
+        for (j = 0; j < n; j++) {
+          if (this.xs[j] < minX) minX = this.xs[j];
+          if (this.xs[j] > maxX) maxX = this.xs[j];
+          if (this.ys[j] < minY) minY = this.ys[j];
+          if (this.ys[j] > maxY) maxY = this.ys[j];
+        }
+        var cols = n ? Math.floor((maxX - minX) / cell) + 1 : 1;
+        var rows = n ? Math.floor((maxY - minY) / cell) + 1 : 1;
+        var start = new Int32Array(cols * rows + 1), items = new Int32Array(n), at;
+        var cellOf = new Int32Array(n);
+        for (j = 0; j < n; j++) {
+          at = Math.floor((this.ys[j] - minY) / cell) * cols + Math.floor((this.xs[j] - minX) / cell);
+          cellOf[j] = at;
+          start[at + 1]++;
+        }
+        for (j = 0; j < cols * rows; j++) start[j + 1] += start[j];
+        var fill = start.slice(0, cols * rows);
+        for (j = 0; j < n; j++) items[fill[cellOf[j]]++] = j;
+        this.grid = { cell: cell, cols: cols, rows: rows, minX: minX, minY: minY, start: start,
+          items: items };
+      },
+      /* [place index, squared distance] of the drawn point nearest a container point. */
+      nearest: function (point, maxD) {
+        if (!this._map || !this.drawnCount) return [-1, maxD];
+        if (!this.grid) this.buildGrid();
+        var g = this.grid, p = this._map.containerPointToLayerPoint(point);
+        var cx = Math.floor((p.x - g.minX) / g.cell), cy = Math.floor((p.y - g.minY) / g.cell);
+        var best = -1, bestD = maxD, top = -1;
+        for (var y = cy - 1; y <= cy + 1; y++) {
+          if (y < 0 || y >= g.rows) continue;
+          for (var x = cx - 1; x <= cx + 1; x++) {
+            if (x < 0 || x >= g.cols) continue;
+            var c = y * g.cols + x;
+            for (var s = g.start[c]; s < g.start[c + 1]; s++) {
+              var j = g.items[s], dx = this.xs[j] - p.x, dy = this.ys[j] - p.y;
+              var d = dx * dx + dy * dy;
+              /* nearest wins; among equals the one drawn last (on top) */
+              if (d < bestD || (d === bestD && j > top)) { bestD = d; best = this.drawn[j]; top = j; }
+            }
+          }
+        }
+        return [best, bestD];
+      }
+    });
+  }
+
+  window.MapgenCanvasRenderer = CanvasRenderer;
+})();
