@@ -219,6 +219,12 @@ def lookalikes(key: str, columns: Iterable[str]) -> list[str]:
     return sorted(found, key=lambda c: (len(_words(c)), c))
 
 
+def dates_unnamed(mapping: Mapping[str, str], columns: Iterable[str]) -> bool:
+    """True when no when (or start) field is mapped but a column looks like a date: the user
+    has not named it yet, rather than the places being undated."""
+    return "when" not in mapping and "start" not in mapping and bool(lookalikes("when", columns))
+
+
 def _option(key: str, column: str) -> str:
     return f"--{key}-field {shlex.quote(column)}"
 

@@ -321,6 +321,31 @@ def test_geojson_layer_is_the_file_name_and_a_missing_name_is_one_line(here: Pat
     ]
 
 
+def test_an_unnamed_date_property_is_one_line_not_an_undated_map(here: Path) -> None:
+    feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [1, 2]},
+              "properties": {"id": i, "name": i, "year": 1850}} for i in "ab"]
+    (here / "forts.geojson").write_text(json.dumps(lpf(*feats)), "utf-8")
+    assert problems("forts.geojson") == [
+        "forts.geojson: when: no feature has one; did you mean --when-field year? "
+        "(the properties are: id, name, year)"
+    ]
+    assert spans(mapgen.load("forts.geojson", when_field="year")) == {"a": ["1850"], "b": ["1850"]}
+
+
+def test_gdal_without_a_date_field_is_undated(here: Path) -> None:
+    frame = geopandas.GeoDataFrame(
+        {"name": ["Fort A", "Fort B"], "kind": ["fort", ""]},
+        geometry=geopandas.points_from_xy([1, 2], [3, 4]),
+        crs="EPSG:4326",
+    )
+    frame.to_file(here / "forts.gpkg", engine="pyogrio")
+    data = mapgen.load("forts.gpkg", layer_field="kind")
+    assert [(p.name, p.layer, p.undated) for p in data.places] == [
+        ("Fort A", "fort", True),
+        ("Fort B", "forts", True),  # an empty layer value: the GDAL layer's name
+    ]
+
+
 # --- zip archives (item 4) -------------------------------------------------------------------
 
 

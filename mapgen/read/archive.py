@@ -16,13 +16,13 @@ SMALL = 1024**2  # members below this size may have any ratio (a run of zeros, s
 
 
 def archive_of(source: str) -> Path | None:
-    """The zip file a source reads from: itself for ``*.zip``, the archive part of a
+    """The zip file a source reads from: itself for ``*.zip`` (and KMZ, SHZ), the archive part of a
     ``/vsizip/archive.zip/inside.shp`` path; None for any other source."""
     if source.startswith(VSIZIP):
         rest = source[len(VSIZIP) :]
         end = rest.lower().find(".zip")
         return Path(rest[: end + 4]) if end >= 0 else None
-    return Path(source) if source.lower().endswith(".zip") else None
+    return Path(source) if source.lower().endswith((".zip", ".kmz", ".shz")) else None
 
 
 def _climbs_out(name: str) -> bool:

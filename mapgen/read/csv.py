@@ -17,6 +17,7 @@ from mapgen.fields import (
     LON_NAMES,
     WKT_NAMES,
     Fields,
+    dates_unnamed,
     find_column,
     flat_properties,
     hint,
@@ -177,8 +178,8 @@ def read_csv(path: Path, label: str, chosen: Fields, delimiter: str = ",") -> Ra
     mapping, missing_fields = resolve_columns(data_columns, chosen, required=("name",))
     missing += missing_fields
     unnamed = [k for k in ("name",) if k in missing]
-    if "when" not in mapping and "start" not in mapping and lookalikes("when", data_columns):
-        missing.append("when")  # a date column the user did not name: not an undated table
+    if dates_unnamed(mapping, data_columns):
+        missing.append("when")
         unnamed.append("when")
     if not lp_tsv and wkt is None and (lat is None or lon is None):
         absent = [n for n, c in (("lat", lat), ("lon", lon)) if c is None]

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from mapgen.errors import DataError, Problem
-from mapgen.fields import Fields, flat_properties, hint, missing_problem, resolve_columns
+from mapgen.fields import (
+    Fields,
+    dates_unnamed,
+    flat_properties,
+    hint,
+    missing_problem,
+    resolve_columns,
+)
 from mapgen.geometry import geometry_to_geojson
 from mapgen.raw import RawCollection, RawFeature
 
@@ -88,7 +95,9 @@ def read_gdal(path: Path | str, label: str, chosen: Fields) -> RawCollection:
             continue
         geometry_column = frame.geometry.name
         columns = [str(c) for c in frame.columns if c != geometry_column]
-        mapping, missing = resolve_columns(columns, chosen, required=("name", "when"))
+        mapping, missing = resolve_columns(columns, chosen, required=("name",))
+        if dates_unnamed(mapping, columns):
+            missing.append("when")
         if missing:
             suggestion = hint([k for k in ("name", "when") if k in missing], columns)
             problem = missing_problem(label, "fields", missing, columns, suggestion)
@@ -99,8 +108,7 @@ def read_gdal(path: Path | str, label: str, chosen: Fields) -> RawCollection:
             fid = plain_value(fid)
             attributes = {str(k): plain_value(v) for k, v in record.items()}
             props, problems_found = flat_properties(attributes, mapping)
-            if "layer" not in mapping:
-                props.setdefault("layer", layer)
+            props.setdefault("layer", layer)  # no layer field, or an empty value
             features.append(
                 RawFeature(
                     f"{prefix}feature {fid}",

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from mapgen.errors import DataError, Problem
-from mapgen.fields import Fields, hint
+from mapgen.fields import Fields, dates_unnamed, hint
 from mapgen.raw import RawCollection, RawFeature
 
 # A \uD800-\uDFFF escape: JSON allows it alone, but alone it is not a character and the map
@@ -102,15 +102,19 @@ def collection_from_json(
 def with_defaults(collection: RawCollection, chosen: Fields) -> RawCollection:
     """Native GeoJSON features with the file's name as the layer of those without one; a
     DataError, one line with a hint, when most features (two or more) have no name property
-    and none was named: the file names its places otherwise."""
+    and none was named, or none has a when but a property looks like a date: the file names
+    its places, or dates them, otherwise."""
     props = [raw.properties for raw in collection.features if isinstance(raw.properties, dict)]
+    keys = list(dict.fromkeys(k for p in props for k in p if isinstance(k, str)))
+    valued = [k for k in keys if any(p.get(k) for p in props)]
+    listed = f"(the properties are: {', '.join(keys) or 'none'})"
     unnamed = [p for p in props if p.get("name") is None]
     if not chosen.name and len(props) > 1 and len(unnamed) * 2 > len(props):
-        keys = list(dict.fromkeys(k for p in props for k in p if isinstance(k, str)))
-        suggestion = hint(["name"], [k for k in keys if any(p.get(k) for p in props)])
-        message = (f"missing in {len(unnamed)} of {len(props)} features{suggestion} "
-                   f"(the properties are: {', '.join(keys) or 'none'})")
-        raise DataError([Problem(collection.file, message, field="name")])
+        message = f"missing in {len(unnamed)} of {len(props)} features{hint(['name'], valued)}"
+        raise DataError([Problem(collection.file, f"{message} {listed}", field="name")])
+    if not chosen.when and not chosen.start and dates_unnamed({k: k for k in keys}, valued):
+        message = f"no feature has one{hint(['when'], valued)}"
+        raise DataError([Problem(collection.file, f"{message} {listed}", field="when")])
     layer = Path(collection.file).name.split(".")[0] or "places"
     features = tuple(
         replace(raw, properties={**raw.properties, "layer": layer})
