@@ -123,7 +123,7 @@ def _section(bound: Any, *, start: bool) -> str:
 
 def edtf_from_timespan(span: Any) -> str:
     """One LPF timespan as EDTF: ``in`` + ``in`` → "A/B"; a start alone → its date (or, for a
-    range, "earliest~/latest~"); the same date twice → that date once."""
+    range, "earliest/latest"); the same date twice → that date once."""
     if not isinstance(span, dict):
         return ""
     lo = _section(span.get("start"), start=True)

@@ -16,23 +16,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mapgen
-from mapgen import DataError
+from tests.test_formats import problems
 from tests.test_fuzz import FAST, load_or_problems
+from tests.test_fuzz import test_any_bytes_as_a_file as any_bytes_as_a_file
 
 REAL = Path(__file__).parent / "data" / "real"
 
 
 @pytest.fixture
 def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Work in tmp_path, so problems name files as short relative paths."""
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)  # problems name files as short relative paths
     return tmp_path
-
-
-def problems(*sources: str | Path, **options: str) -> list[str]:
-    with pytest.raises(DataError) as info:
-        mapgen.load(*sources, **options)
-    return [str(p) for p in info.value.problems]
 
 
 def spans(data: mapgen.Dataset) -> dict[str, list[str]]:
@@ -407,14 +401,7 @@ CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".lp.json", ".zip"])
 def test_any_bytes_as_a_new_format(here: Path, suffix: str) -> None:
-    @FAST
-    @given(data=st.binary(max_size=300) | st.text(max_size=200).map(str.encode))
-    def check(data: bytes) -> None:
-        path = here / f"bytes{suffix}"
-        path.write_bytes(data)
-        load_or_problems(path)
-
-    check()
+    any_bytes_as_a_file(here, suffix)
 
 
 def test_any_lp_tsv_rows(here: Path) -> None:

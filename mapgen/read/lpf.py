@@ -10,16 +10,28 @@ LPF                                         mapgen
 ``@id``                                     ``id``
 ``properties.title`` (else the first name)  ``name``
 ``names[]`` with ``lang``                   ``name_<lang>`` (the first per language)
+``names[]`` without ``lang`` (or ``und``)   ``name_und``: all but the title, joined by "; "
 ``properties.layer`` / ``types[0].label``   ``layer`` (or ``--layer-field``; with neither,
                                             the file's name: ``cities.lpf.json`` → cities)
-``when.timespans[]``                        ``when`` (see :func:`edtf_from_timespan`)
-``descriptions[0].value``                   ``description``
+``when.timespans[]`` (WHG: ``whens[]``)     ``when``, the same span once (see
+                                            :func:`edtf_from_timespan`); none: undated
+``descriptions[0].value``                   ``description`` (also ``properties.description``
+                                            as a list of texts, joined by "; ")
 ``names[].citations[]``, ``links[]``        ``sources`` (http(s) ``@id``/``identifier`` only;
                                             ``doi:``, ``wd:``, ``tgn:``, ... are expanded)
-``geometry`` (also a GeometryCollection,    ``geometry`` (no geometry-level ``when``: the
-members given only as ``geowkt``)           feature-level ``when`` dates the place)
+``geometry`` (also a GeometryCollection,    ``geometry``; none: not located (a warning)
+members given only as ``geowkt``)
+a geometry's own ``when``                   the same in every geometry: the place's span if
+                                            it has none; different: one place per geometry,
+                                            ``<@id>#1``, ``#2``..., each in its own span (else
+                                            the place's)
 other ``properties``                        kept as extra properties
 ==========================================  =================================================
+
+Besides ``.lpf.json``, ``.jsonld`` and JSON whose ``@context`` names Linked Places, LPF is
+read from ``.lp.json`` and from JSON without a context whose features look like LPF's (an
+``@id`` and a ``properties.title``, as Pelagios publishes them), and from JSON Lines
+(``.jsonl``, one feature per line; problems name the line).
 
 LPF cannot hold everything mapgen can (EDTF beyond dates with ``~ ? %``, line breaks in the
 single-line text fields of its schema), so the writer also keeps the exact value in
