@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mapgen.defaults import default_source
-from mapgen.errors import DataError, Problem
+from mapgen.errors import DataError, OptionError, Problem
 from mapgen.fields import Fields
 from mapgen.raw import RawCollection, RawFeature
 from mapgen.read.archive import VSIZIP, archive_of, check_archive
@@ -42,6 +42,9 @@ def read(
     label = path.name if path == default_source() else str(source)
     kind = format or input_format(path)
     chosen = fields or Fields()
+    table_geometry = [f"{{{key}_field}}" for key in ("wkt", "lat", "lon") if getattr(chosen, key)]
+    if table_geometry and kind not in ("csv", "tsv"):
+        raise OptionError.naming(f"{', '.join(table_geometry)}: for CSV and TSV files only")
     if kind in ("geojson", "lpf"):
         from mapgen.read.lpf import read_json, read_json_lines  # loads edtf: only when reading
 
