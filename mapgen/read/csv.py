@@ -1,5 +1,11 @@
 """CSV and TSV input. A row is a flat record of text cells, mapped onto mapgen's properties
-by :mod:`mapgen.fields`; its `when` and `sources` cells are read by :mod:`mapgen.cells`."""
+by :mod:`mapgen.fields` (dates as people write them, through :mod:`mapgen.datetext`); its
+`sources` cells are read by :mod:`mapgen.cells`.
+
+The World Historical Gazetteer's LP-TSV is recognised by its header and needs no options:
+``title`` is the name, ``start``/``end`` the span, ``geowkt`` or ``lon``/``lat`` the geometry
+(a row may have none: not located), ``variants`` (``;``-separated) other names without a
+language (``name_und``); its other columns (``types``, ``ccodes``, ``matches``...) are kept."""
 
 from __future__ import annotations
 
