@@ -28,7 +28,9 @@ LANG = re.compile(r"name_[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")  # name_<BCP 4
 class Fields:
     """The --id-field ... --lon-field options: input fields that hold mapgen's properties
     under other names. Empty means mapgen's own name (matched case-insensitively in CSV and
-    GDAL inputs). With *start*, each feature's span is "start/end" (no end value: "start/..")."""
+    GDAL inputs). With *start*, each feature's span runs from its start value to its end value
+    (:func:`mapgen.datetext.span_from_start_end`: without *end*, a lone start is one date; with
+    *end*, an empty end value is ongoing). *wkt*, *lat* and *lon* name a table's geometry."""
 
     id: str = ""
     name: str = ""
