@@ -15,7 +15,6 @@ CONTEXT = (
 )
 ISO_DATE = re.compile(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?[~?%]?")  # what LPF's "in" may hold
 LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]+")
-QUALIFIERS = ("~", "?", "%")
 
 
 # --- text LPF's schema accepts ---------------------------------------------------------------
@@ -108,9 +107,9 @@ def _date(value: Any) -> str | None:
 
 def _section(bound: Any, *, start: bool) -> str:
     """An LPF start or end as one EDTF section. ``in`` is the date itself (null: open, "..").
-    A range (``earliest`` ≠ ``latest``) is read the widest way, as mapgen reads ``~`` by
-    default: a start from its earliest, an end to its latest, marked approximate (``~``); no
-    earliest for a start, or no latest for an end, is open ("..")."""
+    A range (``earliest`` ≠ ``latest``) is read the widest way its bounds allow and no wider:
+    a start from its earliest, an end to its latest, with no qualifier (``~`` would pad them
+    further); no earliest for a start, or no latest for an end, is open ("..")."""
     if not isinstance(bound, dict):
         return ".."
     if "in" in bound:
@@ -119,14 +118,12 @@ def _section(bound: Any, *, start: bool) -> str:
     if earliest is not None and earliest == latest:
         return earliest
     edge = earliest if start else latest
-    if edge is None:
-        return ".."
-    return edge if edge.endswith(QUALIFIERS) or edge.startswith("Y") else f"{edge}~"
+    return ".." if edge is None else edge
 
 
 def edtf_from_timespan(span: Any) -> str:
     """One LPF timespan as EDTF: ``in`` + ``in`` → "A/B"; a start alone → its date (or, for a
-    range, "earliest~/latest~"); the same date twice → that date once."""
+    range, "earliest/latest"); the same date twice → that date once."""
     if not isinstance(span, dict):
         return ""
     lo = _section(span.get("start"), start=True)
@@ -142,14 +139,24 @@ def _same_timespan(text: Any, span: Any) -> bool:
         return False
 
 
+def _timespans(when: Any) -> list[Any]:
+    """The timespans of an LPF ``when``, or of a list of them (the World Historical
+    Gazetteer's ``whens``)."""
+    whens = when if isinstance(when, list) else [when]
+    spans: list[Any] = []
+    for item in whens:
+        found = item.get("timespans") if isinstance(item, dict) else None
+        spans += found if isinstance(found, list) else []
+    return spans
+
+
 def when_from_lpf(when: Any, kept: Any) -> list[str]:
-    """EDTF strings for ``when.timespans``; each kept EDTF string (``properties.edtf``) wins
-    over its timespan while the two agree."""
-    spans = when.get("timespans") if isinstance(when, dict) else None
-    if not isinstance(spans, list):
-        return []
+    """EDTF strings for ``when.timespans`` (*when* may be a list of ``when`` objects), the
+    same span once; each kept EDTF string (``properties.edtf``) wins over its timespan while
+    the two agree."""
     kept = kept if isinstance(kept, list) else []
-    return [
+    spans = [
         kept[i] if i < len(kept) and _same_timespan(kept[i], span) else edtf_from_timespan(span)
-        for i, span in enumerate(spans)
+        for i, span in enumerate(_timespans(when))
     ]
+    return list(dict.fromkeys(spans))

@@ -5,17 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from mapgen.defaults import default_source
-from mapgen.errors import DataError, Problem
+from mapgen.errors import DataError, OptionError, Problem
 from mapgen.fields import Fields
 from mapgen.raw import RawCollection, RawFeature
+from mapgen.read.archive import VSIZIP, archive_of, check_archive
 from mapgen.read.csv import read_csv
 from mapgen.read.gdal import SUFFIXES as GDAL_SUFFIXES
 from mapgen.read.gdal import read_gdal
 
 FORMATS = {".geojson": "geojson", ".json": "geojson"}
-FORMATS.update({".lpf.json": "lpf", ".lpf.geojson": "lpf", ".jsonld": "lpf"})
+FORMATS.update({".lpf.json": "lpf", ".lpf.geojson": "lpf", ".jsonld": "lpf", ".lp.json": "lpf"})
+FORMATS[".jsonl"] = "lpf"  # JSON-Lines LPF: one feature per line
 FORMATS.update({".csv": "csv", ".tsv": "tsv"})
 FORMATS.update(dict.fromkeys(GDAL_SUFFIXES, "gdal"))
+FORMATS[".zip"] = "gdal"  # a zipped shapefile (or any GDAL file)
 
 __all__ = ["RawCollection", "RawFeature", "default_source", "read"]
 
@@ -31,19 +34,29 @@ def read(
     source: str | Path, format: str | None = None, fields: Fields | None = None
 ) -> RawCollection:
     """Read one source; the format comes from *format*, else the file's name (a JSON file
-    whose @context names Linked Places is read as LPF). *fields* names the input fields that
-    hold mapgen's properties (the --*-field options)."""
+    whose @context names Linked Places, or whose features look like LPF's, is read as LPF).
+    *fields* names the input fields that hold mapgen's properties (the --*-field options).
+    A zip archive (``places.zip``, GDAL's ``/vsizip/archive.zip/inside.shp``) is checked
+    before GDAL opens it."""
     path = Path(source)
     label = path.name if path == default_source() else str(source)
     kind = format or input_format(path)
     chosen = fields or Fields()
+    table_geometry = [f"{{{key}_field}}" for key in ("wkt", "lat", "lon") if getattr(chosen, key)]
+    if table_geometry and kind not in ("csv", "tsv"):
+        raise OptionError.naming(f"{', '.join(table_geometry)}: for CSV and TSV files only")
     if kind in ("geojson", "lpf"):
-        from mapgen.read.lpf import read_json  # loads edtf: only when reading
+        from mapgen.read.lpf import read_json, read_json_lines  # loads edtf: only when reading
 
+        if path.name.lower().endswith(".jsonl"):
+            return read_json_lines(path, label, chosen)
         return read_json(path, label, chosen, format or (kind if kind == "lpf" else None))
     if kind in ("csv", "tsv"):
         return read_csv(path, label, chosen, "\t" if kind == "tsv" else ",")
     if kind == "gdal":
-        return read_gdal(path, label, chosen)
+        archive = archive_of(str(source))
+        if archive is not None:
+            check_archive(archive, label)
+        return read_gdal(str(source) if str(source).startswith(VSIZIP) else path, label, chosen)
     known = ", ".join(sorted(set(FORMATS.values())))
     raise DataError([Problem(label, f"unknown input format (known: {known}); use --format")])

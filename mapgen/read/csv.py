@@ -1,5 +1,11 @@
 """CSV and TSV input. A row is a flat record of text cells, mapped onto mapgen's properties
-by :mod:`mapgen.fields`; its `when` and `sources` cells are read by :mod:`mapgen.cells`."""
+by :mod:`mapgen.fields` (dates as people write them, through :mod:`mapgen.datetext`); its
+`sources` cells are read by :mod:`mapgen.cells`.
+
+The World Historical Gazetteer's LP-TSV is recognised by its header and needs no options:
+``title`` is the name, ``start``/``end`` the span, ``geowkt`` or ``lon``/``lat`` the geometry
+(a row may have none: not located), ``variants`` (``;``-separated) other names without a
+language (``name_und``); its other columns (``types``, ``ccodes``, ``matches``...) are kept."""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import csv
 import io
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +21,13 @@ from mapgen.errors import DataError, Problem
 from mapgen.fields import (
     LAT_NAMES,
     LON_NAMES,
+    WKT_NAMES,
     Fields,
+    dates_unnamed,
     find_column,
     flat_properties,
+    hint,
+    lookalikes,
     missing_problem,
     resolve_columns,
 )
@@ -54,10 +65,16 @@ def _coordinate(text: str, limit: float) -> tuple[float | None, str]:
 
 
 def geometry_from_cells(
-    record: Mapping[str, str], lat: str | None, lon: str | None, wkt: str | None
+    record: Mapping[str, str],
+    lat: str | None,
+    lon: str | None,
+    wkt: str | None,
+    *,
+    optional: bool = False,
 ) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
     """A row's geometry from its wkt cell, or else its lat and lon cells, with the problems
-    found on those fields."""
+    found on those fields. With *optional* (LP-TSV), a row with none of them has no geometry
+    and no problem; half a position (a lat without its lon) is still one."""
     if wkt and record.get(wkt, ""):
         from mapgen.geometry import geometry_from_wkt
 
@@ -65,19 +82,74 @@ def geometry_from_cells(
             return geometry_from_wkt(record[wkt]), []
         except ValueError as exc:
             return None, [("wkt", str(exc))]
+    lat_cell, lon_cell = record.get(lat or "", ""), record.get(lon or "", "")
+    if optional and not lat_cell and not lon_cell:
+        return None, []
     if lat is None or lon is None:
         return None, [("wkt", "is missing")]
-    y, lat_problem = _coordinate(record.get(lat, ""), 90)
-    x, lon_problem = _coordinate(record.get(lon, ""), 180)
+    y, lat_problem = _coordinate(lat_cell, 90)
+    x, lon_problem = _coordinate(lon_cell, 180)
     problems = [(f, p) for f, p in (("lat", lat_problem), ("lon", lon_problem)) if p]
     if problems or x is None or y is None:
         return None, problems
     return {"type": "Point", "coordinates": [x, y]}, []
 
 
+def is_lp_tsv(columns: list[str]) -> bool:
+    """A header in the World Historical Gazetteer's tabular Linked Places format (LP-TSV):
+    ``id`` and ``title``, with ``start``/``end`` or ``title_source`` (or ``whg_pid``, as in
+    the Gazetteer's dataset downloads)."""
+    names = {c.casefold() for c in columns}
+    markers = {"start", "end", "title_source", "whg_pid"}
+    return {"id", "title"} <= names and bool(names & markers)
+
+
+def lp_tsv_fields(columns: list[str], chosen: Fields) -> Fields:
+    """LP-TSV's own column names as field options, where the user gave none: ``title`` is
+    the name, ``start``/``end`` the span, ``geowkt`` the geometry."""
+    has = {c.casefold() for c in columns}
+    dated = chosen.when or chosen.start
+    return replace(
+        chosen,
+        name=chosen.name or "title",
+        start=chosen.start or ("start" if not dated and "start" in has else ""),
+        end=chosen.end or ("end" if not dated and "start" in has and "end" in has else ""),
+        wkt=chosen.wkt or ("geowkt" if "geowkt" in has else ""),
+    )
+
+
+def _geometry_columns(
+    columns: list[str], chosen: Fields
+) -> tuple[str | None, str | None, str | None, list[str]]:
+    """The (lat, lon, wkt) columns, from the options or else by their usual names, and the
+    options that name no column."""
+    found: list[str | None] = []
+    missing = []
+    for key, names in (("lat", LAT_NAMES), ("lon", LON_NAMES), ("wkt", WKT_NAMES)):
+        option = getattr(chosen, key)
+        if option:
+            column = find_column(columns, option)
+            if column is None:
+                missing.append(f"{option!r} (--{key}-field)")
+        else:
+            column = next((c for n in names if (c := find_column(columns, n))), None)
+        found.append(column)
+    lat, lon, wkt = found
+    return lat, lon, wkt, missing
+
+
+def _variants(cell: str) -> str:
+    """An LP-TSV ``variants`` cell ("Marienburg;Malbork") as one other name without a
+    language: the names joined by "; "."""
+    return "; ".join(dict.fromkeys(v.strip() for v in cell.split(";") if v.strip()))
+
+
 def read_csv(path: Path, label: str, chosen: Fields, delimiter: str = ",") -> RawCollection:
     """A CSV or TSV file; each problem names the physical line its row starts on (1 = the
-    header), so a quoted cell spanning lines does not shift the numbers."""
+    header), so a quoted cell spanning lines does not shift the numbers. Without an id column
+    a row's id is its line ("line-7"); without a layer column (or with an empty cell) its
+    layer is the file's name. An LP-TSV file needs no field options, and its rows may lack a
+    geometry."""
     text = read_text(path, label)
     csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))
     reader = csv.reader(
@@ -103,19 +175,26 @@ def read_csv(path: Path, label: str, chosen: Fields, delimiter: str = ",") -> Ra
         raise DataError(
             [Problem(label, f"column {duplicates[0]!r} appears twice", f"line {header_line}")]
         )
-    lat = next((c for n in LAT_NAMES if (c := find_column(columns, n))), None)
-    lon = next((c for n in LON_NAMES if (c := find_column(columns, n))), None)
-    wkt = find_column(columns, "wkt")
-    mapping, missing = resolve_columns(
-        [c for c in columns if c not in (lat, lon, wkt)],
-        chosen,
-        required=("id", "name", "layer", "when"),
-    )
-    if wkt is None and (lat is None or lon is None):
-        absent = " and ".join(n for n, c in (("lat", lat), ("lon", lon)) if c is None)
-        missing.append(f"{absent} (or wkt)")
+    lp_tsv = is_lp_tsv(columns)
+    if lp_tsv:
+        chosen = lp_tsv_fields(columns, chosen)
+    lat, lon, wkt, missing = _geometry_columns(columns, chosen)
+    variants = find_column(columns, "variants") if lp_tsv else None
+    data_columns = [c for c in columns if c not in (lat, lon, wkt, variants)]
+    mapping, missing_fields = resolve_columns(data_columns, chosen, required=("name",))
+    missing += missing_fields
+    unnamed = [k for k in ("name",) if k in missing]
+    if dates_unnamed(mapping, data_columns):
+        missing.append("when")
+        unnamed.append("when")
+    if not lp_tsv and wkt is None and (lat is None or lon is None):
+        absent = [n for n, c in (("lat", lat), ("lon", lon)) if c is None]
+        missing.append(f"{' and '.join(absent)} (or wkt)")
+        unnamed += absent if not lookalikes("wkt", columns) else ["wkt"]
     if missing:
-        raise DataError([missing_problem(label, "columns", missing, columns)])
+        suggestion = hint(unnamed, [c for c in columns if c not in mapping.values()])
+        raise DataError([missing_problem(label, "columns", missing, columns, suggestion)])
+    layer = Path(label).name.split(".")[0] or "places"
     features = []
     for line, row in rows[1:]:
         where = f"line {line}"
@@ -124,11 +203,15 @@ def read_csv(path: Path, label: str, chosen: Fields, delimiter: str = ",") -> Ra
             features.append(RawFeature(where, None, None, problem=problem))
             continue
         record = {c: cell.strip() for c, cell in zip(columns, row, strict=False)}
-        geometry, problems = geometry_from_cells(record, lat, lon, wkt)
-        cells = {c: v for c, v in record.items() if c and c not in (lat, lon, wkt)}
+        geometry, problems = geometry_from_cells(record, lat, lon, wkt, optional=lp_tsv)
+        cells = {c: v for c, v in record.items() if c and c not in (lat, lon, wkt, variants)}
+        props, date_problems = flat_properties(cells, mapping)
+        props.setdefault("layer", layer)
+        if "id" not in mapping:
+            props["id"] = f"line-{line}"
+        if variants and record.get(variants):
+            props.setdefault("name_und", _variants(record[variants]))
         features.append(
-            RawFeature(
-                where, flat_properties(cells, mapping), geometry, field_problems=tuple(problems)
-            )
+            RawFeature(where, props, geometry, field_problems=(*problems, *date_problems))
         )
-    return RawCollection(label, tuple(features))
+    return RawCollection(label, tuple(features), geometry_optional=lp_tsv)

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from mapgen.errors import DataError, Problem
-from mapgen.fields import Fields, flat_properties, missing_problem, resolve_columns
+from mapgen.fields import (
+    Fields,
+    dates_unnamed,
+    flat_properties,
+    hint,
+    missing_problem,
+    resolve_columns,
+)
 from mapgen.geometry import geometry_to_geojson
 from mapgen.raw import RawCollection, RawFeature
 
@@ -54,7 +61,7 @@ def plain_value(value: Any) -> Any:
     return value
 
 
-def read_gdal(path: Path, label: str, chosen: Fields) -> RawCollection:
+def read_gdal(path: Path | str, label: str, chosen: Fields) -> RawCollection:
     """Every vector layer of a GDAL-readable file, reprojected to EPSG:4326 when it has
     another CRS (no CRS: taken as longitude/latitude). A feature without a layer field goes
     into a layer named after its GDAL layer; one without an id field is identified by its FID.
@@ -65,7 +72,7 @@ def read_gdal(path: Path, label: str, chosen: Fields) -> RawCollection:
         from pyogrio.errors import DataLayerError, DataSourceError
     except ImportError as exc:  # pragma: no cover - geopandas is a dependency
         raise DataError([Problem(label, f"reading this format needs geopandas ({exc})")]) from None
-    if not path.exists():
+    if isinstance(path, Path) and not path.exists():  # not a GDAL /vsi... path
         raise DataError([Problem(label, "no such file")])
     try:
         layers = [str(name) for name, kind in pyogrio.list_layers(path) if kind]
@@ -88,24 +95,27 @@ def read_gdal(path: Path, label: str, chosen: Fields) -> RawCollection:
             continue
         geometry_column = frame.geometry.name
         columns = [str(c) for c in frame.columns if c != geometry_column]
-        mapping, missing = resolve_columns(columns, chosen, required=("name", "when"))
+        mapping, missing = resolve_columns(columns, chosen, required=("name",))
+        if dates_unnamed(mapping, columns):
+            missing.append("when")
         if missing:
-            problem = missing_problem(label, "fields", missing, columns)
+            suggestion = hint([k for k in ("name", "when") if k in missing], columns)
+            problem = missing_problem(label, "fields", missing, columns, suggestion)
             problems.append(Problem(label, problem.message, prefix.rstrip(", ")))
             continue
         records = frame.drop(columns=geometry_column).to_dict("records")
         for fid, record, shape in zip(frame.index, records, frame.geometry, strict=True):
             fid = plain_value(fid)
             attributes = {str(k): plain_value(v) for k, v in record.items()}
-            props = flat_properties(attributes, mapping)
-            if "layer" not in mapping:
-                props.setdefault("layer", layer)
+            props, problems_found = flat_properties(attributes, mapping)
+            props.setdefault("layer", layer)  # no layer field, or an empty value
             features.append(
                 RawFeature(
                     f"{prefix}feature {fid}",
                     props,
                     geometry_to_geojson(shape),
                     fallback_id=f"{layer}-{fid}" if prefix else fid,
+                    field_problems=tuple(problems_found),
                 )
             )
     if problems:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import re
 import reprlib
+from dataclasses import replace
+from pathlib import Path
 
 from mapgen.errors import DataError, Problem
+from mapgen.fields import Fields, dates_unnamed, hint
 from mapgen.raw import RawCollection, RawFeature
 
 # A \uD800-\uDFFF escape: JSON allows it alone, but alone it is not a character and the map
@@ -67,7 +70,10 @@ def _reject_constant(name: str) -> None:
     raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
 
 
-def collection_from_json(doc: object, label: str) -> RawCollection:
+def collection_from_json(
+    doc: object, label: str, wheres: list[str] | None = None
+) -> RawCollection:
+    """A GeoJSON FeatureCollection as raw features, named "feature N" or by *wheres*."""
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
         shown = reprlib.repr(kind)
@@ -77,12 +83,13 @@ def collection_from_json(doc: object, label: str) -> RawCollection:
         raise DataError([Problem(label, "'features' is not a list", field="features")])
     raw = []
     for index, feature in enumerate(features):
+        where = wheres[index] if wheres else f"feature {index}"
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raw.append(RawFeature(f"feature {index}", None, None, problem="not a GeoJSON Feature"))
+            raw.append(RawFeature(where, None, None, problem="not a GeoJSON Feature"))
             continue
         raw.append(
             RawFeature(
-                f"feature {index}",
+                where,
                 feature.get("properties"),
                 feature.get("geometry"),
                 fallback_id=feature.get("id"),
@@ -90,3 +97,29 @@ def collection_from_json(doc: object, label: str) -> RawCollection:
         )
     members = {k: v for k, v in doc.items() if k not in ("type", "features")}
     return RawCollection(label, tuple(raw), members)
+
+
+def with_defaults(collection: RawCollection, chosen: Fields) -> RawCollection:
+    """Native GeoJSON features with the file's name as the layer of those without one; a
+    DataError, one line with a hint, when most features (two or more) have no name property
+    and none was named, or none has a when but a property looks like a date: the file names
+    its places, or dates them, otherwise."""
+    props = [raw.properties for raw in collection.features if isinstance(raw.properties, dict)]
+    keys = list(dict.fromkeys(k for p in props for k in p if isinstance(k, str)))
+    valued = [k for k in keys if any(p.get(k) for p in props)]
+    listed = f"(the properties are: {', '.join(keys) or 'none'})"
+    unnamed = [p for p in props if p.get("name") is None]
+    if not chosen.name and len(props) > 1 and len(unnamed) * 2 > len(props):
+        message = f"missing in {len(unnamed)} of {len(props)} features{hint(['name'], valued)}"
+        raise DataError([Problem(collection.file, f"{message} {listed}", field="name")])
+    if not chosen.when and not chosen.start and dates_unnamed({k: k for k in keys}, valued):
+        message = f"no feature has one{hint(['when'], valued)}"
+        raise DataError([Problem(collection.file, f"{message} {listed}", field="when")])
+    layer = Path(collection.file).name.split(".")[0] or "places"
+    features = tuple(
+        replace(raw, properties={**raw.properties, "layer": layer})
+        if isinstance(raw.properties, dict) and raw.properties.get("layer") in (None, "")
+        else raw
+        for raw in collection.features
+    )
+    return replace(collection, features=features)

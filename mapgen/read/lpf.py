@@ -10,16 +10,28 @@ LPF                                         mapgen
 ``@id``                                     ``id``
 ``properties.title`` (else the first name)  ``name``
 ``names[]`` with ``lang``                   ``name_<lang>`` (the first per language)
+``names[]`` without ``lang`` (or ``und``)   ``name_und``: all but the title, joined by "; "
 ``properties.layer`` / ``types[0].label``   ``layer`` (or ``--layer-field``; with neither,
                                             the file's name: ``cities.lpf.json`` → cities)
-``when.timespans[]``                        ``when`` (see :func:`edtf_from_timespan`)
-``descriptions[0].value``                   ``description``
+``when.timespans[]`` (WHG: ``whens[]``)     ``when``, the same span once (see
+                                            :func:`edtf_from_timespan`); none: undated
+``descriptions[0].value``                   ``description`` (also ``properties.description``
+                                            as a list of texts, joined by "; ")
 ``names[].citations[]``, ``links[]``        ``sources`` (http(s) ``@id``/``identifier`` only;
                                             ``doi:``, ``wd:``, ``tgn:``, ... are expanded)
-``geometry`` (also a GeometryCollection,    ``geometry`` (no geometry-level ``when``: the
-members given only as ``geowkt``)           feature-level ``when`` dates the place)
+``geometry`` (also a GeometryCollection,    ``geometry``; none: not located (a warning)
+members given only as ``geowkt``)
+a geometry's own ``when``                   the same in every geometry: the place's span if
+                                            it has none; different: one place per geometry,
+                                            ``<@id>#1``, ``#2``..., each in its own span (else
+                                            the place's)
 other ``properties``                        kept as extra properties
 ==========================================  =================================================
+
+Besides ``.lpf.json``, ``.jsonld`` and JSON whose ``@context`` names Linked Places, LPF is
+read from ``.lp.json`` and from JSON without a context whose features look like LPF's (an
+``@id`` and a ``properties.title``, as Pelagios publishes them), and from JSON Lines
+(``.jsonl``, one feature per line; problems name the line).
 
 LPF cannot hold everything mapgen can (EDTF beyond dates with ``~ ? %``, line breaks in the
 single-line text fields of its schema), so the writer also keeps the exact value in
@@ -30,13 +42,15 @@ something; the reader takes that copy only while it still agrees with the LPF me
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from mapgen.errors import DataError, Problem
 from mapgen.fields import LANG, Fields, rename, resolve_columns, with_fields
 from mapgen.lpfcodec import flatten, when_from_lpf
 from mapgen.raw import RawCollection, RawFeature
-from mapgen.read.geojson import collection_from_json, parse_json
+from mapgen.read.geojson import collection_from_json, parse_json, with_defaults
 from mapgen.read.text import read_text
 
 SUFFIXES = (".lpf.json", ".lpf.geojson", ".jsonld")
@@ -110,6 +124,36 @@ def _geometry(geometry: Any) -> tuple[Any, list[tuple[str, str]]]:
     return geometry, []
 
 
+def _description(feature: dict[str, Any], props: dict[str, Any]) -> str | None:
+    """The first ``descriptions[].value``, else ``properties.description`` given as a list of
+    texts (Pelagios' ``.lp.json``), joined by "; "."""
+    descriptions = feature.get("descriptions")
+    for item in descriptions if isinstance(descriptions, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("value"), str):
+            return str(item["value"])
+    listed = props.get("description")
+    if isinstance(listed, list) and listed and all(isinstance(d, str) for d in listed):
+        return "; ".join(listed)
+    return None
+
+
+def _other_names(toponyms: list[dict[str, Any]], title: Any) -> dict[str, str]:
+    """``name_<lang>`` for the first toponym in each language; toponyms without a language
+    (or with ``und``), other than the title, joined by "; " as ``name_und``."""
+    out: dict[str, str] = {}
+    undetermined: list[str] = []
+    for name in toponyms:
+        lang = name.get("lang")
+        if lang in (None, "", "und"):
+            if name["toponym"] != title:
+                undetermined.append(name["toponym"])
+        elif isinstance(lang, str) and LANG.fullmatch(f"name_{lang}"):
+            out.setdefault(f"name_{lang}", name["toponym"])
+    if undetermined:
+        out["name_und"] = "; ".join(dict.fromkeys(undetermined))
+    return out
+
+
 def _lpf_properties(feature: dict[str, Any], default_layer: str) -> dict[str, Any]:
     """mapgen's properties for one LPF feature (before the field options); a feature with
     neither ``properties.layer`` nor a type goes into *default_layer*."""
@@ -123,34 +167,18 @@ def _lpf_properties(feature: dict[str, Any], default_layer: str) -> dict[str, An
         title = toponyms[0]["toponym"]
     types = feature.get("types")
     first_type = types[0] if isinstance(types, list) and types else None
-    descriptions = feature.get("descriptions")
-    description = next(
-        (
-            d["value"]
-            for d in (descriptions if isinstance(descriptions, list) else [])
-            if isinstance(d, dict) and isinstance(d.get("value"), str)
-        ),
-        None,
-    )
+    when = feature.get("when") if "when" in feature else feature.get("whens")
     derived: dict[str, Any] = {
         "id": feature.get("@id"),
         "name": title,
         "layer": props.get("layer")
         or (first_type.get("label") if isinstance(first_type, dict) else None)
         or default_layer,
-        "when": when_from_lpf(feature.get("when"), props.get("edtf")),
-        "description": description,
+        "when": when_from_lpf(when, props.get("edtf")),
+        "description": _description(feature, props),
         "sources": _sources(names, feature.get("links")),
     }
-    if not derived["when"] and isinstance(feature.get("geometry"), dict):
-        members = feature["geometry"].get("geometries")
-        for member in members if isinstance(members, list) else []:
-            if isinstance(member, dict):
-                derived["when"] += when_from_lpf(member.get("when"), None)
-    for name in toponyms:
-        lang = name.get("lang")
-        if isinstance(lang, str) and LANG.fullmatch(f"name_{lang}"):
-            derived.setdefault(f"name_{lang}", name["toponym"])
+    derived.update(_other_names(toponyms, title))
     record = {k: v for k, v in props.items() if k not in ("title", "edtf")}
     for key, value in derived.items():
         if value is None or value == "" or value == []:
@@ -160,45 +188,114 @@ def _lpf_properties(feature: dict[str, Any], default_layer: str) -> dict[str, An
     return record
 
 
-def collection_from_lpf(doc: Any, label: str, chosen: Fields) -> RawCollection:
+def _dated_members(geometry: Any) -> list[tuple[Any, list[str]]]:
+    """A geometry's members (itself, unless a GeometryCollection) with the spans of each
+    one's own ``when``; "null" members left out."""
+    if not isinstance(geometry, dict):
+        return []
+    parts = geometry.get("geometries")
+    if geometry.get("type") != "GeometryCollection" or not isinstance(parts, list):
+        parts = [geometry]
+    return [
+        (part, when_from_lpf(part.get("when"), None) if isinstance(part, dict) else [])
+        for part in parts
+        if part is not None and part != "null"
+    ]
+
+
+def _features(raw: RawFeature, feature: dict[str, Any], props: dict[str, Any]) -> list[RawFeature]:
+    """One LPF feature as raw features. Geometries with a ``when`` of their own keep it: when
+    all say the same, an undated place takes it as its span; when they differ, each geometry
+    becomes a place of its own ("<id>#1", "<id>#2", ... in geometry order), dated by its own
+    ``when`` (else the place's), so no geometry shows outside its period."""
+    members = _dated_members(feature.get("geometry"))
+    distinct = {tuple(spans) for _, spans in members}
+    if len(distinct) <= 1:
+        own = members[0][1] if members else []
+        if own and not props.get("when"):
+            props = {**props, "when": own}
+        geometry, problems = _geometry(feature.get("geometry"))
+        return [replace(raw, properties=props, geometry=geometry,
+                        field_problems=(*raw.field_problems, *problems))]
+    out = []
+    for number, (member, spans) in enumerate(members, 1):
+        geometry, problems = _geometry(member)
+        part = {**props, "when": spans or props.get("when")}
+        if isinstance(props.get("id"), str):
+            part["id"] = f"{props['id']}#{number}"
+        out.append(
+            replace(
+                raw,
+                where=f"{raw.where} geometry {number}",
+                properties={k: v for k, v in part.items() if v},
+                geometry=geometry,
+                field_problems=(*raw.field_problems, *problems),
+            )
+        )
+    return out
+
+
+def collection_from_lpf(
+    doc: Any, label: str, chosen: Fields, wheres: list[str] | None = None
+) -> RawCollection:
     """An LPF FeatureCollection as raw features; problems are located like GeoJSON's
-    ("feature 3 (id=...)")."""
-    base = collection_from_json(doc, label)
+    ("feature 3 (id=...)"), or by *wheres* ("line 3"). A place may lack a geometry."""
+    base = collection_from_json(doc, label, wheres)
     default_layer = Path(label).name.split(".")[0] or "places"
-    features = []
+    features: list[RawFeature] = []
     for raw, feature in zip(base.features, doc["features"], strict=True):
         if raw.problem:
             features.append(raw)
             continue
         record = _lpf_properties(feature, default_layer)
         mapping, missing = resolve_columns(record, chosen, defaults=False)
-        geometry, problems = _geometry(feature.get("geometry"))
-        problems += [("properties", f"has no {m}") for m in missing]
-        features.append(
-            RawFeature(
-                raw.where,
-                rename(record, mapping),
-                geometry,
-                fallback_id=feature.get("id"),
-                field_problems=tuple(problems),
-            )
+        props, date_problems = rename(record, mapping)
+        problems = [("properties", f"has no {m}") for m in missing]
+        located = replace(
+            raw,
+            fallback_id=feature.get("id"),
+            field_problems=(*problems, *date_problems),
         )
+        features += _features(located, feature, props)
     members = {k: v for k, v in base.members.items() if k != "@context"}
-    return RawCollection(label, tuple(features), members)
+    return RawCollection(label, tuple(features), members, geometry_optional=True)
 
 
 def is_lpf(doc: Any) -> bool:
-    """A FeatureCollection whose JSON-LD ``@context`` names Linked Places."""
-    if not isinstance(doc, dict) or "@context" not in doc:
+    """A FeatureCollection whose JSON-LD ``@context`` names Linked Places, or, without a
+    context, whose first feature looks like LPF's (an ``@id`` and a ``properties.title``, as
+    in Pelagios' ``.lp.json``)."""
+    if not isinstance(doc, dict):
         return False
-    context = json.dumps(doc["@context"]).lower()
-    return any(word in context for word in ("linkedplaces", "linked-places", "linkedpasts"))
+    if "@context" in doc:
+        context = json.dumps(doc["@context"]).lower()
+        return any(word in context for word in ("linkedplaces", "linked-places", "linkedpasts"))
+    features = doc.get("features")
+    first = features[0] if isinstance(features, list) and features else None
+    props = first.get("properties") if isinstance(first, dict) else None
+    return isinstance(props, dict) and "@id" in first and isinstance(props.get("title"), str)
 
 
 def read_json(path: Path, label: str, chosen: Fields, kind: str | None = None) -> RawCollection:
     """A JSON file as native GeoJSON or as LPF: *kind* ("geojson", "lpf") when given, else
-    LPF when its ``@context`` says so."""
+    LPF when it looks like LPF (:func:`is_lpf`)."""
     doc = parse_json(read_text(path, label), label)
     if kind == "lpf" or (kind is None and is_lpf(doc)):
         return collection_from_lpf(doc, label, chosen)
-    return with_fields(collection_from_json(doc, label), chosen)
+    return with_defaults(with_fields(collection_from_json(doc, label), chosen), chosen)
+
+
+def read_json_lines(path: Path, label: str, chosen: Fields) -> RawCollection:
+    """JSON-Lines LPF: one feature per line (blank lines skipped); problems name the line."""
+    features, lines = [], []
+    for number, line in enumerate(read_text(path, label).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            features.append(parse_json(line, label))
+        except DataError as error:
+            message = error.problems[0].message.rsplit(" at line 1, column", 1)[0]
+            raise DataError([Problem(label, message, f"line {number}")]) from None
+        lines.append(f"line {number}")
+    doc = {"type": "FeatureCollection", "features": features}
+    return collection_from_lpf(doc, label, chosen, lines)
