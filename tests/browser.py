@@ -59,7 +59,12 @@ CHROMIUM_ARGS: tuple[str, ...] = (
 DEFAULT_VIEWPORT: tuple[int, int] = (1200, 800)
 DEFAULT_TIMEOUT_MS = 20_000
 
-READY_JS = "() => !!(window.mapgen && window.mapgen.ready === true)"
+# Ready: mapgen says so, and no zoom animation is running (Leaflet ignores a new view asked for
+# during one, which made tests that zoom in on a place flaky on a loaded machine).
+READY_JS = (
+    "() => !!(window.mapgen && window.mapgen.ready === true)"
+    " && !document.querySelector('.leaflet-zoom-anim')"
+)
 
 TILE_SIZE = 256
 TILE_COLOR = (238, 238, 238)  # light grey, like an empty basemap
