@@ -352,6 +352,8 @@ def _reading(text: str) -> str:
     wikidata = _wikidata(text)
     if wikidata is not None:
         return _checked(wikidata, text)
+    if _NUMBER.fullmatch(text):  # a bare year: no need to ask the (slow) EDTF grammar first
+        return _checked(_plain(text) or text, text)
     verdict = _edtf_verdict(text)
     if verdict is None:
         return text

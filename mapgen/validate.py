@@ -172,16 +172,16 @@ class _Checker:
         if not isinstance(when, list):
             self.add(where, "when", "must be a list of EDTF strings")
             return ()
-        spans = []
+        spans: dict[str, Span] = {}  # a span written twice is one span, kept once
         for i, text in enumerate(when):
             if not isinstance(text, str):
                 self.add(where, f"when[{i}]", f"must be an EDTF string, not {type(text).__name__}")
                 continue
             try:
-                spans.append(parse_span(text))
+                spans.setdefault(text, parse_span(text))
             except DateError as exc:
                 self.add(where, f"when[{i}]", str(exc))
-        return tuple(spans)
+        return tuple(spans.values())
 
     def check_sources(self, where: str, sources: Any) -> tuple[Source, ...]:
         if sources is None:

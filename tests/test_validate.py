@@ -223,3 +223,10 @@ def test_bad_layer_colour_and_period(tmp_path: Path) -> None:
         f"{path}: layers.hq.color: 'red; background:url(x)' is not a colour like #1f5fa8",
         f"{path}: periods.p: '1990/1980' ends before it starts",
     ]
+
+
+def test_a_span_written_twice_is_kept_once(tmp_path: Path) -> None:
+    twice = feature("t", when=["1900/1910", "1920", "1900/1910"])
+    path = write_geojson(tmp_path / "p.geojson", [twice])
+    [place] = mapgen.load(path).places
+    assert [span.text for span in place.spans] == ["1900/1910", "1920"]
