@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mapgen.defaults import DEFAULT_NAME, DEFAULT_TILES
+from mapgen.defaults import DEFAULT_NAME, DEFAULT_TILES, INPUT_FORMATS
+from mapgen.listing import FORMATS as LIST_FORMATS
 from mapgen.static import DEFAULT_DPI, DEFAULT_HEIGHT, DEFAULT_WIDTH, TIMELINE_MAX_PLACES
+from mapgen.writers import FORMATS as EXPORT_FORMATS
 
 if TYPE_CHECKING:
     from mapgen.model import Dataset, Period
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-INPUT_FORMATS = ["geojson", "lpf", "csv", "tsv", "gdal"]
-EXPORT_FORMATS = ["geojson", "lpf", "csv", "tsv"]  # mapgen.writers.FORMATS, kept light here
 FIELD_OPTIONS = (
     ("id", "the place id"),
     ("name", "the place name"),
@@ -295,7 +295,7 @@ def build(
 
 @main.command("list")
 @source_options(format_alias=False)
-@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]),
+@click.option("--format", "output_format", type=click.Choice(LIST_FORMATS),
               default="table", show_default=True, help="Output format.")
 @selection_options
 @reports_errors

@@ -5,16 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import TYPE_CHECKING
 
-from mapgen.dates import spans_words
 from mapgen.errors import OptionError, terminal_text
-from mapgen.model import Dataset
+
+if TYPE_CHECKING:  # the CLI reads FORMATS from here: keep this module light
+    from mapgen.model import Dataset
 
 COLUMNS = ("id", "layer", "name", "periods", "when")
 FORMATS = ("table", "csv", "json")
 
 
 def rows(dataset: Dataset) -> list[dict[str, str]]:
+    from mapgen.dates import spans_words
+
     return [
         {
             "id": p.id,

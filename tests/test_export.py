@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import mapgen
-from mapgen.cli import EXPORT_FORMATS, main
+from mapgen.cli import main
 from mapgen.writers import FORMATS, dumps
 from tests.helpers import feature, write_geojson
 
@@ -94,10 +94,6 @@ def assert_same_places(
                 old_value, new_value = getattr(old, field.name), getattr(new, field.name)
                 assert new_value == old_value, f"{old.id}: {field.name}"
         assert [s.text for s in new.spans] == [s.text for s in old.spans]
-
-
-def test_export_formats_match_the_cli() -> None:
-    assert list(FORMATS) == EXPORT_FORMATS
 
 
 def test_geojson_export_of_the_default_dataset_is_its_file(tmp_path: Path) -> None:

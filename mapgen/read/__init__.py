@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mapgen.defaults import default_source
+from mapgen.defaults import INPUT_FORMATS, default_source
 from mapgen.errors import DataError, OptionError, Problem
 from mapgen.fields import Fields
 from mapgen.raw import RawCollection, RawFeature
@@ -58,5 +58,5 @@ def read(
         if archive is not None:
             check_archive(archive, label)
         return read_gdal(str(source) if str(source).startswith(VSIZIP) else path, label, chosen)
-    known = ", ".join(sorted(set(FORMATS.values())))
+    known = ", ".join(sorted(INPUT_FORMATS))
     raise DataError([Problem(label, f"unknown input format (known: {known}); use --format")])

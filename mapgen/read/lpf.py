@@ -53,7 +53,6 @@ from mapgen.raw import RawCollection, RawFeature
 from mapgen.read.geojson import collection_from_json, parse_json, with_defaults
 from mapgen.read.text import read_text
 
-SUFFIXES = (".lpf.json", ".lpf.geojson", ".jsonld")
 # Compact identifiers the World Historical Gazetteer uses, expanded to web pages.
 PREFIXES = {
     "doi": "https://doi.org/",
@@ -97,7 +96,7 @@ def _sources(names: list[dict[str, Any]], links: Any) -> list[dict[str, str]]:
     return out
 
 
-def _geometry(geometry: Any) -> tuple[Any, list[tuple[str, str]]]:
+def _geometry_from_lpf(geometry: Any) -> tuple[Any, list[tuple[str, str]]]:
     """An LPF geometry as GeoJSON: "null" members dropped, members given only as WKT
     (``geowkt``, ``geo_wkt``) converted."""
     if not isinstance(geometry, dict):
@@ -108,7 +107,7 @@ def _geometry(geometry: Any) -> tuple[Any, list[tuple[str, str]]]:
         for part in parts:
             if part is None or part == "null":
                 continue
-            member, found = _geometry(part)
+            member, found = _geometry_from_lpf(part)
             members.append(member)
             problems += found
         collection = {"type": "GeometryCollection", "geometries": members}
@@ -214,12 +213,12 @@ def _features(raw: RawFeature, feature: dict[str, Any], props: dict[str, Any]) -
         own = members[0][1] if members else []
         if own and not props.get("when"):
             props = {**props, "when": own}
-        geometry, problems = _geometry(feature.get("geometry"))
+        geometry, problems = _geometry_from_lpf(feature.get("geometry"))
         return [replace(raw, properties=props, geometry=geometry,
                         field_problems=(*raw.field_problems, *problems))]
     out = []
     for number, (member, spans) in enumerate(members, 1):
-        geometry, problems = _geometry(member)
+        geometry, problems = _geometry_from_lpf(member)
         part = {**props, "when": spans or props.get("when")}
         if isinstance(props.get("id"), str):
             part["id"] = f"{props['id']}#{number}"

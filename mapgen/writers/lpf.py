@@ -11,13 +11,13 @@ from mapgen.model import Dataset, Place
 from mapgen.writers.geojson import dump_json, members
 
 
-def _geometry(geometry: dict[str, Any]) -> dict[str, Any]:
+def _lpf_geometry(geometry: dict[str, Any]) -> dict[str, Any]:
     """LPF allows no GeometryCollection inside another: nested members are lifted."""
     if geometry.get("type") != "GeometryCollection":
         return geometry
     members_: list[dict[str, Any]] = []
     for part in geometry["geometries"]:
-        inner = _geometry(part)
+        inner = _lpf_geometry(part)
         members_ += inner["geometries"] if inner.get("type") == "GeometryCollection" else [inner]
     return {"type": "GeometryCollection", "geometries": members_}
 
@@ -57,7 +57,7 @@ def feature(place: Place) -> dict[str, Any]:
         "@id": place.id,
         "type": "Feature",
         "properties": properties,
-        "geometry": _geometry(place.geometry),
+        "geometry": _lpf_geometry(place.geometry),
         "when": {"timespans": spans},
         "names": names,
         "types": [{"label": place.layer}],
