@@ -188,3 +188,35 @@ def test_words_not_iso(open_map: OpenMap, maps: dict[str, Path], tmp_path: Path)
     assert mp.page.locator(".mapgen-pc-to").input_value() == "present"
     assert "1 layer" in mp.page.locator(".mapgen-layers-toggle").get_attribute("aria-label")
     assert "layers" not in mp.page.locator(".mapgen-layers-toggle").get_attribute("aria-label")
+
+
+def test_the_legend_counts_what_was_not_drawn(open_map: OpenMap, maps: dict[str, Path]) -> None:
+    mp = open_map(maps["default"])
+    assert mp.page.locator(".mapgen-legend-left-out").count() == 0  # none: nothing said
+    lines = mp.evaluate("""() => {
+      const app = window.mapgen, fake = Object.create(app);
+      fake.data = Object.assign({}, app.data, {skipped: 3, unlocated: 1});
+      const box = window.MapgenLegend(fake).onAdd(app.map);
+      return [...box.querySelectorAll('.mapgen-legend-left-out')].map(n => n.textContent);
+    }""")
+    assert lines == ["3 features left out as invalid", "1 place not located (not drawn)"]
+
+
+def test_the_undated_switch(open_map: OpenMap, maps: dict[str, Path]) -> None:
+    mp = open_map(maps["default"])
+    result = mp.evaluate("""() => {
+      const app = window.mapgen, calls = [];
+      const plain = MapgenPeriod.sliderMethods.makeUndatedSwitch.call({app: Object.create(app)});
+      const fake = Object.create(app);
+      fake.setShowUndated = on => calls.push(on);
+      fake.keepsHash = () => true;
+      const control = {app: fake};
+      const label = document.body.appendChild(
+        MapgenPeriod.sliderMethods.makeUndatedSwitch.call(control));
+      const before = label.querySelector('input').checked;
+      label.querySelector('input').click();
+      return {plain, before, calls, hash: location.hash, text: label.textContent};
+    }""")
+    assert result["plain"] is None  # an app that cannot hide undated places: no switch
+    assert result["before"] is True and result["calls"] == [False]
+    assert result["hash"] == "#undated=0" and result["text"] == "Undated places"

@@ -215,31 +215,25 @@
   };
 
   /* Padding [top, right, bottom, left] in px that keeps every control outside the rectangle
-   * left free: each control is kept out across the side of the map it is nearer to, either
-   * horizontally or vertically; of those choices, the one `score` (padding -> number) rates
-   * highest, among those that leave at least 80 x 80 px. null when none does. */
+   * left free: each control is kept out across one side of the map (any of the four; a
+   * control low on the left may be best kept out from below, or from the left); of those
+   * choices (4^n, n <= 7 controls), the one `score` (padding -> number) rates highest among
+   * those that leave at least 40 x 40 px; no padding when none does. */
   MapgenApp.prototype.freePadding = function (score) {
     var W = this.container.clientWidth, H = this.container.clientHeight;
-    var boxes = this.controlBoxes(MARGIN), best = null, bestScore = -Infinity;
-    var n = Math.min(boxes.length, 10);
-    for (var mask = 0; mask < (1 << n); mask++) {
-      var pad = [0, 0, 0, 0];
-      for (var i = 0; i < n; i++) {
-        var b = boxes[i];
-        if (mask & (1 << i)) { /* kept out vertically */
-          if (b.top + b.bottom < H) pad[0] = Math.max(pad[0], b.bottom);
-          else pad[2] = Math.max(pad[2], H - b.top);
-        } else if (b.left + b.right < W) {
-          pad[3] = Math.max(pad[3], b.right);
-        } else {
-          pad[1] = Math.max(pad[1], W - b.left);
-        }
+    var boxes = this.controlBoxes(MARGIN).slice(0, 7), n = boxes.length;
+    var best = null, bestScore = -Infinity, combos = Math.pow(4, n);
+    for (var code = 0; code < combos; code++) {
+      var pad = [0, 0, 0, 0], rest = code;
+      for (var i = 0; i < n; i++, rest = Math.floor(rest / 4)) {
+        var b = boxes[i], side = rest % 4;
+        pad[side] = Math.max(pad[side], [b.bottom, W - b.left, H - b.top, b.right][side]);
       }
-      if (W - pad[1] - pad[3] < 80 || H - pad[0] - pad[2] < 80) continue;
+      if (W - pad[1] - pad[3] < 40 || H - pad[0] - pad[2] < 40) continue;
       var value = score(pad);
       if (value > bestScore) { bestScore = value; best = pad; }
     }
-    return best;
+    return best || [0, 0, 0, 0];
   };
 
   var MARGIN = 14; /* px between a control and the nearest place's centre (a marker's radius) */
@@ -283,7 +277,7 @@
       var zoom = Math.min(MAX_ZOOM, map.getBoundsZoom(bounds, false,
         [p[1] + p[3], p[0] + p[2]]));
       return zoom * 1e7 + area(p, W, H);
-    }) || [0, 0, 0, 0];
+    });
     map.fitBounds(bounds, { paddingTopLeft: [pad[3], pad[0]], paddingBottomRight: [pad[1], pad[2]],
       maxZoom: MAX_ZOOM, animate: false });
   };
@@ -298,7 +292,6 @@
       var room = W - p[1] - p[3] >= w + 10 && H - p[0] - p[2] >= h + 10;
       return (room ? 1e9 : 0) + area(p, W, H);
     });
-    if (!pad) return;
     var fits = W - pad[1] - pad[3] >= w + 10 && H - pad[0] - pad[2] >= h + 10;
     if (!fits) {
       /* the popup's own box adds about 40 px around its content, and its tip 20 below */

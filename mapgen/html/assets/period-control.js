@@ -4,7 +4,9 @@
  * (period-slider.js, on the axis of time-scale.js), a histogram of active places behind it
  * (period-histogram.js), editable from/to fields, an "at one date" mode, playback
  * (period-play.js), a count of places shown, a collapsible timeline of every span
- * (timeline-panel.js), and the period in the URL hash (period-hash.js, first map only).
+ * (timeline-panel.js), and the period in the URL hash (period-hash.js, first map only). It
+ * folds to a button (play, the period in words, the count); while the timeline is open it
+ * docks below the map, which shrinks by as much.
  *
  * mapgen.js calls `new MapgenPeriodControl(app)` once per map, before the first refresh.
  * What the control uses of the app is listed in CONTRACT.md ("The app, as the period control

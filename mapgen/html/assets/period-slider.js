@@ -117,10 +117,11 @@
   };
 
   /* "Undated places" (on by default; undated=0 in the hash turns it off), when the app can
-   * show and hide places without a date. */
+   * show and hide places without a date and (when it says which places those are) has some. */
   M.makeUndatedSwitch = function () {
     var app = this.app;
     if (typeof app.setShowUndated !== "function") return null;
+    if (app.undated && !Array.prototype.some.call(app.undated, Boolean)) return null; /* none */
     var label = el("label", "mapgen-pc-undated");
     var box = document.createElement("input");
     box.type = "checkbox";
