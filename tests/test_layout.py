@@ -4,6 +4,7 @@ controls open from the hash, the timeline docks below the map, the words are wor
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,8 @@ import mapgen
 from tests.conftest import OpenMap
 from tests.helpers import build, feature, write_geojson
 
+# The screenshots go to a temporary folder; MAPGEN_SCREENSHOTS=docs writes them into docs/
+# (docs/layout-<map>-<w>x<h>.png and README's docs/screenshot.png), to be looked at and kept.
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SIZES = [(1280, 800), (650, 480), (600, 450), (390, 740)]
 
@@ -94,6 +97,12 @@ def residences(folder: Path) -> Path:
     return out
 
 
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where this test's screenshots go."""
+    return DOCS if os.environ.get("MAPGEN_SCREENSHOTS") == "docs" else tmp_path
+
+
 @pytest.fixture(scope="module")
 def maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("layout")
@@ -105,11 +114,11 @@ def maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 @pytest.mark.parametrize("name", ["default", "37-layers", "csv"])
 def test_no_control_hides_a_place(
-    open_map: OpenMap, maps: dict[str, Path], name: str, size: tuple[int, int]
+    open_map: OpenMap, maps: dict[str, Path], shots: Path, name: str, size: tuple[int, int]
 ) -> None:
     mp = open_map(maps[name], viewport=size)
     found: dict[str, Any] = mp.evaluate(PLACES_UNDER_CONTROLS)
-    mp.screenshot(DOCS / f"layout-{name}-{size[0]}x{size[1]}.png")
+    mp.screenshot(shots / f"layout-{name}-{size[0]}x{size[1]}.png")
     assert found["inView"] > 0
     assert found["hidden"] == []
     assert mp.evaluate(OVERLAPS) == []
@@ -120,9 +129,9 @@ def test_no_control_hides_a_place(
     mp.assert_clean()
 
 
-def test_the_readme_screenshot(open_map: OpenMap, maps: dict[str, Path]) -> None:
+def test_the_readme_screenshot(open_map: OpenMap, maps: dict[str, Path], shots: Path) -> None:
     mp = open_map(maps["default"], viewport=(1280, 800))
-    mp.screenshot(DOCS / "screenshot.png")
+    mp.screenshot(shots / "screenshot.png")
     assert mp.evaluate(PLACES_UNDER_CONTROLS)["hidden"] == []
 
 
@@ -143,10 +152,11 @@ def test_folded_controls_are_kept_in_the_hash(open_map: OpenMap, maps: dict[str,
 
 @pytest.mark.parametrize("size", [(1280, 800), (390, 740)], ids=["1280x800", "390x740"])
 def test_the_timeline_docks_below_the_map(
-    open_map: OpenMap, maps: dict[str, Path], size: tuple[int, int]
+    open_map: OpenMap, maps: dict[str, Path], shots: Path, size: tuple[int, int]
 ) -> None:
     mp = open_map(maps["default"], viewport=size)
-    mp.page.locator(".mapgen-pc-collapse").click() if size[0] < 500 else None
+    if size[0] < 500:  # folded on a phone
+        mp.page.locator(".mapgen-pc-collapse").click()
     mp.page.locator(".mapgen-pc-timeline-toggle").click()
     boxes = mp.evaluate("""() => {
       const map = window.mapgen.container.getBoundingClientRect();
@@ -156,7 +166,7 @@ def test_the_timeline_docks_below_the_map(
     assert boxes["panelTop"] >= boxes["mapBottom"]  # below the map, not over it
     assert boxes["pageHeight"] <= size[1]  # the map made room: the page does not scroll
     assert mp.evaluate(PLACES_UNDER_CONTROLS)["hidden"] == []
-    mp.screenshot(DOCS / f"layout-timeline-{size[0]}x{size[1]}.png")
+    mp.screenshot(shots / f"layout-timeline-{size[0]}x{size[1]}.png")
     mp.page.locator(".mapgen-pc-timeline-toggle").click()
     assert mp.evaluate("window.mapgen.container.getBoundingClientRect().height") == size[1]
 
