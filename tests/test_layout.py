@@ -230,3 +230,24 @@ def test_the_undated_switch(open_map: OpenMap, maps: dict[str, Path]) -> None:
     assert result["plain"] is None  # an app that cannot hide undated places: no switch
     assert result["before"] is True and result["calls"] == [False]
     assert result["hash"] == "#undated=0" and result["text"] == "Undated places"
+
+
+def test_a_phone_with_every_control_open(open_map: OpenMap, maps: dict[str, Path]) -> None:
+    mp = open_map(maps["default"], viewport=(390, 740), url_hash="legend=1&filter=1&layers=1")
+    assert mp.page.locator(".mapgen-collapsed").count() == 0
+    assert mp.evaluate(SMALL_TARGETS) == []
+    assert mp.evaluate(OVERLAPS) == []
+    found = mp.evaluate(PLACES_UNDER_CONTROLS)
+    assert found["inView"] == 28 and found["hidden"] == []  # in the band the controls leave
+
+
+def test_at_one_date_in_the_last_year_of_an_ongoing_axis(
+    open_map: OpenMap, maps: dict[str, Path]
+) -> None:
+    mp = open_map(maps["csv"])
+    year = mp.evaluate("MapgenDates.civilFromDays(MapgenDates.today())[0]")
+    mp.page.locator(".mapgen-pc-mode").click()
+    mp.page.locator(".mapgen-pc-from").fill(str(year))
+    mp.page.locator(".mapgen-pc-from").press("Enter")
+    assert mp.page.locator(".mapgen-pc-from").input_value() == str(year)  # a year, not a day
+    assert mp.page.locator(".mapgen-pc-print-label").text_content() == f"Date: {year}"

@@ -381,7 +381,7 @@
 
   M.updateTexts = function () {
     var scale = this.scale, at = this.mode === "at", cur = this.current();
-    var a = scale.startText(cur[0]), b = this.endText(cur[1]);
+    var a = scale.startText(cur[0]), b = at ? scale.endText(cur[1]) : this.endText(cur[1]);
     if (!this.fromInput.dirty) this.fromInput.value = at && a !== b ? dates.isoDate(cur[0]) : a;
     if (!this.toInput.dirty) this.toInput.value = b;
     var yearMin = dates.civilFromDays(scale.firstDay)[0];
@@ -395,8 +395,8 @@
     this.toHandle.setAttribute("aria-label", "End of period");
     this.fromHandle.setAttribute("aria-valuetext", scale.valueText(a));
     this.toHandle.setAttribute("aria-valuetext", b === PRESENT ? b : scale.valueText(b));
-    var period = at ? scale.periodLabel(cur[0], cur[1])
-      : b === PRESENT ? scale.humanText(a) + " – " + PRESENT : scale.periodLabel(cur[0], cur[1]);
+    var period = b === PRESENT ? scale.humanText(a) + " – " + PRESENT
+      : scale.periodLabel(cur[0], cur[1]);
     var label = (at ? "Date: " : "Period: ") + period;
     if (this.printLabel.textContent !== label) this.printLabel.textContent = label;
     if (this.summary.textContent !== period) this.summary.textContent = period;
