@@ -126,7 +126,7 @@ def test_print_hides_controls_but_keeps_legend_and_period(
         ".mapgen-period-control": True,
     }
     legend = mp.page.locator(".mapgen-legend").inner_text()
-    assert "Period: 1986–2003" in legend
+    assert "Period: 1986–2003" in legend  # in words, once
     buttons = mp.evaluate(
         "Array.from(document.querySelectorAll('.mapgen-period-control button'))"
         ".filter(b => b.offsetParent !== null).length"

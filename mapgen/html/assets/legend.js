@@ -1,24 +1,67 @@
 /* legend.js: the map's legend (bottom left): title, period, layer colours, how many places
- * are shown, attribution. mapgen.js adds it to every map.
+ * are shown (and how many the data had that could not be drawn), attribution. It collapses to
+ * a button (collapsed from the start on narrow maps; the state is kept in the URL hash as
+ * legend=0|1). mapgen.js adds it to every map.
  */
 (function () {
   "use strict";
   if (window.MapgenLegend) return;
-  var el = window.MapgenUI.el;
+  var ui = window.MapgenUI, el = ui.el;
+
+  var seq = 0; /* unique element ids when a page holds several maps */
+
+  function plural(n, one, many) {
+    return n + " " + (n === 1 ? one : many);
+  }
+
+  /* The lines about features the map could not draw: payload keys `skipped` (left out as
+   * invalid) and `unlocated` (no geometry), integers, absent when 0. */
+  function leftOutLines(data) {
+    var lines = [], skipped = data.skipped | 0, unlocated = data.unlocated | 0;
+    if (skipped > 0) lines.push(plural(skipped, "feature", "features") + " left out as invalid");
+    if (unlocated > 0) {
+      lines.push(plural(unlocated, "place", "places") + " not located (not drawn)");
+    }
+    return lines;
+  }
+
+  /* The attribution, two lines of it until "More" shows the rest. */
+  function attribution(body, text) {
+    var node = el("div", "mapgen-legend-attribution mapgen-clamped", text);
+    node.id = body.id + "-attribution";
+    body.appendChild(node);
+    var more = ui.button("mapgen-legend-more", "More");
+    more.setAttribute("aria-expanded", "false");
+    more.setAttribute("aria-controls", node.id);
+    more.addEventListener("click", function () {
+      var open = node.classList.toggle("mapgen-clamped") === false;
+      more.setAttribute("aria-expanded", open ? "true" : "false");
+      more.textContent = open ? "Less" : "More";
+    });
+    body.appendChild(more);
+  }
 
   function legendControl(app) {
     var Legend = L.Control.extend({
       options: { position: "bottomleft" },
       onAdd: function () {
-        var box = el("div", "mapgen-legend leaflet-bar");
+        var data = app.data, box = el("div", "mapgen-legend leaflet-bar");
         box.setAttribute("role", "region");
         box.setAttribute("aria-label", "Legend");
-        box.appendChild(el("div", "mapgen-legend-title", app.data.title));
-        if (app.data.period) {
-          box.appendChild(el("div", "mapgen-legend-period", "Period: " + app.data.period));
+        var toggle = ui.button("mapgen-legend-toggle mapgen-toggle");
+        toggle.appendChild(el("span", "mapgen-toggle-text", "Legend"));
+        toggle.setAttribute("aria-label", "Legend");
+        toggle.title = "Show or hide the legend";
+        box.appendChild(toggle);
+        var body = el("div", "mapgen-legend-body");
+        body.id = "mapgen-legend-" + (++seq);
+        body.appendChild(el("div", "mapgen-legend-title", data.title));
+        /* the period once: not again when the title already states it */
+        if (data.period && (data.title || "").indexOf(data.period) < 0) {
+          body.appendChild(el("div", "mapgen-legend-period", "Period: " + data.period));
         }
         var list = el("ul", "mapgen-legend-layers");
-        app.data.layers.forEach(function (layer) {
+        data.layers.forEach(function (layer) {
           var item = el("li");
           var swatch = el("span", "mapgen-swatch");
           swatch.style.background = layer.color;
@@ -27,13 +70,16 @@
           if (layer.path) item.appendChild(el("span", "mapgen-legend-note", " (with moves)"));
           list.appendChild(item);
         });
-        box.appendChild(list);
+        body.appendChild(list);
         app.countNode = el("div", "mapgen-legend-count");
         app.countNode.setAttribute("aria-live", "polite");
-        box.appendChild(app.countNode);
-        if (app.data.attribution) {
-          box.appendChild(el("div", "mapgen-legend-attribution", app.data.attribution));
-        }
+        body.appendChild(app.countNode);
+        leftOutLines(data).forEach(function (line) {
+          body.appendChild(el("div", "mapgen-legend-left-out", line));
+        });
+        if (data.attribution) attribution(body, data.attribution);
+        box.appendChild(body);
+        app.collapsible(box, toggle, body, "legend");
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
         return box;
@@ -41,8 +87,7 @@
     });
     app.on(function () {
       if (!app.countNode) return;
-      var n = app.shownCount();
-      app.countNode.textContent = n + (n === 1 ? " place" : " places") + " shown";
+      app.countNode.textContent = plural(app.shownCount(), "place", "places") + " shown";
     });
     return new Legend();
   }

@@ -4,7 +4,9 @@
  * (period-slider.js, on the axis of time-scale.js), a histogram of active places behind it
  * (period-histogram.js), editable from/to fields, an "at one date" mode, playback
  * (period-play.js), a count of places shown, a collapsible timeline of every span
- * (timeline-panel.js), and the period in the URL hash (period-hash.js, first map only).
+ * (timeline-panel.js), and the period in the URL hash (period-hash.js, first map only). It
+ * folds to a button (play, the period in words, the count); while the timeline is open it
+ * docks below the map, which shrinks by as much.
  *
  * mapgen.js calls `new MapgenPeriodControl(app)` once per map, before the first refresh.
  * What the control uses of the app is listed in CONTRACT.md ("The app, as the period control
@@ -15,7 +17,7 @@
 (function () {
   "use strict";
   if (window.MapgenPeriodControl) return;
-  var parts = window.MapgenPeriod, ui = window.MapgenUI, now = ui.now;
+  var parts = window.MapgenPeriod, ui = window.MapgenUI, now = ui.now, dates = window.MapgenDates;
 
   var seq = 0; /* makes element ids unique when a page holds several maps */
 
@@ -38,6 +40,9 @@
     this.ticks = { major: [], minor: [] };
     this.timeline = null; /* the TimelinePanel, once opened */
     this.timelineOpen = false;
+    this.dock = null; /* while the timeline is open: the box below the map that holds us */
+    /* the axis runs to today because a span is ongoing: its end reads "present" */
+    this.runsToToday = app.extent[1] === dates.today();
 
     this.hash = parts.HashSync.wanted(app) ? new parts.HashSync(this) : null;
     var fromHash = this.hash && this.hash.read();
@@ -45,6 +50,11 @@
 
     this.histogram = new parts.Histogram(app, this.scale);
     this.build();
+    this.setOpen = app.collapsible(this.element, this.collapseButton, this.body, "filter",
+      function (open) {
+        if (!open) self.toggleTimeline(false);
+        self.layout();
+      });
     var Control = L.Control.extend({
       options: { position: "bottomright" },
       onAdd: function () { return self.element; }
@@ -141,10 +151,17 @@
   P.layout = function () {
     var app = this.app, root = this.element, width = app.container.clientWidth;
     if (!width || !root.parentNode) return;
+    root.classList.toggle("mapgen-pc-small", app.isNarrow());
+    if (this.body.hidden) { /* folded: as wide as its head row */
+      root.style.width = "";
+      app.arrange();
+      return;
+    }
     var legend = app.legendElement();
     var legendWidth = legend && legend.offsetWidth ? legend.offsetWidth + 10 : 0;
     var own = Math.min(560, width - legendWidth - 30);
-    if (own < 250) own = Math.min(250, width - 20);
+    if (own < 250 || app.narrow) own = Math.min(560, width - 20);
+    if (this.dock) own = width;
     var widthText = Math.floor(own) + "px";
     if (root.style.width !== widthText) root.style.width = widthText;
     var narrow = own < 340;
@@ -164,6 +181,8 @@
     this.drawHistogram();
     this.positionHandles();
     if (this.timelineOpen) this.timeline.layout();
+    if (this.dock) this.fitDock();
+    app.arrange();
   };
 
   P.drawHistogram = function () {
@@ -200,19 +219,63 @@
 
   /* ---- the timeline panel ---- */
 
+  /* The timeline docks below the map, with the rest of the control, and the map shrinks by
+   * as much: the panel never covers the places (nor the popup opened from it). */
   P.toggleTimeline = function (open) {
     open = open === undefined ? !this.timelineOpen : !!open;
     if (open === this.timelineOpen) return;
+    if (open && this.body.hidden) this.setOpen(true);
+    var focused = document.activeElement;
     this.timelineOpen = open;
     this.panel.hidden = !open;
     this.timelineButton.setAttribute("aria-expanded", open ? "true" : "false");
     this.element.classList.toggle("mapgen-pc-timeline-open", open);
+    if (open) this.toDock(); else this.fromDock();
     if (open) {
       if (!this.timeline) this.timeline = new parts.TimelinePanel(this);
-      this.timeline.layout();
     } else if (this.timeline) {
       this.timeline.setCursor(-1);
     }
+    this.layout();
+    this.app.fitView(); /* the map changed size: every place back in its free area */
+    if (focused && focused !== document.activeElement && this.element.contains(focused)) {
+      focused.focus({ preventScroll: true }); /* moving the control dropped the focus */
+    }
+  };
+
+  /* Move the control from the map's corner into a box right after the map. */
+  P.toDock = function () {
+    var container = this.app.container;
+    if (this.dock || !container.parentNode) return;
+    this.mapHeight = container.style.height; /* as the page set it, to give back */
+    this.fullHeight = container.offsetHeight;
+    this.control.remove();
+    this.dock = ui.el("div", "mapgen-dock");
+    this.dock.appendChild(this.element);
+    container.parentNode.insertBefore(this.dock, container.nextSibling);
+    var self = this;
+    this.onWindowResize = function () { self.fromDock(); self.toDock(); self.layout(); };
+    window.addEventListener("resize", this.onWindowResize);
+  };
+
+  /* The map as tall as the page made it, less the dock. */
+  P.fitDock = function () {
+    var container = this.app.container;
+    var height = Math.max(120, this.fullHeight - this.dock.offsetHeight) + "px";
+    if (container.style.height !== height) {
+      container.style.height = height;
+      this.app.map.invalidateSize({ pan: false });
+    }
+  };
+
+  P.fromDock = function () {
+    if (!this.dock) return;
+    window.removeEventListener("resize", this.onWindowResize);
+    this.dock.parentNode.removeChild(this.dock);
+    this.dock = null;
+    this.app.container.style.height = this.mapHeight;
+    this.control.addTo(this.app.map);
+    this.app.map.invalidateSize({ pan: false });
   };
 
   /* Open place p's popup; when it is outside the window, first stretch the window (or move

@@ -6,24 +6,9 @@
   "use strict";
   var parts = window.MapgenPeriod = window.MapgenPeriod || {};
   if (parts.HashSync) return;
-  var dates = window.MapgenDates, now = window.MapgenUI.now;
+  var dates = window.MapgenDates, ui = window.MapgenUI, now = ui.now;
 
   var INTERVAL = 300; /* ms between two URL updates */
-
-  function readParams() {
-    var out = {}, text = window.location.hash.replace(/^#/, "");
-    if (!text) return out;
-    text.split("&").forEach(function (part) {
-      if (!part) return;
-      var i = part.indexOf("="), key = i < 0 ? part : part.slice(0, i);
-      var value = i < 0 ? "" : part.slice(i + 1);
-      try { key = decodeURIComponent(key); value = decodeURIComponent(value); } catch (e) {
-        return;
-      }
-      out[key] = value;
-    });
-    return out;
-  }
 
   /* Keeps `control`'s window and the URL hash in step. */
   function HashSync(control) {
@@ -44,7 +29,7 @@
 
   /* The window the hash asks for, inside the axis; null when it names none. */
   H.read = function () {
-    var params = readParams(), extent = this.app.extent;
+    var params = ui.hashParams(), extent = this.app.extent;
     if (params.from === undefined && params.to === undefined) return null;
     var from = params.from || "", to = params.to || "";
     var a = from ? dates.parseDay(from, false) : extent[0];
@@ -57,33 +42,22 @@
   /* "from=1981&to=1990": whole years as years, other days as ISO dates; a bound at the edge
    * of the data is left out, so a shared link keeps running to the present. */
   H.text = function () {
-    var app = this.app, out = [], params = readParams(), key;
-    for (key in params) {
-      if (key !== "from" && key !== "to" && Object.prototype.hasOwnProperty.call(params, key)) {
-        out.push(encodeURIComponent(key) + (params[key] === "" ? "" : "=" +
-          encodeURIComponent(params[key])));
-      }
-    }
+    var app = this.app, changes = { from: null, to: null };
     var first = dates.civilFromDays(app.from), after = dates.civilFromDays(app.to + 1);
     if (app.from > app.extent[0]) {
-      out.push("from=" + (first[1] === 1 && first[2] === 1 ? dates.yearText(first[0])
-        : dates.isoDate(app.from)));
+      changes.from = first[1] === 1 && first[2] === 1 ? dates.yearText(first[0])
+        : dates.isoDate(app.from);
     }
     if (app.to < app.extent[1]) {
-      out.push("to=" + (after[1] === 1 && after[2] === 1 ? dates.yearText(after[0] - 1)
-        : dates.isoDate(app.to)));
+      changes.to = after[1] === 1 && after[2] === 1 ? dates.yearText(after[0] - 1)
+        : dates.isoDate(app.to);
     }
-    return out.join("&");
+    return ui.hashText(changes);
   };
 
   H.write = function () {
     this.writtenAt = now();
-    var text = this.text();
-    if (text === window.location.hash.replace(/^#/, "")) return;
-    var url = text ? "#" + text : window.location.pathname + window.location.search;
-    try { window.history.replaceState(window.history.state, "", url); } catch (e) {
-      /* some embedded viewers refuse; the period still works */
-    }
+    ui.writeHash(this.text());
   };
 
   /* Write the hash now if the last write is old enough, else once the interval is over;

@@ -9,7 +9,7 @@
   var dates = window.MapgenDates, ui = window.MapgenUI, el = ui.el, button = ui.button;
   var clamp = ui.clamp;
 
-  var M = {};
+  var M = {}, PRESENT = "present";
 
   /* ---- building the DOM ---- */
 
@@ -39,6 +39,8 @@
     fields.appendChild(this.dash);
     fields.appendChild(this.toInput);
     head.appendChild(fields);
+    this.summary = el("div", "mapgen-pc-summary"); /* the period, while the control is folded */
+    head.appendChild(this.summary);
     this.allButton = button("mapgen-pc-all mapgen-controls-only", "All");
     this.allButton.setAttribute("aria-label", "All: show the whole period");
     this.allButton.title = "Show the whole period";
@@ -49,7 +51,16 @@
     this.countNode.setAttribute("aria-live", "polite");
     this.countNode.setAttribute("aria-atomic", "true");
     head.appendChild(this.countNode);
+    this.collapseButton = button("mapgen-pc-collapse mapgen-toggle mapgen-controls-only");
+    this.collapseButton.setAttribute("aria-label", "Period filter");
+    this.collapseButton.title = "Show or hide the period filter";
+    head.appendChild(this.collapseButton);
     root.appendChild(head);
+
+    /* rows 2 and 3, folded away with the button */
+    var body = this.body = el("div", "mapgen-pc-body");
+    body.id = this.id + "-body";
+    root.appendChild(body);
 
     /* row 2: histogram, rail, handles, axis */
     var track = this.track = el("div", "mapgen-pc-track");
@@ -66,7 +77,7 @@
     this.toHandle = this.makeHandle("mapgen-pc-handle mapgen-pc-handle-to", "to");
     track.appendChild(this.fromHandle);
     track.appendChild(this.toHandle);
-    root.appendChild(track);
+    body.appendChild(track);
 
     /* row 3: speed, mode, timeline */
     var tools = el("div", "mapgen-pc-row mapgen-pc-tools mapgen-controls-only");
@@ -80,7 +91,9 @@
     this.timelineButton.setAttribute("aria-expanded", "false");
     this.timelineButton.setAttribute("aria-controls", panel.id);
     tools.appendChild(this.timelineButton);
-    root.appendChild(tools);
+    this.undatedSwitch = this.makeUndatedSwitch();
+    if (this.undatedSwitch) tools.appendChild(this.undatedSwitch);
+    body.appendChild(tools);
 
     this.playButton.addEventListener("click", function () { self.togglePlay(); });
     this.modeButton.addEventListener("click", function () {
@@ -103,6 +116,28 @@
     root.addEventListener("pointerdown", function (e) { e.stopPropagation(); });
   };
 
+  /* "Undated places" (on by default; undated=0 in the hash turns it off), when the app can
+   * show and hide places without a date and (when it says which places those are) has some. */
+  M.makeUndatedSwitch = function () {
+    var app = this.app;
+    if (typeof app.setShowUndated !== "function") return null;
+    if (app.undated && !Array.prototype.some.call(app.undated, Boolean)) return null; /* none */
+    var label = el("label", "mapgen-pc-undated");
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.checked = app.hashState("undated") !== "0";
+    label.appendChild(box);
+    label.appendChild(document.createTextNode("Undated places"));
+    label.title = "Show the places that have no date";
+    box.addEventListener("change", function () {
+      app.setShowUndated(box.checked);
+      app.setHashState("undated", box.checked ? null : "0");
+    });
+    if (!box.checked) app.setShowUndated(false);
+    this.undatedBox = box;
+    return label;
+  };
+
   M.makeInput = function (className, which) {
     var self = this, input = document.createElement("input");
     input.type = "text";
@@ -111,6 +146,8 @@
     input.setAttribute("autocomplete", "off");
     input.setAttribute("spellcheck", "false");
     input.size = 6;
+    input.setAttribute("aria-label", which === "from" ? "Start of period (year or date)"
+      : "End of period (year or date, or present)");
     input.addEventListener("input", function () {
       input.dirty = true;
       input.removeAttribute("aria-invalid");
@@ -269,7 +306,7 @@
       if (a > b) b = dates.parseDay(text, true);
     } else {
       a = app.from;
-      b = text === "" ? app.extent[1] : dates.parseDay(text, true);
+      b = text === "" || this.isPresent(text) ? app.extent[1] : dates.parseDay(text, true);
       if (b < a) a = dates.parseDay(text, false);
     }
     if (isNaN(a) || isNaN(b)) {
@@ -323,7 +360,7 @@
     this.toHandle.hidden = at;
     this.fromInput.setAttribute("aria-label", at ? "Date shown (year, month or day)"
       : "Start of period (year or date)");
-    this.toInput.setAttribute("aria-label", "End of period (year or date)");
+
   };
 
   /* ---- following the window ---- */
@@ -344,7 +381,7 @@
 
   M.updateTexts = function () {
     var scale = this.scale, at = this.mode === "at", cur = this.current();
-    var a = scale.startText(cur[0]), b = scale.endText(cur[1]);
+    var a = scale.startText(cur[0]), b = at ? scale.endText(cur[1]) : this.endText(cur[1]);
     if (!this.fromInput.dirty) this.fromInput.value = at && a !== b ? dates.isoDate(cur[0]) : a;
     if (!this.toInput.dirty) this.toInput.value = b;
     var yearMin = dates.civilFromDays(scale.firstDay)[0];
@@ -357,9 +394,22 @@
     this.fromHandle.setAttribute("aria-label", at ? "Date shown" : "Start of period");
     this.toHandle.setAttribute("aria-label", "End of period");
     this.fromHandle.setAttribute("aria-valuetext", scale.valueText(a));
-    this.toHandle.setAttribute("aria-valuetext", scale.valueText(b));
-    var label = (at ? "Date: " : "Period: ") + scale.periodLabel(cur[0], cur[1]);
+    this.toHandle.setAttribute("aria-valuetext", b === PRESENT ? b : scale.valueText(b));
+    var period = b === PRESENT ? scale.humanText(a) + " – " + PRESENT
+      : scale.periodLabel(cur[0], cur[1]);
+    var label = (at ? "Date: " : "Period: ") + period;
     if (this.printLabel.textContent !== label) this.printLabel.textContent = label;
+    if (this.summary.textContent !== period) this.summary.textContent = period;
+  };
+
+  /* The end of a window as its field shows it: "present" for the end of an axis that runs to
+   * today (an ongoing span), else "1990", "1990-06" or a day. */
+  M.endText = function (day) {
+    return this.runsToToday && day >= this.app.extent[1] ? PRESENT : this.scale.endText(day);
+  };
+
+  M.isPresent = function (text) {
+    return /^(present|now|today)$/i.test(text);
   };
 
   parts.sliderMethods = M;

@@ -10,6 +10,26 @@
   if (parts.TimelinePanel) return;
   var ui = window.MapgenUI, el = ui.el, clamp = ui.clamp, FONT = ui.FONT;
   var INSET = parts.TimeScale.INSET;
+  /* Label colours on the panel's white: 14.2:1 and 5.9:1 (WCAG AA asks 4.5:1). */
+  var PANEL = "#ffffff", TEXT = "#2b3138", TEXT_OFF = "#5c6670";
+
+  /* `text` as it fits in `room` px: whole, else cut at a word (or, for one long word, at a
+   * letter) and ended with an ellipsis. */
+  function fitText(ctx, text, room) {
+    if (ctx.measureText(text).width <= room) return text;
+    var words = text.split(" "), cut = "";
+    for (var i = 0; i < words.length; i++) {
+      var next = cut ? cut + " " + words[i] : words[i];
+      if (ctx.measureText(next + "…").width > room) break;
+      cut = next;
+    }
+    if (!cut) {
+      cut = text;
+      while (cut.length > 1 && ctx.measureText(cut + "…").width > room) cut = cut.slice(0, -1);
+    }
+    return cut.replace(/[\s,;:.-]+$/, "") + "…";
+  }
+
 
   /* Row sizes by the number of places: names beside the bars only while they fit. */
   function rowSizes(count) {
@@ -124,8 +144,6 @@
     this.cursor = scroll.appendChild(el("div", "mapgen-pc-tl-cursor"));
     this.cursor.hidden = true;
     box.appendChild(scroll);
-    this.shadeLeft = box.appendChild(el("div", "mapgen-pc-tl-dim mapgen-pc-tl-dim-l"));
-    this.shadeRight = box.appendChild(el("div", "mapgen-pc-tl-dim mapgen-pc-tl-dim-r"));
     this.tip = box.appendChild(el("div", "mapgen-pc-tip"));
     this.tip.hidden = true;
     panel.appendChild(box);
@@ -145,27 +163,20 @@
     }
   };
 
-  /* As tall as the rows, but leaving room for the controls at the top right and for the rest
-   * of the bottom-right corner (attribution), and most of the map in view. */
+  /* As tall as the rows, but no more than about 40% of the page's map: the control sits below
+   * the map while the panel is open, and the map keeps the rest. */
   T.layout = function () {
-    var container = this.app.container, root = this.control.element;
-    var topRight = container.querySelector(".leaflet-top.leaflet-right");
-    var above = topRight ? topRight.offsetHeight + 10 : 0;
-    var corner = root.parentNode;
-    var others = corner ? corner.offsetHeight - root.offsetHeight : 0;
-    var room = container.clientHeight - above - others -
-      (root.offsetHeight - this.scroll.offsetHeight) - 10;
-    var cap = Math.max(120, 0.4 * container.clientHeight);
-    var viewHeight = Math.max(0, Math.min(this.height, clamp(room, 70, 460), cap));
+    var control = this.control, root = control.element;
+    var full = control.fullHeight || this.app.container.clientHeight;
+    var rest = root.offsetHeight - this.scroll.offsetHeight; /* the control's other rows */
+    var room = 0.45 * full - rest;
+    var viewHeight = Math.max(0, Math.min(this.height, clamp(room, 60, 460)));
     this.viewHeight = viewHeight;
     this.scroll.style.height = viewHeight + "px";
     this.spacer.style.height = Math.max(0, this.height - viewHeight) + "px";
     this.width = this.scroll.clientWidth;
     this.ctx = ui.sizeCanvas(this.canvas, this.width, viewHeight);
-    this.shadeLeft.style.height = viewHeight + "px";
-    this.shadeRight.style.height = viewHeight + "px";
     this.draw();
-    this.shadeOutside();
   };
 
   /* After a refresh: follow the window; redraw when a layer was switched. */
@@ -173,16 +184,13 @@
     if (layersChanged) this.stale = true;
     if (!this.control.timelineOpen) return;
     this.shadeOutside();
-    if (this.stale) this.draw();
   };
 
-  /* Shade the days outside the window. */
+  /* The window moved: shade the days outside it, at the next frame. */
   T.shadeOutside = function () {
-    var scale = this.control.scale, cur = this.control.current();
-    var xa = scale.x(cur[0]), xb = scale.x(cur[1] + 1);
-    this.shadeLeft.style.width = Math.max(0, xa) + "px";
-    this.shadeRight.style.left = xb + "px";
-    this.shadeRight.style.width = Math.max(0, this.width - xb) + "px";
+    var self = this;
+    if (this.shadeFrame) return;
+    this.shadeFrame = requestAnimationFrame(function () { self.shadeFrame = 0; self.draw(); });
   };
 
   /* The row at y px from the top of all rows (binary search). */
@@ -211,29 +219,56 @@
     for (var l = 0; l < app.data.layers.length; l++) on.push(app.layerOn(l));
     ctx.font = "10px " + FONT;
     ctx.textBaseline = "middle";
-    for (var k = this.rowAt(top); k < this.rowPlace.length && this.rowTop[k] < top + H; k++) {
-      var p = this.rowPlace[k], y = this.rowTop[k] - top;
-      if (p < 0) this.drawHeader(ctx, -1 - p, y, W, on[-1 - p]);
-      else this.drawRow(ctx, p, y, W, on[app.places.layer[p]]);
+    var labels = [], k, p, y;
+    for (k = this.rowAt(top); k < this.rowPlace.length && this.rowTop[k] < top + H; k++) {
+      p = this.rowPlace[k];
+      y = this.rowTop[k] - top;
+      if (p < 0) labels.push(this.drawHeader(ctx, -1 - p, y, W, on[-1 - p]));
+      else labels.push(this.drawRow(ctx, p, y, W, on[app.places.layer[p]]));
     }
     ctx.globalAlpha = 1;
+    this.drawShade(ctx, W, H);
+    /* names last, each on a halo of the panel's white: no bar, line or shade crosses them */
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = PANEL;
+    labels.forEach(function (label) {
+      if (!label) return;
+      ctx.font = label.font;
+      ctx.textAlign = label.align;
+      ctx.fillStyle = label.color;
+      ctx.strokeText(label.text, label.x, label.y);
+      ctx.fillText(label.text, label.x, label.y);
+    });
   };
 
+  /* The days outside the window, veiled in the panel's white, and the window's edges. */
+  T.drawShade = function (ctx, W, H) {
+    var scale = this.control.scale, cur = this.control.current();
+    var xa = Math.round(scale.x(cur[0])), xb = Math.round(scale.x(cur[1] + 1));
+    ctx.fillStyle = "rgba(255, 255, 255, 0.62)";
+    if (xa > 0) ctx.fillRect(0, 0, xa, H);
+    if (xb < W) ctx.fillRect(xb, 0, W - xb, H);
+    ctx.fillStyle = "rgba(37, 99, 235, 0.6)";
+    if (xa > 0) ctx.fillRect(xa - 1, 0, 1, H);
+    if (xb < W) ctx.fillRect(xb, 0, 1, H);
+  };
+
+  /* A layer's header row; returns its label (drawn after the shade), or null. */
   T.drawHeader = function (ctx, layer, y, W, on) {
     var info = this.app.data.layers[layer], h = this.sizes.header;
     ctx.globalAlpha = on ? 1 : 0.45;
-    if (h >= 12) {
-      ctx.fillStyle = info.color;
-      ctx.fillRect(4, y + h / 2 - 3, 6, 6);
-      ctx.fillStyle = "#333";
-      ctx.font = "600 10px " + FONT;
-      ctx.textAlign = "left";
-      ctx.fillText(info.label + (on ? "" : " (hidden)"), 14, y + h / 2);
-      ctx.font = "10px " + FONT;
-    } else {
-      ctx.fillStyle = info.color;
+    ctx.fillStyle = info.color;
+    if (h < 12) {
       ctx.fillRect(0, y + h / 2 - 1, W, 1);
+      return null;
     }
+    ctx.fillRect(4, y + h / 2 - 3, 6, 6);
+    ctx.font = "600 10px " + FONT;
+    var text = fitText(ctx, info.label + (on ? "" : " (hidden)"), W - 16);
+    ctx.font = "10px " + FONT;
+    return { text: text, x: 14, y: y + h / 2, align: "left", font: "600 10px " + FONT,
+      color: on ? TEXT : TEXT_OFF };
   };
 
   /* Place p's spans as bars: the narrow bounds solid, the wide ones faded around them. */
@@ -279,13 +314,14 @@
       }
       bars.push([Math.min(xs, xsWide), Math.max(xe, xeWide), xs, xe]);
     }
-    if (sizes.labels && bars.length) this.drawName(ctx, app.places.name[p], bars, y, W, on);
+    return sizes.labels && bars.length ? this.nameLabel(ctx, app.places.name[p], bars, y, W, on)
+      : null;
   };
 
   /* The place's name beside its bars ([outer left, outer right, solid left, solid right]):
-   * after them, else in the widest free gap, else inside its longest bar, else shortened to
-   * fit the widest gap. */
-  T.drawName = function (ctx, name, bars, y, W, on) {
+   * after them, else in the widest free gap, shortened with an ellipsis when it must be (at a
+   * word if it can); on the panel's background, never on a bar. Returns the label, or null. */
+  T.nameLabel = function (ctx, name, bars, y, W, on) {
     var ty = y + this.sizes.row / 2, w = ctx.measureText(name).width, i;
     bars.sort(function (a, b) { return a[0] - b[0]; });
     var gaps = [], edge = 2; /* [left, right, text alignment] */
@@ -297,24 +333,10 @@
     var last = gaps.length && gaps[gaps.length - 1][2] === "left" ? gaps[gaps.length - 1] : null;
     var widest = null;
     gaps.forEach(function (g) { if (!widest || g[1] - g[0] > widest[1] - widest[0]) widest = g; });
-    var longest = bars.reduce(function (a, b) { return b[3] - b[2] > a[3] - a[2] ? b : a; });
-    ctx.globalAlpha = on ? 1 : 0.45;
-    ctx.fillStyle = "#2b3138";
-    var gap = last && last[1] - last[0] >= w ? last : widest && widest[1] - widest[0] >= w ? widest
-      : null;
-    if (gap) {
-      ctx.textAlign = gap[2];
-      ctx.fillText(name, gap[2] === "left" ? gap[0] : gap[1], ty);
-    } else if (longest[3] - longest[2] >= w + 8) {
-      ctx.textAlign = "left";
-      ctx.fillStyle = "#fff";
-      ctx.fillText(name, Math.max(longest[2], 0) + 4, ty);
-    } else if (widest && widest[1] - widest[0] > 30) {
-      var room = widest[1] - widest[0], text = name;
-      while (text.length > 1 && ctx.measureText(text + "…").width > room) text = text.slice(0, -1);
-      ctx.textAlign = widest[2];
-      ctx.fillText(text + "…", widest[2] === "left" ? widest[0] : widest[1], ty);
-    }
+    var gap = last && last[1] - last[0] >= w ? last : widest;
+    if (!gap || gap[1] - gap[0] < 30) return null;
+    return { text: fitText(ctx, name, gap[1] - gap[0]), x: gap[2] === "left" ? gap[0] : gap[1],
+      y: ty, align: gap[2], font: "10px " + FONT, color: on ? TEXT : TEXT_OFF };
   };
 
   /* Hover (or click) at a pointer event. */
@@ -394,5 +416,6 @@
       (app.active[place] ? "" : " (outside the period)");
   };
 
+  TimelinePanel.label = { PANEL: PANEL, TEXT: TEXT, TEXT_OFF: TEXT_OFF, fitText: fitText };
   parts.TimelinePanel = TimelinePanel;
 })();

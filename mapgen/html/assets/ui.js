@@ -39,6 +39,85 @@
     return ctx;
   }
 
+  /* ---- the URL hash: "#from=1981&to=1990&legend=0", one map's state ---- */
+
+  function hashParams() {
+    var out = {}, text = window.location.hash.replace(/^#/, "");
+    text.split("&").forEach(function (part) {
+      if (!part) return;
+      var i = part.indexOf("="), key = i < 0 ? part : part.slice(0, i);
+      var value = i < 0 ? "" : part.slice(i + 1);
+      try { key = decodeURIComponent(key); value = decodeURIComponent(value); } catch (e) {
+        return;
+      }
+      out[key] = value;
+    });
+    return out;
+  }
+
+  /* The hash text with `changes` applied (a value of null removes its key), other keys kept
+   * in their order. */
+  function hashText(changes) {
+    var params = hashParams(), out = [], key;
+    for (key in changes) params[key] = changes[key];
+    for (key in params) {
+      if (!Object.prototype.hasOwnProperty.call(params, key) || params[key] === null) continue;
+      out.push(encodeURIComponent(key) + (params[key] === "" ? "" : "=" +
+        encodeURIComponent(params[key])));
+    }
+    return out.join("&");
+  }
+
+  /* Rewrite the hash without a history entry; false when the browser refuses. */
+  function writeHash(text) {
+    if (text === window.location.hash.replace(/^#/, "")) return true;
+    var url = text ? "#" + text : window.location.pathname + window.location.search;
+    try { window.history.replaceState(window.history.state, "", url); } catch (e) {
+      return false; /* some embedded viewers refuse; the map still works */
+    }
+    return true;
+  }
+
+  /* ---- colour contrast (WCAG 2) ---- */
+
+  function luminance(hex) {
+    var m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+    if (!m) return 0.5;
+    var sum = [0.2126, 0.7152, 0.0722], total = 0;
+    for (var i = 0; i < 3; i++) {
+      var c = parseInt(m[i + 1], 16) / 255;
+      total += sum[i] * (c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4));
+    }
+    return total;
+  }
+
+  /* The contrast ratio of two #rrggbb colours, 1 to 21. */
+  function contrast(a, b) {
+    var la = luminance(a), lb = luminance(b);
+    return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+  }
+
+  /* ---- a box that collapses to its button ---- */
+
+  /* Wire `toggle` (a button) to show or hide `body`: aria-expanded follows, `root` gets the
+   * class mapgen-collapsed while hidden, onChange(open) runs after every change. */
+  function disclosure(root, toggle, body, onChange) {
+    toggle.setAttribute("aria-controls", body.id);
+    function set(open) {
+      body.hidden = !open;
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      root.classList.toggle("mapgen-collapsed", !open);
+    }
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      set(open);
+      if (onChange) onChange(open);
+    });
+    return set;
+  }
+
   window.MapgenUI = { el: el, button: button, clamp: clamp, now: now, sizeCanvas: sizeCanvas,
+    hashParams: hashParams, hashText: hashText, writeHash: writeHash, contrast: contrast,
+    disclosure: disclosure,
     FONT: "system-ui, -apple-system, \"Segoe UI\", Roboto, sans-serif" };
 })();
