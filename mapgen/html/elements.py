@@ -7,7 +7,11 @@ as a Jinja template, so text from data would be code. These elements write verba
 from __future__ import annotations
 
 import base64
+import hashlib
+import html
+import json
 import re
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -40,12 +44,68 @@ class Verbatim(Element):
         return token
 
 
+# An inline <script> or <style> and its text (mapgen's texts never hold "</script" or
+# "</style": data is script_json, libraries pass _script_safe).
+_INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
+
+
+def _sha256(text: str) -> str:
+    """A CSP hash source for *text*, as the browser hashes it (after HTML's newline
+    normalisation)."""
+    data = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+    return "'sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode("ascii") + "'"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a map may load besides its own inline scripts and styles: the Content-Security-
+    Policy keeps a map file, opened from anywhere, from making any other request."""
+
+    scripts: tuple[str, ...] = ()  # script URLs (Leaflet from its CDN, with --cdn)
+    styles: tuple[str, ...] = ()  # stylesheet URLs
+    images: tuple[str, ...] = ()  # image sources: the tile host, Leaflet's icons
+    style_attributes: tuple[str, ...] = ()  # style="..." values written as HTML at run time
+
+    def header(self, text: str) -> str:
+        """The policy for a page (or fragment) whose HTML is *text*: its inline scripts and
+        styles by hash, the sources above, nothing else."""
+        found: dict[str, dict[str, None]] = {"script": {}, "style": {}}
+        for match in _INLINE.finditer(text):
+            found[match.group(1)][_sha256(match.group(2))] = None
+        attributes = sorted({_sha256(value) for value in self.style_attributes})
+        style_src = [*found["style"], *(["'unsafe-hashes'", *attributes] if attributes else [])]
+        directives = {
+            "default-src": ["'none'"],
+            "script-src": [*found["script"], *self.scripts],
+            "style-src": [*style_src, *self.styles],
+            "img-src": ["data:", *self.images],
+            "base-uri": ["'none'"],
+            "form-action": ["'none'"],
+        }
+        return "; ".join(
+            " ".join([name, *(sources or ["'none'"])]) for name, sources in directives.items()
+        )
+
+
+def tile_source(url: str) -> str:
+    """The CSP source that allows a tile URL template's host: subdomain placeholders
+    ("https://{s}.basemaps.cartocdn.com/...") become a wildcard ("https://*.basemaps...")."""
+    scheme, _, rest = url.partition("://")
+    labels = rest.split("/", 1)[0].split(".")
+    templated = [n for n, label in enumerate(labels) if "{" in label]
+    if templated:
+        labels = ["*", *labels[templated[-1] + 1 :]]
+    return f"{scheme}://{'.'.join(labels)}"
+
+
 class MapFigure(Figure):
     """folium's page, which holds the large texts of :class:`Verbatim` elements once: they
     go into the page after the template pass, instead of through it (where the script section
-    and the page would each be another copy of a map's tens of MB of data)."""
+    and the page would each be another copy of a map's tens of MB of data). Its first head
+    element is the page's Content-Security-Policy (:class:`Policy`)."""
 
     _spliced: list[tuple[str, str]] | None = None
+    policy: Policy = Policy()
 
     def render(self, **kwargs: object) -> str:
         self._spliced = []
@@ -57,7 +117,13 @@ class MapFigure(Figure):
             head, found, tail = page.partition(token)
             assert found and token not in tail, "a large verbatim text must appear once"
             page = "".join((head, text, tail))  # one new string, no intermediate copy
-        return page
+        meta = (
+            '<meta http-equiv="Content-Security-Policy" '
+            f'content="{html.escape(self.policy.header(page))}">\n'
+        )
+        head, found, tail = page.partition("<head>\n")
+        assert found, "folium's page starts with <head>"
+        return "".join((head, found, meta, tail))
 
 
 # Helpers every mapgen script uses, inlined first (once per page: the name is the key).
@@ -132,6 +198,54 @@ class MapgenLayers(AssetElement):
         script.add_child(Verbatim(call), name=self.get_name())
         script.add_child(Verbatim(self.data_json, large=True), name=f"{self.get_name()}_data")
         script.add_child(Verbatim(");\n"), name=f"{self.get_name()}_end")
+
+
+STATUS_CSS = (
+    ".mapgen-status { position: absolute; z-index: 1001; top: 40%; left: 50%; "
+    "transform: translate(-50%, -50%); max-width: min(30em, 80%); padding: 12px 16px; "
+    "background: #fff; color: #1a1a1a; border: 1px solid #767676; border-radius: 4px; "
+    "font: 15px/1.4 system-ui, sans-serif; text-align: center; }\n"
+    ".mapgen-fragment { position: relative; }"
+)
+# Runs before the map's script; on load (all scripts run), or on an error before the map
+# started, it says why the map is missing. Once mapgen.js has started, the line is gone.
+STATUS_JS = """(function (id, why) {
+  function say(text) { var s = document.getElementById(id); if (s) s.textContent = text; }
+  window.addEventListener("error", function (e) {
+    say("The map could not start: " + (e.message || "a script failed") + ".");
+  });
+  window.addEventListener("load", function () {
+    if (typeof L === "undefined" || !window.MapgenApp) say(why);
+  });
+})(%s, %s);"""
+LOADING = "Loading the map… (it needs JavaScript: if this stays, JavaScript is off)"
+WHY_CDN = (
+    "The map could not start: Leaflet, which this map loads from cdn.jsdelivr.net, did not "
+    "arrive (no network?). A map built without --cdn needs no network."
+)
+WHY_INLINE = "The map could not start: its scripts did not run."
+
+
+class LoadStatus(MacroElement):
+    """A line over the map while it loads, which says in words why the map is missing when
+    its scripts fail (never a blank page). mapgen.js removes it once the map is drawn."""
+
+    def __init__(self, *, cdn: bool) -> None:
+        super().__init__()
+        self._name = "LoadStatus"
+        self.why = WHY_CDN if cdn else WHY_INLINE
+
+    def render(self, **kwargs: object) -> None:
+        figure = self.get_root()
+        status_id = f"{self._parent.get_name()}-status"
+        figure.header.add_child(Verbatim(f"<style>{STATUS_CSS}</style>"), name="mapgen-status")
+        script = STATUS_JS % (json.dumps(status_id), json.dumps(self.why, ensure_ascii=False))
+        figure.header.add_child(Verbatim(f"<script>{script}</script>"), name=self.get_name())
+        figure.html.add_child(
+            Verbatim(f'<div class="mapgen-status" id="{status_id}" role="status">{LOADING}</div>'),
+            name=f"{self.get_name()}_html",
+        )
+        super().render(**kwargs)
 
 
 def _script_safe(code: str) -> str:

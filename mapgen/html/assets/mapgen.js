@@ -76,6 +76,8 @@
     var self = this;
     this.map.on("overlayadd overlayremove", function () { self.emit(); });
     this.refresh();
+    var status = document.getElementById(this.container.id + "-status");
+    if (status) status.remove();  /* "Loading the map…" (elements.py LoadStatus) */
     this.ready = true;
     this.container.setAttribute("data-mapgen-ready", "true");
   };
