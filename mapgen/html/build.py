@@ -23,7 +23,7 @@ from mapgen.html.elements import (
     Policy,
     tile_source,
 )
-from mapgen.html.payload import packed, payload, script_json
+from mapgen.html.payload import group_small_layers, packed, payload, script_json
 from mapgen.model import Dataset, Period
 
 LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
@@ -96,6 +96,7 @@ def build_map(
         )
     provider = tile_provider(tiles)
     period = period if period is not None else dataset.period
+    dataset = group_small_layers(dataset)
     fmap = folium.Map(tiles=None, control_scale=True)
     figure = MapFigure()  # the page that holds the map's data once (elements.py)
     figure.add_child(fmap)

@@ -14,6 +14,8 @@
     return typeof url === "string" && /^https?:\/\/[^\s]/i.test(url);
   }
 
+  var MAX_PANES = 8;  /* layer panes: one per layer up to this many layers */
+
   function missing(value) {
     return value === null || value === undefined || value === "";
   }
@@ -27,6 +29,7 @@
     this.places = data.places;
     this.count = data.places.id.length;
     this.filter = new window.MapgenTimeFilter(data.time, this.count);
+    this.undated = this.filter.undated;  /* 1 per place with no span: drawn as a dashed ring */
     this.active = new Uint8Array(this.count).fill(1);
     this.strict = !!data.strict;
     this.listeners = [];
@@ -64,9 +67,12 @@
 
   MapgenApp.prototype.start = function () {
     /* One pane per layer, the first layer on top, so headquarters are not hidden under
-     * events at the same spot. */
-    for (var k = 0; k < this.data.layers.length; k++) {
-      this.map.createPane("mapgen-layer-" + k).style.zIndex = String(450 - k);
+     * events at the same spot; past MAX_PANES layers, consecutive layers share a pane (each
+     * pane is an SVG or a canvas: hundreds of them made every period change slow). */
+    var layers = this.data.layers.length;
+    this.paneSize = Math.ceil(layers / MAX_PANES);
+    for (var k = 0; k < layers; k += this.paneSize) {
+      this.map.createPane("mapgen-layer-" + k).style.zIndex = String(450 - k / this.paneSize);
     }
     if (this.data.basemap) this.addBasemap();
     this.renderer = new Renderers(this);
@@ -92,6 +98,12 @@
       pane: "mapgen-basemap", interactive: false, attribution: "Basemap: Natural Earth",
       style: { color: "#9a9a9a", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }
     }).addTo(this.map);
+  };
+
+  /* The first layer of layer k's pane: the layers paneOf(k) .. paneOf(k) + paneSize - 1 share
+   * the pane "mapgen-layer-" + paneOf(k). */
+  MapgenApp.prototype.paneOf = function (k) {
+    return k - k % this.paneSize;
   };
 
   MapgenApp.prototype.refresh = function () {
@@ -120,6 +132,16 @@
     if (isNaN(a) || isNaN(b)) throw new Error("mapgen.setPeriod: not a date: " + from + ", " + to);
     this.setDays(a, b);
     return this.period();
+  };
+
+  /* Undated places (no span) are shown in every period while this is on (the default). */
+  MapgenApp.prototype.setShowUndated = function (on) {
+    this.filter.showUndated = !!on;
+    this.refresh();
+  };
+
+  MapgenApp.prototype.showsUndated = function () {
+    return this.filter.showUndated;
   };
 
   MapgenApp.prototype.setDays = function (from, to) {
@@ -264,8 +286,14 @@
       var color = app.data.layers[p.layer[i]].color;
       var geom = Array.isArray(p.geom[i]) ? { type: "Point", coordinates: p.geom[i] } : p.geom[i];
       var style = { color: color, fillColor: color, fillOpacity: 0.75, weight: 2, radius: 7,
-        opacity: 0.9, pane: "mapgen-layer-" + p.layer[i] };
+        opacity: 0.9, pane: "mapgen-layer-" + app.paneOf(p.layer[i]) };
       if (geom.type === "Polygon" || geom.type === "MultiPolygon") style.fillOpacity = 0.2;
+      if (app.undated[i]) {  /* undated: a dashed ring in the layer's colour, white inside */
+        style.fillColor = "#ffffff";
+        style.fillOpacity = 0.85;
+        style.dashArray = "3 3";
+        style.className = "mapgen-undated";
+      }
       var layer = geometryLayer(geom, style);
       layer.mapgenIndex = i;
       layer.bindTooltip(app.tooltipContent(i), { sticky: geom.type !== "Point" });
