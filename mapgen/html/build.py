@@ -129,6 +129,9 @@ def build_map(
         style_attributes=tuple(f"background:{layer.color}" for layer in dataset.layers),
     )
     data = payload(dataset, period=period, strict=strict, title=title)
+    box = bounds(place.geometry for place in dataset.places)
+    # mapgen.js fits the view to these bounds, unless the URL names a view (view-hash.js)
+    data["bounds"] = [[box[1], box[0]], [box[3], box[2]]] if box else None
     if not cdn or provider is None:
         from mapgen.basemap import countries_small
 
@@ -136,11 +139,6 @@ def build_map(
     PeriodControl().add_to(fmap)
     data_json = script_json(packed(data))  # serialised once: written, and hashed for ids
     MapgenLayers(data_json, groups).add_to(fmap)
-    box = bounds(place.geometry for place in dataset.places)
-    if box:
-        fmap.fit_bounds([[box[1], box[0]], [box[3], box[2]]], padding=(30, 30), max_zoom=8)
-    else:
-        fmap.location, fmap.zoom_start = [20, 0], 2
     # The page's <title> names the period (a tab, a bookmark, an embed's title); on the map
     # itself the legend states it once, under the title.
     page_title = f"{data['title']} — {data['period']}" if data["period"] and not title else (

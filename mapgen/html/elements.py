@@ -179,8 +179,16 @@ class MapgenLayers(AssetElement):
     assets/CONTRACT.md);
     *groups* are the folium FeatureGroups, one per layer, in layer order."""
 
-    default_js_files = (*SHARED_JS, "time-filter.js", "point-canvas.js", "legend.js", "mapgen.js")
-    default_css_files = ("mapgen.css",)
+    default_js_files = (
+        *SHARED_JS,
+        "time-filter.js",
+        "point-canvas.js",
+        "legend.js",
+        "search.js",
+        "view-hash.js",
+        "mapgen.js",
+    )
+    default_css_files = ("mapgen.css", "search.css")
 
     def __init__(self, data_json: str, groups: list[MacroElement]):
         super().__init__()

@@ -79,6 +79,8 @@
     this.paths = new PathRenderer(this);
     this.legend = window.MapgenLegend(this).addTo(this.map);
     if (window.MapgenPeriodControl) this.periodControl = new window.MapgenPeriodControl(this);
+    this.search = window.MapgenSearch(this).addTo(this.map);
+    this.fitView();
     var self = this;
     this.map.on("overlayadd overlayremove", function () { self.emit(); });
     this.refresh();
@@ -98,6 +100,22 @@
       pane: "mapgen-basemap", interactive: false, attribution: "Basemap: Natural Earth",
       style: { color: "#9a9a9a", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }
     }).addTo(this.map);
+  };
+
+  /* The initial view: the one the URL hash names (first map of a page), else the data's
+   * bounds (data.bounds), else the whole world. */
+  MapgenApp.prototype.fitView = function () {
+    var hash = window.MapgenViewHash.wanted(this) ? new window.MapgenViewHash(this) : null;
+    this.viewFromHash = !!(hash && hash.apply());
+    if (this.viewFromHash) {
+      /* as the link says */
+    } else if (this.data.bounds) {
+      this.map.fitBounds(this.data.bounds, { padding: [30, 30], maxZoom: 8, animate: false });
+    } else {
+      this.map.setView([20, 0], 2, { animate: false });
+    }
+    if (hash) hash.listen();
+    this.viewHash = hash;
   };
 
   /* The first layer of layer k's pane: the layers paneOf(k) .. paneOf(k) + paneSize - 1 share
@@ -193,6 +211,21 @@
 
   MapgenApp.prototype.indexOf = function (id) {
     return this.places.id.indexOf(id);
+  };
+
+  /* Where place i is: its point, or the centre of its shape's bounds. */
+  MapgenApp.prototype.placeLatLng = function (i) {
+    var g = this.places.geom[i];
+    if (Array.isArray(g)) return L.latLng(g[1], g[0]);
+    return this.renderer.vector.layers[i].getBounds().getCenter();
+  };
+
+  /* Script interface: the ids of the places whose names hold `query` (as the search box finds
+   * them, best first, at most 8), and how many match in all and in the current period. */
+  MapgenApp.prototype.find = function (query) {
+    var found = this.search.search.find(query), ids = this.places.id;
+    return { ids: found.places.map(function (i) { return ids[i]; }), total: found.total,
+      shown: found.shown };
   };
 
   MapgenApp.prototype.openPopup = function (id) {
