@@ -11,9 +11,11 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from branca.element import Element, Figure, MacroElement
 
@@ -49,11 +51,36 @@ class Verbatim(Element):
 _INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
 
 
-def _sha256(text: str) -> str:
-    """A CSP hash source for *text*, as the browser hashes it (after HTML's newline
-    normalisation)."""
-    data = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
-    return "'sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode("ascii") + "'"
+_TOKEN = re.compile("\x00mapgen-\\d+\x00")  # where a large text goes (Verbatim, MapFigure)
+_CHUNK = 1 << 20  # characters hashed at a time: a map's data is never copied whole
+
+
+def _update(digest: Any, text: str, start: int, end: int) -> None:
+    """Hash text[start:end] as the browser does (after HTML's newline normalisation)."""
+    while start < end:
+        stop = min(end, start + _CHUNK)
+        if text[stop - 1] == "\r" and stop < end:
+            stop += 1  # never split a \r\n
+        piece = text[start:stop]
+        if "\r" in piece:
+            piece = piece.replace("\r\n", "\n").replace("\r", "\n")
+        digest.update(piece.encode("utf-8"))
+        start = stop
+
+
+def _sha256(text: str, start: int = 0, end: int | None = None,
+            large: Mapping[str, str] | None = None) -> str:
+    """A CSP hash source for text[start:end], with the large texts of *large* in place of
+    their tokens."""
+    digest = hashlib.sha256()
+    end = len(text) if end is None else end
+    for token in _TOKEN.finditer(text, start, end) if large else ():
+        _update(digest, text, start, token.start())
+        big = large[token.group()]
+        _update(digest, big, 0, len(big))
+        start = token.end()
+    _update(digest, text, start, end)
+    return "'sha256-" + base64.b64encode(digest.digest()).decode("ascii") + "'"
 
 
 @dataclass(frozen=True)
@@ -66,12 +93,13 @@ class Policy:
     images: tuple[str, ...] = ()  # image sources: the tile host, Leaflet's icons
     style_attributes: tuple[str, ...] = ()  # style="..." values written as HTML at run time
 
-    def header(self, text: str) -> str:
-        """The policy for a page (or fragment) whose HTML is *text*: its inline scripts and
-        styles by hash, the sources above, nothing else."""
+    def header(self, text: str, large: Mapping[str, str] | None = None) -> str:
+        """The policy for a page (or fragment) whose HTML is *text* (with the texts of *large*
+        in place of their tokens): its inline scripts and styles by hash, the sources above,
+        nothing else."""
         found: dict[str, dict[str, None]] = {"script": {}, "style": {}}
         for match in _INLINE.finditer(text):
-            found[match.group(1)][_sha256(match.group(2))] = None
+            found[match.group(1)][_sha256(text, match.start(2), match.end(2), large)] = None
         attributes = sorted({_sha256(value) for value in self.style_attributes})
         style_src = [*found["style"], *(["'unsafe-hashes'", *attributes] if attributes else [])]
         directives = {
@@ -113,17 +141,19 @@ class MapFigure(Figure):
             page = super().render(**kwargs)
         finally:
             spliced, self._spliced = self._spliced, None
+        # The policy first, on the page without its large texts (no copy of them is made).
+        meta = (
+            '<meta http-equiv="Content-Security-Policy" '
+            f'content="{html.escape(self.policy.header(page, dict(spliced)))}">\n'
+        )
+        head, found, tail = page.partition("<head>\n")
+        assert found, "folium's page starts with <head>"
+        page = "".join((head, found, meta, tail))
         for token, text in spliced:
             head, found, tail = page.partition(token)
             assert found and token not in tail, "a large verbatim text must appear once"
             page = "".join((head, text, tail))  # one new string, no intermediate copy
-        meta = (
-            '<meta http-equiv="Content-Security-Policy" '
-            f'content="{html.escape(self.policy.header(page))}">\n'
-        )
-        head, found, tail = page.partition("<head>\n")
-        assert found, "folium's page starts with <head>"
-        return "".join((head, found, meta, tail))
+        return page
 
 
 # Helpers every mapgen script uses, inlined first (once per page: the name is the key).
