@@ -250,7 +250,8 @@
       other.setAttribute("lang", pair[0]);
       box.appendChild(other);
     });
-    box.appendChild(el("div", "mapgen-popup-periods", info.when));
+    box.appendChild(el("div", "mapgen-popup-periods", info.when || (this.undated[i] ? "Undated"
+      : "")));
     if (info.precision) {
       box.appendChild(el("div", "mapgen-popup-precision", "Precision: " + info.precision));
     }
