@@ -20,7 +20,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from mapgen.defaults import VERSION
-from mapgen.errors import DataError, MapgenError, OptionError, OutputError, Problem
+from mapgen.errors import (
+    DataError,
+    MapgenError,
+    MapgenWarning,
+    OptionError,
+    OutputError,
+    Problem,
+)
 
 if TYPE_CHECKING:
     from mapgen.defaults import default_source
@@ -76,6 +83,7 @@ __all__ = [
     "Dataset",
     "Layer",
     "MapgenError",
+    "MapgenWarning",
     "OptionError",
     "OutputError",
     "Period",

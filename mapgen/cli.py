@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -48,14 +49,23 @@ def reports_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from mapgen.errors import MapgenError
+        from mapgen.errors import MapgenError, MapgenWarning, terminal_text
 
-        try:
-            return func(*args, **kwargs)
-        except MapgenError as exc:
-            for line in error_lines(exc):
-                click.echo(f"error: {line}", err=True)
-            sys.exit(exc.exit_code)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", MapgenWarning)
+            try:
+                return func(*args, **kwargs)
+            except MapgenError as exc:
+                for line in error_lines(exc):
+                    click.echo(f"error: {line}", err=True)
+                sys.exit(exc.exit_code)
+            finally:
+                for warning in caught:
+                    if issubclass(warning.category, MapgenWarning):
+                        click.echo(f"warning: {terminal_text(str(warning.message))}", err=True)
+                    else:
+                        warnings.showwarning(warning.message, warning.category,
+                                             warning.filename, warning.lineno)
 
     return wrapper  # type: ignore[return-value]
 
@@ -243,9 +253,11 @@ def main() -> None:
               help="HTML file [default: output/<first source name>.html].")
 @click.option("--tiles", default=DEFAULT_TILES, show_default=True,
               help="xyzservices tile provider name, or 'none' (the offline basemap only).")
+@click.option("--cdn", is_flag=True,
+              help="Load Leaflet from cdn.jsdelivr.net and leave out the offline basemap: the "
+              "smallest file, but it needs the network.")
 @click.option("--self-contained", is_flag=True,
-              help="Inline every script and style and add the offline basemap: works with no "
-              "network.")
+              help="No request at all but tiles (the default now; kept for old scripts).")
 @click.option("--fragment", is_flag=True,
               help="Write an HTML fragment to paste into a report page.")
 @click.option("--height", default="480px", show_default=True, help="Fragment height (CSS).")
@@ -258,6 +270,7 @@ def main() -> None:
 def build(
     output: str | None,
     tiles: str,
+    cdn: bool,
     self_contained: bool,
     fragment: bool,
     height: str,
@@ -278,16 +291,15 @@ def build(
         folder = output or str(Path("output") / f"{DEFAULT_NAME}-{split}s")
         maps = mapgen.build_series(
             view, folder, split, strict=strict, tiles=tiles, self_contained=self_contained,
-            inputs=_sources(),
+            cdn=cdn, inputs=_sources(),
             progress=lambda parts: click.progressbar(parts, label="Building maps", file=sys.stderr),
         )
         click.echo(str(Path(folder) / "index.html"))
         click.echo(f"{len(maps)} maps", err=True)
         return
     stem = Path(_sources()[0]).stem if _sources() else DEFAULT_NAME
-    fmap = mapgen.build_map(
-        view, title=_title(), tiles=tiles, strict=strict, self_contained=self_contained
-    )
+    fmap = mapgen.build_map(view, title=_title(), tiles=tiles, strict=strict,
+                            self_contained=self_contained, cdn=cdn)
     path = mapgen.save(fmap, output or str(Path("output") / f"{stem}.html"),
                        inputs=_sources(), fragment=fragment, height=height)
     click.echo(str(path))

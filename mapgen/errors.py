@@ -70,6 +70,11 @@ class OutputError(MapgenError):
     exit_code = 3
 
 
+class MapgenWarning(UserWarning):
+    """Something the user should know that does not stop the work (a map that groups its
+    smallest layers as "Other"); the CLI prints it as one ``warning:`` line."""
+
+
 def terminal_text(line: str) -> str:
     """*line* safe to print on a terminal: line breaks, escape sequences and other control
     characters from the data are shown escaped (\\n, \\x1b) instead of acting."""

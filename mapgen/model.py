@@ -13,6 +13,17 @@ COLOR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")  # what a layer colour
 PALETTE = ("#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b8860b")
 
 
+def palette(count: int) -> tuple[str, ...]:
+    """Layer colours for *count* layers: mapgen's own eight, or past eight, colorcet's 256
+    distinct glasbey_category10 colours, so a map of 37 layers does not repeat a colour every
+    eight (colorcet is imported only then: with matplotlib, a few tenths of a second)."""
+    if count <= len(PALETTE):
+        return PALETTE
+    import colorcet
+
+    return tuple(colorcet.b_glasbey_category10)
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     title: str

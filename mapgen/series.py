@@ -90,6 +90,7 @@ def build_series(
     strict: bool = False,
     tiles: str = DEFAULT_TILES,
     self_contained: bool = False,
+    cdn: bool = False,
     inputs: Iterable[str | os.PathLike[str]] = (),
     today: int | None = None,
     progress: Callable[[list[Part]], AbstractContextManager[Iterable[Part]]] | None = None,
@@ -120,7 +121,7 @@ def build_series(
                 name, number = f"{stem}-{number}", number + 1
             used.add(name)
             fmap = build_map(view, title=f"{dataset.title} — {label}", period=period,
-                             strict=strict, tiles=tiles, self_contained=self_contained)
+                             strict=strict, tiles=tiles, self_contained=self_contained, cdn=cdn)
             write_atomic(target / f"{name}.html", page_html(fmap))
             maps.append(SeriesMap(f"{name}.html", label, period, len(view.places)))
     write_atomic(target / "index.html", index_html(dataset, maps))

@@ -15,7 +15,7 @@ from typing import Any
 from mapgen.dates import DateError, Span, parse_span
 from mapgen.errors import DataError, Problem
 from mapgen.fields import LANG
-from mapgen.model import COLOR, PALETTE, Dataset, Layer, LoadReport, Place, Source
+from mapgen.model import COLOR, Dataset, Layer, LoadReport, Place, Source, palette
 from mapgen.raw import RawCollection, RawFeature
 
 GEOMETRY_DEPTH = {
@@ -286,6 +286,7 @@ def _check_layers(checker: _Checker, declared: Any, used: Iterable[str]) -> tupl
         checker.add("", "layers", "must be an object keyed by layer name")
         declared = {}
     keys = list(dict.fromkeys([*declared, *used]))
+    colors = palette(len(keys))
     layers = []
     for position, key in enumerate(keys):
         spec = declared.get(key) or {}
@@ -293,7 +294,7 @@ def _check_layers(checker: _Checker, declared: Any, used: Iterable[str]) -> tupl
             checker.add("", f"layers.{_key(key)}", "must be an object (label, color, order, path)")
             continue
         label = spec.get("label", key.replace("-", " ").replace("_", " ").capitalize())
-        color = spec.get("color", PALETTE[position % len(PALETTE)])
+        color = spec.get("color", colors[position % len(colors)])
         order = spec.get("order", position + 1)
         if not isinstance(label, str):
             checker.add("", f"layers.{_key(key)}.label", "must be text")

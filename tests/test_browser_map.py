@@ -54,7 +54,7 @@ def test_layer_control_hides_and_shows_a_layer(open_map: OpenMap, default_map: P
 def test_popup_shows_name_periods_and_sources(open_map: OpenMap, default_map: Path) -> None:
     mp = open_map(default_map)
     # The opening zoom may still be animating, and Leaflet ignores a new view until it ends.
-    mp.page.wait_for_function("!document.querySelector('.leaflet-zoom-anim')")
+    mp.page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
     # Zoom in on Paris, then click where it is drawn, as a reader would.
     x, y = mp.evaluate(
         """() => { const app = window.mapgen, i = app.indexOf('hq-paris');

@@ -212,28 +212,33 @@ def test_the_legend_counts_what_was_not_drawn(open_map: OpenMap, maps: dict[str,
     assert lines == ["3 features left out as invalid", "1 place not located (not drawn)"]
 
 
-def test_the_undated_switch(open_map: OpenMap, maps: dict[str, Path]) -> None:
-    mp = open_map(maps["default"])
-    result = mp.evaluate("""() => {
-      const app = window.mapgen, calls = [];
-      const plain = MapgenPeriod.sliderMethods.makeUndatedSwitch.call({app: Object.create(app)});
-      const fake = Object.create(app);
-      fake.setShowUndated = on => calls.push(on);
-      fake.keepsHash = () => true;
-      const control = {app: fake};
-      const label = document.body.appendChild(
-        MapgenPeriod.sliderMethods.makeUndatedSwitch.call(control));
-      const before = label.querySelector('input').checked;
-      label.querySelector('input').click();
-      return {plain, before, calls, hash: location.hash, text: label.textContent};
-    }""")
-    assert result["plain"] is None  # an app that cannot hide undated places: no switch
-    assert result["before"] is True and result["calls"] == [False]
-    assert result["hash"] == "#undated=0" and result["text"] == "Undated places"
+def test_the_undated_switch(
+    open_map: OpenMap, maps: dict[str, Path], tmp_path: Path
+) -> None:
+    plain = open_map(maps["default"])  # no undated place: no switch
+    assert plain.page.locator(".mapgen-pc-undated").count() == 0
+    undated = feature("undated")
+    del undated["properties"]["when"]
+    source = write_geojson(tmp_path / "u.geojson", [feature("dated", when=["1990/2000"]), undated])
+    mp = open_map(mapgen.save(mapgen.load(source), tmp_path / "u.html"))
+    assert mp.visible() == ["dated", "undated"]
+    mp.set_period(1950, 1960)
+    assert mp.visible() == ["undated"]  # shown in every period while the switch is on
+    switch = mp.page.locator(".mapgen-pc-undated input")
+    assert switch.is_checked() and mp.page.locator(".mapgen-pc-undated").text_content() == (
+        "Undated places"
+    )
+    switch.click()
+    assert mp.visible() == []
+    assert "undated=0" in mp.evaluate("location.hash")
+    switch.click()
+    assert mp.visible() == ["undated"]
 
 
 def test_a_phone_with_every_control_open(open_map: OpenMap, maps: dict[str, Path]) -> None:
-    mp = open_map(maps["default"], viewport=(390, 740), url_hash="legend=1&filter=1&layers=1")
+    mp = open_map(
+        maps["default"], viewport=(390, 740), url_hash="legend=1&filter=1&layers=1&search=1"
+    )
     assert mp.page.locator(".mapgen-collapsed").count() == 0
     assert mp.evaluate(SMALL_TARGETS) == []
     assert mp.evaluate(OVERLAPS) == []

@@ -150,3 +150,27 @@ def test_spreadsheet_safe_export_prefixes_formulas_only_when_asked(tmp_path: Pat
     assert result.exit_code == 0 and "'=HYPERLINK" in result.output
     with pytest.raises(mapgen.OptionError, match="spreadsheet_safe applies to CSV and TSV"):
         mapgen.dumps(data, "geojson", spreadsheet_safe=True)
+
+
+def test_a_map_of_too_many_layers_says_what_it_grouped(tmp_path: Path) -> None:
+    features = [feature(f"p{i}", layer=f"layer-{i:03d}", lon=i % 100) for i in range(105)]
+    source = write_geojson(tmp_path / "many.geojson", features)
+    result = CliRunner().invoke(main, ["build", str(source), "-o", str(tmp_path / "m.html")])
+    assert result.exit_code == 0, result.output
+    [warning] = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warning.startswith("warning: 105 layers: the map shows the 99 largest")
+    assert "Traceback" not in result.output and "UserWarning" not in result.stderr
+
+
+def test_cdn_opts_in_to_the_smallest_file(tmp_path: Path) -> None:
+    source = write_geojson(tmp_path / "in.geojson", [feature("a")])
+    sizes = {}
+    for flag in ("--cdn", "--self-contained"):
+        out = tmp_path / f"{flag[2:]}.html"
+        result = CliRunner().invoke(main, ["build", str(source), "-o", str(out), flag])
+        assert result.exit_code == 0, result.output
+        sizes[flag] = out.stat().st_size
+        assert ("cdn.jsdelivr.net/npm/leaflet" in out.read_text("utf-8")) == (flag == "--cdn")
+    assert sizes["--cdn"] < sizes["--self-contained"] / 2
+    both = CliRunner().invoke(main, ["build", str(source), "--cdn", "--self-contained"])
+    assert both.exit_code == 2

@@ -32,7 +32,7 @@ def test_a_hash_on_load_starts_filtered(open_map: OpenMap, default_map: Path) ->
 def test_period_changes_are_written_to_the_hash(open_map: OpenMap, default_map: Path) -> None:
     mp = open_map(default_map)
     mp.set_period(2012, 2013)
-    mp.page.wait_for_function("location.hash === '#from=2012&to=2013'", timeout=5000)
+    mp.page.wait_for_function("() => location.hash === '#from=2012&to=2013'", timeout=5000)
     mp.set_hash("#from=1970&to=1970")
     assert hq(mp.visible()) == ["hq-tehran"]
 
@@ -75,7 +75,9 @@ def test_play_advances_the_period_and_enter_pauses(open_map: OpenMap, default_ma
     before = mp.evaluate("window.mapgen.period()")
     mp.page.locator(".mapgen-pc-play").click()
     assert mp.evaluate("window.mapgen.periodControl.playing") is True
-    mp.page.wait_for_function(f"window.mapgen.period().from > '{before['from']}'", timeout=10_000)
+    mp.page.wait_for_function(
+        f"() => window.mapgen.period().from > '{before['from']}'", timeout=10_000
+    )
     after = mp.evaluate("window.mapgen.period()")
     assert after["from"] > before["from"] and after["to"] > before["to"]
     mp.page.locator(".mapgen-pc-handle-from").focus()
@@ -95,7 +97,7 @@ def test_layer_off_stays_off_while_playing(open_map: OpenMap, default_map: Path)
     mp = open_map(default_map, url_hash="#from=1965&to=1975")
     mp.page.locator(".leaflet-control-layers-overlays label", has_text="Dated events").click()
     mp.evaluate("window.mapgen.periodControl.play()")
-    mp.page.wait_for_function("window.mapgen.period().from >= '1975-01-01'", timeout=15_000)
+    mp.page.wait_for_function("() => window.mapgen.period().from >= '1975-01-01'", timeout=15_000)
     mp.evaluate("window.mapgen.periodControl.pause()")
     assert not [i for i in mp.visible() if i.startswith("ev-")]
 

@@ -40,7 +40,7 @@ def test_two_fragments_on_one_page_work_independently(open_map: OpenMap, tmp_pat
     )
     mp = open_map(page)
     mp.page.wait_for_function(
-        "document.querySelectorAll('.folium-map[data-mapgen-ready=true]').length === 2"
+        "() => document.querySelectorAll('.folium-map[data-mapgen-ready=true]').length === 2"
     )
     handles = "Array.from(document.querySelectorAll('.folium-map')).map(e => e.mapgen)"
     counts = mp.evaluate(f"{handles}.map(a => a.visible().length)")

@@ -14,12 +14,21 @@ from branca.element import Element
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
 from mapgen.geometry import bounds
-from mapgen.html.elements import InlineLeaflet, MapFigure, MapgenLayers, PeriodControl
-from mapgen.html.payload import packed, payload, script_json
+from mapgen.html.elements import (
+    InlineLeaflet,
+    LoadStatus,
+    MapFigure,
+    MapgenLayers,
+    PeriodControl,
+    Policy,
+    tile_source,
+)
+from mapgen.html.payload import group_small_layers, packed, payload, script_json
 from mapgen.model import Dataset, Period
 
 LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
 LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
+LEAFLET_IMAGES = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/images/"
 
 
 def tile_provider(name: str) -> xyzservices.TileProvider | None:
@@ -66,26 +75,38 @@ def build_map(
     period: Period | None = None,
     strict: bool = False,
     self_contained: bool = False,
+    cdn: bool = False,
 ) -> folium.Map:
     """A folium Map of *dataset*: one toggleable layer per category, legend, popups, movement
     paths and the in-browser period control. *period* is only stated on the map (select the
     places first with :func:`mapgen.select`); by default, the period the dataset was cut to.
-    *self_contained* inlines Leaflet and adds the
-    offline basemap, so the page works with no network at all."""
+
+    The page carries everything it needs (Leaflet, mapgen's scripts, a small offline basemap
+    under the tiles), so it opens anywhere, with or without network; its Content-Security-
+    Policy allows no request but the tiles. *cdn* makes the smallest file instead: Leaflet
+    comes from its CDN, and the basemap only when there are no tiles. *self_contained* (no
+    request at all but tiles) is the default, and refuses *cdn*."""
     if title is not None and any("\ud800" <= c <= "\udfff" for c in title):
         # bytes of a command line that were not UTF-8: the page could not be written
         raise OptionError(f"the title {title!r} is not text: it holds a lone surrogate")
+    if cdn and self_contained:
+        raise OptionError(
+            "--cdn loads Leaflet from the network and --self-contained makes no request: "
+            "choose one"
+        )
     provider = tile_provider(tiles)
     period = period if period is not None else dataset.period
+    dataset = group_small_layers(dataset)
     fmap = folium.Map(tiles=None, control_scale=True)
-    MapFigure().add_child(fmap)  # the page that holds the map's data once (elements.py)
+    figure = MapFigure()  # the page that holds the map's data once (elements.py)
+    figure.add_child(fmap)
     if provider is not None:
         folium.TileLayer(provider, name=provider.name, control=False).add_to(fmap)
-    if self_contained:
-        fmap.default_js, fmap.default_css = [], []
+    # mapgen draws with Leaflet alone: no jQuery, no Bootstrap, no Font Awesome
+    fmap.default_js, fmap.default_css = ([LEAFLET_JS], [LEAFLET_CSS]) if cdn else ([], [])
+    if not cdn:
         InlineLeaflet().add_to(fmap)
-    else:  # mapgen draws with Leaflet alone: no jQuery, no Bootstrap, no Font Awesome
-        fmap.default_js, fmap.default_css = [LEAFLET_JS], [LEAFLET_CSS]
+    LoadStatus(cdn=cdn).add_to(fmap)
     groups = []
     for number, layer in enumerate(dataset.layers):
         # The layer control keys its entries by this HTML: the number keeps two layers with
@@ -98,19 +119,26 @@ def build_map(
         group.add_to(fmap)
         groups.append(group)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    figure.policy = Policy(
+        scripts=(LEAFLET_JS[1],) if cdn else (),
+        styles=(LEAFLET_CSS[1],) if cdn else (),
+        images=(
+            *((tile_source(provider["url"]),) if provider else ()),
+            *((LEAFLET_IMAGES,) if cdn else ()),
+        ),
+        style_attributes=tuple(f"background:{layer.color}" for layer in dataset.layers),
+    )
     data = payload(dataset, period=period, strict=strict, title=title)
-    if self_contained or provider is None:
-        from mapgen.basemap import countries
+    box = bounds(place.geometry for place in dataset.places)
+    # mapgen.js fits the view to these bounds, unless the URL names a view (view-hash.js)
+    data["bounds"] = [[box[1], box[0]], [box[3], box[2]]] if box else None
+    if not cdn or provider is None:
+        from mapgen.basemap import countries_small
 
-        data["basemap"] = countries()
+        data["basemap"] = countries_small()
     PeriodControl().add_to(fmap)
     data_json = script_json(packed(data))  # serialised once: written, and hashed for ids
     MapgenLayers(data_json, groups).add_to(fmap)
-    box = bounds(place.geometry for place in dataset.places)
-    if box:
-        fmap.fit_bounds([[box[1], box[0]], [box[3], box[2]]], padding=(30, 30), max_zoom=8)
-    else:
-        fmap.location, fmap.zoom_start = [20, 0], 2
     # The page's <title> names the period (a tab, a bookmark, an embed's title); on the map
     # itself the legend states it once, under the title.
     page_title = f"{data['title']} — {data['period']}" if data["period"] and not title else (

@@ -7,9 +7,15 @@ as a Jinja template, so text from data would be code. These elements write verba
 from __future__ import annotations
 
 import base64
+import hashlib
+import html
+import json
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from branca.element import Element, Figure, MacroElement
 
@@ -40,12 +46,94 @@ class Verbatim(Element):
         return token
 
 
+# An inline <script> or <style> and its text (mapgen's texts never hold "</script" or
+# "</style": data is script_json, libraries pass _script_safe).
+_INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
+
+
+_TOKEN = re.compile("\x00mapgen-\\d+\x00")  # where a large text goes (Verbatim, MapFigure)
+_CHUNK = 1 << 20  # characters hashed at a time: a map's data is never copied whole
+
+
+def _update(digest: Any, text: str, start: int, end: int) -> None:
+    """Hash text[start:end] as the browser does (after HTML's newline normalisation)."""
+    while start < end:
+        stop = min(end, start + _CHUNK)
+        if text[stop - 1] == "\r" and stop < end:
+            stop += 1  # never split a \r\n
+        piece = text[start:stop]
+        if "\r" in piece:
+            piece = piece.replace("\r\n", "\n").replace("\r", "\n")
+        digest.update(piece.encode("utf-8"))
+        start = stop
+
+
+def _sha256(text: str, start: int = 0, end: int | None = None,
+            large: Mapping[str, str] | None = None) -> str:
+    """A CSP hash source for text[start:end], with the large texts of *large* in place of
+    their tokens."""
+    digest = hashlib.sha256()
+    end = len(text) if end is None else end
+    for token in _TOKEN.finditer(text, start, end) if large else ():
+        _update(digest, text, start, token.start())
+        big = large[token.group()]
+        _update(digest, big, 0, len(big))
+        start = token.end()
+    _update(digest, text, start, end)
+    return "'sha256-" + base64.b64encode(digest.digest()).decode("ascii") + "'"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a map may load besides its own inline scripts and styles: the Content-Security-
+    Policy keeps a map file, opened from anywhere, from making any other request."""
+
+    scripts: tuple[str, ...] = ()  # script URLs (Leaflet from its CDN, with --cdn)
+    styles: tuple[str, ...] = ()  # stylesheet URLs
+    images: tuple[str, ...] = ()  # image sources: the tile host, Leaflet's icons
+    style_attributes: tuple[str, ...] = ()  # style="..." values written as HTML at run time
+
+    def header(self, text: str, large: Mapping[str, str] | None = None) -> str:
+        """The policy for a page (or fragment) whose HTML is *text* (with the texts of *large*
+        in place of their tokens): its inline scripts and styles by hash, the sources above,
+        nothing else."""
+        found: dict[str, dict[str, None]] = {"script": {}, "style": {}}
+        for match in _INLINE.finditer(text):
+            found[match.group(1)][_sha256(text, match.start(2), match.end(2), large)] = None
+        attributes = sorted({_sha256(value) for value in self.style_attributes})
+        style_src = [*found["style"], *(["'unsafe-hashes'", *attributes] if attributes else [])]
+        directives = {
+            "default-src": ["'none'"],
+            "script-src": [*found["script"], *self.scripts],
+            "style-src": [*style_src, *self.styles],
+            "img-src": ["data:", *self.images],
+            "base-uri": ["'none'"],
+            "form-action": ["'none'"],
+        }
+        return "; ".join(
+            " ".join([name, *(sources or ["'none'"])]) for name, sources in directives.items()
+        )
+
+
+def tile_source(url: str) -> str:
+    """The CSP source that allows a tile URL template's host: subdomain placeholders
+    ("https://{s}.basemaps.cartocdn.com/...") become a wildcard ("https://*.basemaps...")."""
+    scheme, _, rest = url.partition("://")
+    labels = rest.split("/", 1)[0].split(".")
+    templated = [n for n, label in enumerate(labels) if "{" in label]
+    if templated:
+        labels = ["*", *labels[templated[-1] + 1 :]]
+    return f"{scheme}://{'.'.join(labels)}"
+
+
 class MapFigure(Figure):
     """folium's page, which holds the large texts of :class:`Verbatim` elements once: they
     go into the page after the template pass, instead of through it (where the script section
-    and the page would each be another copy of a map's tens of MB of data)."""
+    and the page would each be another copy of a map's tens of MB of data). Its first head
+    element is the page's Content-Security-Policy (:class:`Policy`)."""
 
     _spliced: list[tuple[str, str]] | None = None
+    policy: Policy = Policy()
 
     def render(self, **kwargs: object) -> str:
         self._spliced = []
@@ -53,6 +141,14 @@ class MapFigure(Figure):
             page = super().render(**kwargs)
         finally:
             spliced, self._spliced = self._spliced, None
+        # The policy first, on the page without its large texts (no copy of them is made).
+        meta = (
+            '<meta http-equiv="Content-Security-Policy" '
+            f'content="{html.escape(self.policy.header(page, dict(spliced)))}">\n'
+        )
+        head, found, tail = page.partition("<head>\n")
+        assert found, "folium's page starts with <head>"
+        page = "".join((head, found, meta, tail))
         for token, text in spliced:
             head, found, tail = page.partition(token)
             assert found and token not in tail, "a large verbatim text must appear once"
@@ -113,8 +209,16 @@ class MapgenLayers(AssetElement):
     assets/CONTRACT.md);
     *groups* are the folium FeatureGroups, one per layer, in layer order."""
 
-    default_js_files = (*SHARED_JS, "time-filter.js", "point-canvas.js", "legend.js", "mapgen.js")
-    default_css_files = ("mapgen.css",)
+    default_js_files = (
+        *SHARED_JS,
+        "time-filter.js",
+        "point-canvas.js",
+        "legend.js",
+        "search.js",
+        "view-hash.js",
+        "mapgen.js",
+    )
+    default_css_files = ("mapgen.css", "search.css")
 
     def __init__(self, data_json: str, groups: list[MacroElement]):
         super().__init__()
@@ -132,6 +236,54 @@ class MapgenLayers(AssetElement):
         script.add_child(Verbatim(call), name=self.get_name())
         script.add_child(Verbatim(self.data_json, large=True), name=f"{self.get_name()}_data")
         script.add_child(Verbatim(");\n"), name=f"{self.get_name()}_end")
+
+
+STATUS_CSS = (
+    ".mapgen-status { position: absolute; z-index: 1001; top: 40%; left: 50%; "
+    "transform: translate(-50%, -50%); max-width: min(30em, 80%); padding: 12px 16px; "
+    "background: #fff; color: #1a1a1a; border: 1px solid #767676; border-radius: 4px; "
+    "font: 15px/1.4 system-ui, sans-serif; text-align: center; }\n"
+    ".mapgen-fragment { position: relative; }"
+)
+# Runs before the map's script; on load (all scripts run), or on an error before the map
+# started, it says why the map is missing. Once mapgen.js has started, the line is gone.
+STATUS_JS = """(function (id, why) {
+  function say(text) { var s = document.getElementById(id); if (s) s.textContent = text; }
+  window.addEventListener("error", function (e) {
+    say("The map could not start: " + (e.message || "a script failed") + ".");
+  });
+  window.addEventListener("load", function () {
+    if (typeof L === "undefined" || !window.MapgenApp) say(why);
+  });
+})(%s, %s);"""
+LOADING = "Loading the map… (it needs JavaScript: if this stays, JavaScript is off)"
+WHY_CDN = (
+    "The map could not start: Leaflet, which this map loads from cdn.jsdelivr.net, did not "
+    "arrive (no network?). A map built without --cdn needs no network."
+)
+WHY_INLINE = "The map could not start: its scripts did not run."
+
+
+class LoadStatus(MacroElement):
+    """A line over the map while it loads, which says in words why the map is missing when
+    its scripts fail (never a blank page). mapgen.js removes it once the map is drawn."""
+
+    def __init__(self, *, cdn: bool) -> None:
+        super().__init__()
+        self._name = "LoadStatus"
+        self.why = WHY_CDN if cdn else WHY_INLINE
+
+    def render(self, **kwargs: object) -> None:
+        figure = self.get_root()
+        status_id = f"{self._parent.get_name()}-status"
+        figure.header.add_child(Verbatim(f"<style>{STATUS_CSS}</style>"), name="mapgen-status")
+        script = STATUS_JS % (json.dumps(status_id), json.dumps(self.why, ensure_ascii=False))
+        figure.header.add_child(Verbatim(f"<script>{script}</script>"), name=self.get_name())
+        figure.html.add_child(
+            Verbatim(f'<div class="mapgen-status" id="{status_id}" role="status">{LOADING}</div>'),
+            name=f"{self.get_name()}_html",
+        )
+        super().render(**kwargs)
 
 
 def _script_safe(code: str) -> str:

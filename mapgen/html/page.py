@@ -17,7 +17,10 @@ def page_html(fmap: folium.Map) -> str:
 def fragment_html(fmap: folium.Map, height: str = "480px") -> str:
     """The map as an HTML fragment (no <html>, <head> or <body>) of the given height. Its
     script runs in its own function scope, so two fragments on one page stay independent;
-    folium's page-wide styles (html, body { margin: 0 }) are left out."""
+    folium's page-wide styles (html, body { margin: 0 }) are left out. Its first line, an HTML
+    comment, is the Content-Security-Policy a host page needs for it (the hashes of its
+    scripts and styles, its tile host): a host page with a policy adds these sources to its
+    own."""
     if not _HEIGHT.fullmatch(height):
         from mapgen.errors import OptionError
 
@@ -31,9 +34,17 @@ def fragment_html(fmap: folium.Map, height: str = "480px") -> str:
         for key, child in figure.header._children.items()
         if key not in (name, "meta_http")  # the page-wide styles and meta tags
     )
-    return (
+    body = (
         f'<div class="mapgen-fragment" data-title="{figure.title}">\n'
         f"<style>#{name} {{ position: relative; width: 100%; height: {height}; }}</style>\n"
         f"{header}\n{figure.html.render()}\n"
         f"<script>\n(function () {{\n{figure.script.render()}\n}})();\n</script>\n</div>\n"
+    )
+    policy = getattr(figure, "policy", None)
+    if policy is None:  # a folium map not built by mapgen
+        return body
+    return (
+        "<!-- mapgen map fragment. The Content-Security-Policy it needs (a host page with a "
+        "policy adds these sources to its own): "
+        f"{policy.header(body)} -->\n{body}"
     )

@@ -11,11 +11,18 @@ import base64
 import gzip
 import io
 import json
+import warnings
+from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from mapgen.dates import spans_words
-from mapgen.model import Dataset, Period, Place
+from mapgen.errors import MapgenWarning
+from mapgen.model import Dataset, Layer, Period, Place
 from mapgen.paths import movements
+
+MAX_LAYERS = 100  # a map shows at most this many layers: past it, the smallest become "Other"
+OTHER_COLOR = "#8c8c8c"
 
 # Characters that could end a <script>, open an HTML comment or break a JavaScript string,
 # written as \uXXXX escapes that JSON and JavaScript read back unchanged.
@@ -71,6 +78,40 @@ def _popup(place: Place) -> dict[str, Any]:
     return info
 
 
+def group_small_layers(dataset: Dataset, limit: int = MAX_LAYERS) -> Dataset:
+    """*dataset* with at most *limit* layers: past it, the smallest layers (by places; layers
+    with movement paths are kept) are drawn as one last layer, "Other", with a warning that
+    names how many. A mistaken layer field can make thousands of layers, which no legend or
+    layer control can show."""
+    if len(dataset.layers) <= limit:
+        return dataset
+    sizes = Counter(place.layer for place in dataset.places)
+    order = {layer.key: n for n, layer in enumerate(dataset.layers)}
+    candidates = sorted(
+        (layer for layer in dataset.layers if not layer.path),
+        key=lambda layer: (-sizes[layer.key], order[layer.key]),
+    )
+    kept_count = max(0, limit - 1 - sum(layer.path for layer in dataset.layers))
+    grouped = {layer.key for layer in candidates[kept_count:]}
+    key = "other"
+    while key in order:
+        key = "_" + key
+    count = sum(sizes[k] for k in grouped)
+    last = max(layer.order for layer in dataset.layers)
+    other = Layer(key=key, label=f"Other ({len(grouped)} layers)", color=OTHER_COLOR,
+                  order=last + 1)
+    warnings.warn(
+        f"{len(dataset.layers)} layers: the map shows the {len(dataset.layers) - len(grouped)} "
+        f"largest and draws the other {len(grouped)} ({count} places) as one layer, "
+        f'"Other" (at most {limit} layers)',
+        MapgenWarning,
+        stacklevel=3,
+    )
+    places = tuple(replace(p, layer=key) if p.layer in grouped else p for p in dataset.places)
+    layers = (*(layer for layer in dataset.layers if layer.key not in grouped), other)
+    return replace(dataset, places=places, layers=layers)
+
+
 def payload(
     dataset: Dataset,
     *,
@@ -112,7 +153,10 @@ def payload(
             "geom": [_geometry(p) for p in places],
             "info": [_popup(p) for p in places],
         },
+        "skipped": dataset.report.skipped,
+        "unlocated": len(dataset.report.unlocated),
         "time": {
+            "undated": [n for n, place in enumerate(places) if place.undated],
             "offsets": offsets,
             "bounds": bounds,
             "flags": flags,

@@ -14,6 +14,8 @@
     return typeof url === "string" && /^https?:\/\/[^\s]/i.test(url);
   }
 
+  var MAX_PANES = 8;  /* layer panes: one per layer up to this many layers */
+
   function missing(value) {
     return value === null || value === undefined || value === "";
   }
@@ -29,6 +31,7 @@
     this.places = data.places;
     this.count = data.places.id.length;
     this.filter = new window.MapgenTimeFilter(data.time, this.count);
+    this.undated = this.filter.undated;  /* 1 per place with no span: drawn as a dashed ring */
     this.active = new Uint8Array(this.count).fill(1);
     this.strict = !!data.strict;
     this.listeners = [];
@@ -68,9 +71,12 @@
 
   MapgenApp.prototype.start = function () {
     /* One pane per layer, the first layer on top, so headquarters are not hidden under
-     * events at the same spot. */
-    for (var k = 0; k < this.data.layers.length; k++) {
-      this.map.createPane("mapgen-layer-" + k).style.zIndex = String(450 - k);
+     * events at the same spot; past MAX_PANES layers, consecutive layers share a pane (each
+     * pane is an SVG or a canvas: hundreds of them made every period change slow). */
+    var layers = this.data.layers.length;
+    this.paneSize = Math.ceil(layers / MAX_PANES);
+    for (var k = 0; k < layers; k += this.paneSize) {
+      this.map.createPane("mapgen-layer-" + k).style.zIndex = String(450 - k / this.paneSize);
     }
     if (this.data.basemap) this.addBasemap();
     this.renderer = new Renderers(this);
@@ -81,16 +87,18 @@
     this.legend = window.MapgenLegend(this).addTo(this.map);
     this.layersToggle();
     if (window.MapgenPeriodControl) this.periodControl = new window.MapgenPeriodControl(this);
+    this.search = window.MapgenSearch(this).addTo(this.map);
     var self = this;
     this.map.on("overlayadd overlayremove", function () { self.emit(); });
     this.map.on("popupopen", function (e) { self.clearOfControls(e.popup); });
     this.map.on("resize", function () { self.arrange(); });
     this.refresh();
     this.arrange();
-    /* After the rest of the page's script, which sets a first view of its own (and may be
-     * zooming to it: a zoom under way would end on its own target). */
+    var status = document.getElementById(this.container.id + "-status");
+    if (status) status.remove();  /* "Loading the map…" (elements.py LoadStatus) */
+    /* After the rest of the page's script (a zoom under way would end on its own target). */
     function ready() {
-      self.fitView();
+      self.initialView();
       self.ready = true;
       self.container.setAttribute("data-mapgen-ready", "true");
     }
@@ -164,25 +172,38 @@
     if (!W || !H) return;
     var narrow = this.isNarrow();
     c.classList.toggle("mapgen-narrow", narrow);
+    /* the search box takes the width the layer switches leave it at the top */
+    var search = c.querySelector(".mapgen-search:not(.mapgen-collapsed)");
+    var topRight = c.querySelector(".leaflet-top.leaflet-right");
+    if (search) {
+      var free = W - (topRight ? topRight.offsetWidth : 0) - 40;
+      search.style.width = Math.max(140, Math.min(240, free)) + "px";
+    }
     var topLeft = c.querySelector(".leaflet-top.leaflet-left");
     var top = topLeft ? topLeft.offsetHeight : 0;
-    var body = c.querySelector(".mapgen-legend-body");
-    if (body) {
-      body.style.maxHeight = Math.max(80, Math.floor(H * (narrow ? 0.45 : 0.55))) + "px";
-      scrollable(body);
-    }
     var list = c.querySelector(".leaflet-control-layers-list");
     if (list) list.style.maxHeight = Math.max(80, Math.floor(H * 0.5) - top) + "px";
     var left = c.querySelector(".leaflet-bottom.leaflet-left");
     var right = c.querySelector(".leaflet-bottom.leaflet-right");
-    if (!left || !right) return;
-    left.style.bottom = "";
-    var leftBox = boxIn(left, c), lift = 0;
-    Array.prototype.forEach.call(right.children, function (control) {
-      var box = boxIn(control, c);
-      if (box.w && box.left < leftBox.right + 6) lift = Math.max(lift, H - box.top);
-    });
-    if (lift) left.style.bottom = lift + "px";
+    var lift = 0;
+    if (left && right) {
+      left.style.bottom = "";
+      var leftBox = boxIn(left, c);
+      Array.prototype.forEach.call(right.children, function (control) {
+        var box = boxIn(control, c);
+        if (box.w && box.left < leftBox.right + 6) lift = Math.max(lift, H - box.top);
+      });
+      if (lift) left.style.bottom = lift + "px";
+    }
+    /* the legend scrolls within what the controls above and below it leave */
+    var body = c.querySelector(".mapgen-legend-body");
+    if (body && left && left.contains(body)) {
+      var rest = left.offsetHeight - body.offsetHeight;  /* its button, the scale bar, margins */
+      var room = H - top - lift - rest - 26;
+      var most = Math.floor(H * (narrow ? 0.45 : 0.55));
+      body.style.maxHeight = Math.max(60, Math.min(most, room)) + "px";
+      scrollable(body);
+    }
   };
 
   MapgenApp.prototype.isNarrow = function () {
@@ -243,36 +264,12 @@
     return (W - pad[1] - pad[3]) * (H - pad[0] - pad[2]);
   }
 
-  /* The places's bounds, [[south, west], [north, east]], or null when there are none. Plain
-   * arrays, not Leaflet objects: a page of two fragments may load Leaflet twice, and each
-   * map knows only its own Leaflet's classes. */
-  MapgenApp.prototype.dataBounds = function () {
-    var s = Infinity, w = Infinity, n = -Infinity, e = -Infinity, geoms = this.places.geom;
-    function add(c) {
-      if (c[1] < s) s = c[1];
-      if (c[1] > n) n = c[1];
-      if (c[0] < w) w = c[0];
-      if (c[0] > e) e = c[0];
-    }
-    function walk(coords) {
-      if (typeof coords[0] === "number") add(coords);
-      else for (var k = 0; k < coords.length; k++) walk(coords[k]);
-    }
-    function geometry(g) {
-      if (g.type === "GeometryCollection") g.geometries.forEach(geometry);
-      else walk(g.coordinates);
-    }
-    for (var i = 0; i < geoms.length; i++) {
-      if (Array.isArray(geoms[i])) add(geoms[i]); else if (geoms[i]) geometry(geoms[i]);
-    }
-    return s <= n ? [[s, w], [n, e]] : null;
-  };
-
-  /* The first view: every place, as large as it fits in the area the controls leave free. */
+  /* Every place, as large as it fits in the area the controls leave free (data.bounds:
+   * [[south, west], [north, east]] from Python); false when there is nothing to fit. */
   MapgenApp.prototype.fitView = function () {
-    var map = this.map, bounds = this.dataBounds(), c = this.container;
+    var map = this.map, bounds = this.data.bounds, c = this.container;
     var W = c.clientWidth, H = c.clientHeight;
-    if (!bounds || !W || !H) return;
+    if (!bounds || !W || !H) return false;
     var pad = this.freePadding(function (p) {
       var zoom = Math.min(MAX_ZOOM, map.getBoundsZoom(bounds, false,
         [p[1] + p[3], p[0] + p[2]]));
@@ -280,6 +277,7 @@
     });
     map.fitBounds(bounds, { paddingTopLeft: [pad[3], pad[0]], paddingBottomRight: [pad[1], pad[2]],
       maxZoom: MAX_ZOOM, animate: false });
+    return true;
   };
 
   /* Pan an opened popup clear of the controls: into the largest free area it fits in, or,
@@ -316,6 +314,22 @@
     }).addTo(this.map);
   };
 
+  /* The first view: the one the URL hash names (first map of a page), else every place in
+   * the free area (fitView), else the whole world. */
+  MapgenApp.prototype.initialView = function () {
+    var hash = window.MapgenViewHash.wanted(this) ? new window.MapgenViewHash(this) : null;
+    this.viewFromHash = !!(hash && hash.apply());
+    if (!this.viewFromHash && !this.fitView()) this.map.setView([20, 0], 2, { animate: false });
+    if (hash) hash.listen();
+    this.viewHash = hash;
+  };
+
+  /* The first layer of layer k's pane: the layers paneOf(k) .. paneOf(k) + paneSize - 1 share
+   * the pane "mapgen-layer-" + paneOf(k). */
+  MapgenApp.prototype.paneOf = function (k) {
+    return k - k % this.paneSize;
+  };
+
   MapgenApp.prototype.refresh = function () {
     this.shown = this.filter.apply(this.from, this.to, this.strict, this.active);
     this.renderer.update(this.active);
@@ -342,6 +356,16 @@
     if (isNaN(a) || isNaN(b)) throw new Error("mapgen.setPeriod: not a date: " + from + ", " + to);
     this.setDays(a, b);
     return this.period();
+  };
+
+  /* Undated places (no span) are shown in every period while this is on (the default). */
+  MapgenApp.prototype.setShowUndated = function (on) {
+    this.filter.showUndated = !!on;
+    this.refresh();
+  };
+
+  MapgenApp.prototype.showsUndated = function () {
+    return this.filter.showUndated;
   };
 
   MapgenApp.prototype.setDays = function (from, to) {
@@ -395,6 +419,21 @@
     return this.places.id.indexOf(id);
   };
 
+  /* Where place i is: its point, or the centre of its shape's bounds. */
+  MapgenApp.prototype.placeLatLng = function (i) {
+    var g = this.places.geom[i];
+    if (Array.isArray(g)) return L.latLng(g[1], g[0]);
+    return this.renderer.vector.layers[i].getBounds().getCenter();
+  };
+
+  /* Script interface: the ids of the places whose names hold `query` (as the search box finds
+   * them, best first, at most 8), and how many match in all and in the current period. */
+  MapgenApp.prototype.find = function (query) {
+    var found = this.search.search.find(query), ids = this.places.id;
+    return { ids: found.places.map(function (i) { return ids[i]; }), total: found.total,
+      shown: found.shown };
+  };
+
   MapgenApp.prototype.openPopup = function (id) {
     var i = typeof id === "number" ? id : this.indexOf(id);
     if (i >= 0) this.renderer.openPopup(i);
@@ -417,7 +456,8 @@
       other.setAttribute("lang", pair[0]);
       box.appendChild(other);
     });
-    box.appendChild(el("div", "mapgen-popup-periods", info.when));
+    box.appendChild(el("div", "mapgen-popup-periods", info.when || (this.undated[i] ? "Undated"
+      : "")));
     if (info.precision) {
       box.appendChild(el("div", "mapgen-popup-precision", "Precision: " + info.precision));
     }
@@ -486,8 +526,14 @@
       var color = app.data.layers[p.layer[i]].color;
       var geom = Array.isArray(p.geom[i]) ? { type: "Point", coordinates: p.geom[i] } : p.geom[i];
       var style = { color: color, fillColor: color, fillOpacity: 0.75, weight: 2, radius: 7,
-        opacity: 0.9, pane: "mapgen-layer-" + p.layer[i] };
+        opacity: 0.9, pane: "mapgen-layer-" + app.paneOf(p.layer[i]) };
       if (geom.type === "Polygon" || geom.type === "MultiPolygon") style.fillOpacity = 0.2;
+      if (app.undated[i]) {  /* undated: a dashed ring in the layer's colour, white inside */
+        style.fillColor = "#ffffff";
+        style.fillOpacity = 0.85;
+        style.dashArray = "3 3";
+        style.className = "mapgen-undated";
+      }
       var layer = geometryLayer(geom, style);
       layer.mapgenIndex = i;
       layer.bindTooltip(app.tooltipContent(i), { sticky: geom.type !== "Point" });

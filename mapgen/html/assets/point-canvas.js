@@ -1,6 +1,8 @@
-/* point-canvas.js: many points drawn fast. One canvas per layer, the points stamped straight
- * into its pixels, and a screen grid over the points drawn so a click or hover finds the
- * nearest. mapgen.js uses it for point layers of CANVAS_MIN_POINTS places and more.
+/* point-canvas.js: many points drawn fast. One canvas per layer pane (one per layer when there
+ * are few layers, else consecutive layers share one: a canvas per layer made a map of 500
+ * layers take a minute to open), the points stamped straight into its pixels, and a screen grid
+ * over the points drawn so a click or hover finds the nearest. mapgen.js uses it for point
+ * layers of CANVAS_MIN_POINTS places and more.
  */
 (function () {
   "use strict";
@@ -55,10 +57,10 @@
   function CanvasRenderer(app, mine) {
     this.app = app;
     this.radius = 4;
-    var p = app.places, n = app.count, perLayer = [], k, i;
+    var p = app.places, n = app.count, perLayer = [], layerCount = app.groups.length, k, i;
     this.wx = new Float64Array(n);
     this.wy = new Float64Array(n);
-    for (k = 0; k < app.groups.length; k++) perLayer.push([]);
+    for (k = 0; k < layerCount; k++) perLayer.push([]);
     for (i = 0; i < n; i++) {
       if (!mine[i]) continue;
       var w = mercator(p.geom[i][0], p.geom[i][1]);
@@ -68,12 +70,19 @@
     }
     this.layers = [];
     this.active = app.active;
+    this.undated = app.undated;
     if (!PointCanvas) definePointCanvas();
-    for (k = 0; k < app.groups.length; k++) {
-      var layer = new PointCanvas(this, k, Int32Array.from(perLayer[k]),
-        app.data.layers[k].color);
-      this.layers.push(layer);
-      app.groups[k].addLayer(layer);
+    /* One canvas per layer pane (app.paneOf); within it the first layer is drawn last (on
+     * top). */
+    var size = app.paneSize;
+    for (var first = 0; first < layerCount; first += size) {
+      var members = [];
+      for (k = first; k < Math.min(first + size, layerCount); k++) {
+        members.push({ index: k, places: Int32Array.from(perLayer[k]),
+          rgba: packColor(app.data.layers[k].color, 0.85),
+          hollow: packColor(app.data.layers[k].color, 1) });
+      }
+      this.layers.push(new PointCanvas(this, first, members));
     }
     this.tooltip = L.tooltip({ direction: "top", offset: [0, -6] });
     this.marked = null;
@@ -81,7 +90,20 @@
     app.map.on("click", function (e) { self.click(e); });
     app.map.on("mousemove", function (e) { self.hover(e); });
     app.map.on("mouseout", function () { self.hover(null); });
+    app.map.on("overlayadd overlayremove", function () { self.sync(); });
+    this.sync();
   }
+
+  /* Each canvas on the map while one of its layers is switched on, redrawn when one changes. */
+  CanvasRenderer.prototype.sync = function () {
+    var map = this.app.map;
+    for (var c = 0; c < this.layers.length; c++) {
+      var canvas = this.layers[c], on = canvas.layersOn();
+      if (on && !map.hasLayer(canvas)) canvas.addTo(map);
+      else if (!on && map.hasLayer(canvas)) canvas.remove();
+      else if (on) canvas.schedule();
+    }
+  };
 
   CanvasRenderer.prototype.update = function (active) {
     this.active = active;
@@ -91,8 +113,7 @@
   /* The place drawn nearest to a container point, within reach of a click; -1 if none. */
   CanvasRenderer.prototype.pick = function (point) {
     var reach = (this.radius + 4) * (this.radius + 4);
-    for (var k = 0; k < this.layers.length; k++) {  /* the first layer is drawn on top */
-      if (!this.app.layerOn(k)) continue;
+    for (var k = 0; k < this.layers.length; k++) {  /* the first canvas is drawn on top */
       var hit = this.layers[k].nearest(point, reach);
       if (hit[0] >= 0) return hit[0];
     }
@@ -131,21 +152,28 @@
       fill: false, interactive: false }).addTo(this.app.map);
   };
 
-  /* One layer's points on one canvas, redrawn after a move, a zoom or a period change. */
+  /* Some layers' points on one canvas, redrawn after a move, a zoom or a period change. */
   var PointCanvas = null;
 
   function definePointCanvas() {
     PointCanvas = L.Layer.extend({
-      initialize: function (renderer, layerIndex, indices, color) {
+      initialize: function (renderer, layerIndex, members) {
         this.renderer = renderer;
-        this.layerIndex = layerIndex;
-        this.indices = indices;
-        this.rgba = packColor(color, 0.85);
+        this.layerIndex = layerIndex;  /* its first layer: the pane it sits in */
+        this.members = members;  /* [{index, places, rgba, hollow}] in layer order */
+        var total = 0;
+        for (var m = 0; m < members.length; m++) total += members[m].places.length;
         this.drawnCount = 0;
-        this.drawn = new Int32Array(indices.length);
-        this.xs = new Float32Array(indices.length);
-        this.ys = new Float32Array(indices.length);
+        this.drawn = new Int32Array(total);
+        this.xs = new Float32Array(total);
+        this.ys = new Float32Array(total);
         this.frame = 0;
+      },
+      layersOn: function () {
+        for (var m = 0; m < this.members.length; m++) {
+          if (this.renderer.app.layerOn(this.members[m].index)) return true;
+        }
+        return false;
       },
       onAdd: function (map) {
         this.canvas = L.DomUtil.create("canvas", "mapgen-points leaflet-zoom-hide");
@@ -187,30 +215,46 @@
         }
         var pixels = this.pixels;
         pixels.fill(0);
-        var r = this.renderer, wx = r.wx, wy = r.wy, active = r.active, idx = this.indices;
+        var r = this.renderer, wx = r.wx, wy = r.wy, active = r.active, undated = r.undated;
         var scale = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
         var ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
-        var count = 0, j, i, x, y;
-        for (j = 0; j < idx.length; j++) count += active[idx[j]];
+        var on = [], count = 0, m, j, i, x, y, idx;
+        for (m = 0; m < this.members.length; m++) {
+          on.push(r.app.layerOn(this.members[m].index));
+          if (!on[m]) continue;
+          idx = this.members[m].places;
+          for (j = 0; j < idx.length; j++) count += active[idx[j]];
+        }
         var rimmed = count <= 20000;  /* a light rim tells neighbours apart where affordable */
-        var disc = stamp(Math.round(r.radius * ratio), W);
-        var rim = rimmed ? stamp(Math.round(r.radius * ratio) + Math.max(1, Math.round(ratio)), W)
-          : null;
-        var reach = (rim || disc).reach, n = 0, color = this.rgba, white = 0xd9ffffff;
-        for (j = 0; j < idx.length; j++) {
-          i = idx[j];
-          if (!active[i]) continue;
-          x = wx[i] * scale - ox;
-          y = wy[i] * scale - oy;
-          var px = Math.round(x * ratio), py = Math.round(y * ratio);
-          if (px < -reach || py < -reach || px >= W + reach || py >= H + reach) continue;
-          var inside = px >= reach && py >= reach && px < W - reach && py < H - reach;
-          if (rim) paint(pixels, rim, px, py, W, H, white, inside);
-          paint(pixels, disc, px, py, W, H, color, inside);
-          this.drawn[n] = i;
-          this.xs[n] = x + topLeft.x;  /* in layer points, stable while panning */
-          this.ys[n] = y + topLeft.y;
-          n++;
+        var radius = Math.round(r.radius * ratio), edge = Math.max(1, Math.round(ratio));
+        var disc = stamp(radius, W);
+        var rim = rimmed ? stamp(radius + edge, W) : null;
+        var hole = stamp(Math.max(1, radius - 2 * edge), W);  /* undated places: a ring */
+        var reach = (rim || disc).reach, n = 0, white = 0xd9ffffff;
+        for (m = this.members.length - 1; m >= 0; m--) {  /* the first layer on top */
+          if (!on[m]) continue;
+          idx = this.members[m].places;
+          var color = this.members[m].rgba, ring = this.members[m].hollow;
+          for (j = 0; j < idx.length; j++) {
+            i = idx[j];
+            if (!active[i]) continue;
+            x = wx[i] * scale - ox;
+            y = wy[i] * scale - oy;
+            var px = Math.round(x * ratio), py = Math.round(y * ratio);
+            if (px < -reach || py < -reach || px >= W + reach || py >= H + reach) continue;
+            var inside = px >= reach && py >= reach && px < W - reach && py < H - reach;
+            if (rim) paint(pixels, rim, px, py, W, H, white, inside);
+            if (undated && undated[i]) {
+              paint(pixels, disc, px, py, W, H, ring, inside);
+              paint(pixels, hole, px, py, W, H, white, inside);
+            } else {
+              paint(pixels, disc, px, py, W, H, color, inside);
+            }
+            this.drawn[n] = i;
+            this.xs[n] = x + topLeft.x;  /* in layer points, stable while panning */
+            this.ys[n] = y + topLeft.y;
+            n++;
+          }
         }
         ctx.putImageData(this.image, 0, 0);
         this.drawnCount = n;

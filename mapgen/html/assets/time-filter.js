@@ -22,6 +22,12 @@
     this.flags = Uint8Array.from(time.flags);
     this.bits = time.flagBits; /* {fuzzyStart, fuzzyEnd, ongoing}: from payload.py */
     this.count = count;
+    /* Places with no span (a gazetteer entry without a date): in every period while
+     * showUndated is on, in none when it is off. */
+    this.undated = new Uint8Array(count);
+    var undated = time.undated || [];
+    for (var u = 0; u < undated.length; u++) this.undated[undated[u]] = 1;
+    this.showUndated = true;
   }
 
   var F = TimeFilter.prototype;
@@ -45,13 +51,15 @@
   F.isFuzzyEnd = function (s) { return (this.flags[s] & this.bits.fuzzyEnd) !== 0; };
   F.isOngoing = function (s) { return (this.flags[s] & this.bits.ongoing) !== 0; };
 
-  /* Mark in `out` (Uint8Array) the places with a span that overlaps [from, to]; return how
-   * many. The hot loop of every period change: the bounds are read in place. */
+  /* Mark in `out` (Uint8Array) the places with a span that overlaps [from, to], and the
+   * undated ones while showUndated; return how many. The hot loop of every period change: the
+   * bounds are read in place. */
   F.apply = function (from, to, strict, out) {
-    var offsets = this.offsets, bounds = this.bounds;
+    var offsets = this.offsets, bounds = this.bounds, undated = this.undated;
     var lo = strict ? START_NARROW : START_WIDE, hi = strict ? END_NARROW : END_WIDE, shown = 0;
+    var showUndated = this.showUndated ? 1 : 0;
     for (var p = 0; p < this.count; p++) {
-      var hit = 0;
+      var hit = undated[p] & showUndated;
       for (var s = offsets[p]; s < offsets[p + 1]; s++) {
         if (bounds[4 * s + lo] <= to && bounds[4 * s + hi] >= from) { hit = 1; break; }
       }
