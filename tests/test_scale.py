@@ -62,7 +62,8 @@ def test_html_bytes_per_place_stay_bounded(big: tuple[Path, Path]) -> None:
     empty = mapgen.save(mapgen.load(), source.parent / "small.html").stat().st_size
     per_place = (page.stat().st_size - empty) / SIZE
     assert per_place < 75, f"{per_place:.0f} bytes a place"  # 53 measured; unpacked: ~250
-    assert page.stat().st_size < 0.4 * compact
+    # the places' part of the page (not the fixed Leaflet and basemap every page carries)
+    assert page.stat().st_size - empty < 0.4 * compact
 
 
 def test_a_canvas_draws_dense_layers_and_places_stay_clickable(
