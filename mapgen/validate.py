@@ -163,13 +163,14 @@ class _Checker:
         )
 
     def quick_place(
-        self, raw: RawFeature, seen: dict[str, str], spans_of: dict[str, Span]
+        self, raw: RawFeature, seen: dict[str, str], spans_of: dict[str, Span],
+        shared: dict[str, str],
     ) -> Place | None:
         """The Place of a feature in the common valid shape (text id, name and layer, dates
-        already met or plain, http(s) sources, a position or simple geometry in range), or
-        None for anything else, which `check_feature` then checks in full: this adds no
-        problem, so every message (and its order) is the full checker's. *spans_of* holds
-        each `when` text parsed so far."""
+        that parse, http(s) sources, a geometry other than a collection, in range), or None
+        for anything else, which `check_feature` then checks in full: this adds no problem,
+        so every message (and its order) is the full checker's. *spans_of* holds each `when`
+        text parsed so far; *shared* one copy of each layer and precision text."""
         props = raw.properties
         if raw.problem or raw.field_problems or type(props) is not dict:
             return None
@@ -216,6 +217,7 @@ class _Checker:
                 elif value is not None:
                     return None
         seen[place_id] = f"{self.file}: {raw.where}"
+        layer, precision = shared.setdefault(layer, layer), shared.setdefault(precision, precision)
         return Place(place_id, name, layer, geometry, spans, description, sources, precision,
                      tuple(names), tuple(extra))
 
@@ -487,6 +489,7 @@ def _validate(collections: list[RawCollection], skip_invalid: bool) -> Dataset:
     places: list[Place] = []
     seen: dict[str, str] = {}  # id → "file: feature N"
     spans_of: dict[str, Span] = {}  # each distinct when text, parsed once
+    shared: dict[str, str] = {}  # each layer and precision text, kept once
     layers: dict[str, Layer] = {}
     periods: dict[str, Span] = {}
     texts: dict[str, str] = {}
@@ -496,7 +499,7 @@ def _validate(collections: list[RawCollection], skip_invalid: bool) -> Dataset:
         if not raw.features:
             checker.add("", "features", "the collection is empty: no places to map")
         for feature in raw.features:
-            place = checker.quick_place(feature, seen, spans_of)
+            place = checker.quick_place(feature, seen, spans_of, shared)
             if place is not None:
                 places.append(place)
                 continue
