@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -22,6 +25,21 @@ def palette(count: int) -> tuple[str, ...]:
     import colorcet
 
     return tuple(colorcet.b_glasbey_category10)
+
+
+@contextmanager
+def many_objects() -> Iterator[None]:
+    """Cyclic garbage collection paused while a load builds its objects: a parsed file and
+    the places made from it are millions of containers without a cycle, which every automatic
+    collection would walk again (half the time of a 100,000-place load). Refcounting still
+    frees them; the collector runs again afterwards as before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)

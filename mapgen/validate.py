@@ -15,7 +15,16 @@ from typing import Any
 from mapgen.dates import DateError, Span, parse_span
 from mapgen.errors import DataError, Problem
 from mapgen.fields import LANG
-from mapgen.model import COLOR, Dataset, Layer, LoadReport, Place, Source, palette
+from mapgen.model import (
+    COLOR,
+    Dataset,
+    Layer,
+    LoadReport,
+    Place,
+    Source,
+    many_objects,
+    palette,
+)
 from mapgen.raw import RawCollection, RawFeature
 
 GEOMETRY_DEPTH = {
@@ -162,6 +171,65 @@ class _Checker:
             extra=extra,
         )
 
+    def quick_place(
+        self, raw: RawFeature, seen: dict[str, str], spans_of: dict[str, Span],
+        shared: dict[str, str],
+    ) -> Place | None:
+        """The Place of a feature in the common valid shape (text id, name and layer, dates
+        that parse, http(s) sources, a geometry other than a collection, in range), or None
+        for anything else, which `check_feature` then checks in full: this adds no problem,
+        so every message (and its order) is the full checker's. *spans_of* holds each `when`
+        text parsed so far; *shared* one copy of each layer and precision text."""
+        props = raw.properties
+        if raw.problem or raw.field_problems or type(props) is not dict:
+            return None
+        get = props.get
+        place_id = get("id", raw.fallback_id)
+        if type(place_id) is not str:
+            if type(place_id) is not int:
+                return None
+            place_id = str(place_id)
+        name, layer = get("name"), get("layer")
+        if (
+            type(name) is not str
+            or type(layer) is not str
+            or not place_id.strip()
+            or not name.strip()
+            or not layer.strip()
+            or place_id in seen
+            or _UNSAFE_ID.search(place_id)
+        ):
+            return None
+        description, precision = get("description"), get("precision")
+        if (description is not None and type(description) is not str) or (
+            precision is not None and type(precision) is not str
+        ):
+            return None
+        description, precision = description or "", precision or ""
+        if precision and precision not in PRECISIONS:
+            return None
+        spans = _quick_spans(get("when"), spans_of)
+        sources = _quick_sources(get("sources"))
+        geometry = _quick_geometry(raw.geometry)
+        if spans is None or sources is None or geometry is None:
+            return None
+        names: list[tuple[str, str]] = []
+        extra: list[tuple[str, Any]] = []
+        if not KNOWN.issuperset(props):
+            for key, value in sorted(props.items()):
+                if key in KNOWN:
+                    continue
+                if not (key.startswith("name_") and LANG.fullmatch(key)):
+                    extra.append((key, value))
+                elif type(value) is str and value.strip():
+                    names.append((key[5:], value))
+                elif value is not None:
+                    return None
+        seen[place_id] = f"{self.file}: {raw.where}"
+        layer, precision = shared.setdefault(layer, layer), shared.setdefault(precision, precision)
+        return Place(place_id, name, layer, geometry, spans, description, sources, precision,
+                     tuple(names), tuple(extra))
+
     def check_when(self, where: str, when: Any) -> tuple[Span, ...]:
         """The spans of *when*; none (no `when`, or an empty one) is an undated place, which
         gazetteers hold plenty of: kept, listed as undated, left out by a period filter."""
@@ -246,6 +314,79 @@ class _Checker:
             self.add(where, "geometry.coordinates", "is empty")
             return {}
         return {"type": kind, "coordinates": coords}
+
+
+def _quick_spans(when: Any, spans_of: dict[str, Span]) -> tuple[Span, ...] | None:
+    """`check_when`'s spans when every text parses, else None; each distinct text is parsed
+    once per load."""
+    if when is None or when == [] or when == "":
+        return ()
+    if type(when) is str:
+        when = [when]
+    elif type(when) is not list:
+        return None
+    spans: dict[str, Span] = {}
+    for text in when:
+        span = spans_of.get(text) if type(text) is str else None
+        if span is None:
+            if type(text) is not str:
+                return None
+            try:
+                span = spans_of[text] = parse_span(text)
+            except DateError:
+                return None
+        spans.setdefault(text, span)
+    return tuple(spans.values())
+
+
+def _quick_sources(sources: Any) -> tuple[Source, ...] | None:
+    """`check_sources`' sources when all are valid, else None."""
+    if sources is None:
+        return ()
+    if type(sources) is not list:
+        return None
+    out = []
+    for src in sources:
+        if type(src) is not dict:
+            return None
+        url, title = src.get("url"), src.get("title")
+        if not is_web_url(url) or not (title is None or type(title) is str):
+            return None
+        out.append(Source(title or url, url))
+    return tuple(out)
+
+
+def _quick_geometry(geometry: Any) -> dict[str, Any] | None:
+    """`check_geometry`'s result for a valid geometry other than a GeometryCollection (the
+    input dict itself when it holds nothing else), else None."""
+    if type(geometry) is not dict:
+        return None
+    kind, coords = geometry.get("type"), geometry.get("coordinates")
+    if kind == "Point":
+        if type(coords) is not list or len(coords) != 2:
+            return None
+        lon, lat = coords
+        if (
+            type(lon) not in _NUMBERS
+            or type(lat) not in _NUMBERS
+            or not -180 <= lon <= 180
+            or not -90 <= lat <= 90
+        ):
+            return None  # NaN fails the range test too
+    else:
+        if type(kind) is not str or kind not in GEOMETRY_DEPTH:
+            return None
+        count = [0]
+        if _check_positions(coords, GEOMETRY_DEPTH[kind], count) is not None:
+            return None
+        if not 0 < count[0] <= MAX_VERTICES:
+            return None
+    if len(geometry) == 2 and next(iter(geometry)) == "type":  # as check_geometry makes it
+        return geometry
+    return {"type": kind, "coordinates": coords}
+
+
+_NUMBERS = (int, float)
 
 
 def _too_many(vertices: int) -> str:
@@ -347,12 +488,18 @@ def validate(collections: Iterable[RawCollection], *, skip_invalid: bool = False
     With *skip_invalid*, a feature with problems is left out instead (its problems kept in
     ``Dataset.skipped``), as long as one place remains; problems of a whole file (its
     members, a missing column) still raise."""
-    collections = list(collections)
+    with many_objects():
+        return _validate(list(collections), skip_invalid)
+
+
+def _validate(collections: list[RawCollection], skip_invalid: bool) -> Dataset:
     problems: list[Problem] = []
     skipped: list[Problem] = []
     warnings: list[Problem] = []
     places: list[Place] = []
     seen: dict[str, str] = {}  # id → "file: feature N"
+    spans_of: dict[str, Span] = {}  # each distinct when text, parsed once
+    shared: dict[str, str] = {}  # each layer and precision text, kept once
     layers: dict[str, Layer] = {}
     periods: dict[str, Span] = {}
     texts: dict[str, str] = {}
@@ -362,6 +509,10 @@ def validate(collections: Iterable[RawCollection], *, skip_invalid: bool = False
         if not raw.features:
             checker.add("", "features", "the collection is empty: no places to map")
         for feature in raw.features:
+            place = checker.quick_place(feature, seen, spans_of, shared)
+            if place is not None:
+                places.append(place)
+                continue
             before = len(checker.problems)
             place = checker.check_feature(feature, seen, raw.geometry_optional)
             if place is not None:

@@ -24,7 +24,7 @@ from mapgen.html.elements import (
     tile_source,
 )
 from mapgen.html.payload import group_small_layers, packed, payload, script_json
-from mapgen.model import Dataset, Period
+from mapgen.model import Dataset, Period, many_objects
 
 LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
 LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
@@ -67,6 +67,7 @@ def _inert_html(text: str) -> str:
     return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
+@many_objects()  # a large map is millions of small objects without a cycle: see model.py
 def build_map(
     dataset: Dataset,
     *,

@@ -10,10 +10,11 @@ import folium
 
 from mapgen.html.build import build_map
 from mapgen.html.page import fragment_html, page_html
-from mapgen.model import Dataset
+from mapgen.model import Dataset, many_objects
 from mapgen.write import check_output, write_atomic
 
 
+@many_objects()
 def save(
     map_or_dataset: folium.Map | Dataset,
     path: str | os.PathLike[str],

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from mapgen.errors import DataError, Problem
 from mapgen.fields import Fields, dates_unnamed, hint
+from mapgen.model import many_objects
 from mapgen.raw import RawCollection, RawFeature
 
 # A \uD800-\uDFFF escape: JSON allows it alone, but alone it is not a character and the map
@@ -20,7 +21,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def parse_json(text: str, label: str) -> object:
     try:
-        doc = json.loads(text, parse_constant=_reject_constant)
+        with many_objects():  # the collections a large file sets off triple its parse
+            doc = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise DataError(
             [Problem(label, f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]

@@ -1,0 +1,205 @@
+"""What a large load costs in memory and objects, measured without a clock: a change that goes
+back to heavier building per place (intermediate dicts, more objects, a copy of every feature)
+fails here in CI, where timings would be noise. And the quick path that makes loading cheap
+(:meth:`mapgen.validate._Checker.quick_place`) agrees with the full checker on every feature
+it takes, so it cannot change a place or hide a problem."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mapgen
+from benchmarks import synth
+from mapgen.raw import RawFeature
+from mapgen.validate import _Checker
+
+PLACES = 20_000
+# Measured on the synthetic places (617 bytes of pretty GeoJSON each: one to three spans, a
+# source, a description): 2,456 bytes of peak per place while loading (the file's text and its
+# parsed JSON), 1,303 bytes and 6 tracked containers kept per place once loaded (before
+# layers and precisions were shared: 1,413). The bounds leave about a third of margin.
+PEAK_BYTES_PER_PLACE = 3_300
+KEPT_BYTES_PER_PLACE = 1_700
+KEPT_OBJECTS_PER_PLACE = 8
+
+
+@pytest.fixture(scope="module")
+def places_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cost") / "places.geojson"
+    synth.write_pretty(synth.collection(PLACES), path)
+    mapgen.load()  # modules imported and caches made once, not counted as the places' cost
+    return path
+
+
+def test_loading_many_places_peaks_under_a_bound_per_place(places_file: Path) -> None:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        data = mapgen.load(places_file)
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(data.places) == PLACES
+    assert (peak - before) / PLACES < PEAK_BYTES_PER_PLACE
+    assert (kept - before) / PLACES < KEPT_BYTES_PER_PLACE
+
+
+def test_a_loaded_place_is_a_few_objects(places_file: Path) -> None:
+    """Containers the garbage collector tracks, kept after loading: the Place, its geometry
+    and coordinates, its spans and sources (spans are shared between places)."""
+    gc.collect()
+    before = len(gc.get_objects())
+    data = mapgen.load(places_file)
+    gc.collect()
+    kept = len(gc.get_objects()) - before
+    assert len(data.places) == PLACES
+    assert kept / PLACES < KEPT_OBJECTS_PER_PLACE
+
+
+# --- the quick path agrees with the full checker -----------------------------------------
+
+texts = st.one_of(
+    st.sampled_from(["a", "x-1", " ", "", "camps", "site", "city", "a b", "\u200b", "Ort"]),
+    st.text(max_size=4),
+)
+values = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(), texts)
+def likely(good: list[Any], other: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Mostly a valid value, so that the quick path takes many features, sometimes another:
+    a feature then has one field or two the quick path must not let through."""
+    return st.integers(0, 7).flatmap(lambda i: other if i == 0 else st.sampled_from(good))
+
+
+spans = st.sampled_from(
+    ["1990/2000", "2003/..", "1990~/2000", "1986?/1990", "1994-03/1997-11", "1981-06-28",
+     "2000/1990", "1990 ", " 1990", "1700-02-29", "nonsense", "", "1850s", "../..", "-0030"]
+)
+whens = st.one_of(values, spans, st.lists(st.one_of(spans, values), max_size=3))
+sources = st.one_of(
+    values,
+    st.lists(
+        st.one_of(
+            values,
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "url": st.one_of(values, st.sampled_from(
+                        ["https://example.org/a", "http://x.y", "javascript:alert(1)",
+                         "https://a b", "HTTPS://E.ORG"])),
+                    "title": values,
+                },
+            ),
+        ),
+        max_size=2,
+    ),
+)
+numbers = st.one_of(
+    st.floats(-200, 200), st.integers(-200, 200), st.sampled_from([float("nan"), True, "1"])
+)
+positions = st.lists(numbers, min_size=1, max_size=4)
+geometries = st.one_of(
+    values,
+    st.fixed_dictionaries({"type": st.just("Point"), "coordinates": positions}),
+    st.fixed_dictionaries(
+        {"coordinates": positions, "type": st.sampled_from(["Point", "point", "Polygon"])}
+    ),
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(["LineString", "MultiPoint"]),
+         "coordinates": st.lists(positions, max_size=3)},
+        optional={"bbox": values},
+    ),
+    st.fixed_dictionaries(
+        {"type": st.just("GeometryCollection"),
+         "geometries": st.lists(st.fixed_dictionaries(
+             {"type": st.just("Point"), "coordinates": positions}), max_size=2)}
+    ),
+)
+mostly_valid = st.fixed_dictionaries(
+    {
+        "id": likely(["p1", "p2", "dup", "p 3"], values),
+        "name": likely(["Ort", "a"], values),
+        "layer": likely(["camps"], values),
+    },
+    optional={
+        "when": likely([["1990/2000", "1990/2000"], "2003/..", ["1990~/2000", " 1990"]],
+                       whens),
+        "description": likely(["", "about it"], values),
+        "precision": likely(["", "site", None], values),
+        "sources": likely([[{"url": "https://example.org/a"}],
+                           [{"url": "http://x.y", "title": "T"}]], sources),
+        "name_fr": likely(["Lieu", None], values),
+        "name_x": values,
+        "extra": values,
+        "Zeta": values,
+    },
+)
+messy = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.one_of(values, st.sampled_from(["p1", "p2", "dup"])),
+        "name": values,
+        "layer": values,
+        "when": whens,
+        "description": values,
+        "precision": values,
+        "sources": sources,
+        "name_fr": values,
+        "name_x": values,
+        "name_de-CH": values,
+        "extra": values,
+        "Zeta": values,
+    },
+)
+properties = st.integers(0, 5).flatmap(
+    lambda i: values if i == 0 else messy if i == 1 else mostly_valid
+)
+features = st.builds(
+    RawFeature,
+    where=st.just("feature 0"),
+    properties=properties,
+    geometry=likely([{"type": "Point", "coordinates": [1.5, 2]},
+                     {"type": "LineString", "coordinates": [[0, 0], [1, 1]], "bbox": None}],
+                    geometries),
+    fallback_id=st.one_of(st.none(), st.integers(-2, 2), texts),
+    problem=likely([""], st.just("not a GeoJSON Feature")),
+    field_problems=likely([()], st.just((("when[0]", "not a date"),))),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(features, st.booleans(), st.sampled_from([{}, {"dup": "f: feature 9"}]))
+def test_the_quick_path_makes_the_place_the_full_checker_makes(
+    raw: RawFeature, geometry_optional: bool, seen: dict[str, str]
+) -> None:
+    quick, full = _Checker("f"), _Checker("f")
+    quick_seen, full_seen = dict(seen), dict(seen)
+    place = quick.quick_place(raw, quick_seen, {}, {})
+    expected = full.check_feature(raw, full_seen, geometry_optional)
+    assert not quick.problems and not quick.warnings  # it never reports: it steps aside
+    if place is None:
+        assert quick_seen == seen  # and leaves no trace for the full checker to trip on
+        return
+    assert not full.problems and not full.warnings
+    assert place == expected
+    assert list(place.geometry) == list(expected.geometry)  # same keys, same order
+    assert quick_seen == full_seen
+
+
+def test_the_benchmark_places_all_take_the_quick_path() -> None:
+    """The shape of large real tables (and of the benchmark's places) is the common one: if
+    the quick path stopped taking it, loading would silently be several times slower."""
+    collection = synth.collection(500)
+    checker, seen = _Checker("f"), {}
+    for number, feature in enumerate(collection["features"]):
+        raw = RawFeature(f"feature {number}", feature["properties"], feature["geometry"])
+        place = checker.quick_place(raw, seen, {}, {})
+        assert place is not None
+        assert place == _Checker("f").check_feature(raw, {}, False)
