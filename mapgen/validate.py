@@ -10,6 +10,7 @@ import math
 import re
 import reprlib
 from collections.abc import Iterable
+from pathlib import PurePath
 from typing import Any
 
 from mapgen.dates import DateError, Span, parse_span
@@ -60,6 +61,11 @@ def is_web_url(url: object) -> bool:
 def _shown(value: object) -> str:
     """A value from the data as an error message shows it: quoted, on one line, short."""
     return _SHOWN.repr(value)
+
+
+def readable(key: str) -> str:
+    """A key or file name as a label: "dated-events" → "Dated events"."""
+    return key.replace("-", " ").replace("_", " ").strip().capitalize() or "Places"
 
 
 def _key(key: str) -> str:
@@ -434,7 +440,7 @@ def _check_layers(checker: _Checker, declared: Any, used: Iterable[str]) -> tupl
         if not isinstance(spec, dict):
             checker.add("", f"layers.{_key(key)}", "must be an object (label, color, order, path)")
             continue
-        label = spec.get("label", key.replace("-", " ").replace("_", " ").capitalize())
+        label = spec.get("label", readable(key))
         color = spec.get("color", colors[position % len(colors)])
         order = spec.get("order", position + 1)
         if not isinstance(label, str):
@@ -547,7 +553,9 @@ def _validate(collections: list[RawCollection], skip_invalid: bool) -> Dataset:
     return Dataset(
         places=tuple(places),
         layers=ordered,
-        title=texts.get("title") or "mapgen map",
+        # no title in the data: the first file's name, as a reader would call it
+        title=texts.get("title")
+        or readable(PurePath(collections[0].file if collections else "").name.split(".")[0]),
         description=texts.get("description", ""),
         attribution=texts.get("attribution", ""),
         periods=tuple(periods.items()),

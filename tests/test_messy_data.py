@@ -106,6 +106,7 @@ def test_a_table_says_title_colours_and_paths(tmp_path: Path) -> None:
         "c,Paris,visits,48.86,2.35,1915\n",
         "utf-8",
     )
+    assert mapgen.load(table).title == "Residences"  # no title in a table: the file's name
     data = mapgen.style(mapgen.load(table), title="A life", colors={"residences": "#c0392b"},
                         paths=["residences"])
     residences = data.layer("residences")
