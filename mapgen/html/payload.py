@@ -173,12 +173,13 @@ PACK_MIN_PLACES = 2000  # from here on, places travel gzip-compressed (about 5x 
 PACKED_KEYS = ("places", "time", "moves")
 
 
-def packed(data: dict[str, Any]) -> dict[str, Any]:
-    """*data* with its bulky parts gzip-compressed and base64-encoded when the map is large;
-    mapgen.js decompresses them with the browser's DecompressionStream. Deterministic: no
-    timestamp in the gzip header."""
+def packed(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """*data* and, when the map is large, its bulky parts gzip-compressed and base64-encoded
+    (then left out of *data*, which says ``"packed": true``): the page carries that text in a
+    data block, outside the script, and mapgen.js decompresses it with the browser's
+    DecompressionStream. Deterministic: no timestamp in the gzip header."""
     if len(data["places"]["id"]) < PACK_MIN_PLACES:
-        return data
+        return data, None
     bulk = {key: data[key] for key in PACKED_KEYS}
     # Streamed: the JSON text never exists whole, nor its UTF-8 copy (tens of MB each for a
     # large map). Key order is fixed by construction; level 1 is 4x faster, ~15% larger.
@@ -187,7 +188,7 @@ def packed(data: dict[str, Any]) -> dict[str, Any]:
         _write_json(stream, bulk, depth=2)
     blob = buffer.getvalue()
     rest = {key: value for key, value in data.items() if key not in PACKED_KEYS}
-    return {**rest, "packed": base64.b64encode(blob).decode("ascii")}
+    return {**rest, "packed": True}, base64.b64encode(blob).decode("ascii")
 
 
 _CHUNK = 4096  # list items serialised together

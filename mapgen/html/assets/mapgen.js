@@ -68,8 +68,12 @@
       return app;
     }
     if (!data.packed) return go();
-    /* Large maps carry their places gzip-compressed (base64): decompress natively, then go. */
-    var stream = new Blob([decodeBase64(data.packed)]).stream().pipeThrough(new DecompressionStream("gzip"));
+    /* Large maps carry their places gzip-compressed (base64) in a data block beside the map
+     * (elements.py MapgenLayers): decompress natively, then go. */
+    var block = document.getElementById(map.getContainer().id + "-packed");
+    var bytes = decodeBase64(block.textContent);
+    block.remove();  /* the text is not needed twice */
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     return new Response(stream).text().then(function (text) {
       var rest = JSON.parse(text);
       for (var key in rest) data[key] = rest[key];
