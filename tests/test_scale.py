@@ -109,7 +109,7 @@ def test_packed_places_travel_in_a_data_block_the_policy_allows(
 ) -> None:
     """The packed places sit in a non-JavaScript data block, not in a string of the script:
     the policy holds no hash of it, the page runs without a policy error and drops the block
-    once read."""
+    once read; the popups' texts wait for the first popup."""
     html = big[1].read_text("utf-8")
     block = re.search(r'<script type="application/octet-stream" id="([^"]+)-packed">([^<]*)<', html)
     assert block and len(block.group(2)) > 100_000
@@ -122,3 +122,10 @@ def test_packed_places_travel_in_a_data_block_the_policy_allows(
     blocks = "document.querySelectorAll('script[type=\"application/octet-stream\"]').length"
     assert mp.evaluate(blocks) == 0
     assert mp.evaluate("window.mapgen.count") == SIZE
+    # The popups' texts are parsed when first needed, not before drawing, and then in full.
+    lazy = "typeof Object.getOwnPropertyDescriptor(window.mapgen.places, 'info').get"
+    assert mp.evaluate(lazy) == "function"
+    mp.evaluate("window.mapgen.openPopup('p04999')")
+    assert mp.evaluate(lazy) == "undefined"
+    assert "Synthetic place 4999." in mp.page.locator(".leaflet-popup-content").inner_text()
+    assert mp.evaluate("window.mapgen.places.info.length") == SIZE

@@ -180,12 +180,17 @@ def packed(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     DecompressionStream. Deterministic: no timestamp in the gzip header."""
     if len(data["places"]["id"]) < PACK_MIN_PLACES:
         return data, None
-    bulk = {key: data[key] for key in PACKED_KEYS}
+    places = {key: value for key, value in data["places"].items() if key != "info"}
+    bulk = {**{key: data[key] for key in PACKED_KEYS}, "places": places}
     # Streamed: the JSON text never exists whole, nor its UTF-8 copy (tens of MB each for a
     # large map). Key order is fixed by construction; level 1 is 4x faster, ~15% larger.
+    # The popups' texts come last, after a newline (compact JSON holds none): the browser
+    # draws without parsing them and parses them when first asked for.
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=1, mtime=0) as stream:
         _write_json(stream, bulk, depth=2)
+        stream.write(b"\n")
+        _write_json(stream, data["places"]["info"], depth=0)
     blob = buffer.getvalue()
     rest = {key: value for key, value in data.items() if key not in PACKED_KEYS}
     return {**rest, "packed": True}, base64.b64encode(blob).decode("ascii")

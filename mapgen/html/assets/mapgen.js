@@ -59,6 +59,20 @@
     return bytes;
   }
 
+  /* places.info, parsed from `text` when first read (a popup, the search, a date text), not
+   * before the places are drawn (payload.py writes it last, after a newline). */
+  function deferInfo(places, text) {
+    Object.defineProperty(places, "info", {
+      configurable: true,
+      enumerable: true,
+      get: function () {
+        var info = JSON.parse(text);
+        Object.defineProperty(places, "info", { value: info, writable: true, enumerable: true });
+        return info;
+      }
+    });
+  }
+
   MapgenApp.create = function (map, groups, data) {
     function go() {
       var app = new MapgenApp(map, groups, data);
@@ -75,7 +89,8 @@
     block.remove();  /* the text is not needed twice */
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     return new Response(stream).text().then(function (text) {
-      var rest = JSON.parse(text);
+      var cut = text.indexOf("\n"), rest = JSON.parse(text.slice(0, cut));
+      deferInfo(rest.places, text.slice(cut + 1));
       for (var key in rest) data[key] = rest[key];
       delete data.packed;
       return go();
