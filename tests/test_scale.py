@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import re
@@ -129,3 +130,30 @@ def test_packed_places_travel_in_a_data_block_the_policy_allows(
     assert mp.evaluate(lazy) == "undefined"
     assert "Synthetic place 4999." in mp.page.locator(".leaflet-popup-content").inner_text()
     assert mp.evaluate("window.mapgen.places.info.length") == SIZE
+
+
+def test_packed_places_unpack_to_the_payload(big: tuple[Path, Path]) -> None:
+    """What the browser unpacks (the drawing part, a newline, the popups' columns) is the
+    payload, every popup key included."""
+    import base64
+    import gzip
+
+    from mapgen.html.payload import packed, payload
+
+    data = mapgen.load(big[0])
+    places = list(data.places)
+    places[0] = dataclasses.replace(places[0], names=(("fr", "Lieu"),), precision="city")
+    full = payload(dataclasses.replace(data, places=tuple(places)))
+    rest, blob = packed(full)
+    assert rest["packed"] is True and blob is not None
+    assert not {"places", "time", "moves"} & set(rest)
+    drawing, columns = gzip.decompress(base64.b64decode(blob)).decode().split("\n")
+    unpacked, by_key = json.loads(drawing), json.loads(columns)
+    info = [
+        {key: column[n] for key, column in by_key.items() if column[n] is not None}
+        for n in range(SIZE)
+    ]
+    assert info[0]["names"] == [["fr", "Lieu"]] and info[0]["precision"] == "city"
+    assert {**unpacked, "places": {**unpacked["places"], "info": info}} == {
+        key: full[key] for key in ("places", "time", "moves")
+    }

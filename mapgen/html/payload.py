@@ -171,6 +171,7 @@ def payload(
 
 PACK_MIN_PLACES = 2000  # from here on, places travel gzip-compressed (about 5x smaller)
 PACKED_KEYS = ("places", "time", "moves")
+INFO_KEYS = ("when", "names", "description", "precision", "sources")  # _popup's keys
 
 
 def packed(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -182,15 +183,20 @@ def packed(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
         return data, None
     places = {key: value for key, value in data["places"].items() if key != "info"}
     bulk = {**{key: data[key] for key in PACKED_KEYS}, "places": places}
-    # Streamed: the JSON text never exists whole, nor its UTF-8 copy (tens of MB each for a
-    # large map). Key order is fixed by construction; level 1 is 4x faster, ~15% larger.
     # The popups' texts come last, after a newline (compact JSON holds none): the browser
-    # draws without parsing them and parses them when first asked for.
+    # draws without parsing them and parses them when first asked for. They travel as
+    # columns (null where a place has no such key), which gzip compresses a quarter better
+    # than one object a place.
+    info = data["places"]["info"]
+    columns = {key: [entry.get(key) for entry in info] for key in INFO_KEYS}
+    # Streamed: the JSON text never exists whole, nor its UTF-8 copy (tens of MB each for a
+    # large map). Key order is fixed by construction. Level 4: at 100,000 places 0.07 s more
+    # than level 1 and 14% smaller (the page is base64 of it: gzip over HTTP cannot help).
     buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=1, mtime=0) as stream:
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=4, mtime=0) as stream:
         _write_json(stream, bulk, depth=2)
         stream.write(b"\n")
-        _write_json(stream, data["places"]["info"], depth=0)
+        _write_json(stream, columns, depth=1)
     blob = buffer.getvalue()
     rest = {key: value for key, value in data.items() if key not in PACKED_KEYS}
     return {**rest, "packed": True}, base64.b64encode(blob).decode("ascii")

@@ -59,14 +59,23 @@
     return bytes;
   }
 
-  /* places.info, parsed from `text` when first read (a popup, the search, a date text), not
-   * before the places are drawn (payload.py writes it last, after a newline). */
+  /* places.info, parsed from `text` (its columns: payload.py writes them last, after a
+   * newline) when first read (a popup, the search, a date text), not before drawing. */
   function deferInfo(places, text) {
     Object.defineProperty(places, "info", {
       configurable: true,
       enumerable: true,
       get: function () {
-        var info = JSON.parse(text);
+        var columns = JSON.parse(text), keys = Object.keys(columns);
+        var n = columns.when.length, info = new Array(n);
+        for (var i = 0; i < n; i++) {
+          var entry = {};
+          for (var k = 0; k < keys.length; k++) {
+            var value = columns[keys[k]][i];
+            if (value !== null) entry[keys[k]] = value;
+          }
+          info[i] = entry;
+        }
         Object.defineProperty(places, "info", { value: info, writable: true, enumerable: true });
         return info;
       }
