@@ -59,14 +59,15 @@
     return bytes;
   }
 
-  /* places.info, parsed from `text` (its columns: payload.py writes them last, after a
-   * newline) when first read (a popup, the search, a date text), not before drawing. */
-  function deferInfo(places, text) {
+  /* places.info, decoded from `bytes` (UTF-8 JSON of its columns: payload.py writes them
+   * last, after a newline) when first read (a popup, the search, a date text), not before
+   * drawing. */
+  function deferInfo(places, bytes) {
     Object.defineProperty(places, "info", {
       configurable: true,
       enumerable: true,
       get: function () {
-        var columns = JSON.parse(text), keys = Object.keys(columns);
+        var columns = JSON.parse(new TextDecoder().decode(bytes)), keys = Object.keys(columns);
         var n = columns.when.length, info = new Array(n);
         for (var i = 0; i < n; i++) {
           var entry = {};
@@ -97,9 +98,11 @@
     var bytes = decodeBase64(block.textContent);
     block.remove();  /* the text is not needed twice */
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    return new Response(stream).text().then(function (text) {
-      var cut = text.indexOf("\n"), rest = JSON.parse(text.slice(0, cut));
-      deferInfo(rest.places, text.slice(cut + 1));
+    return new Response(stream).arrayBuffer().then(function (buffer) {
+      /* bytes, not text: the popups' part is decoded to text only when first read */
+      var unpacked = new Uint8Array(buffer), cut = unpacked.indexOf(10);  /* "\n" */
+      var rest = JSON.parse(new TextDecoder().decode(unpacked.subarray(0, cut)));
+      deferInfo(rest.places, unpacked.subarray(cut + 1));
       for (var key in rest) data[key] = rest[key];
       delete data.packed;
       return go();
