@@ -157,3 +157,18 @@ def test_packed_places_unpack_to_the_payload(big: tuple[Path, Path]) -> None:
     assert {**unpacked, "places": {**unpacked["places"], "info": info}} == {
         key: full[key] for key in ("places", "time", "moves")
     }
+
+
+def test_a_large_map_opens_on_its_places_or_the_view_its_hash_names(
+    open_map: OpenMap, big: tuple[Path, Path]
+) -> None:
+    """A large map sets its view as soon as it is unpacked (not a frame later): the view
+    still fits the places, or is the one the URL hash names."""
+    fitted = open_map(big[1])
+    bounds = fitted.evaluate("window.mapgen.map.getBounds().toBBoxString()").split(",")
+    west, south, east, north = map(float, bounds)
+    assert west <= -20 and east >= 40 and south <= 30 and north >= 60
+    named = open_map(big[1], url_hash="z=7&c=45.5,10.25")
+    assert named.evaluate("window.mapgen.map.getZoom()") == 7
+    centre = named.evaluate("(({lat, lng}) => [lat, lng])(window.mapgen.map.getCenter())")
+    assert centre == pytest.approx([45.5, 10.25], abs=0.01)

@@ -84,14 +84,14 @@
   }
 
   MapgenApp.create = function (map, groups, data) {
-    function go() {
+    function go(late) {
       var app = new MapgenApp(map, groups, data);
       app.container.mapgen = app;
       if (!window.mapgen) window.mapgen = app;
-      app.start();
+      app.start(late);
       return app;
     }
-    if (!data.packed) return go();
+    if (!data.packed) return go(false);
     /* Large maps carry their places gzip-compressed (base64) in a data block beside the map
      * (elements.py MapgenLayers): decompress natively, then go. */
     var block = document.getElementById(map.getContainer().id + "-packed");
@@ -105,11 +105,13 @@
       deferInfo(rest.places, unpacked.subarray(cut + 1));
       for (var key in rest) data[key] = rest[key];
       delete data.packed;
-      return go();
+      return go(true);  /* after the page's script: it has set its view already */
     });
   };
 
-  MapgenApp.prototype.start = function () {
+  /* `late`: the page's script has run to its end (a large map starts once unpacked), so the
+   * view is set at once and the first frame draws the places where they stay. */
+  MapgenApp.prototype.start = function (late) {
     /* One pane per layer, the first layer on top, so headquarters are not hidden under
      * events at the same spot; past MAX_PANES layers, consecutive layers share a pane (each
      * pane is an SVG or a canvas: hundreds of them made every period change slow). */
@@ -136,15 +138,17 @@
     this.arrange();
     var status = document.getElementById(this.container.id + "-status");
     if (status) status.remove();  /* "Loading the map…" (elements.py LoadStatus) */
-    /* After the rest of the page's script (a zoom under way would end on its own target). */
+    /* After the rest of the page's script (a zoom under way would end on its own target):
+     * a task later, unless the map starts late (see above). */
     function ready() {
       self.initialView();
       self.ready = true;
       self.container.setAttribute("data-mapgen-ready", "true");
     }
-    setTimeout(function () {
+    function settled() {
       if (self.map._animatingZoom) self.map.once("zoomend", ready); else ready();
-    }, 0);
+    }
+    if (late) settled(); else setTimeout(settled, 0);
   };
 
   /* ---- layout: controls that collapse, stay apart and never cover the places ---- */
