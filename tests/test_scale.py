@@ -123,11 +123,11 @@ def test_packed_places_travel_in_a_data_block_the_policy_allows(
     blocks = "document.querySelectorAll('script[type=\"application/octet-stream\"]').length"
     assert mp.evaluate(blocks) == 0
     assert mp.evaluate("window.mapgen.count") == SIZE
-    # The popups' texts are parsed when first needed, not before drawing, and then in full.
-    lazy = "typeof Object.getOwnPropertyDescriptor(window.mapgen.places, 'info').get"
-    assert mp.evaluate(lazy) == "function"
+    # The popups' texts and the names are parsed when first needed, not before drawing.
+    lazy = "(key) => typeof Object.getOwnPropertyDescriptor(window.mapgen.places, key).get"
+    assert mp.evaluate(lazy, "info") == "function" and mp.evaluate(lazy, "name") == "function"
     mp.evaluate("window.mapgen.openPopup('p04999')")
-    assert mp.evaluate(lazy) == "undefined"
+    assert mp.evaluate(lazy, "info") == "undefined" and mp.evaluate(lazy, "name") == "undefined"
     assert "Synthetic place 4999." in mp.page.locator(".leaflet-popup-content").inner_text()
     assert mp.evaluate("window.mapgen.places.info.length") == SIZE
 
@@ -145,18 +145,22 @@ def test_packed_places_unpack_to_the_payload(big: tuple[Path, Path]) -> None:
     places[0] = dataclasses.replace(places[0], names=(("fr", "Lieu"),), precision="city")
     full = payload(dataclasses.replace(data, places=tuple(places)))
     rest, blob = packed(full)
-    assert rest["packed"] is True and blob is not None
+    assert rest["packed"] == ["places.info", "places.name", "time.text"] and blob is not None
     assert not {"places", "time", "moves"} & set(rest)
-    drawing, columns = gzip.decompress(base64.b64decode(blob)).decode().split("\n")
-    unpacked, by_key = json.loads(drawing), json.loads(columns)
-    info = [
+    drawing, *later = gzip.decompress(base64.b64decode(blob)).decode().split("\n")
+    unpacked = json.loads(drawing)
+    assert "info" not in unpacked["places"] and "text" not in unpacked["time"]
+    for path, text in zip(rest["packed"], later, strict=True):
+        owner, key = path.split(".")
+        unpacked[owner][key] = json.loads(text)
+    by_key = unpacked["places"]["info"]
+    unpacked["places"]["info"] = [
         {key: column[n] for key, column in by_key.items() if column[n] is not None}
         for n in range(SIZE)
     ]
+    info = unpacked["places"]["info"]
     assert info[0]["names"] == [["fr", "Lieu"]] and info[0]["precision"] == "city"
-    assert {**unpacked, "places": {**unpacked["places"], "info": info}} == {
-        key: full[key] for key in ("places", "time", "moves")
-    }
+    assert unpacked == {key: full[key] for key in ("places", "time", "moves")}
 
 
 def test_a_large_map_opens_on_its_places_or_the_view_its_hash_names(

@@ -59,28 +59,33 @@
     return bytes;
   }
 
-  /* places.info, decoded from `bytes` (UTF-8 JSON of its columns: payload.py writes them
-   * last, after a newline) when first read (a popup, the search, a date text), not before
-   * drawing. */
-  function deferInfo(places, bytes) {
-    Object.defineProperty(places, "info", {
+  /* owner[key], decoded from `bytes` (UTF-8 JSON) when first read (a popup, a tooltip, the
+   * search), not before drawing; places.info travels as columns (payload.py). */
+  function defer(owner, key, bytes) {
+    Object.defineProperty(owner, key, {
       configurable: true,
       enumerable: true,
       get: function () {
-        var columns = JSON.parse(new TextDecoder().decode(bytes)), keys = Object.keys(columns);
-        var n = columns.when.length, info = new Array(n);
-        for (var i = 0; i < n; i++) {
-          var entry = {};
-          for (var k = 0; k < keys.length; k++) {
-            var value = columns[keys[k]][i];
-            if (value !== null) entry[keys[k]] = value;
-          }
-          info[i] = entry;
-        }
-        Object.defineProperty(places, "info", { value: info, writable: true, enumerable: true });
-        return info;
+        var value = JSON.parse(new TextDecoder().decode(bytes));
+        if (key === "info") value = infoEntries(value);
+        Object.defineProperty(owner, key, { value: value, writable: true, enumerable: true });
+        return value;
       }
     });
+  }
+
+  /* places.info from its columns: one object a place, without its null keys. */
+  function infoEntries(columns) {
+    var keys = Object.keys(columns), n = columns.when.length, info = new Array(n);
+    for (var i = 0; i < n; i++) {
+      var entry = {};
+      for (var k = 0; k < keys.length; k++) {
+        var value = columns[keys[k]][i];
+        if (value !== null) entry[keys[k]] = value;
+      }
+      info[i] = entry;
+    }
+    return info;
   }
 
   MapgenApp.create = function (map, groups, data) {
@@ -99,10 +104,15 @@
     block.remove();  /* the text is not needed twice */
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     return new Response(stream).arrayBuffer().then(function (buffer) {
-      /* bytes, not text: the popups' part is decoded to text only when first read */
+      /* bytes, not text: a line for drawing, then a line for each part deferred */
       var unpacked = new Uint8Array(buffer), cut = unpacked.indexOf(10);  /* "\n" */
       var rest = JSON.parse(new TextDecoder().decode(unpacked.subarray(0, cut)));
-      deferInfo(rest.places, unpacked.subarray(cut + 1));
+      data.packed.forEach(function (path) {
+        var next = unpacked.indexOf(10, cut + 1), dot = path.indexOf(".");
+        if (next < 0) next = unpacked.length;
+        defer(rest[path.slice(0, dot)], path.slice(dot + 1), unpacked.subarray(cut + 1, next));
+        cut = next;
+      });
       for (var key in rest) data[key] = rest[key];
       delete data.packed;
       return go(true);  /* after the page's script: it has set its view already */
