@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -101,3 +103,76 @@ def test_switching_a_dense_layer_off_removes_it(open_map: OpenMap, big: tuple[Pa
     mp.set_period(1990, 2000)
     assert not [i for i in mp.visible() if int(i[1:]) % 3 == 0]
     assert mp.console_errors == [] and mp.page_errors == []
+
+
+def test_packed_places_travel_in_a_data_block_the_policy_allows(
+    open_map: OpenMap, big: tuple[Path, Path]
+) -> None:
+    """The packed places sit in a non-JavaScript data block, not in a string of the script:
+    the policy holds no hash of it, the page runs without a policy error and drops the block
+    once read; the popups' texts wait for the first popup."""
+    html = big[1].read_text("utf-8")
+    block = re.search(r'<script type="application/octet-stream" id="([^"]+)-packed">([^<]*)<', html)
+    assert block and len(block.group(2)) > 100_000
+    assert re.fullmatch(r"\s*[A-Za-z0-9+/]+=*\s*", block.group(2))  # base64 (HTML spaces)
+    assert f'<div class="folium-map" id="{block.group(1)}"' in html
+    assert block.group(2) not in html.split("MapgenApp.create", 1)[1].split("</script>", 1)[0]
+    mp = open_map(big[1])
+    assert mp.page_errors == []
+    assert [e for e in mp.console_errors if "Content Security Policy" in e] == []
+    blocks = "document.querySelectorAll('script[type=\"application/octet-stream\"]').length"
+    assert mp.evaluate(blocks) == 0
+    assert mp.evaluate("window.mapgen.count") == SIZE
+    # The popups' texts and the names are parsed when first needed, not before drawing.
+    lazy = "(key) => typeof Object.getOwnPropertyDescriptor(window.mapgen.places, key).get"
+    assert mp.evaluate(lazy, "info") == "function" and mp.evaluate(lazy, "name") == "function"
+    mp.evaluate("window.mapgen.openPopup('p04999')")
+    assert mp.evaluate(lazy, "info") == "undefined" and mp.evaluate(lazy, "name") == "undefined"
+    assert "Synthetic place 4999." in mp.page.locator(".leaflet-popup-content").inner_text()
+    assert mp.evaluate("window.mapgen.places.info.length") == SIZE
+
+
+def test_packed_places_unpack_to_the_payload(big: tuple[Path, Path]) -> None:
+    """What the browser unpacks (the drawing part, a newline, the popups' columns) is the
+    payload, every popup key included."""
+    import base64
+    import gzip
+
+    from mapgen.html.payload import packed, payload
+
+    data = mapgen.load(big[0])
+    places = list(data.places)
+    places[0] = dataclasses.replace(places[0], names=(("fr", "Lieu"),), precision="city")
+    full = payload(dataclasses.replace(data, places=tuple(places)))
+    rest, blob = packed(full)
+    assert rest["packed"] == ["places.info", "places.name", "time.text"] and blob is not None
+    assert not {"places", "time", "moves"} & set(rest)
+    drawing, *later = gzip.decompress(base64.b64decode(blob)).decode().split("\n")
+    unpacked = json.loads(drawing)
+    assert "info" not in unpacked["places"] and "text" not in unpacked["time"]
+    for path, text in zip(rest["packed"], later, strict=True):
+        owner, key = path.split(".")
+        unpacked[owner][key] = json.loads(text)
+    by_key = unpacked["places"]["info"]
+    unpacked["places"]["info"] = [
+        {key: column[n] for key, column in by_key.items() if column[n] is not None}
+        for n in range(SIZE)
+    ]
+    info = unpacked["places"]["info"]
+    assert info[0]["names"] == [["fr", "Lieu"]] and info[0]["precision"] == "city"
+    assert unpacked == {key: full[key] for key in ("places", "time", "moves")}
+
+
+def test_a_large_map_opens_on_its_places_or_the_view_its_hash_names(
+    open_map: OpenMap, big: tuple[Path, Path]
+) -> None:
+    """A large map sets its view as soon as it is unpacked (not a frame later): the view
+    still fits the places, or is the one the URL hash names."""
+    fitted = open_map(big[1])
+    bounds = fitted.evaluate("window.mapgen.map.getBounds().toBBoxString()").split(",")
+    west, south, east, north = map(float, bounds)
+    assert west <= -20 and east >= 40 and south <= 30 and north >= 60
+    named = open_map(big[1], url_hash="z=7&c=45.5,10.25")
+    assert named.evaluate("window.mapgen.map.getZoom()") == 7
+    centre = named.evaluate("(({lat, lng}) => [lat, lng])(window.mapgen.map.getCenter())")
+    assert centre == pytest.approx([45.5, 10.25], abs=0.01)

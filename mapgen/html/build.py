@@ -138,8 +138,9 @@ def build_map(
 
         data["basemap"] = countries_small()
     PeriodControl().add_to(fmap)
-    data_json = script_json(packed(data))  # serialised once: written, and hashed for ids
-    MapgenLayers(data_json, groups).add_to(fmap)
+    data, blob = packed(data)
+    data_json = script_json(data)  # serialised once: written, and hashed for ids
+    MapgenLayers(data_json, groups, packed=blob).add_to(fmap)
     # The page's <title> names the period (a tab, a bookmark, an embed's title); on the map
     # itself the legend states it once, under the title.
     page_title = f"{data['title']} — {data['period']}" if data["period"] and not title else (
@@ -147,5 +148,5 @@ def build_map(
     )
     fmap.get_root().title = _inert_html(page_title)
     fmap.mapgen_sources = dataset.sources  # so that save() never writes over them
-    stabilise_ids(fmap.get_root(), salt=data_json)
+    stabilise_ids(fmap.get_root(), salt=data_json + (blob or ""))
     return fmap

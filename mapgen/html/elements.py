@@ -207,7 +207,8 @@ class MapgenLayers(AssetElement):
     """Draws, filters and explains the places: mapgen.js with the map's data, the legend and
     the movement paths. *data_json* is the data as script-safe JSON (see payload.py and
     assets/CONTRACT.md);
-    *groups* are the folium FeatureGroups, one per layer, in layer order."""
+    *groups* are the folium FeatureGroups, one per layer, in layer order; *packed* is a large
+    map's packed places (payload.packed), written as a data block the script reads."""
 
     default_js_files = (
         *SHARED_JS,
@@ -220,11 +221,12 @@ class MapgenLayers(AssetElement):
     )
     default_css_files = ("mapgen.css", "search.css")
 
-    def __init__(self, data_json: str, groups: list[MacroElement]):
+    def __init__(self, data_json: str, groups: list[MacroElement], packed: str | None = None):
         super().__init__()
         self._name = "MapgenLayers"
         self.data_json = data_json
         self.groups = groups
+        self.packed = packed
 
     def render(self, **kwargs: object) -> None:
         super().render(**kwargs)
@@ -236,6 +238,16 @@ class MapgenLayers(AssetElement):
         script.add_child(Verbatim(call), name=self.get_name())
         script.add_child(Verbatim(self.data_json, large=True), name=f"{self.get_name()}_data")
         script.add_child(Verbatim(");\n"), name=f"{self.get_name()}_end")
+        if self.packed is not None:
+            # A data block, not a string in the script: the browser never parses it as
+            # JavaScript, and a script of another type is not run, so the policy needs no
+            # hash of it (base64 text cannot close the element).
+            body, name = self.get_root().html, self.get_name()
+            block_id = f"{self._parent.get_name()}-packed"
+            opening = f'<script type="application/octet-stream" id="{block_id}">'
+            body.add_child(Verbatim(opening), name=f"{name}_packed")
+            body.add_child(Verbatim(self.packed, large=True), name=f"{name}_blob")
+            body.add_child(Verbatim("</script>\n"), name=f"{name}_packed_end")
 
 
 STATUS_CSS = (

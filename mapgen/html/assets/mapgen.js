@@ -49,27 +49,79 @@
     this.narrow = this.container.clientWidth < NARROW;
   }
 
+  /* Base64 to bytes: natively where the browser can (Uint8Array.fromBase64), else one pass over
+   * atob's text into a preallocated array (Uint8Array.from with a callback a byte took ~1 s
+   * for 100,000 places). */
+  function decodeBase64(text) {
+    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(text);
+    var chars = atob(text), n = chars.length, bytes = new Uint8Array(n);
+    for (var i = 0; i < n; i++) bytes[i] = chars.charCodeAt(i);
+    return bytes;
+  }
+
+  /* owner[key], decoded from `bytes` (UTF-8 JSON) when first read (a popup, a tooltip, the
+   * search), not before drawing; places.info travels as columns (payload.py). */
+  function defer(owner, key, bytes) {
+    Object.defineProperty(owner, key, {
+      configurable: true,
+      enumerable: true,
+      get: function () {
+        var value = JSON.parse(new TextDecoder().decode(bytes));
+        if (key === "info") value = infoEntries(value);
+        Object.defineProperty(owner, key, { value: value, writable: true, enumerable: true });
+        return value;
+      }
+    });
+  }
+
+  /* places.info from its columns: one object a place, without its null keys. */
+  function infoEntries(columns) {
+    var keys = Object.keys(columns), n = columns.when.length, info = new Array(n);
+    for (var i = 0; i < n; i++) {
+      var entry = {};
+      for (var k = 0; k < keys.length; k++) {
+        var value = columns[keys[k]][i];
+        if (value !== null) entry[keys[k]] = value;
+      }
+      info[i] = entry;
+    }
+    return info;
+  }
+
   MapgenApp.create = function (map, groups, data) {
-    function go() {
+    function go(late) {
       var app = new MapgenApp(map, groups, data);
       app.container.mapgen = app;
       if (!window.mapgen) window.mapgen = app;
-      app.start();
+      app.start(late);
       return app;
     }
-    if (!data.packed) return go();
-    /* Large maps carry their places gzip-compressed (base64): decompress natively, then go. */
-    var bytes = Uint8Array.from(atob(data.packed), function (c) { return c.charCodeAt(0); });
+    if (!data.packed) return go(false);
+    /* Large maps carry their places gzip-compressed (base64) in a data block beside the map
+     * (elements.py MapgenLayers): decompress natively, then go. */
+    var block = document.getElementById(map.getContainer().id + "-packed");
+    var bytes = decodeBase64(block.textContent);
+    block.remove();  /* the text is not needed twice */
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    return new Response(stream).text().then(function (text) {
-      var rest = JSON.parse(text);
+    return new Response(stream).arrayBuffer().then(function (buffer) {
+      /* bytes, not text: a line for drawing, then a line for each part deferred */
+      var unpacked = new Uint8Array(buffer), cut = unpacked.indexOf(10);  /* "\n" */
+      var rest = JSON.parse(new TextDecoder().decode(unpacked.subarray(0, cut)));
+      data.packed.forEach(function (path) {
+        var next = unpacked.indexOf(10, cut + 1), dot = path.indexOf(".");
+        if (next < 0) next = unpacked.length;
+        defer(rest[path.slice(0, dot)], path.slice(dot + 1), unpacked.subarray(cut + 1, next));
+        cut = next;
+      });
       for (var key in rest) data[key] = rest[key];
       delete data.packed;
-      return go();
+      return go(true);  /* after the page's script: it has set its view already */
     });
   };
 
-  MapgenApp.prototype.start = function () {
+  /* `late`: the page's script has run to its end (a large map starts once unpacked), so the
+   * view is set at once and the first frame draws the places where they stay. */
+  MapgenApp.prototype.start = function (late) {
     /* One pane per layer, the first layer on top, so headquarters are not hidden under
      * events at the same spot; past MAX_PANES layers, consecutive layers share a pane (each
      * pane is an SVG or a canvas: hundreds of them made every period change slow). */
@@ -96,15 +148,17 @@
     this.arrange();
     var status = document.getElementById(this.container.id + "-status");
     if (status) status.remove();  /* "Loading the map…" (elements.py LoadStatus) */
-    /* After the rest of the page's script (a zoom under way would end on its own target). */
+    /* After the rest of the page's script (a zoom under way would end on its own target):
+     * a task later, unless the map starts late (see above). */
     function ready() {
       self.initialView();
       self.ready = true;
       self.container.setAttribute("data-mapgen-ready", "true");
     }
-    setTimeout(function () {
+    function settled() {
       if (self.map._animatingZoom) self.map.once("zoomend", ready); else ready();
-    }, 0);
+    }
+    if (late) settled(); else setTimeout(settled, 0);
   };
 
   /* ---- layout: controls that collapse, stay apart and never cover the places ---- */
