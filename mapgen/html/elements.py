@@ -217,6 +217,7 @@ class MapgenLayers(AssetElement):
         "legend.js",
         "search.js",
         "view-hash.js",
+        "layout.js",
         "mapgen.js",
     )
     default_css_files = ("mapgen.css", "search.css")

@@ -20,7 +20,6 @@
     return value === null || value === undefined || value === "";
   }
 
-  var NARROW = 500; /* px: a phone, or a narrow report column */
 
   /* ---- the app: one per map ---- */
 
@@ -46,7 +45,7 @@
     this.to = ext[1];
     this.container = map.getContainer();
     /* Below this width the controls start collapsed to their buttons and grow to touch size. */
-    this.narrow = this.container.clientWidth < NARROW;
+    this.narrow = this.container.clientWidth < window.MapgenLayout.NARROW;
   }
 
   /* Base64 to bytes: natively where the browser can (Uint8Array.fromBase64), else one pass over
@@ -159,201 +158,6 @@
       if (self.map._animatingZoom) self.map.once("zoomend", ready); else ready();
     }
     if (late) settled(); else setTimeout(settled, 0);
-  };
-
-  /* ---- layout: controls that collapse, stay apart and never cover the places ---- */
-
-  /* Does this map keep its state in the URL hash? The first map of a page does. */
-  MapgenApp.prototype.keepsHash = function () {
-    return window.mapgen === this && !!(window.history && window.history.replaceState);
-  };
-
-  /* A value of the hash ("1", "0"), or undefined (other maps: always undefined). */
-  MapgenApp.prototype.hashState = function (key) {
-    return this.keepsHash() ? ui.hashParams()[key] : undefined;
-  };
-
-  MapgenApp.prototype.setHashState = function (key, value) {
-    if (!this.keepsHash()) return;
-    var change = {};
-    change[key] = value;
-    ui.writeHash(ui.hashText(change));
-  };
-
-  /* Make `root` collapse to its `toggle` button, hiding `body`; open from the start unless
-   * the map is narrow or the hash says `key`=0. A click keeps the state in the hash, then
-   * calls after(open). Returns the setter: set(open). */
-  MapgenApp.prototype.collapsible = function (root, toggle, body, key, after) {
-    var self = this, wanted = this.hashState(key);
-    var set = ui.disclosure(root, toggle, body, function (open) {
-      self.setHashState(key, open ? "1" : "0");
-      if (after) after(open);
-      self.arrange();
-    });
-    set(wanted === undefined ? !this.narrow : wanted !== "0");
-    return function (open) {
-      set(open);
-      if (after) after(open);
-    };
-  };
-
-  /* The layer switcher (Leaflet's, top right) gets a button that folds its list away: folded
-   * from the start on narrow maps and past a dozen layers (the legend lists them too). */
-  MapgenApp.prototype.layersToggle = function () {
-    var box = this.container.querySelector(".leaflet-control-layers");
-    var list = box && box.querySelector(".leaflet-control-layers-list");
-    if (!list) return;
-    var n = this.data.layers.length;
-    var toggle = ui.button("mapgen-layers-toggle mapgen-toggle");
-    toggle.appendChild(el("span", "mapgen-toggle-text", n === 1 ? "Layer" : "Layers (" + n + ")"));
-    toggle.setAttribute("aria-label", n === 1 ? "1 layer" : n + " layers");
-    toggle.title = "Show or hide the layer switches";
-    box.insertBefore(toggle, box.firstChild);
-    list.id = this.container.id + "-layers";
-    var self = this, wanted = this.hashState("layers");
-    var set = ui.disclosure(box, toggle, list, function (open) {
-      self.setHashState("layers", open ? "1" : "0");
-      self.arrange();
-    });
-    set(wanted === undefined ? !this.narrow && n <= 12 : wanted !== "0");
-  };
-
-  /* After any change of size or of a control: narrow or not; the legend and the layer list no
-   * taller than the map leaves them; the bottom-left controls lifted above the bottom-right
-   * ones where the two would overlap (on narrow maps). */
-  MapgenApp.prototype.arrange = function () {
-    var c = this.container, H = c.clientHeight, W = c.clientWidth;
-    if (!W || !H) return;
-    var narrow = this.isNarrow();
-    c.classList.toggle("mapgen-narrow", narrow);
-    /* the search box takes the width the layer switches leave it at the top */
-    var search = c.querySelector(".mapgen-search:not(.mapgen-collapsed)");
-    var topRight = c.querySelector(".leaflet-top.leaflet-right");
-    if (search) {
-      var free = W - (topRight ? topRight.offsetWidth : 0) - 40;
-      search.style.width = Math.max(140, Math.min(240, free)) + "px";
-    }
-    var topLeft = c.querySelector(".leaflet-top.leaflet-left");
-    var top = topLeft ? topLeft.offsetHeight : 0;
-    var list = c.querySelector(".leaflet-control-layers-list");
-    if (list) list.style.maxHeight = Math.max(80, Math.floor(H * 0.5) - top) + "px";
-    var left = c.querySelector(".leaflet-bottom.leaflet-left");
-    var right = c.querySelector(".leaflet-bottom.leaflet-right");
-    var lift = 0;
-    if (left && right) {
-      left.style.bottom = "";
-      var leftBox = boxIn(left, c);
-      Array.prototype.forEach.call(right.children, function (control) {
-        var box = boxIn(control, c);
-        if (box.w && box.left < leftBox.right + 6) lift = Math.max(lift, H - box.top);
-      });
-      if (lift) left.style.bottom = lift + "px";
-    }
-    /* the legend scrolls within what the controls above and below it leave */
-    var body = c.querySelector(".mapgen-legend-body");
-    if (body && left && left.contains(body)) {
-      var rest = left.offsetHeight - body.offsetHeight;  /* its button, the scale bar, margins */
-      var room = H - top - lift - rest - 26;
-      var most = Math.floor(H * (narrow ? 0.45 : 0.55));
-      body.style.maxHeight = Math.max(60, Math.min(most, room)) + "px";
-      scrollable(body);
-    }
-  };
-
-  MapgenApp.prototype.isNarrow = function () {
-    return this.container.clientWidth < NARROW;
-  };
-
-  /* A box that scrolls can be scrolled with the keyboard. */
-  function scrollable(node) {
-    if (node.scrollHeight > node.clientHeight + 1) node.setAttribute("tabindex", "0");
-    else node.removeAttribute("tabindex");
-  }
-
-  /* An element's box in the map container's pixels. */
-  function boxIn(node, container) {
-    var r = node.getBoundingClientRect(), o = container.getBoundingClientRect();
-    return { left: r.left - o.left, top: r.top - o.top, right: r.right - o.left,
-      bottom: r.bottom - o.top, w: r.width, h: r.height };
-  }
-
-  /* The boxes of the controls on the map, in container pixels, with a margin. */
-  MapgenApp.prototype.controlBoxes = function (margin) {
-    var c = this.container, out = [];
-    Array.prototype.forEach.call(c.querySelectorAll(".leaflet-control"), function (node) {
-      var b = boxIn(node, c);
-      if (!b.w || !b.h) return;
-      out.push({ left: b.left - margin, top: b.top - margin, right: b.right + margin,
-        bottom: b.bottom + margin });
-    });
-    return out;
-  };
-
-  /* Padding [top, right, bottom, left] in px that keeps every control outside the rectangle
-   * left free: each control is kept out across one side of the map (any of the four; a
-   * control low on the left may be best kept out from below, or from the left); of those
-   * choices (4^n, n <= 7 controls), the one `score` (padding -> number) rates highest among
-   * those that leave at least 40 x 40 px; no padding when none does. */
-  MapgenApp.prototype.freePadding = function (score) {
-    var W = this.container.clientWidth, H = this.container.clientHeight;
-    var boxes = this.controlBoxes(MARGIN).slice(0, 7), n = boxes.length;
-    var best = null, bestScore = -Infinity, combos = Math.pow(4, n);
-    for (var code = 0; code < combos; code++) {
-      var pad = [0, 0, 0, 0], rest = code;
-      for (var i = 0; i < n; i++, rest = Math.floor(rest / 4)) {
-        var b = boxes[i], side = rest % 4;
-        pad[side] = Math.max(pad[side], [b.bottom, W - b.left, H - b.top, b.right][side]);
-      }
-      if (W - pad[1] - pad[3] < 40 || H - pad[0] - pad[2] < 40) continue;
-      var value = score(pad);
-      if (value > bestScore) { bestScore = value; best = pad; }
-    }
-    return best || [0, 0, 0, 0];
-  };
-
-  var MARGIN = 14; /* px between a control and the nearest place's centre (a marker's radius) */
-  var MAX_ZOOM = 8;
-
-  function area(pad, W, H) {
-    return (W - pad[1] - pad[3]) * (H - pad[0] - pad[2]);
-  }
-
-  /* Every place, as large as it fits in the area the controls leave free (data.bounds:
-   * [[south, west], [north, east]] from Python); false when there is nothing to fit. */
-  MapgenApp.prototype.fitView = function () {
-    var map = this.map, bounds = this.data.bounds, c = this.container;
-    var W = c.clientWidth, H = c.clientHeight;
-    if (!bounds || !W || !H) return false;
-    var pad = this.freePadding(function (p) {
-      var zoom = Math.min(MAX_ZOOM, map.getBoundsZoom(bounds, false,
-        [p[1] + p[3], p[0] + p[2]]));
-      return zoom * 1e7 + area(p, W, H);
-    });
-    map.fitBounds(bounds, { paddingTopLeft: [pad[3], pad[0]], paddingBottomRight: [pad[1], pad[2]],
-      maxZoom: MAX_ZOOM, animate: false });
-    return true;
-  };
-
-  /* Pan an opened popup clear of the controls: into the largest free area it fits in, or,
-   * when it fits in none, into the largest one, made small enough to fit there (it scrolls). */
-  MapgenApp.prototype.clearOfControls = function (popup) {
-    var node = popup.getElement(), c = this.container;
-    if (!node) return;
-    var w = node.offsetWidth, h = node.offsetHeight, W = c.clientWidth, H = c.clientHeight;
-    var pad = this.freePadding(function (p) {
-      var room = W - p[1] - p[3] >= w + 10 && H - p[0] - p[2] >= h + 10;
-      return (room ? 1e9 : 0) + area(p, W, H);
-    });
-    var fits = W - pad[1] - pad[3] >= w + 10 && H - pad[0] - pad[2] >= h + 10;
-    if (!fits) {
-      /* the popup's own box adds about 40 px around its content, and its tip 20 below */
-      popup.options.maxWidth = Math.max(120, W - pad[1] - pad[3] - 50);
-      popup.options.minWidth = Math.min(popup.options.minWidth || 50, popup.options.maxWidth);
-      popup.options.maxHeight = Math.max(80, H - pad[0] - pad[2] - 70);
-    }
-    popup.options.autoPanPaddingTopLeft = [pad[3] + 5, pad[0] + 5];
-    popup.options.autoPanPaddingBottomRight = [pad[1] + 5, pad[2] + 5];
-    popup.update();
   };
 
   /* The offline vector basemap (Natural Earth countries), under the tiles: where tiles load
@@ -719,5 +523,7 @@
     return out;
   };
 
+  /* the layout methods (layout.js): arrange, fitView, collapsible, ... */
+  Object.assign(MapgenApp.prototype, window.MapgenLayout.methods);
   window.MapgenApp = MapgenApp;
 })();
