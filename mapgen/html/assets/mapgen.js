@@ -222,10 +222,6 @@
     this.refresh();
   };
 
-  MapgenApp.prototype.showsUndated = function () {
-    return this.filter.showUndated;
-  };
-
   MapgenApp.prototype.setDays = function (from, to) {
     this.from = Math.min(from, to);
     this.to = Math.max(from, to);
