@@ -67,14 +67,20 @@ def select(
                 f"unknown layer {unknown[0]!r} (this dataset has: {', '.join(known)})"
             )
     bounded = period is not None and not period.unbounded
-    places = tuple(
-        place
-        for place in dataset.places
-        if (not wanted or place.layer in wanted)
-        and (
-            not bounded
-            or (place.undated and keep_undated)
-            or any(s.overlaps(period.start, period.end, period.strict) for s in place.spans)
-        )
-    )
-    return dataset.with_places(places, period=period)
+    places = dataset.places
+    if not bounded:
+        rows: Iterable[int] = range(len(places))
+    else:
+        spans = places.spans
+        shown = {  # each distinct Span object's answer, asked once
+            id(span): span.overlaps(period.start, period.end, period.strict) for span in spans
+        }
+        rows = [
+            row
+            for row, (first, end) in enumerate(places.span_rows())
+            if any(shown[id(span)] for span in spans[first:end])
+            or (first == end and keep_undated)
+        ]
+    if wanted:
+        rows = [row for row in rows if places.layers[row] in wanted]
+    return dataset.with_places(places.take(rows), period=period)

@@ -7,7 +7,10 @@ shapely is imported inside the functions that need it: `mapgen --help` must stay
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mapgen.model import Places
 
 Bounds = tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
 
@@ -39,6 +42,20 @@ def bounds(geometries: Iterable[dict[str, Any]]) -> Bounds | None:
     if lo_x == float("inf"):
         return None
     return lo_x, lo_y, hi_x, hi_y
+
+
+def places_bounds(places: Places) -> Bounds | None:
+    """`bounds` of every place, Points read straight from their columns."""
+    box = bounds(geometry for geometry in places.geometries if geometry is not None)
+    lons = [lon for lon in places.lons if lon is not None]
+    if not lons:
+        return box
+    lats = [lat for lat in places.lats if lat is not None]
+    points = (float(min(lons)), float(min(lats)), float(max(lons)), float(max(lats)))
+    if box is None:
+        return points
+    return (min(box[0], points[0]), min(box[1], points[1]), max(box[2], points[2]),
+            max(box[3], points[3]))
 
 
 def to_lists(value: Any) -> Any:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field, fields, replace
+from itertools import compress, pairwise
+from typing import Any, overload
 
 from mapgen.dates import Span, window_words
 from mapgen.errors import Problem
@@ -86,6 +87,200 @@ class Place:
         return None if len(known) < len(starts) or not known else min(known)
 
 
+@dataclass(frozen=True, eq=False)
+class Places(Sequence[Place]):
+    """A dataset's places as columns, one row per place: what loading builds and renderers
+    read, so 100,000 places are a few dozen lists, not 100,000 objects with their tuples and
+    dicts. Indexing or iterating makes a `Place` for callers that want one, when asked.
+
+    A Point's position is in *lons*/*lats* (its *geometries* entry is None); any other
+    geometry is its GeoJSON dict there. The spans and sources of row *i* are
+    ``spans[span_starts[i]:span_starts[i + 1]]`` and the same for sources. Other names and
+    extra properties, which few places have, are kept by row."""
+
+    ids: list[str]
+    names: list[str]
+    layers: list[str]
+    lons: list[float | None]
+    lats: list[float | None]
+    geometries: list[dict[str, Any] | None]
+    span_starts: list[int]  # one more than rows
+    spans: list[Span]
+    descriptions: list[str]
+    precisions: list[str]
+    source_starts: list[int]  # one more than rows
+    sources: list[Source]
+    other_names: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    extras: dict[int, tuple[tuple[str, Any], ...]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, row: int) -> Place: ...
+    @overload
+    def __getitem__(self, row: slice) -> Places: ...
+    def __getitem__(self, row: int | slice) -> Place | Places:
+        if isinstance(row, slice):
+            return Places.of(map(self.__getitem__, range(len(self))[row]))
+        if row < 0:
+            row += len(self)
+        if not 0 <= row < len(self):
+            raise IndexError("place index out of range")
+        return Place(
+            self.ids[row],
+            self.names[row],
+            self.layers[row],
+            self.geometry(row),
+            tuple(self.spans[self.span_starts[row] : self.span_starts[row + 1]]),
+            self.descriptions[row],
+            tuple(self.sources[self.source_starts[row] : self.source_starts[row + 1]]),
+            self.precisions[row],
+            self.other_names.get(row, ()),
+            self.extras.get(row, ()),
+        )
+
+    def __iter__(self) -> Iterator[Place]:
+        return map(self.__getitem__, range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Places):
+            return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(self))
+        if isinstance(other, Sequence):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a geometry is a dict: unhashable, as Place
+
+    def __repr__(self) -> str:
+        return f"<Places: {len(self)}>"
+
+    def geometry(self, row: int) -> dict[str, Any]:
+        """Row *row*'s GeoJSON geometry."""
+        geometry = self.geometries[row]
+        if geometry is None:
+            return {"type": "Point", "coordinates": [self.lons[row], self.lats[row]]}
+        return geometry
+
+    def span_rows(self) -> Iterator[tuple[int, int]]:
+        """(first, end) of each row's spans in `spans`, in row order."""
+        return pairwise(self.span_starts)
+
+    def undated(self) -> list[int]:
+        """The rows with no span."""
+        return [row for row, (a, b) in enumerate(self.span_rows()) if a == b]
+
+    def take(self, rows: Iterable[int]) -> Places:
+        """The places of *rows*, in ascending order without repeats, as columns."""
+        rows = list(rows)
+        if len(rows) == len(self):
+            return self
+        keep = set(rows)
+        mask = [row in keep for row in range(len(self))]
+        build = PlacesBuilder()
+        build.ids = list(compress(self.ids, mask))
+        build.names = list(compress(self.names, mask))
+        build.layers = list(compress(self.layers, mask))
+        build.lons = list(compress(self.lons, mask))
+        build.lats = list(compress(self.lats, mask))
+        build.geometries = list(compress(self.geometries, mask))
+        build.descriptions = list(compress(self.descriptions, mask))
+        build.precisions = list(compress(self.precisions, mask))
+        for new, row in enumerate(rows):
+            build.spans += self.spans[self.span_starts[row] : self.span_starts[row + 1]]
+            build.span_starts.append(len(build.spans))
+            build.sources += self.sources[self.source_starts[row] : self.source_starts[row + 1]]
+            build.source_starts.append(len(build.sources))
+            if row in self.other_names:
+                build.other_names[new] = self.other_names[row]
+            if row in self.extras:
+                build.extras[new] = self.extras[row]
+        return build.places()
+
+    def relayered(self, layers: list[str]) -> Places:
+        """The same places in other layers, one key a row."""
+        return replace(self, layers=layers)
+
+    @classmethod
+    def of(cls, places: Iterable[Place]) -> Places:
+        """Columns of *places* (a Places as it is)."""
+        if isinstance(places, Places):
+            return places
+        build = PlacesBuilder()
+        for place in places:
+            build.add(place)
+        return build.places()
+
+
+class PlacesBuilder:
+    """Columns filled a place at a time (`add`), or a valid row at a time by loading's quick
+    path (`add_row`), then frozen into `Places`."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.names: list[str] = []
+        self.layers: list[str] = []
+        self.lons: list[float | None] = []
+        self.lats: list[float | None] = []
+        self.geometries: list[dict[str, Any] | None] = []
+        self.span_starts: list[int] = [0]
+        self.spans: list[Span] = []
+        self.descriptions: list[str] = []
+        self.precisions: list[str] = []
+        self.source_starts: list[int] = [0]
+        self.sources: list[Source] = []
+        self.other_names: dict[int, tuple[tuple[str, str], ...]] = {}
+        self.extras: dict[int, tuple[tuple[str, Any], ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, place: Place) -> None:
+        geometry = place.geometry
+        coords = geometry.get("coordinates")
+        point = (
+            geometry.get("type") == "Point" and len(geometry) == 2 and len(coords) == 2
+        )
+        self.add_row(
+            place.id, place.name, place.layer,
+            coords[0] if point else None, coords[1] if point else None,
+            None if point else geometry,
+            place.spans, place.description, place.sources, place.precision,
+            place.names, place.extra,
+        )
+
+    def add_row(
+        self, id: str, name: str, layer: str, lon: float | None, lat: float | None,
+        geometry: dict[str, Any] | None, spans: Iterable[Span], description: str,
+        sources: Iterable[Source], precision: str,
+        names: tuple[tuple[str, str], ...] = (), extra: tuple[tuple[str, Any], ...] = (),
+    ) -> None:
+        row = len(self.ids)
+        self.ids.append(id)
+        self.names.append(name)
+        self.layers.append(layer)
+        self.lons.append(lon)
+        self.lats.append(lat)
+        self.geometries.append(geometry)
+        self.spans += spans
+        self.span_starts.append(len(self.spans))
+        self.descriptions.append(description)
+        self.precisions.append(precision)
+        self.sources += sources
+        self.source_starts.append(len(self.sources))
+        if names:
+            self.other_names[row] = names
+        if extra:
+            self.extras[row] = extra
+
+    def places(self) -> Places:
+        return Places(
+            self.ids, self.names, self.layers, self.lons, self.lats, self.geometries,
+            self.span_starts, self.spans, self.descriptions, self.precisions,
+            self.source_starts, self.sources, self.other_names, self.extras,
+        )
+
+
 @dataclass(frozen=True)
 class Period:
     """A closed window of day numbers; ``None`` leaves that side unbounded."""
@@ -123,7 +318,7 @@ class LoadReport:
 class Dataset:
     """Places with their layers and named periods, plus the collection's own texts."""
 
-    places: tuple[Place, ...]
+    places: Places  # any sequence of Place given is kept as Places
     layers: tuple[Layer, ...]
     title: str = "mapgen map"
     description: str = ""
@@ -133,14 +328,18 @@ class Dataset:
     period: Period | None = field(default=None, compare=False)  # set by select()
     report: LoadReport = field(default_factory=LoadReport, compare=False)  # set by load()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "places", Places.of(self.places))
+
     def layer(self, key: str) -> Layer:
         return next(layer for layer in self.layers if layer.key == key)
 
     def named_period(self, name: str) -> Span | None:
         return dict(self.periods).get(name)
 
-    def with_places(self, places: tuple[Place, ...], **changes: Any) -> Dataset:
+    def with_places(self, places: Iterable[Place], **changes: Any) -> Dataset:
         """The same dataset holding other places; layers left without places are dropped."""
-        used = {p.layer for p in places}
+        places = Places.of(places)
+        used = set(places.layers)
         layers = tuple(layer for layer in self.layers if layer.key in used)
         return replace(self, places=places, layers=layers, **changes)

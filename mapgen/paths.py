@@ -27,11 +27,12 @@ def movements(dataset: Dataset) -> tuple[Move, ...]:
     for layer in dataset.layers:
         if not layer.path:
             continue
+        places = dataset.places
         stops = sorted(
-            (span.start_narrow, span.start_wide, index)
-            for index, place in enumerate(dataset.places)
-            if place.layer == layer.key
-            for span in place.spans
+            (span.start_narrow, span.start_wide, row)
+            for row, (first, end) in enumerate(places.span_rows())
+            if places.layers[row] == layer.key
+            for span in places.spans[first:end]
             if span.start_narrow is not None
         )
         for (_, _, origin), (narrow, wide, destination) in pairwise(stops):

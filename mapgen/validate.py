@@ -22,6 +22,7 @@ from mapgen.model import (
     Layer,
     LoadReport,
     Place,
+    PlacesBuilder,
     Source,
     many_objects,
     palette,
@@ -179,21 +180,21 @@ class _Checker:
 
     def quick_place(
         self, raw: RawFeature, seen: dict[str, str], spans_of: dict[str, Span],
-        shared: dict[str, str],
-    ) -> Place | None:
-        """The Place of a feature in the common valid shape (text id, name and layer, dates
-        that parse, http(s) sources, a geometry other than a collection, in range), or None
-        for anything else, which `check_feature` then checks in full: this adds no problem,
-        so every message (and its order) is the full checker's. *spans_of* holds each `when`
-        text parsed so far; *shared* one copy of each layer and precision text."""
+        shared: dict[str, str], places: PlacesBuilder,
+    ) -> bool:
+        """Add a feature in the common valid shape (text id, name and layer, dates that parse,
+        http(s) sources, a geometry other than a collection, in range) to *places* as a row;
+        False for anything else, which `check_feature` then checks in full: this adds no
+        problem, so every message (and its order) is the full checker's. *spans_of* holds
+        each `when` text parsed so far; *shared* one copy of each layer and precision text."""
         props = raw.properties
         if raw.problem or raw.field_problems or type(props) is not dict:
-            return None
+            return False
         get = props.get
         place_id = get("id", raw.fallback_id)
         if type(place_id) is not str:
             if type(place_id) is not int:
-                return None
+                return False
             place_id = str(place_id)
         name, layer = get("name"), get("layer")
         if (
@@ -205,20 +206,21 @@ class _Checker:
             or place_id in seen
             or _UNSAFE_ID.search(place_id)
         ):
-            return None
+            return False
         description, precision = get("description"), get("precision")
         if (description is not None and type(description) is not str) or (
             precision is not None and type(precision) is not str
         ):
-            return None
+            return False
         description, precision = description or "", precision or ""
         if precision and precision not in PRECISIONS:
-            return None
+            return False
         spans = _quick_spans(get("when"), spans_of)
         sources = _quick_sources(get("sources"))
-        geometry = _quick_geometry(raw.geometry)
-        if spans is None or sources is None or geometry is None:
-            return None
+        position = _quick_point(raw.geometry)
+        geometry = None if position else _quick_geometry(raw.geometry)
+        if spans is None or sources is None or not (position or geometry):
+            return False
         names: list[tuple[str, str]] = []
         extra: list[tuple[str, Any]] = []
         if not KNOWN.issuperset(props):
@@ -230,11 +232,13 @@ class _Checker:
                 elif type(value) is str and value.strip():
                     names.append((key[5:], value))
                 elif value is not None:
-                    return None
+                    return False
         seen[place_id] = f"{self.file}: {raw.where}"
         layer, precision = shared.setdefault(layer, layer), shared.setdefault(precision, precision)
-        return Place(place_id, name, layer, geometry, spans, description, sources, precision,
-                     tuple(names), tuple(extra))
+        lon, lat = position or (None, None)
+        places.add_row(place_id, name, layer, lon, lat, geometry, spans, description, sources,
+                       precision, tuple(names), tuple(extra))
+        return True
 
     def check_when(self, where: str, when: Any) -> tuple[Span, ...]:
         """The spans of *when*; none (no `when`, or an empty one) is an undated place, which
@@ -362,31 +366,38 @@ def _quick_sources(sources: Any) -> tuple[Source, ...] | None:
     return tuple(out)
 
 
+def _quick_point(geometry: Any) -> tuple[float, float] | None:
+    """The position of a valid two-number Point with nothing else in it (what
+    `check_geometry` would return as it is), else None."""
+    if type(geometry) is not dict or len(geometry) != 2 or geometry.get("type") != "Point":
+        return None
+    coords = geometry.get("coordinates")
+    if type(coords) is not list or len(coords) != 2:
+        return None
+    lon, lat = coords
+    if (
+        type(lon) not in _NUMBERS
+        or type(lat) not in _NUMBERS
+        or not -180 <= lon <= 180
+        or not -90 <= lat <= 90
+    ):
+        return None  # NaN fails the range test too
+    return lon, lat
+
+
 def _quick_geometry(geometry: Any) -> dict[str, Any] | None:
     """`check_geometry`'s result for a valid geometry other than a GeometryCollection (the
     input dict itself when it holds nothing else), else None."""
     if type(geometry) is not dict:
         return None
     kind, coords = geometry.get("type"), geometry.get("coordinates")
-    if kind == "Point":
-        if type(coords) is not list or len(coords) != 2:
-            return None
-        lon, lat = coords
-        if (
-            type(lon) not in _NUMBERS
-            or type(lat) not in _NUMBERS
-            or not -180 <= lon <= 180
-            or not -90 <= lat <= 90
-        ):
-            return None  # NaN fails the range test too
-    else:
-        if type(kind) is not str or kind not in GEOMETRY_DEPTH:
-            return None
-        count = [0]
-        if _check_positions(coords, GEOMETRY_DEPTH[kind], count) is not None:
-            return None
-        if not 0 < count[0] <= MAX_VERTICES:
-            return None
+    if type(kind) is not str or kind not in GEOMETRY_DEPTH:
+        return None
+    count = [0]
+    if _check_positions(coords, GEOMETRY_DEPTH[kind], count) is not None:
+        return None
+    if not 0 < count[0] <= MAX_VERTICES:
+        return None
     if len(geometry) == 2 and next(iter(geometry)) == "type":  # as check_geometry makes it
         return geometry
     return {"type": kind, "coordinates": coords}
@@ -502,7 +513,7 @@ def _validate(collections: list[RawCollection], skip_invalid: bool) -> Dataset:
     problems: list[Problem] = []
     skipped: list[Problem] = []
     warnings: list[Problem] = []
-    places: list[Place] = []
+    places = PlacesBuilder()
     seen: dict[str, str] = {}  # id → "file: feature N"
     spans_of: dict[str, Span] = {}  # each distinct when text, parsed once
     shared: dict[str, str] = {}  # each layer and precision text, kept once
@@ -515,20 +526,18 @@ def _validate(collections: list[RawCollection], skip_invalid: bool) -> Dataset:
         if not raw.features:
             checker.add("", "features", "the collection is empty: no places to map")
         for feature in raw.features:
-            place = checker.quick_place(feature, seen, spans_of, shared)
-            if place is not None:
-                places.append(place)
+            if checker.quick_place(feature, seen, spans_of, shared, places):
                 continue
             before = len(checker.problems)
             place = checker.check_feature(feature, seen, raw.geometry_optional)
             if place is not None:
-                places.append(place)
+                places.add(place)
             elif skip_invalid and len(checker.problems) > before:
                 skipped.extend(checker.problems[before:])
                 del checker.problems[before:]
                 left_out += 1
         features += len(raw.features)
-        used = dict.fromkeys(p.layer for p in places)
+        used = dict.fromkeys(places.layers)
         for layer in _check_layers(checker, raw.members.get("layers"), used):
             layers.setdefault(layer.key, layer)
         for name, span in _check_periods(checker, raw.members.get("periods")):
@@ -541,17 +550,17 @@ def _validate(collections: list[RawCollection], skip_invalid: bool) -> Dataset:
         warnings.extend(checker.warnings)
     if problems:
         raise DataError(problems)
-    if skipped and not places:
+    if skipped and not len(places):
         raise DataError([*skipped, Problem(", ".join(r.file for r in collections),
                                            f"all {features} features are invalid")])
-    used = {p.layer for p in places}
+    used = set(places.layers)
     ordered = tuple(
         sorted(
             (v for k, v in layers.items() if k in used), key=lambda layer: (layer.order, layer.key)
         )
     )
     return Dataset(
-        places=tuple(places),
+        places=places.places(),
         layers=ordered,
         # no title in the data: the first file's name, as a reader would call it
         title=texts.get("title")

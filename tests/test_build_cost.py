@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import mapgen
 from benchmarks import synth
+from mapgen.model import PlacesBuilder
 from mapgen.raw import RawFeature
 from mapgen.validate import _Checker
 
@@ -181,12 +182,14 @@ def test_the_quick_path_makes_the_place_the_full_checker_makes(
 ) -> None:
     quick, full = _Checker("f"), _Checker("f")
     quick_seen, full_seen = dict(seen), dict(seen)
-    place = quick.quick_place(raw, quick_seen, {}, {})
+    rows = PlacesBuilder()
+    taken = quick.quick_place(raw, quick_seen, {}, {}, rows)
     expected = full.check_feature(raw, full_seen, geometry_optional)
     assert not quick.problems and not quick.warnings  # it never reports: it steps aside
-    if place is None:
-        assert quick_seen == seen  # and leaves no trace for the full checker to trip on
+    if not taken:
+        assert quick_seen == seen and not len(rows)  # and leaves no trace for the full checker
         return
+    [place] = rows.places()
     assert not full.problems and not full.warnings
     assert place == expected
     assert list(place.geometry) == list(expected.geometry)  # same keys, same order
@@ -200,6 +203,6 @@ def test_the_benchmark_places_all_take_the_quick_path() -> None:
     checker, seen = _Checker("f"), {}
     for number, feature in enumerate(collection["features"]):
         raw = RawFeature(f"feature {number}", feature["properties"], feature["geometry"])
-        place = checker.quick_place(raw, seen, {}, {})
-        assert place is not None
-        assert place == _Checker("f").check_feature(raw, {}, False)
+        rows = PlacesBuilder()
+        assert checker.quick_place(raw, seen, {}, {}, rows)
+        assert rows.places()[0] == _Checker("f").check_feature(raw, {}, False)

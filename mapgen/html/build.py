@@ -13,7 +13,7 @@ from branca.element import Element
 
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
-from mapgen.geometry import bounds
+from mapgen.geometry import places_bounds
 from mapgen.html.elements import (
     InlineLeaflet,
     LoadStatus,
@@ -130,7 +130,7 @@ def build_map(
         style_attributes=tuple(f"background:{layer.color}" for layer in dataset.layers),
     )
     data = payload(dataset, period=period, strict=strict, title=title)
-    box = bounds(place.geometry for place in dataset.places)
+    box = places_bounds(dataset.places)
     # mapgen.js fits the view to these bounds, unless the URL names a view (view-hash.js)
     data["bounds"] = [[box[1], box[0]], [box[3], box[2]]] if box else None
     if not cdn or provider is None:

@@ -14,11 +14,12 @@ import json
 import warnings
 from collections import Counter
 from dataclasses import replace
+from itertools import pairwise
 from typing import Any
 
 from mapgen.dates import spans_words
 from mapgen.errors import MapgenWarning
-from mapgen.model import Dataset, Layer, Period, Place
+from mapgen.model import Dataset, Layer, Period, Places
 from mapgen.paths import movements
 
 MAX_LAYERS = 100  # a map shows at most this many layers: past it, the smallest become "Other"
@@ -58,24 +59,43 @@ ONGOING = 4  # the span runs on to the present ("1981/.."): draw an arrowhead
 FLAG_BITS = {"fuzzyStart": FUZZY_START, "fuzzyEnd": FUZZY_END, "ongoing": ONGOING}
 
 
-def _geometry(place: Place) -> Any:
-    geom = place.geometry
-    if geom["type"] == "Point":
-        return [round(float(geom["coordinates"][0]), 6), round(float(geom["coordinates"][1]), 6)]
-    return geom
+def _geometries(places: Places) -> list[Any]:
+    """Each place's geometry as the page draws it: a Point as [lon, lat], rounded to 6
+    decimals (about 10 cm), any other geometry as GeoJSON."""
+    return [
+        [round(float(lon), 6), round(float(lat), 6)] if geometry is None else geometry
+        for lon, lat, geometry in zip(places.lons, places.lats, places.geometries, strict=True)
+    ]
 
 
-def _popup(place: Place) -> dict[str, Any]:
-    info: dict[str, Any] = {"when": spans_words(place.spans)}
-    if place.names:
-        info["names"] = [list(pair) for pair in place.names]
-    if place.description:
-        info["description"] = place.description
-    if place.precision:
-        info["precision"] = place.precision
-    if place.sources:
-        info["sources"] = [[s.title, s.url] for s in place.sources]
-    return info
+def _popups(places: Places) -> list[dict[str, Any]]:
+    """What each place's popup shows (INFO_KEYS; a key only where the place has it)."""
+    columns = _popup_columns(places)
+    return [
+        {key: column[row] for key, column in columns.items() if column[row] is not None}
+        for row in range(len(places))
+    ]
+
+
+def _popup_columns(places: Places) -> dict[str, list[Any]]:
+    """The popups' texts as columns, one a key of INFO_KEYS, None where a place has none."""
+    spans, sources = places.spans, places.sources
+    names: list[Any] = [None] * len(places)
+    for row, pairs in places.other_names.items():
+        names[row] = [list(pair) for pair in pairs]
+    return {
+        "when": [
+            spans[first].words if end == first + 1 else spans_words(tuple(spans[first:end]))
+            for first, end in places.span_rows()
+        ],
+        "names": names,
+        "description": [text or None for text in places.descriptions],
+        "precision": [text or None for text in places.precisions],
+        "sources": [
+            [[s.title, s.url] for s in sources[first:end]] if end > first else None
+            for first, end in pairwise(places.source_starts)
+        ],
+    }
 
 
 def group_small_layers(dataset: Dataset, limit: int = MAX_LAYERS) -> Dataset:
@@ -85,7 +105,7 @@ def group_small_layers(dataset: Dataset, limit: int = MAX_LAYERS) -> Dataset:
     layer control can show."""
     if len(dataset.layers) <= limit:
         return dataset
-    sizes = Counter(place.layer for place in dataset.places)
+    sizes = Counter(dataset.places.layers)
     order = {layer.key: n for n, layer in enumerate(dataset.layers)}
     candidates = sorted(
         (layer for layer in dataset.layers if not layer.path),
@@ -107,7 +127,9 @@ def group_small_layers(dataset: Dataset, limit: int = MAX_LAYERS) -> Dataset:
         MapgenWarning,
         stacklevel=3,
     )
-    places = tuple(replace(p, layer=key) if p.layer in grouped else p for p in dataset.places)
+    places = dataset.places.relayered(
+        [key if layer in grouped else layer for layer in dataset.places.layers]
+    )
     layers = (*(layer for layer in dataset.layers if layer.key not in grouped), other)
     return replace(dataset, places=places, layers=layers)
 
@@ -120,20 +142,23 @@ def payload(
     title: str | None = None,
 ) -> dict[str, Any]:
     """The map's data for mapgen.js, as assets/CONTRACT.md describes it."""
-    keys = [layer.key for layer in dataset.layers]
+    index = {layer.key: number for number, layer in enumerate(dataset.layers)}
     places = dataset.places
-    offsets = [0]
     bounds: list[int | None] = []
     flags: list[int] = []
-    for place in places:
-        for span in place.spans:
-            bounds += [span.start_wide, span.start_narrow, span.end_narrow, span.end_wide]
-            flags.append(
+    quads: dict[int, tuple[int | None, ...]] = {}  # each distinct Span object's, made once
+    bits: dict[int, int] = {}
+    for span in places.spans:
+        key = id(span)
+        if key not in quads:
+            quads[key] = (span.start_wide, span.start_narrow, span.end_narrow, span.end_wide)
+            bits[key] = (
                 FUZZY_START * bool(span.fuzzy_start)
                 + FUZZY_END * bool(span.fuzzy_end)
                 + ONGOING * bool(span.ongoing)
             )
-        offsets.append(len(flags))
+        bounds += quads[key]
+        flags.append(bits[key])
     moves = movements(dataset)
     return {
         "title": title or dataset.title,
@@ -147,24 +172,24 @@ def payload(
             for layer in dataset.layers
         ],
         "places": {
-            "id": [p.id for p in places],
-            "name": [p.name for p in places],
-            "layer": [keys.index(p.layer) for p in places],
-            "geom": [_geometry(p) for p in places],
-            "info": [_popup(p) for p in places],
+            "id": places.ids,
+            "name": places.names,
+            "layer": [index[layer] for layer in places.layers],
+            "geom": _geometries(places),
+            "info": _popups(places),
         },
         "skipped": dataset.report.skipped,
         "unlocated": len(dataset.report.unlocated),
         "time": {
-            "undated": [n for n, place in enumerate(places) if place.undated],
-            "offsets": offsets,
+            "undated": places.undated(),
+            "offsets": places.span_starts,
             "bounds": bounds,
             "flags": flags,
             "flagBits": FLAG_BITS,
-            "text": [s.text for p in places for s in p.spans],
+            "text": [span.text for span in places.spans],
         },
         "moves": [
-            [keys.index(m.layer), m.origin, m.destination, m.day_from, m.day_to] for m in moves
+            [index[m.layer], m.origin, m.destination, m.day_from, m.day_to] for m in moves
         ],
     }
 

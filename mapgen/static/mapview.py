@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
-from mapgen.geometry import Bounds
-from mapgen.geometry import bounds as lonlat_bounds
+from mapgen.geometry import Bounds, places_bounds
 from mapgen.static.density import DENSE_POINTS, Dots, crowding, dot_style, interleave, near, roomy
 from mapgen.static.labels import LEADER, Block, Box, Name, Point, arrange_labels, grow, nearest
 from mapgen.static.labels import square as square_box
@@ -96,7 +95,7 @@ def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
     parts, anchors = _split(dataset)
     box = ax.get_position().transformed(ax.figure.transFigure)
     xlim, ylim, aspect = map_extent(
-        lonlat_bounds(place.geometry for place in dataset.places), box.width / box.height
+        places_bounds(dataset.places), box.width / box.height
     )
     points = _markers(dataset, parts)
     sizes, dots = points.sizes, None
