@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
-from itertools import compress, pairwise
+from itertools import accumulate, chain, compress, pairwise
 from typing import Any, overload
 
 from mapgen.dates import Span, window_words
@@ -272,6 +272,27 @@ class PlacesBuilder:
             self.other_names[row] = names
         if extra:
             self.extras[row] = extra
+
+    def extend(
+        self, ids: list[str], names: list[str], layers: list[str], lons: list[float],
+        lats: list[float], descriptions: list[str], precisions: list[str],
+        spans: list[Sequence[Span]], sources: list[Sequence[Source]],
+    ) -> None:
+        """Rows of Points a column at a time; *spans* and *sources* one sequence a row."""
+        self.ids += ids
+        self.names += names
+        self.layers += layers
+        self.lons += lons
+        self.lats += lats
+        self.geometries += [None] * len(ids)
+        self.descriptions += descriptions
+        self.precisions += precisions
+        self.span_starts += accumulate(map(len, spans), initial=len(self.spans))
+        del self.span_starts[-len(spans) - 1]  # accumulate repeats the start it was given
+        self.spans += chain.from_iterable(spans)
+        self.source_starts += accumulate(map(len, sources), initial=len(self.sources))
+        del self.source_starts[-len(sources) - 1]
+        self.sources += chain.from_iterable(sources)
 
     def places(self) -> Places:
         return Places(

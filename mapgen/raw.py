@@ -21,6 +21,45 @@ class RawFeature:
     field_problems: tuple[tuple[str, str], ...] = ()
 
 
+# The properties a feature in columns may hold (mapgen's own, no name_<lang>, no extra).
+COLUMN_KEYS = frozenset(("id", "name", "layer", "when", "description", "sources", "precision"))
+
+
+@dataclass(frozen=True)
+class RawColumns:
+    """Features read straight into columns, one entry a row, unchecked: what a streaming
+    reader hands over for the common shape (only COLUMN_KEYS as properties, a two-number
+    Point), so that validation checks a column at once instead of a feature at a time.
+    A row in any other shape waits in *irregular*, checked on its own; its column entries
+    are None. Row *n* is "feature n" in messages."""
+
+    ids: list[Any]  # the properties' id, else the Feature's own
+    names: list[Any]
+    layers: list[Any]
+    whens: list[Any]
+    descriptions: list[Any]
+    precisions: list[Any]
+    sources: list[Any]
+    lons: list[Any]
+    lats: list[Any]
+    irregular: dict[int, RawFeature] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def feature(self, row: int) -> RawFeature:
+        """Row *row* as the RawFeature it was read from."""
+        if row in self.irregular:
+            return self.irregular[row]
+        properties = {
+            "id": self.ids[row], "name": self.names[row], "layer": self.layers[row],
+            "when": self.whens[row], "description": self.descriptions[row],
+            "sources": self.sources[row], "precision": self.precisions[row],
+        }
+        geometry = {"type": "Point", "coordinates": [self.lons[row], self.lats[row]]}
+        return RawFeature(f"feature {row}", properties, geometry)
+
+
 @dataclass(frozen=True)
 class RawCollection:
     file: str
@@ -29,3 +68,9 @@ class RawCollection:
     # Formats where a place may lack a geometry (LPF, LP-TSV): such a feature is kept out of
     # the map with a warning ("not located: not drawn"), not refused.
     geometry_optional: bool = False
+    columns: RawColumns | None = None  # the features, when a streaming reader read them
+
+    @property
+    def count(self) -> int:
+        """How many features it holds."""
+        return len(self.columns) if self.columns is not None else len(self.features)

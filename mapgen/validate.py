@@ -9,8 +9,10 @@ from __future__ import annotations
 import math
 import re
 import reprlib
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import PurePath
+from types import NoneType
 from typing import Any
 
 from mapgen.dates import DateError, Span, parse_span
@@ -27,7 +29,7 @@ from mapgen.model import (
     many_objects,
     palette,
 )
-from mapgen.raw import RawCollection, RawFeature
+from mapgen.raw import RawCollection, RawColumns, RawFeature
 
 GEOMETRY_DEPTH = {
     "Point": 0,
@@ -46,6 +48,7 @@ _SHOWN.maxlevel, _SHOWN.maxstring, _SHOWN.maxother = 2, 60, 60
 
 
 _WEB_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#][^\s]*)?", re.IGNORECASE | re.ASCII)
+_WEB_URL_LINE = re.compile(rf"^{_WEB_URL.pattern}$", re.IGNORECASE | re.ASCII | re.MULTILINE)
 _UNSAFE_ID = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
@@ -406,6 +409,128 @@ def _quick_geometry(geometry: Any) -> dict[str, Any] | None:
 _NUMBERS = (int, float)
 
 
+def _odd_rows(columns: RawColumns, seen: dict[str, str], spans_of: dict[str, Span]) -> list[int]:
+    """The rows of *columns* that need checking one by one (ascending): the irregular ones and
+    any that a check over a whole column flags. Every other row is a valid place as it is:
+    text id (unique here and in *seen*), name and layer, dates that parse (added to
+    *spans_of*), http(s) sources, a position in range. The checks ask the common case of a
+    whole column at once and look at single rows only when it fails."""
+    odd = set(columns.irregular)
+    rows = [row for row in range(len(columns)) if row not in odd] if odd else range(len(columns))
+
+    def regular(values: list[Any]) -> list[Any]:
+        return [values[row] for row in rows] if odd else values
+
+    def flag(values: list[Any], bad: Callable[[Any], bool]) -> None:
+        odd.update(row for row, value in zip(rows, values, strict=True) if bad(value))
+
+    ids = regular(columns.ids)
+    for values in (ids, regular(columns.names), regular(columns.layers)):
+        if set(map(type, values)) != {str} or not all(map(str.strip, values)):
+            flag(values, lambda v: type(v) is not str or not v.strip())
+    if _UNSAFE_ID.search("".join(v for v in ids if type(v) is str)):
+        flag(ids, lambda v: type(v) is str and _UNSAFE_ID.search(v) is not None)
+    keys = ids if set(map(type, ids)) == {str} else [_id_text(v) for v in ids]
+    if len(set(keys)) != len(keys) or not seen.keys().isdisjoint(keys) or columns.irregular:
+        others = [_raw_id(raw) for raw in columns.irregular.values()]
+        counts = Counter(v for v in (*keys, *others) if type(v) is str)
+        flag(keys, lambda v: counts[v] > 1 or v in seen)
+    descriptions, precisions = regular(columns.descriptions), regular(columns.precisions)
+    if not set(map(type, descriptions)) <= _TEXT_OR_NONE:
+        flag(descriptions, lambda v: type(v) not in _TEXT_OR_NONE)
+    if not set(map(type, precisions)) <= _TEXT_OR_NONE or not set(precisions) <= _PRECISION:
+        flag(precisions, lambda v: type(v) not in _TEXT_OR_NONE or v not in _PRECISION)
+    whens = regular(columns.whens)
+    if not set(map(type, whens)) <= _WHEN_TYPES:
+        flag(whens, lambda v: type(v) not in _WHEN_TYPES)
+    texts = [t for w in whens if type(w) is list for t in w]
+    texts += [w for w in whens if type(w) is str and w]
+    if not set(map(type, texts)) <= {str}:
+        flag(whens, lambda v: type(v) is list and not set(map(type, v)) <= {str})
+    failed = set()
+    for text in {t for t in texts if type(t) is str}.difference(spans_of):
+        try:
+            spans_of[text] = parse_span(text)
+        except DateError:
+            failed.add(text)
+    if failed:
+        flag(whens, lambda v: v in failed if type(v) is str else
+             type(v) is list and any(t in failed for t in v if type(t) is str))
+    sources = regular(columns.sources)
+    if not set(map(type, sources)) <= {list, NoneType}:
+        flag(sources, lambda v: type(v) not in (list, NoneType))
+    entries = [e for v in sources if type(v) is list for e in v]
+    if not _web_sources(entries):
+        flag(sources, lambda v: type(v) is list and not _web_sources(v))
+    for values, limit in ((regular(columns.lons), 180), (regular(columns.lats), 90)):
+        if not set(map(type, values)) <= _NUMBER_TYPES or not values or not (
+            -limit <= min(values) and max(values) <= limit and not any(map(math.isnan, values))
+        ):
+            flag(values, lambda v, lim=limit: type(v) not in _NUMBER_TYPES or not -lim <= v <= lim)
+    return sorted(odd)
+
+
+_TEXT_OR_NONE = {str, NoneType}
+_PRECISION = {None, "", *PRECISIONS}
+_WHEN_TYPES = {list, str, NoneType}
+_NUMBER_TYPES = {int, float}
+
+
+def _web_sources(entries: list[Any]) -> bool:
+    """True when every entry is a source `_quick_sources` takes: {url, title}, an http(s)
+    URL and text or no title. All URLs are matched in one pass over their joined lines."""
+    if not set(map(type, entries)) <= {dict}:
+        return False
+    urls = [entry.get("url") for entry in entries]
+    if not set(map(type, urls)) <= {str} or _UNSAFE_ID.search("".join(urls)):
+        return False  # no URL holds a line break now: one URL is one line
+    if len(_WEB_URL_LINE.findall("\n".join(urls))) != len(urls):
+        return False
+    return set(map(type, (entry.get("title") for entry in entries))) <= _TEXT_OR_NONE
+
+
+def _raw_id(raw: RawFeature) -> str | None:
+    """The id a raw feature claims, as the checker reads it."""
+    props = raw.properties
+    return _id_text(props.get("id", raw.fallback_id) if isinstance(props, dict) else None)
+
+
+def _id_text(value: Any) -> str | None:
+    """An id value as the checker reads it (an int as text), None when it is not one."""
+    if type(value) is int:
+        return str(value)
+    return value if type(value) is str else None
+
+
+def _add_rows(
+    columns: RawColumns, first: int, end: int, spans_of: dict[str, Span],
+    shared: dict[str, str], places: PlacesBuilder,
+) -> None:
+    """Rows *first* to *end* of *columns*, every one valid (`_odd_rows`), as places."""
+    if end <= first:
+        return
+    layers = columns.layers[first:end]
+    precisions = [value or "" for value in columns.precisions[first:end]]
+    whens = [w if type(w) is list else (w,) if w else () for w in columns.whens[first:end]]
+    if any(len(w) > 1 and len(set(w)) < len(w) for w in whens):  # a span written twice
+        whens = [tuple(dict.fromkeys(w)) for w in whens]  # is one span, kept once
+    places.extend(
+        columns.ids[first:end],
+        columns.names[first:end],
+        list(map(shared.setdefault, layers, layers)),
+        columns.lons[first:end],
+        columns.lats[first:end],
+        [value or "" for value in columns.descriptions[first:end]],
+        list(map(shared.setdefault, precisions, precisions)),
+        [[spans_of[text] for text in when] for when in whens],
+        [
+            [Source(entry.get("title") or entry["url"], entry["url"]) for entry in value]
+            if value else ()
+            for value in columns.sources[first:end]
+        ],
+    )
+
+
 def _too_many(vertices: int) -> str:
     return (
         f"{vertices:,} vertices is more than {MAX_VERTICES:,}; simplify the geometry "
@@ -521,22 +646,45 @@ def _validate(collections: list[RawCollection], skip_invalid: bool) -> Dataset:
     periods: dict[str, Span] = {}
     texts: dict[str, str] = {}
     features = left_out = 0
+
+    def take(checker: _Checker, feature: RawFeature, geometry_optional: bool) -> None:
+        """Check one feature and add its place (or its problems) to the load."""
+        nonlocal left_out
+        if checker.quick_place(feature, seen, spans_of, shared, places):
+            return
+        before = len(checker.problems)
+        place = checker.check_feature(feature, seen, geometry_optional)
+        if place is not None:
+            places.add(place)
+        elif skip_invalid and len(checker.problems) > before:
+            skipped.extend(checker.problems[before:])
+            del checker.problems[before:]
+            left_out += 1
+
     for raw in collections:
         checker = _Checker(raw.file)
-        if not raw.features:
+        if not raw.count:
             checker.add("", "features", "the collection is empty: no places to map")
+        if raw.columns is not None:  # whole columns checked at once, odd rows one by one
+            columns = raw.columns
+            odd = _odd_rows(columns, seen, spans_of)
+            first = 0
+            for row in [*odd, len(columns)]:
+                _add_rows(columns, first, row, spans_of, shared, places)
+                if row < len(columns):
+                    take(checker, columns.feature(row), raw.geometry_optional)
+                first = row + 1
+            where = f"{raw.file}: feature {{}}".format
+            oddity = set(odd)
+            clean = [row for row in range(len(columns)) if row not in oddity] if odd else None
+            seen.update(zip(
+                columns.ids if clean is None else [columns.ids[row] for row in clean],
+                map(where, range(len(columns)) if clean is None else clean),
+                strict=True,
+            ))
         for feature in raw.features:
-            if checker.quick_place(feature, seen, spans_of, shared, places):
-                continue
-            before = len(checker.problems)
-            place = checker.check_feature(feature, seen, raw.geometry_optional)
-            if place is not None:
-                places.add(place)
-            elif skip_invalid and len(checker.problems) > before:
-                skipped.extend(checker.problems[before:])
-                del checker.problems[before:]
-                left_out += 1
-        features += len(raw.features)
+            take(checker, feature, raw.geometry_optional)
+        features += raw.count
         used = dict.fromkeys(places.layers)
         for layer in _check_layers(checker, raw.members.get("layers"), used):
             layers.setdefault(layer.key, layer)

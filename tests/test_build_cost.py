@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import mapgen
@@ -206,3 +206,77 @@ def test_the_benchmark_places_all_take_the_quick_path() -> None:
         rows = PlacesBuilder()
         assert checker.quick_place(raw, seen, {}, {}, rows)
         assert rows.places()[0] == _Checker("f").check_feature(raw, {}, False)
+
+
+# --- the columns read from a file agree with the features read one by one ----------------
+
+regular = st.fixed_dictionaries(  # the shape read into columns: mapgen's own keys only
+    {
+        "id": likely(["p1", "p2", "dup", "p 3", "p\u200b4"], values),
+        "name": likely(["Ort", "a"], values),
+        "layer": likely(["camps", "events"], values),
+    },
+    optional={
+        "when": likely([["1990/2000", "1990/2000"], "2003/..", ["1990~/2000"], [], ""], whens),
+        "description": likely(["", "about it", None], values),
+        "precision": likely(["", "site", None, "city"], values),
+        "sources": likely([[{"url": "https://example.org/a"}], None,
+                           [{"url": "http://x.y", "title": "T"}], [{"url": "javascript:x()"}],
+                           [{"url": "https://e.org", "title": 3}]], sources),
+    },
+)
+collection_features = st.lists(
+    st.fixed_dictionaries(
+        {"type": likely(["Feature"], st.sampled_from(["feature", None, 3])),
+         "properties": st.one_of(regular, regular, regular, properties),
+         "geometry": likely([{"type": "Point", "coordinates": [1.5, 2]}], geometries)},
+        optional={"id": st.one_of(st.integers(0, 3), texts, st.just("dup"))},
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+def _whole(path: Path, skip_invalid: bool) -> mapgen.Dataset:
+    """The file read as one document, feature by feature: the path every format takes."""
+    from mapgen.fields import Fields
+    from mapgen.read.geojson import collection_from_json, parse_json, with_defaults
+    from mapgen.validate import validate
+
+    text = path.read_text("utf-8")
+    raw = with_defaults(collection_from_json(parse_json(text, str(path)), str(path)), Fields())
+    return validate([raw], skip_invalid=skip_invalid)
+
+
+def _outcome(load: Any) -> Any:
+    try:
+        data = load()
+    except mapgen.DataError as error:
+        return [str(problem) for problem in error.problems]
+    return list(data.places), data.layers, data.report, data.title
+
+
+@settings(max_examples=400, deadline=None)
+@given(collection_features, st.booleans())
+def test_columns_make_the_places_and_problems_of_features_one_by_one(
+    tmp_path_factory: pytest.TempPathFactory, features: list[dict[str, Any]], skip: bool
+) -> None:
+    import json
+
+    from mapgen.read.geojson import typed_collection
+
+    path = tmp_path_factory.mktemp("columns") / "places.geojson"
+    try:  # NaN is not JSON: both readers refuse the file, in one line
+        text = json.dumps({"type": "FeatureCollection", "features": features}, allow_nan=False,
+                          ensure_ascii=False)
+    except ValueError:
+        assume(False)
+    path.write_text(text, "utf-8")
+    typed = all(
+        feature["geometry"] is None or (isinstance(feature["geometry"], dict)
+                                        and feature["geometry"].get("type") != "GeometryCollection")
+        for feature in features
+    )
+    assert (typed_collection(text.encode(), str(path)) is not None) == typed  # columns read
+    columns = _outcome(lambda: mapgen.load(path, skip_invalid=skip))
+    assert columns == _outcome(lambda: _whole(path, skip))

@@ -50,8 +50,14 @@ from mapgen.errors import DataError, Problem
 from mapgen.fields import LANG, Fields, rename, resolve_columns, with_fields
 from mapgen.lpfcodec import flatten, when_from_lpf
 from mapgen.raw import RawCollection, RawFeature
-from mapgen.read.geojson import collection_from_json, parse_json, with_defaults
-from mapgen.read.text import read_text
+from mapgen.read.geojson import (
+    collection_from_json,
+    columns_with_defaults,
+    parse_json,
+    typed_collection,
+    with_defaults,
+)
+from mapgen.read.text import read_bytes, read_text, text_of
 
 # Compact identifiers the World Historical Gazetteer uses, expanded to web pages.
 PREFIXES = {
@@ -278,7 +284,14 @@ def is_lpf(doc: Any) -> bool:
 def read_json(path: Path, label: str, chosen: Fields, kind: str | None = None) -> RawCollection:
     """A JSON file as native GeoJSON or as LPF: *kind* ("geojson", "lpf") when given, else
     LPF when it looks like LPF (:func:`is_lpf`)."""
-    doc = parse_json(read_text(path, label), label)
+    data = read_bytes(path, label)
+    if kind != "lpf" and not chosen.given():
+        typed = typed_collection(data, label)
+        typed = typed and columns_with_defaults(typed)
+        if typed is not None:
+            return typed
+    doc = parse_json(text_of(data, label), label)
+    del data
     if kind == "lpf" or (kind is None and is_lpf(doc)):
         return collection_from_lpf(doc, label, chosen)
     return with_defaults(with_fields(collection_from_json(doc, label), chosen), chosen)

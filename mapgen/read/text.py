@@ -9,14 +9,23 @@ from mapgen.errors import DataError, Problem
 
 def read_text(path: Path, label: str) -> str:
     """The file's text; a clear DataError for a missing file or a non-UTF-8 encoding."""
+    return text_of(read_bytes(path, label), label)
+
+
+def read_bytes(path: Path, label: str) -> bytes:
+    """The file's bytes; a clear DataError for a missing file."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise DataError([Problem(label, "no such file")]) from None
     except IsADirectoryError:
         raise DataError([Problem(label, "is a directory, not a file")]) from None
     except OSError as exc:
         raise DataError([Problem(label, f"cannot be read ({exc.strerror})")]) from None
+
+
+def text_of(data: bytes, label: str) -> str:
+    """A file's bytes as text; a clear DataError when they are not UTF-8."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError([Problem(label, "is UTF-16; save it as UTF-8")])
     try:
