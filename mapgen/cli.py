@@ -285,6 +285,7 @@ def build(
     """
     import mapgen
 
+    _import_folium_without_pandas()
     view, period = _select()
     strict = period.strict
     if split:
@@ -432,6 +433,21 @@ def render_map(output: str, width: int, height: int, dpi: int, timeline: bool | 
     path = mapgen.render(view, output, width=width, height=height, dpi=dpi, title=_title(),
                          timeline=timeline, inputs=_sources())
     click.echo(str(path))
+
+
+def _import_folium_without_pandas() -> None:
+    """Import folium for `mapgen build`, which uses it for this map only: folium.utilities
+    imports pandas (a quarter of a second) only to recognise DataFrames, which mapgen never
+    hands it, so pandas is kept out while folium loads (a None entry in sys.modules makes an
+    import fail as if it were absent). The API never does this (a notebook's folium may need
+    pandas); a pandas already loaded (to read a GDAL file) is used as it is."""
+    if "pandas" in sys.modules or "folium" in sys.modules:
+        return
+    sys.modules["pandas"] = None  # type: ignore[assignment]
+    try:
+        import folium  # noqa: F401
+    finally:
+        del sys.modules["pandas"]
 
 
 def run() -> None:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
-from itertools import accumulate, chain, compress, pairwise
+from itertools import accumulate, compress, pairwise
 from typing import Any, overload
 
 from mapgen.dates import Span, window_words
@@ -276,9 +276,10 @@ class PlacesBuilder:
     def extend(
         self, ids: list[str], names: list[str], layers: list[str], lons: list[float],
         lats: list[float], descriptions: list[str], precisions: list[str],
-        spans: list[Sequence[Span]], sources: list[Sequence[Source]],
+        spans: tuple[list[Span], Iterable[int]], sources: tuple[list[Source], Iterable[int]],
     ) -> None:
-        """Rows of Points a column at a time; *spans* and *sources* one sequence a row."""
+        """Rows of Points a column at a time; *spans* and *sources* as (all of them in row
+        order, how many each row has)."""
         self.ids += ids
         self.names += names
         self.layers += layers
@@ -287,12 +288,11 @@ class PlacesBuilder:
         self.geometries += [None] * len(ids)
         self.descriptions += descriptions
         self.precisions += precisions
-        self.span_starts += accumulate(map(len, spans), initial=len(self.spans))
-        del self.span_starts[-len(spans) - 1]  # accumulate repeats the start it was given
-        self.spans += chain.from_iterable(spans)
-        self.source_starts += accumulate(map(len, sources), initial=len(self.sources))
-        del self.source_starts[-len(sources) - 1]
-        self.sources += chain.from_iterable(sources)
+        # each row's first span follows the last row's spans: the last start is the first
+        self.span_starts += accumulate(spans[1], initial=self.span_starts.pop())
+        self.spans += spans[0]
+        self.source_starts += accumulate(sources[1], initial=self.source_starts.pop())
+        self.sources += sources[0]
 
     def places(self) -> Places:
         return Places(

@@ -514,6 +514,7 @@ def _add_rows(
     whens = [w if type(w) is list else (w,) if w else () for w in columns.whens[first:end]]
     if any(len(w) > 1 and len(set(w)) < len(w) for w in whens):  # a span written twice
         whens = [tuple(dict.fromkeys(w)) for w in whens]  # is one span, kept once
+    sources = [value or () for value in columns.sources[first:end]]
     places.extend(
         columns.ids[first:end],
         columns.names[first:end],
@@ -522,12 +523,11 @@ def _add_rows(
         columns.lats[first:end],
         [value or "" for value in columns.descriptions[first:end]],
         list(map(shared.setdefault, precisions, precisions)),
-        [[spans_of[text] for text in when] for when in whens],
-        [
-            [Source(entry.get("title") or entry["url"], entry["url"]) for entry in value]
-            if value else ()
-            for value in columns.sources[first:end]
-        ],
+        ([spans_of[text] for when in whens for text in when], map(len, whens)),
+        (
+            [Source(e.get("title") or e["url"], e["url"]) for value in sources for e in value],
+            map(len, sources),
+        ),
     )
 
 

@@ -222,7 +222,7 @@ def with_defaults(collection: RawCollection, chosen: Fields) -> RawCollection:
 
 
 def columns_with_defaults(collection: RawCollection) -> RawCollection | None:
-    """`with_defaults` for a streamed collection (no field option given), or None when one
+    """`with_defaults` for a typed collection (no field option given), or None when one
     of its refusals might apply: the whole text is read again then, for its exact message."""
     columns = collection.columns
     assert columns is not None
