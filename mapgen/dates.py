@@ -14,10 +14,6 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from edtf import parse_edtf
-from edtf.parser.edtf_exceptions import EDTFParseException
-from edtf.parser.parser_classes import UA, Date, UncertainOrApproximate
-
 MONTHS = (
     "January",
     "February",
@@ -163,12 +159,18 @@ class _Section:
     words: str
 
 
+# What a trailing qualifier multiplies the padding by, and how it is said: edtf's defaults
+# (appsettings.MULTIPLIER_IF_*), so that "1990~" is 1989–1991 here as there.
+_QUALIFIERS = {"~": (1, "c. {}"), "?": (1, "{}?"), "%": (2, "c. {}?")}
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _section(text: str) -> _Section | None:
     """A plain ISO date with at most one trailing EDTF qualifier (~ ? %), or None. The
-    qualifier's padding is edtf's own: its date classes are built directly, which skips only
-    the cost of the general grammar."""
-    qualifier = text[-1:] if text[-1:] in ("~", "?", "%") else ""
+    qualifier pads the date as edtf does (UncertainOrApproximate._get_fuzzy_padding): a year,
+    plus a month when it names the month, plus a day when it names the day, times the
+    multiplier; a property test checks the two agree."""
+    qualifier = text[-1:] if text[-1:] in _QUALIFIERS else ""
     plain = _plain(text[: len(text) - len(qualifier)])
     if plain is None:
         return None
@@ -177,10 +179,20 @@ def _section(text: str) -> _Section | None:
         return _Section(first, last, first, last, words)
     if text.startswith(("-", "0000")):
         return None  # edtf pads BCE years by its own rules: leave them to it
-    parts = text[:-1].split("-")
-    obj = UncertainOrApproximate(Date(*parts), UA(qualifier))
-    return _Section(first, last, _day(obj.lower_fuzzy()), _day(obj.upper_fuzzy()),
-                    _section_words(obj))
+    times, said = _QUALIFIERS[qualifier]
+    parts = text.count("-") + 1
+    pad = (times, times * (parts > 1), times * (parts > 2))
+    return _Section(first, last, _shifted(first, -1, pad), _shifted(last, 1, pad),
+                    said.format(words))
+
+
+def _shifted(day: int, sign: int, pad: tuple[int, int, int]) -> int:
+    """*day* moved by *pad* (years, months, days) as dateutil's relativedelta moves a date:
+    years and months first, the day clamped to the month's length, then the days."""
+    years, months, days = pad
+    y, m, d = civil_from_days(day)
+    y, m = divmod(y * 12 + m - 1 + sign * (years * 12 + months), 12)
+    return days_from_civil(y, m + 1, min(d, _month_days(y, m + 1))) + sign * days
 
 
 def _fast_span(text: str) -> Span | None:
@@ -233,6 +245,9 @@ def _parse(text: str) -> object:
     """The edtf package's parse. Some of its failures print a debug line ("trying to
     PartialUnspecified.__init__…") to standard output, which is mapgen's output channel for
     `list --format json` and `export -o -`: that line is swallowed here, and only here."""
+    from edtf import parse_edtf  # its grammar takes a tenth of a second to build: when needed
+    from edtf.parser.edtf_exceptions import EDTFParseException
+
     _check_calendar(text)
     try:
         with contextlib.redirect_stdout(io.StringIO()):
