@@ -29,7 +29,7 @@ from mapgen.model import (
     many_objects,
     palette,
 )
-from mapgen.raw import RawCollection, RawColumns, RawFeature
+from mapgen.raw import RawCollection, RawColumns, RawFeature, RawSource
 
 GEOMETRY_DEPTH = {
     "Point": 0,
@@ -428,9 +428,10 @@ def _odd_rows(columns: RawColumns, seen: dict[str, str], spans_of: dict[str, Spa
     for values in (ids, regular(columns.names), regular(columns.layers)):
         if set(map(type, values)) != {str} or not all(map(str.strip, values)):
             flag(values, lambda v: type(v) is not str or not v.strip())
-    if _UNSAFE_ID.search("".join(v for v in ids if type(v) is str)):
+    texts_only = set(map(type, ids)) == {str}
+    if _UNSAFE_ID.search("".join(ids if texts_only else [v for v in ids if type(v) is str])):
         flag(ids, lambda v: type(v) is str and _UNSAFE_ID.search(v) is not None)
-    keys = ids if set(map(type, ids)) == {str} else [_id_text(v) for v in ids]
+    keys = ids if texts_only else [_id_text(v) for v in ids]
     if len(set(keys)) != len(keys) or not seen.keys().isdisjoint(keys) or columns.irregular:
         others = [_raw_id(raw) for raw in columns.irregular.values()]
         counts = Counter(v for v in (*keys, *others) if type(v) is str)
@@ -447,8 +448,9 @@ def _odd_rows(columns: RawColumns, seen: dict[str, str], spans_of: dict[str, Spa
     texts += [w for w in whens if type(w) is str and w]
     if not set(map(type, texts)) <= {str}:
         flag(whens, lambda v: type(v) is list and not set(map(type, v)) <= {str})
+        texts = [t for t in texts if type(t) is str]
     failed = set()
-    for text in {t for t in texts if type(t) is str}.difference(spans_of):
+    for text in set(texts).difference(spans_of):
         try:
             spans_of[text] = parse_span(text)
         except DateError:
@@ -477,16 +479,28 @@ _NUMBER_TYPES = {int, float}
 
 
 def _web_sources(entries: list[Any]) -> bool:
-    """True when every entry is a source `_quick_sources` takes: {url, title}, an http(s)
-    URL and text or no title. All URLs are matched in one pass over their joined lines."""
-    if not set(map(type, entries)) <= {dict}:
+    """True when every entry is a source `_quick_sources` takes: {url, title} (a dict, or a
+    typed reader's RawSource), an http(s) URL and text or no title. All URLs are matched in
+    one pass over their joined lines."""
+    kinds = set(map(type, entries))
+    if kinds <= {RawSource}:
+        urls, titles = [e.url for e in entries], [e.title for e in entries]
+    elif kinds <= {dict}:
+        urls, titles = [e.get("url") for e in entries], [e.get("title") for e in entries]
+    else:
         return False
-    urls = [entry.get("url") for entry in entries]
     if not set(map(type, urls)) <= {str} or _UNSAFE_ID.search("".join(urls)):
         return False  # no URL holds a line break now: one URL is one line
     if len(_WEB_URL_LINE.findall("\n".join(urls))) != len(urls):
         return False
-    return set(map(type, (entry.get("title") for entry in entries))) <= _TEXT_OR_NONE
+    return set(map(type, titles)) <= _TEXT_OR_NONE
+
+
+def _source(entry: dict[str, Any] | RawSource) -> Source:
+    """A valid source entry (`_web_sources`) as a Source."""
+    if type(entry) is RawSource:
+        return Source(entry.title or entry.url, entry.url)
+    return Source(entry.get("title") or entry["url"], entry["url"])
 
 
 def _raw_id(raw: RawFeature) -> str | None:
@@ -513,7 +527,7 @@ def _add_rows(
     precisions = [value or "" for value in columns.precisions[first:end]]
     whens = [w if type(w) is list else (w,) if w else () for w in columns.whens[first:end]]
     if any(len(w) > 1 and len(set(w)) < len(w) for w in whens):  # a span written twice
-        whens = [tuple(dict.fromkeys(w)) for w in whens]  # is one span, kept once
+        whens = [tuple(dict.fromkeys(w)) if len(w) > 1 else w for w in whens]  # is kept once
     sources = [value or () for value in columns.sources[first:end]]
     places.extend(
         columns.ids[first:end],
@@ -525,7 +539,7 @@ def _add_rows(
         list(map(shared.setdefault, precisions, precisions)),
         ([spans_of[text] for when in whens for text in when], map(len, whens)),
         (
-            [Source(e.get("title") or e["url"], e["url"]) for value in sources for e in value],
+            [_source(entry) for value in sources for entry in value],
             map(len, sources),
         ),
     )

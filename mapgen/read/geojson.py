@@ -8,6 +8,7 @@ import reprlib
 from dataclasses import replace
 from functools import partial
 from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import msgspec
 from mapgen.errors import DataError, Problem
 from mapgen.fields import Fields, dates_unnamed, hint
 from mapgen.model import many_objects
-from mapgen.raw import COLUMN_KEYS, RawCollection, RawColumns, RawFeature
+from mapgen.raw import COLUMN_KEYS, RawCollection, RawColumns, RawFeature, RawSource
 
 # A \uD800-\uDFFF escape: JSON allows it alone, but alone it is not a character and the map
 # could not be written as UTF-8. Only escapes can make one (the text was decoded as UTF-8).
@@ -92,6 +93,24 @@ class _Feature(msgspec.Struct):
     at_id: Any = msgspec.field(name="@id", default=None)  # context-less LPF (lpf.is_lpf)
 
 
+class _Properties(msgspec.Struct, forbid_unknown_fields=True):
+    """mapgen's own properties and nothing else, each of any type (validation checks them);
+    a feature with other properties, or sources not a list of {title, url}, is decoded as
+    a dict instead (its batch again, by `_FEATURES`)."""
+
+    id: Any = msgspec.UNSET  # missing: the Feature's own id counts, as with a dict
+    name: Any = None
+    layer: Any = None
+    when: Any = None
+    description: Any = None
+    precision: Any = None
+    sources: list[RawSource] | None = None
+
+
+class _TypedFeature(_Feature):
+    properties: _Properties | None = None
+
+
 class _Collection(msgspec.Struct):
     features: list[msgspec.Raw]  # each Feature's bytes, decoded a batch at a time
     type: Any = None
@@ -105,6 +124,8 @@ class _Collection(msgspec.Struct):
 
 _COLLECTION = msgspec.json.Decoder(_Collection)
 _FEATURES = msgspec.json.Decoder(list[_Feature])
+_TYPED = msgspec.json.Decoder(list[_TypedFeature])
+_NO_PROPERTIES = _Properties()
 _MEMBERS = ("title", "description", "attribution", "layers", "periods")
 BATCH = 4096  # features decoded together: their records exist only while read into columns
 
@@ -125,7 +146,11 @@ def typed_collection(data: bytes, label: str) -> RawCollection | None:
         columns = RawColumns(*([] for _ in range(9)))
         raw = doc.features
         for first in range(0, len(raw), BATCH):
-            features = _FEATURES.decode(b"[" + b",".join(raw[first : first + BATCH]) + b"]")
+            batch = b"[" + b",".join(raw[first : first + BATCH]) + b"]"
+            try:
+                features: list[_Feature] = _TYPED.decode(batch)
+            except msgspec.ValidationError:  # other properties: as dicts
+                features = _FEATURES.decode(batch)
             if first == 0 and features and features[0].at_id is not None:
                 return None  # Pelagios' context-less LPF (read/lpf.py: is_lpf)
             if any(g is not None and (g.geometries is not None or g.type == "GeometryCollection")
@@ -141,28 +166,36 @@ def typed_collection(data: bytes, label: str) -> RawCollection | None:
 def _add_columns(columns: RawColumns, features: list[_Feature], first: int) -> None:
     """Typed features, rows *first* on, into *columns*; one of another shape is kept whole
     as irregular."""
+    typed = type(features[0]) is _TypedFeature if features else False
     props = [feature.properties for feature in features]
     regular = [
-        type(p) is dict and p.keys() <= COLUMN_KEYS and f.type == "Feature"
+        (p is not None if typed else type(p) is dict and p.keys() <= COLUMN_KEYS)
+        and f.type == "Feature"
         and (g := f.geometry) is not None and g.type == "Point"
         and type(g.coordinates) is list and len(g.coordinates) == 2
         for f, p in zip(features, props, strict=True)
     ]
+    empty = _NO_PROPERTIES if typed else {}
     if not all(regular):
-        props = [p if ok else {} for p, ok in zip(props, regular, strict=True)]
+        props = [p if ok else empty for p, ok in zip(props, regular, strict=True)]
         for row, ok in enumerate(regular):
             if not ok:
                 where = f"feature {first + row}"
                 columns.irregular[first + row] = _raw_feature(features[row], where)
     coords = [f.geometry.coordinates if ok else (None, None)
               for f, ok in zip(features, regular, strict=True)]
-    columns.ids.extend(
-        p.get("id", f.id) if ok else None for p, f, ok in zip(props, features, regular, strict=True)
-    )
+    if typed:
+        columns.ids.extend(
+            (f.id if p.id is msgspec.UNSET else p.id) if ok else None
+            for p, f, ok in zip(props, features, regular, strict=True)
+        )
+    else:
+        columns.ids.extend(p.get("id", f.id) if ok else None
+                           for p, f, ok in zip(props, features, regular, strict=True))
     for column, key in ((columns.names, "name"), (columns.layers, "layer"),
                         (columns.whens, "when"), (columns.descriptions, "description"),
                         (columns.precisions, "precision"), (columns.sources, "sources")):
-        column += map(dict.get, props, repeat(key))
+        column += map(attrgetter(key), props) if typed else map(dict.get, props, repeat(key))
     columns.lons.extend(c[0] for c in coords)
     columns.lats.extend(c[1] for c in coords)
 
@@ -171,9 +204,14 @@ def _raw_feature(feature: object, where: str) -> RawFeature:
     """A GeoJSON Feature (a dict, or a typed one) as a RawFeature; anything else as one that
     is not a Feature."""
     if isinstance(feature, _Feature):
-        geometry = feature.geometry
+        geometry, props = feature.geometry, feature.properties
+        if isinstance(props, _Properties):
+            props = {key: getattr(props, key) for key in props.__struct_fields__
+                     if getattr(props, key) is not msgspec.UNSET}
+            if type(props["sources"]) is list:
+                props["sources"] = [{"title": e.title, "url": e.url} for e in props["sources"]]
         feature = {
-            "type": feature.type, "properties": feature.properties, "id": feature.id,
+            "type": feature.type, "properties": props, "id": feature.id,
             "geometry": None if geometry is None else
             {"type": geometry.type, "coordinates": geometry.coordinates},
         }
