@@ -23,12 +23,14 @@ from mapgen.validate import _Checker
 
 PLACES = 20_000
 # Measured on the synthetic places (617 bytes of pretty GeoJSON each: one to three spans, a
-# source, a description): 2,456 bytes of peak per place while loading (the file's text and its
-# parsed JSON), 1,303 bytes and 6 tracked containers kept per place once loaded (before
-# layers and precisions were shared: 1,413). The bounds leave about a third of margin.
-PEAK_BYTES_PER_PLACE = 3_300
-KEPT_BYTES_PER_PLACE = 1_700
-KEPT_OBJECTS_PER_PLACE = 8
+# source, a description): 1,870 bytes of peak per place while loading (the file's bytes, one
+# batch of decoded features, the columns), 934 bytes and 1.0 tracked container (its Source)
+# kept per place once loaded. With a Place object, its geometry dict and tuples per place,
+# and the whole document parsed at once, it was 2,456 and 1,303 bytes and 6 containers.
+# The bounds leave about a third of margin.
+PEAK_BYTES_PER_PLACE = 2_500
+KEPT_BYTES_PER_PLACE = 1_250
+KEPT_OBJECTS_PER_PLACE = 2
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +57,8 @@ def test_loading_many_places_peaks_under_a_bound_per_place(places_file: Path) ->
 
 
 def test_a_loaded_place_is_a_few_objects(places_file: Path) -> None:
-    """Containers the garbage collector tracks, kept after loading: the Place, its geometry
-    and coordinates, its spans and sources (spans are shared between places)."""
+    """Containers the garbage collector tracks, kept after loading: the places are columns,
+    so only what a place has several of is an object (a Source; spans are shared)."""
     gc.collect()
     before = len(gc.get_objects())
     data = mapgen.load(places_file)
