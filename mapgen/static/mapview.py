@@ -229,15 +229,19 @@ def _split(dataset: Dataset) -> tuple[Parts, list[Point]]:
 
     parts = {layer.key: LayerParts() for layer in dataset.layers}
     anchors: list[Point] = []
-    for place in dataset.places:
-        mine = parts[place.layer]
-        points = mine.inferred if place.precision == INFERRED else mine.points
-        if place.geometry["type"] == "Point":
-            x, y = place.geometry["coordinates"][:2]
+    places = dataset.places
+    for layer, precision, lon, lat, geometry in zip(
+        places.layers, places.precisions, places.lons, places.lats, places.geometries,
+        strict=True,
+    ):
+        mine = parts[layer]
+        points = mine.inferred if precision == INFERRED else mine.points
+        if geometry is None or geometry["type"] == "Point":  # None: a Point in the columns
+            x, y = (lon, lat) if geometry is None else geometry["coordinates"][:2]
             anchors.append((float(x), float(y)))
             points.append(anchors[-1])
             continue
-        whole = shape(place.geometry)
+        whole = shape(geometry)
         anchors.append(_anchor(whole))
         for part in _parts(whole):
             if part.geom_type == "Point":
