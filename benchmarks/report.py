@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 MB = 1_000_000
@@ -186,6 +187,21 @@ def ratio_table(results: dict[str, Any]) -> str:
     return _format(rows, header)
 
 
+def load_lines(results: dict[str, Any]) -> str:
+    """``mapgen.load()`` timed in its own process (benchmarks/loadtime.py), per size."""
+    lines = []
+    for size in results["sizes"]:
+        load = size.get("mapgen_load") or {}
+        if load.get("load_s_median") is None:
+            continue
+        lines.append(
+            f"{size['places']:,} places: mapgen.load() {_num(load['load_s_median'])} s "
+            f"(import mapgen {_num(load['import_s_median'])} s; whole process "
+            f"{_num(load['wall_s_median'])} s, peak RSS {_num(load['peak_rss_mb_median'], 0)} MB)"
+        )
+    return "\n".join(lines)
+
+
 def startup_lines(results: dict[str, Any]) -> str:
     lines = []
     for name, entry in (results.get("startup") or {}).items():
@@ -193,6 +209,141 @@ def startup_lines(results: dict[str, Any]) -> str:
             f"{name}: median {_num(entry['wall_s_median'])} s of {entry['wall_s']} "
             f"({entry['status']})"
         )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- issue 12's targets
+
+SCALE_SIZES = (100_000, 1_000_000)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One row of issue 12's table: where the measured value is in a size's results, the step
+    that measures it (whose status says why a value is missing), its unit, and the limit at
+    100,000 and at 1,000,000 places (None: no target at that size)."""
+
+    label: str
+    value: tuple[str, ...]
+    step: tuple[str, ...]
+    unit: str
+    limits: tuple[float | None, float | None]
+    digits: int = 0
+
+
+BUILD = ("methods", "mapgen", "build")
+PAGE = ("methods", "mapgen", "page")
+LOAD = ("mapgen_load",)
+
+TARGETS = (
+    Target("`mapgen build`, whole process", (*BUILD, "wall_s_median"), BUILD, "s", (2.0, 15.0), 2),
+    Target(
+        "… ÷ `folium.GeoJson`'s whole process",
+        ("ratios", "geojson", "build_s"),
+        ("methods", "geojson", "build"),
+        "×",
+        (0.3, None),
+        2,
+    ),
+    Target("peak RSS", (*BUILD, "peak_rss_mb_median"), BUILD, "MB", (300.0, 1500.0)),
+    Target(
+        "HTML vs compact GeoJSON",
+        ("ratios", "compact_geojson", "html_mb"),
+        BUILD,
+        "×",
+        (0.2, 0.2),
+        2,
+    ),
+    Target(
+        "page ready, every in-period place drawn",
+        (*PAGE, "painted_s_median"),
+        PAGE,
+        "s",
+        (1.0, 4.0),
+        2,
+    ),
+    Target(
+        "period change, median",
+        (*PAGE, "interactions", "period", "median_ms"),
+        PAGE,
+        "ms",
+        (40.0, 150.0),
+    ),
+    Target(
+        "period change, p95", (*PAGE, "interactions", "period", "p95_ms"), PAGE, "ms", (60.0, None)
+    ),
+    Target(
+        "pan redraw, median", (*PAGE, "interactions", "pan", "median_ms"), PAGE, "ms", (50.0, 150.0)
+    ),
+    Target("pan redraw, p95", (*PAGE, "interactions", "pan", "p95_ms"), PAGE, "ms", (80.0, None)),
+    Target(
+        "zoom redraw, median",
+        (*PAGE, "interactions", "zoom", "median_ms"),
+        PAGE,
+        "ms",
+        (50.0, 150.0),
+    ),
+    Target("zoom redraw, p95", (*PAGE, "interactions", "zoom", "p95_ms"), PAGE, "ms", (80.0, None)),
+    Target("`mapgen.load()` in Python", (*LOAD, "load_s_median"), LOAD, "s", (1.0, 10.0), 2),
+)
+
+
+def _column(places: int) -> int:
+    """Which of the issue's columns applies: 1,000,000 places and more take the second, any
+    smaller size the first (a small map has to meet the 100,000-place targets too)."""
+    return 1 if places >= SCALE_SIZES[1] else 0
+
+
+def _missing(size: dict[str, Any], target: Target) -> str:
+    """Why a target has no measured value: the status (and reason) of the step behind it."""
+    step = _get(size, *target.step) or {}
+    status = step.get("status") or "not run"
+    reason = step.get("reason") or step.get("error")
+    if status.startswith("ok"):  # the step ran, this part of it did not (e.g. an interaction)
+        reason = _get(size, *target.value[:-1], "error")
+        status = "failed" if reason else "no value"
+    return f"— ({status}: {reason})" if reason else f"— ({status})"
+
+
+def _target_cell(size: dict[str, Any], target: Target) -> str:
+    limit = target.limits[_column(size["places"])]
+    value = _get(size, *target.value)
+    if value is None:
+        return _missing(size, target) if limit is not None else "—"
+    sep = "" if target.unit == "×" else " "
+    shown = f"{value:,.{target.digits}f}{sep}{target.unit}"
+    if limit is None:
+        return shown
+    verdict = "met" if value <= limit else "**not met**"
+    return f"{shown} (≤ {limit:g}{sep}{target.unit}): {verdict}"
+
+
+def targets_table(results: dict[str, Any]) -> str:
+    """Issue 12's targets next to the values measured, as a Markdown table for README."""
+    sizes = results["sizes"]
+    heads = []
+    for size in sizes:
+        head = f"{size['places']:,} places"
+        if size["places"] not in SCALE_SIZES:
+            head += f" ({SCALE_SIZES[_column(size['places'])]:,}-place targets)"
+        heads.append(head)
+    lines = ["| | " + " | ".join(heads) + " |", "|---" * (len(sizes) + 1) + "|"]
+    for target in TARGETS:
+        cells = [_target_cell(size, target) for size in sizes]
+        lines.append(f"| {target.label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def skipped_lines(results: dict[str, Any]) -> str:
+    """Each build, page or load that did not run, and why."""
+    lines = []
+    for size in results["sizes"]:
+        for method, entry in size["methods"].items():
+            for part in ("build", "page"):
+                if _get(entry, part, "status") == "skipped":
+                    lines.append(
+                        f"{size['places']:,} {method} {part} skipped: {entry[part]['reason']}"
+                    )
     return "\n".join(lines)
 
 
@@ -211,7 +362,11 @@ def text(results: dict[str, Any]) -> str:
         "ratios (below 1×: mapgen faster/smaller):",
         ratio_table(results),
     ]
-    startup = startup_lines(results)
-    if startup:
-        parts += ["", startup]
+    for extra in (load_lines(results), skipped_lines(results), startup_lines(results)):
+        if extra:
+            parts += ["", extra]
+    if any(size["places"] in SCALE_SIZES for size in results["sizes"]) or results.get(
+        "config", {}
+    ).get("scale"):
+        parts += ["", "issue 12's targets (mapgen; Markdown for README):", targets_table(results)]
     return "\n".join(parts)
