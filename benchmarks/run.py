@@ -37,7 +37,6 @@ SIZES = (1_000, 10_000, 100_000)  # the default
 SCALE_SIZES = (100_000, 1_000_000)  # --scale: the sizes of issue 12's targets
 SCALE_METHODS = ("mapgen", "geojson")
 PAGE_MAX_MB = 200.0  # pages of larger HTML are not opened (folium.GeoJson at 1M: ~500 MB)
-SCALE_JS_HEAP_MB = 8192  # --scale: V8's old-space limit in Chromium (see README)
 OPTIONAL_METHODS = ("styled",)  # GeoJson coloured by layer: see baseline.build_styled
 SLOW_METHOD = "markers"  # the per-marker baseline: ~100 s to build at 100k
 SLOW_LIMIT = 10_000  # skipped above this size unless --full
@@ -108,7 +107,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=None,
         help="Chromium's V8 old-space limit (--js-flags=--max-old-space-size), in MB "
-        "(default: Chromium's own; with --scale 8192)",
+        "(default: Chromium's own, enough for 1,000,000 places: see README)",
     )
     parser.add_argument(
         "--no-startup",
@@ -146,8 +145,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.methods = [m for m in methods.split(",") if m]
     if args.scale:
         args.no_startup = True
-        if args.js_heap_mb is None:
-            args.js_heap_mb = SCALE_JS_HEAP_MB
     unknown = set(args.methods) - set(METHODS) - set(OPTIONAL_METHODS)
     if unknown:
         parser.error(f"unknown methods: {', '.join(sorted(unknown))}")
