@@ -345,11 +345,12 @@ def _missing(size: dict[str, Any], target: Target) -> str:
         {"status": "ok"},
     )
     status = step.get("status") or "not run"
-    reason = step.get("reason") or step.get("error")
+    last_load = (step.get("loads") or [{}])[-1]
+    reason = step.get("reason") or step.get("error") or last_load.get("error")
     if status.startswith("ok"):  # the step ran, this part of it did not (e.g. an interaction)
         reason = _get(size, *target.value[:-1], "error")
         status = "failed" if reason else "no value"
-    return f"— ({status}: {reason})" if reason else f"— ({status})"
+    return f"— ({status}: {str(reason)[:80]})" if reason else f"— ({status})"
 
 
 def _target_cell(size: dict[str, Any], target: Target) -> str:

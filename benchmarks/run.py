@@ -36,7 +36,7 @@ METHODS = ("mapgen", "markers", "geojson", "timeline")  # the default
 SIZES = (1_000, 10_000, 100_000)  # the default
 SCALE_SIZES = (100_000, 1_000_000)  # --scale: the sizes of issue 12's targets
 SCALE_METHODS = ("mapgen", "geojson")
-PAGE_MAX_MB = 200.0  # pages of larger HTML are not opened (folium.GeoJson at 1M: ~500 MB)
+PAGE_MAX_MB = 200.0  # pages of larger HTML are not opened (folium.GeoJson at 1M: ~0.4 GB)
 OPTIONAL_METHODS = ("styled",)  # GeoJson coloured by layer: see baseline.build_styled
 SLOW_METHOD = "markers"  # the per-marker baseline: ~100 s to build at 100k
 SLOW_LIMIT = 10_000  # skipped above this size unless --full
@@ -121,7 +121,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=30,
         help="random period windows / slider moves per page (default: 30)",
     )
-    parser.add_argument("--build-timeout", type=float, default=600.0, help="seconds per build")
+    parser.add_argument(
+        "--build-timeout",
+        type=float,
+        default=1800.0,
+        help="seconds per build (default: %(default)s; folium.GeoJson's of 1,000,000 places "
+        "takes minutes)",
+    )
     parser.add_argument("--page-timeout", type=float, default=300.0, help="seconds per page")
     parser.add_argument(
         "--slow-build",
@@ -273,10 +279,10 @@ def run_load(source: Path, work: Path, repeats: int, args: argparse.Namespace) -
             log_dir=work / "logs",
             name=f"load-{attempt}",
         )
-        timed = json.loads(out.read_text(encoding="utf-8")) if result.ok else {"load_s": 0.0}
+        timed = json.loads(out.read_text(encoding="utf-8")) if result.ok else {}
         runs.append({**result.as_dict(), **timed})
         log(
-            f"  load  {result.status:<7} {timed['load_s']:7.2f} s "
+            f"  load  {result.status:<7} {timed.get('load_s', 0.0):7.2f} s "
             f"(process {result.wall_s:.2f} s, {result.peak_rss_mb:.0f} MB)"
         )
         if not result.ok or result.wall_s > args.slow_build:

@@ -8,7 +8,6 @@ Australia); each place has one to three spans drawn from a fixed mix of EDTF sha
 
 from __future__ import annotations
 
-import gzip
 import json
 import random
 import zlib
@@ -129,24 +128,9 @@ def write_pretty(data: dict[str, Any], path: Path) -> int:
     return path.stat().st_size
 
 
-def compact_bytes(data: dict[str, Any]) -> tuple[bytes, str]:
-    """The places as compact GeoJSON (the floor an uncompressed HTML map must carry), and the
-    encoder used."""
-    try:
-        import orjson
-    except ImportError:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        return text.encode("utf-8"), "json"
-    return orjson.dumps(data), "orjson"
-
-
-def gzip_size(blob: bytes) -> int:
-    """Bytes after gzip -6: what a web server would send."""
-    return len(gzip.compress(blob, compresslevel=6, mtime=0))
-
-
 def gzip_file_size(path: Path) -> int:
-    """:func:`gzip_size` of a file, read a few MB at a time."""
+    """A file's size after ``gzip -6`` (what a web server would send), read a few MB at a
+    time."""
     counter = _GzipCounter()
     with path.open("rb") as source:
         while chunk := source.read(1 << 22):
@@ -155,17 +139,9 @@ def gzip_file_size(path: Path) -> int:
     return counter.packed
 
 
-def stats(data: dict[str, Any]) -> dict[str, int]:
-    """Counts that explain build times: spans, and spans with EDTF qualifiers (``~ ? %``),
-    which need a general EDTF parser rather than plain ISO dates."""
-    counter = _SpanCounter()
-    for feature in data["features"]:
-        counter.add(feature)
-    return counter.counts()
-
-
 class _SpanCounter:
-    """The counts of :func:`stats`, gathered one feature at a time."""
+    """Counts that explain build times, gathered one feature at a time: spans, and spans with
+    EDTF qualifiers (``~ ? %``), which need a general EDTF parser rather than plain ISO dates."""
 
     def __init__(self) -> None:
         self.places = self.spans = self.open = self.qualified = 0
@@ -194,8 +170,7 @@ class _SpanCounter:
 
 
 class _GzipCounter:
-    """Bytes in, and bytes out of ``gzip -6`` (the size :func:`gzip_size` gives), without
-    holding either."""
+    """Bytes in, and bytes out of ``gzip -6``, without holding either."""
 
     def __init__(self) -> None:
         self.raw = self.packed = 0
@@ -223,9 +198,9 @@ def _around_features(size: int, **dump: Any) -> tuple[str, str, str]:
 
 def write_dataset(size: int, seed: int, path: Path) -> dict[str, Any]:
     """Write :func:`collection` to *path* as :func:`write_pretty` does, one feature at a time,
-    and return :func:`stats`, the file's size and the compact GeoJSON's sizes (plain and
-    gzipped) as :func:`compact_bytes` and :func:`gzip_size` give them: a million places
-    need about 1 GB this way, against about 6 GB as one document in memory."""
+    and return the span counts, the file's size and the size of the same places as compact
+    GeoJSON (the floor an HTML map has to carry), plain and after ``gzip -6``. A million places
+    take about 20 MB of memory this way, against about 6 GB as one document."""
     pretty_head, pretty_sep, pretty_tail = _around_features(size, indent=2)
     compact_head, compact_sep, compact_tail = _around_features(size, separators=(",", ":"))
     counter, compact = _SpanCounter(), _GzipCounter()
