@@ -266,39 +266,14 @@ TARGETS = (
         (1.0, 4.0),
         2,
     ),
-    Target(
-        "period change, median",
-        (*PAGE, "interactions", "period", "median_ms"),
-        (PAGE,),
-        "ms",
-        (40.0, 150.0),
-    ),
-    Target(
-        "period change, p95",
-        (*PAGE, "interactions", "period", "p95_ms"),
-        (PAGE,),
-        "ms",
-        (60.0, None),
-    ),
-    Target(
-        "pan redraw, median",
-        (*PAGE, "interactions", "pan", "median_ms"),
-        (PAGE,),
-        "ms",
-        (50.0, 150.0),
-    ),
-    Target(
-        "pan redraw, p95", (*PAGE, "interactions", "pan", "p95_ms"), (PAGE,), "ms", (80.0, None)
-    ),
-    Target(
-        "zoom redraw, median",
-        (*PAGE, "interactions", "zoom", "median_ms"),
-        (PAGE,),
-        "ms",
-        (50.0, 150.0),
-    ),
-    Target(
-        "zoom redraw, p95", (*PAGE, "interactions", "zoom", "p95_ms"), (PAGE,), "ms", (80.0, None)
+    *(
+        Target(f"{label}, {stat}", (*PAGE, "interactions", kind, key), (PAGE,), "ms", limits)
+        for kind, label, median, p95 in (
+            ("period", "period change", (40.0, 150.0), (60.0, None)),
+            ("pan", "pan redraw", (50.0, 150.0), (80.0, None)),
+            ("zoom", "zoom redraw", (50.0, 150.0), (80.0, None)),
+        )
+        for stat, key, limits in (("median", "median_ms", median), ("p95", "p95_ms", p95))
     ),
     Target("`mapgen.load()` in Python", (*LOAD, "load_s_median"), (LOAD,), "s", (1.0, 10.0), 2),
     # "Small maps count too": below 100,000 places, no slower and no larger than folium.GeoJson.
