@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import random
 import statistics
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser import open_page
+from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, open_page
 
 VENDOR = Path(__file__).resolve().parent / "vendor"
 # Served locally, by URL suffix, in addition to Leaflet: folium's pages load jQuery (folium.Popup
@@ -119,6 +120,24 @@ TIMED_LOOP_JS = """async ({kind, steps, budgetMs}) => {
 
 MOTION_STEPS = 10  # zooms (in, out, ...) and pans (there and back) per page
 LOOP_BUDGET_MS = 60_000  # a loop of interactions stops starting new steps after this
+
+
+@contextmanager
+def session(js_heap_mb: int | None) -> Iterator[Browser]:
+    """Chromium as tests/browser.py launches it (same binary and flags), with V8's old-space
+    limit set to *js_heap_mb* when given (for pages whose JavaScript objects outgrow V8's
+    default limit; mapgen's page of 1,000,000 places used 162 MB of heap)."""
+    args = list(CHROMIUM_ARGS)
+    if js_heap_mb:
+        args.append(f"--js-flags=--max-old-space-size={js_heap_mb}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH, headless=True, args=args
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 class _WithInitScript:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 MB = 1_000_000
@@ -186,6 +187,21 @@ def ratio_table(results: dict[str, Any]) -> str:
     return _format(rows, header)
 
 
+def load_lines(results: dict[str, Any]) -> str:
+    """``mapgen.load()`` timed in its own process (benchmarks/loadtime.py), per size."""
+    lines = []
+    for size in results["sizes"]:
+        load = size.get("mapgen_load") or {}
+        if load.get("load_s_median") is None:
+            continue
+        lines.append(
+            f"{size['places']:,} places: mapgen.load() {_num(load['load_s_median'])} s "
+            f"(import mapgen {_num(load['import_s_median'])} s; whole process "
+            f"{_num(load['wall_s_median'])} s, peak RSS {_num(load['peak_rss_mb_median'], 0)} MB)"
+        )
+    return "\n".join(lines)
+
+
 def startup_lines(results: dict[str, Any]) -> str:
     lines = []
     for name, entry in (results.get("startup") or {}).items():
@@ -193,6 +209,166 @@ def startup_lines(results: dict[str, Any]) -> str:
             f"{name}: median {_num(entry['wall_s_median'])} s of {entry['wall_s']} "
             f"({entry['status']})"
         )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- issue 12's targets
+
+SCALE_SIZES = (100_000, 1_000_000)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One row of issue 12's targets: where the measured value is in a size's results, the step
+    that measures it (whose status says why a value is missing), its unit, and the limit at
+    100,000 and at 1,000,000 places (None: no target at that size); *small*, the limit below
+    100,000 places when it is not the 100,000-place one."""
+
+    label: str
+    value: tuple[str, ...]
+    steps: tuple[tuple[str, ...], ...]
+    unit: str
+    limits: tuple[float | None, float | None]
+    digits: int = 0
+    small: float | None = None
+
+
+BUILD = ("methods", "mapgen", "build")
+PAGE = ("methods", "mapgen", "page")
+LOAD = ("mapgen_load",)
+
+TARGETS = (
+    Target(
+        "`mapgen build`, whole process", (*BUILD, "wall_s_median"), (BUILD,), "s", (2.0, 15.0), 2
+    ),
+    Target(
+        "… ÷ `folium.GeoJson`'s whole process",
+        ("ratios", "geojson", "build_s"),
+        (BUILD, ("methods", "geojson", "build")),
+        "×",
+        (0.3, None),
+        2,
+    ),
+    Target("peak RSS", (*BUILD, "peak_rss_mb_median"), (BUILD,), "MB", (300.0, 1500.0)),
+    Target(
+        "HTML vs compact GeoJSON",
+        ("ratios", "compact_geojson", "html_mb"),
+        (BUILD,),
+        "×",
+        (0.2, 0.2),
+        2,
+    ),
+    Target(
+        "page ready, every in-period place drawn",
+        (*PAGE, "painted_s_median"),
+        (PAGE,),
+        "s",
+        (1.0, 4.0),
+        2,
+    ),
+    *(
+        Target(f"{label}, {stat}", (*PAGE, "interactions", kind, key), (PAGE,), "ms", limits)
+        for kind, label, median, p95 in (
+            ("period", "period change", (40.0, 150.0), (60.0, None)),
+            ("pan", "pan redraw", (50.0, 150.0), (80.0, None)),
+            ("zoom", "zoom redraw", (50.0, 150.0), (80.0, None)),
+        )
+        for stat, key, limits in (("median", "median_ms", median), ("p95", "p95_ms", p95))
+    ),
+    Target("`mapgen.load()` in Python", (*LOAD, "load_s_median"), (LOAD,), "s", (1.0, 10.0), 2),
+    # "Small maps count too": below 100,000 places, no slower and no larger than folium.GeoJson.
+    *(
+        Target(
+            f"{label} ÷ `folium.GeoJson`'s (small maps)",
+            ("ratios", "geojson", key),
+            ((*BUILD[:2], step), ("methods", "geojson", step)),
+            "×",
+            (None, None),
+            2,
+            small=1.0,
+        )
+        for label, key, step in (
+            ("page ready", "page_ready_s", "page"),
+            ("zoom", "zoom_ms", "page"),
+            ("pan", "pan_ms", "page"),
+            ("HTML served with gzip", "html_gzip_mb", "build"),
+        )
+    ),
+)
+
+
+def _column(places: int) -> int:
+    """Which of the issue's columns applies: 1,000,000 places and more take the second, any
+    smaller size the first (a small map has to meet the 100,000-place targets too)."""
+    return 1 if places >= SCALE_SIZES[1] else 0
+
+
+def _limit(target: Target, places: int) -> float | None:
+    if places < SCALE_SIZES[0] and target.small is not None:
+        return target.small
+    return target.limits[_column(places)]
+
+
+def _ok(step: dict[str, Any]) -> bool:
+    return str(step.get("status", "")).startswith("ok")
+
+
+def _missing(size: dict[str, Any], target: Target) -> str:
+    """Why a target has no measured value: the status (and reason) of the step behind it."""
+    step = next(
+        (s for s in (_get(size, *path) or {} for path in target.steps) if not _ok(s)),
+        {"status": "ok"},
+    )
+    status = step.get("status") or "not run"
+    last_load = (step.get("loads") or [{}])[-1]
+    reason = step.get("reason") or step.get("error") or last_load.get("error")
+    if status.startswith("ok"):  # the step ran, this part of it did not (e.g. an interaction)
+        reason = _get(size, *target.value[:-1], "error")
+        status = "failed" if reason else "no value"
+    return f"— ({status}: {str(reason)[:80]})" if reason else f"— ({status})"
+
+
+def _target_cell(size: dict[str, Any], target: Target) -> str:
+    limit = _limit(target, size["places"])
+    value = _get(size, *target.value)
+    if value is None:
+        return _missing(size, target) if limit is not None else "—"
+    sep = "" if target.unit == "×" else " "
+    shown = f"{value:,.{target.digits}f}{sep}{target.unit}"
+    if limit is None:
+        return shown
+    verdict = "met" if value <= limit else "**not met**"
+    return f"{shown} (≤ {limit:g}{sep}{target.unit}): {verdict}"
+
+
+def targets_table(results: dict[str, Any]) -> str:
+    """Issue 12's targets next to the values measured, as a Markdown table for README."""
+    sizes = results["sizes"]
+    heads = []
+    for size in sizes:
+        head = f"{size['places']:,} places"
+        if size["places"] not in SCALE_SIZES:
+            head += f" ({SCALE_SIZES[_column(size['places'])]:,}-place targets)"
+        heads.append(head)
+    lines = ["| | " + " | ".join(heads) + " |", "|---" * (len(sizes) + 1) + "|"]
+    for target in TARGETS:
+        if all(_limit(target, size["places"]) is None for size in sizes):
+            continue
+        cells = [_target_cell(size, target) for size in sizes]
+        lines.append(f"| {target.label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def skipped_lines(results: dict[str, Any]) -> str:
+    """Each build, page or load that did not run, and why."""
+    lines = []
+    for size in results["sizes"]:
+        for method, entry in size["methods"].items():
+            for part in ("build", "page"):
+                if _get(entry, part, "status") == "skipped":
+                    lines.append(
+                        f"{size['places']:,} {method} {part} skipped: {entry[part]['reason']}"
+                    )
     return "\n".join(lines)
 
 
@@ -211,7 +387,11 @@ def text(results: dict[str, Any]) -> str:
         "ratios (below 1×: mapgen faster/smaller):",
         ratio_table(results),
     ]
-    startup = startup_lines(results)
-    if startup:
-        parts += ["", startup]
+    for extra in (load_lines(results), skipped_lines(results), startup_lines(results)):
+        if extra:
+            parts += ["", extra]
+    if any(size["places"] in SCALE_SIZES for size in results["sizes"]) or results.get(
+        "config", {}
+    ).get("scale"):
+        parts += ["", "issue 12's targets (mapgen; Markdown for README):", targets_table(results)]
     return "\n".join(parts)

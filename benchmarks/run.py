@@ -4,6 +4,8 @@ and interaction latency in headless Chromium. Not part of the test suite.
     python benchmarks/run.py                       # sizes 1000,10000,100000
     python benchmarks/run.py --sizes 1000,10000    # quicker
     python benchmarks/run.py --full                # also the per-marker baseline above 10k
+    python benchmarks/run.py --scale               # issue 12's table: 100,000 and 1,000,000
+                                                   # places, mapgen and folium.GeoJson, targets
 
 See benchmarks/README.md for what each number means.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
 import json
 import shutil
 import statistics
@@ -28,7 +31,12 @@ if str(ROOT) not in sys.path:  # for `python benchmarks/run.py`: tests.browser, 
 
 from benchmarks import machine, procs, report, synth  # noqa: E402
 
+MB = 1_000_000
 METHODS = ("mapgen", "markers", "geojson", "timeline")  # the default
+SIZES = (1_000, 10_000, 100_000)  # the default
+SCALE_SIZES = (100_000, 1_000_000)  # --scale: the sizes of issue 12's targets
+SCALE_METHODS = ("mapgen", "geojson")
+PAGE_MAX_MB = 200.0  # pages of larger HTML are not opened (folium.GeoJson at 1M: ~0.4 GB)
 OPTIONAL_METHODS = ("styled",)  # GeoJson coloured by layer: see baseline.build_styled
 SLOW_METHOD = "markers"  # the per-marker baseline: ~100 s to build at 100k
 SLOW_LIMIT = 10_000  # skipped above this size unless --full
@@ -41,14 +49,33 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="issue 12's targets: sizes "
+        + ",".join(map(str, SCALE_SIZES))
+        + ", methods "
+        + ",".join(SCALE_METHODS)
+        + ", no start-up timings (--sizes and --methods still apply)",
+    )
+    parser.add_argument(
         "--sizes",
-        default="1000,10000,100000",
-        help="comma-separated numbers of places (default: %(default)s)",
+        default=None,
+        help="comma-separated numbers of places (default: "
+        + ",".join(map(str, SIZES))
+        + "; with --scale "
+        + ",".join(map(str, SCALE_SIZES))
+        + ")",
     )
     parser.add_argument(
         "--methods",
-        default=",".join(METHODS),
-        help="comma-separated, from %(default)s and " + ",".join(OPTIONAL_METHODS),
+        default=None,
+        help="comma-separated, from "
+        + ",".join(METHODS + OPTIONAL_METHODS)
+        + " (default: "
+        + ",".join(METHODS)
+        + "; with --scale "
+        + ",".join(SCALE_METHODS)
+        + ")",
     )
     parser.add_argument(
         "--repeat",
@@ -65,6 +92,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--full", action="store_true", help="same as --no-skip-slow")
     parser.add_argument("--no-browser", action="store_true", help="builds only")
     parser.add_argument(
+        "--no-load",
+        action="store_true",
+        help="skip timing mapgen.load() in a process of its own (benchmarks/loadtime.py)",
+    )
+    parser.add_argument(
+        "--page-max-mb",
+        type=float,
+        default=PAGE_MAX_MB,
+        help="do not open pages whose HTML is larger, in MB (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--js-heap-mb",
+        type=int,
+        default=None,
+        help="Chromium's V8 old-space limit (--js-flags=--max-old-space-size), in MB "
+        "(default: Chromium's own, enough for 1,000,000 places: see README)",
+    )
+    parser.add_argument(
         "--no-startup",
         action="store_true",
         help="skip `mapgen --help` and default-dataset build timings",
@@ -76,7 +121,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=30,
         help="random period windows / slider moves per page (default: 30)",
     )
-    parser.add_argument("--build-timeout", type=float, default=600.0, help="seconds per build")
+    parser.add_argument(
+        "--build-timeout",
+        type=float,
+        default=1800.0,
+        help="seconds per build (default: %(default)s; folium.GeoJson's of 1,000,000 places "
+        "takes minutes)",
+    )
     parser.add_argument("--page-timeout", type=float, default=300.0, help="seconds per page")
     parser.add_argument(
         "--slow-build",
@@ -87,9 +138,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary files")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="keep the synthetic datasets in this folder and reuse them in later runs",
+    )
     args = parser.parse_args(argv)
-    args.sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
-    args.methods = [m for m in args.methods.split(",") if m]
+    sizes = args.sizes or ",".join(map(str, SCALE_SIZES if args.scale else SIZES))
+    methods = args.methods or ",".join(SCALE_METHODS if args.scale else METHODS)
+    args.sizes = [int(s.replace("_", "")) for s in sizes.split(",") if s.strip()]
+    args.methods = [m for m in methods.split(",") if m]
+    if args.scale:
+        args.no_startup = True
     unknown = set(args.methods) - set(METHODS) - set(OPTIONAL_METHODS)
     if unknown:
         parser.error(f"unknown methods: {', '.join(sorted(unknown))}")
@@ -198,8 +259,43 @@ def summarize_build(runs: list[procs.ProcResult], html: Path) -> dict[str, Any]:
         "wall_s_median": median_of([r.wall_s for r in ok]),
         "peak_rss_mb_median": median_of([r.peak_rss_mb for r in ok]),
         "html_bytes": html.stat().st_size if ok and html.exists() else None,
-        "html_gzip_bytes": synth.gzip_size(html.read_bytes()) if ok and html.exists() else None,
+        "html_gzip_bytes": synth.gzip_file_size(html) if ok and html.exists() else None,
         "html": str(html),
+    }
+
+
+# --------------------------------------------------------------------------- mapgen.load()
+
+
+def run_load(source: Path, work: Path, repeats: int, args: argparse.Namespace) -> dict[str, Any]:
+    """``mapgen.load(source)`` in a process of its own (benchmarks/loadtime.py): the call's
+    own time, the import before it, and the whole process's wall time and peak RSS."""
+    runs: list[dict[str, Any]] = []
+    for attempt in range(repeats):
+        out = work / "logs" / f"load-{attempt}.result.json"
+        result = procs.run(
+            [sys.executable, str(BENCH / "loadtime.py"), str(source), str(out)],
+            timeout_s=args.build_timeout,
+            log_dir=work / "logs",
+            name=f"load-{attempt}",
+        )
+        timed = json.loads(out.read_text(encoding="utf-8")) if result.ok else {}
+        runs.append({**result.as_dict(), **timed})
+        log(
+            f"  load  {result.status:<7} {timed.get('load_s', 0.0):7.2f} s "
+            f"(process {result.wall_s:.2f} s, {result.peak_rss_mb:.0f} MB)"
+        )
+        if not result.ok or result.wall_s > args.slow_build:
+            break
+    ok = [r for r in runs if r["status"] == "ok"]
+    return {
+        "status": "ok" if len(ok) == len(runs) else runs[-1]["status"],
+        "runs": runs,
+        "load_s_median": median_of([r["load_s"] for r in ok]),
+        "import_s_median": median_of([r["import_s"] for r in ok]),
+        "wall_s_median": median_of([r["wall_s"] for r in ok]),
+        "peak_rss_mb_median": median_of([r["peak_rss_mb"] for r in ok]),
+        "places": ok[0]["places"] if ok else None,
     }
 
 
@@ -212,17 +308,25 @@ def run_pages(
     """Page loads of every built map; interactions on the first load of each."""
     try:
         from benchmarks import pages
-        from tests.browser import browser_session
     except ImportError as exc:
         failed = {"status": "failed", "error": f"no browser harness: {exc}"}
         return {m: dict(failed) for m in builds}, None
     out: dict[str, dict[str, Any]] = {}
+    limit = args.page_max_mb * MB
     try:
-        with browser_session() as browser:
+        with pages.session(args.js_heap_mb) as browser:
             version = browser.version
             for method, build in builds.items():
                 if build["html_bytes"] is None:
                     out[method] = {"status": "skipped", "reason": "no HTML (build failed)"}
+                    continue
+                if build["html_bytes"] > limit:
+                    out[method] = {
+                        "status": "skipped",
+                        "reason": f"HTML {build['html_bytes'] / MB:,.1f} MB, above "
+                        f"--page-max-mb {args.page_max_mb:g}",
+                    }
+                    log(f"  page  {method:<8} skipped: {out[method]['reason']}")
                     continue
                 out[method] = page_loads(browser, pages, method, Path(build["html"]), repeats, args)
     except Exception as exc:  # Chromium missing or crashed: report, do not lose the builds
@@ -266,26 +370,33 @@ def page_loads(
 # --------------------------------------------------------------------------- per size
 
 
+def make_dataset(size: int, seed: int, folder: Path) -> tuple[Path, dict[str, Any]]:
+    """The synthetic places in *folder* and their statistics: written, or reused when *folder*
+    (--data) already holds them from a run with the same synth.py."""
+    folder.mkdir(parents=True, exist_ok=True)
+    version = hashlib.sha256((BENCH / "synth.py").read_bytes()).hexdigest()[:12]
+    source = folder / f"places-{size}-seed{seed}-{version}.geojson"
+    about = source.with_suffix(".json")
+    if source.exists() and about.exists():
+        log(f"{size:,} places: reusing {source}")
+        return source, json.loads(about.read_text(encoding="utf-8"))
+    log(f"{size:,} places: writing {source}")
+    dataset = synth.write_dataset(size, seed, source)
+    about.write_text(json.dumps(dataset, indent=2) + "\n", encoding="utf-8")
+    return source, dataset
+
+
 def run_size(size: int, args: argparse.Namespace, tmp: Path) -> tuple[dict[str, Any], str | None]:
     work = tmp / f"n{size}"
     work.mkdir()
-    data = synth.collection(size, seed=args.seed)
-    source = work / f"places-{size}.geojson"
-    compact, encoder = synth.compact_bytes(data)
-    dataset = {
-        **synth.stats(data),
-        "input_bytes": synth.write_pretty(data, source),
-        "compact_geojson_bytes": len(compact),
-        "compact_geojson_gzip_bytes": synth.gzip_size(compact),
-        "compact_encoder": encoder,
-    }
-    del data
+    source, dataset = make_dataset(size, args.seed, args.data or work)
     repeats = args.repeat or (3 if size <= SLOW_LIMIT else 1)
     skips = plan(size, args)
     log(f"{size:,} places: {dataset['spans']:,} spans, building x{repeats}")
     load_before = machine.load()
     source_state = machine.mapgen_source()  # mapgen may change between sizes: say which ran
     builds = run_builds([m for m, why in skips.items() if why is None], source, work, repeats, args)
+    mapgen_load = None if args.no_load else run_load(source, work, repeats, args)
     result: dict[str, Any] = {
         "places": size,
         "repeats": repeats,
@@ -293,13 +404,17 @@ def run_size(size: int, args: argparse.Namespace, tmp: Path) -> tuple[dict[str, 
         "load_average_before": load_before,
         "mapgen_source": source_state,
         "methods": {},
+        "mapgen_load": mapgen_load or {"status": "skipped", "reason": "--no-load"},
     }
     for method, why in skips.items():
         result["methods"][method] = {
             "build": builds.get(method, {"status": "skipped", "reason": why})
         }
     version = None
-    if not args.no_browser and builds:
+    if args.no_browser:
+        for method in builds:
+            result["methods"][method]["page"] = {"status": "skipped", "reason": "--no-browser"}
+    elif builds:
         page_results, version = run_pages(builds, repeats, args)
         for method, page in page_results.items():
             result["methods"][method]["page"] = page
