@@ -94,9 +94,10 @@ class Places(Sequence[Place]):
     dicts. Indexing or iterating makes a `Place` for callers that want one, when asked.
 
     A Point's position is in *lons*/*lats* (its *geometries* entry is None); any other
-    geometry is its GeoJSON dict there. The spans and sources of row *i* are
-    ``spans[span_starts[i]:span_starts[i + 1]]`` and the same for sources. Other names and
-    extra properties, which few places have, are kept by row."""
+    geometry is its GeoJSON dict there. The spans of row *i* are
+    ``spans[span_starts[i]:span_starts[i + 1]]``; its sources' titles and URLs the same
+    slice of *source_titles* and *source_urls* by *source_starts*. Other names and extra
+    properties, which few places have, are kept by row."""
 
     ids: list[str]
     names: list[str]
@@ -109,7 +110,8 @@ class Places(Sequence[Place]):
     descriptions: list[str]
     precisions: list[str]
     source_starts: list[int]  # one more than rows
-    sources: list[Source]
+    source_titles: list[str]
+    source_urls: list[str]
     other_names: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     extras: dict[int, tuple[tuple[str, Any], ...]] = field(default_factory=dict)
 
@@ -134,7 +136,7 @@ class Places(Sequence[Place]):
             self.geometry(row),
             tuple(self.spans[self.span_starts[row] : self.span_starts[row + 1]]),
             self.descriptions[row],
-            tuple(self.sources[self.source_starts[row] : self.source_starts[row + 1]]),
+            self.sources(row),
             self.precisions[row],
             self.other_names.get(row, ()),
             self.extras.get(row, ()),
@@ -161,6 +163,11 @@ class Places(Sequence[Place]):
         if geometry is None:
             return {"type": "Point", "coordinates": [self.lons[row], self.lats[row]]}
         return geometry
+
+    def sources(self, row: int) -> tuple[Source, ...]:
+        """Row *row*'s sources."""
+        first, end = self.source_starts[row], self.source_starts[row + 1]
+        return tuple(map(Source, self.source_titles[first:end], self.source_urls[first:end]))
 
     def span_rows(self) -> Iterator[tuple[int, int]]:
         """(first, end) of each row's spans in `spans`, in row order."""
@@ -189,8 +196,10 @@ class Places(Sequence[Place]):
         for new, row in enumerate(rows):
             build.spans += self.spans[self.span_starts[row] : self.span_starts[row + 1]]
             build.span_starts.append(len(build.spans))
-            build.sources += self.sources[self.source_starts[row] : self.source_starts[row + 1]]
-            build.source_starts.append(len(build.sources))
+            first, end = self.source_starts[row], self.source_starts[row + 1]
+            build.source_titles += self.source_titles[first:end]
+            build.source_urls += self.source_urls[first:end]
+            build.source_starts.append(len(build.source_urls))
             if row in self.other_names:
                 build.other_names[new] = self.other_names[row]
             if row in self.extras:
@@ -228,7 +237,8 @@ class PlacesBuilder:
         self.descriptions: list[str] = []
         self.precisions: list[str] = []
         self.source_starts: list[int] = [0]
-        self.sources: list[Source] = []
+        self.source_titles: list[str] = []
+        self.source_urls: list[str] = []
         self.other_names: dict[int, tuple[tuple[str, str], ...]] = {}
         self.extras: dict[int, tuple[tuple[str, Any], ...]] = {}
 
@@ -266,8 +276,10 @@ class PlacesBuilder:
         self.span_starts.append(len(self.spans))
         self.descriptions.append(description)
         self.precisions.append(precision)
-        self.sources += sources
-        self.source_starts.append(len(self.sources))
+        for source in sources:
+            self.source_titles.append(source.title)
+            self.source_urls.append(source.url)
+        self.source_starts.append(len(self.source_urls))
         if names:
             self.other_names[row] = names
         if extra:
@@ -276,10 +288,11 @@ class PlacesBuilder:
     def extend(
         self, ids: list[str], names: list[str], layers: list[str], lons: list[float],
         lats: list[float], descriptions: list[str], precisions: list[str],
-        spans: tuple[list[Span], Iterable[int]], sources: tuple[list[Source], Iterable[int]],
+        spans: tuple[list[Span], Iterable[int]],
+        sources: tuple[list[str], list[str], Iterable[int]],
     ) -> None:
-        """Rows of Points a column at a time; *spans* and *sources* as (all of them in row
-        order, how many each row has)."""
+        """Rows of Points a column at a time; *spans* as (all of them in row order, how many
+        each row has), *sources* as (titles, URLs, how many each row has)."""
         self.ids += ids
         self.names += names
         self.layers += layers
@@ -291,14 +304,16 @@ class PlacesBuilder:
         # each row's first span follows the last row's spans: the last start is the first
         self.span_starts += accumulate(spans[1], initial=self.span_starts.pop())
         self.spans += spans[0]
-        self.source_starts += accumulate(sources[1], initial=self.source_starts.pop())
-        self.sources += sources[0]
+        self.source_starts += accumulate(sources[2], initial=self.source_starts.pop())
+        self.source_titles += sources[0]
+        self.source_urls += sources[1]
 
     def places(self) -> Places:
         return Places(
             self.ids, self.names, self.layers, self.lons, self.lats, self.geometries,
             self.span_starts, self.spans, self.descriptions, self.precisions,
-            self.source_starts, self.sources, self.other_names, self.extras,
+            self.source_starts, self.source_titles, self.source_urls, self.other_names,
+            self.extras,
         )
 
 

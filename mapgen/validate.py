@@ -496,11 +496,11 @@ def _web_sources(entries: list[Any]) -> bool:
     return set(map(type, titles)) <= _TEXT_OR_NONE
 
 
-def _source(entry: dict[str, Any] | RawSource) -> Source:
-    """A valid source entry (`_web_sources`) as a Source."""
+def _title(entry: dict[str, Any] | RawSource) -> str:
+    """A valid source entry's title (`_web_sources`): its URL when it has none."""
     if type(entry) is RawSource:
-        return Source(entry.title or entry.url, entry.url)
-    return Source(entry.get("title") or entry["url"], entry["url"])
+        return entry.title or entry.url
+    return entry.get("title") or entry["url"]
 
 
 def _raw_id(raw: RawFeature) -> str | None:
@@ -529,6 +529,13 @@ def _add_rows(
     if any(len(w) > 1 and len(set(w)) < len(w) for w in whens):  # a span written twice
         whens = [tuple(dict.fromkeys(w)) if len(w) > 1 else w for w in whens]  # is kept once
     sources = [value or () for value in columns.sources[first:end]]
+    entries = [entry for value in sources for entry in value]
+    if set(map(type, entries)) <= {RawSource}:
+        urls = [entry.url for entry in entries]
+        titles = [entry.title or entry.url for entry in entries]
+    else:
+        urls = [entry["url"] if type(entry) is dict else entry.url for entry in entries]
+        titles = [_title(entry) for entry in entries]
     places.extend(
         columns.ids[first:end],
         columns.names[first:end],
@@ -538,10 +545,7 @@ def _add_rows(
         [value or "" for value in columns.descriptions[first:end]],
         list(map(shared.setdefault, precisions, precisions)),
         ([spans_of[text] for when in whens for text in when], map(len, whens)),
-        (
-            [_source(entry) for value in sources for entry in value],
-            map(len, sources),
-        ),
+        (titles, urls, map(len, sources)),
     )
 
 

@@ -79,7 +79,7 @@ def _popups(places: Places) -> list[dict[str, Any]]:
 
 def _popup_columns(places: Places) -> dict[str, list[Any]]:
     """The popups' texts as columns, one a key of INFO_KEYS, None where a place has none."""
-    spans, sources = places.spans, places.sources
+    spans, titles, urls = places.spans, places.source_titles, places.source_urls
     names: list[Any] = [None] * len(places)
     for row, pairs in places.other_names.items():
         names[row] = [list(pair) for pair in pairs]
@@ -92,7 +92,7 @@ def _popup_columns(places: Places) -> dict[str, list[Any]]:
         "description": [text or None for text in places.descriptions],
         "precision": [text or None for text in places.precisions],
         "sources": [
-            [[s.title, s.url] for s in sources[first:end]] if end > first else None
+            [[titles[n], urls[n]] for n in range(first, end)] if end > first else None
             for first, end in pairwise(places.source_starts)
         ],
     }
