@@ -63,7 +63,7 @@
     for (k = 0; k < layerCount; k++) perLayer.push([]);
     for (i = 0; i < n; i++) {
       if (!mine[i]) continue;
-      var w = mercator(p.geom[i][0], p.geom[i][1]);
+      var w = mercator(app.lon[i], app.lat[i]);
       this.wx[i] = w[0];
       this.wy[i] = w[1];
       perLayer[p.layer[i]].push(i);
@@ -134,8 +134,7 @@
   };
 
   CanvasRenderer.prototype.latLng = function (i) {
-    var g = this.app.places.geom[i];
-    return L.latLng(g[1], g[0]);
+    return L.latLng(this.app.lat[i], this.app.lon[i]);
   };
 
   CanvasRenderer.prototype.openPopup = function (i) {
