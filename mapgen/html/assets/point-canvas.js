@@ -23,6 +23,10 @@
       ((v >> 16) & 0xff)) >>> 0;
   }
 
+  /* The canvas reaches this share of the map's size past each side: what a drag shows before
+   * the redraw at its end. Every redraw fills and puts every pixel of it, one canvas a pane. */
+  var PAD = 0.1;
+
   var stamps = {};
 
   /* The pixels of a disc of radius `radius`, as offsets in a row-major buffer `width` wide. */
@@ -195,7 +199,7 @@
       redraw: function () {
         var map = this._map;
         if (!map) return;
-        var size = map.getSize(), pad = 0.25, ratio = window.devicePixelRatio || 1;
+        var size = map.getSize(), pad = PAD, ratio = window.devicePixelRatio || 1;
         var w = Math.round(size.x * (1 + 2 * pad)), h = Math.round(size.y * (1 + 2 * pad));
         var topLeft = map.containerPointToLayerPoint([-size.x * pad, -size.y * pad]).round();
         L.DomUtil.setPosition(this.canvas, topLeft);
