@@ -196,6 +196,7 @@
      * a task later, unless the map starts late (see above). */
     function ready() {
       self.initialView();
+      if (self.renderer.canvas) self.renderer.canvas.flush();  /* drawn once, in that view */
       self.ready = true;
       self.container.setAttribute("data-mapgen-ready", "true");
     }

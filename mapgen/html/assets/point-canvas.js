@@ -109,6 +109,17 @@
     }
   };
 
+  /* Draw now what waits for the next frame (the app's first view is set: mapgen.js start). */
+  CanvasRenderer.prototype.flush = function () {
+    for (var k = 0; k < this.layers.length; k++) {
+      var canvas = this.layers[k];
+      if (!canvas.frame) continue;
+      cancelAnimationFrame(canvas.frame);
+      canvas.frame = 0;
+      canvas.redraw();
+    }
+  };
+
   CanvasRenderer.prototype.update = function (active) {
     this.active = active;
     for (var k = 0; k < this.layers.length; k++) this.layers[k].schedule();
@@ -183,7 +194,7 @@
         this.canvas.setAttribute("aria-hidden", "true");
         map.getPane("mapgen-layer-" + this.layerIndex).appendChild(this.canvas);
         map.on("moveend zoomend resize viewreset", this.schedule, this);
-        this.redraw();
+        this.schedule();  /* the app may set the view first: draw once, where they stay */
       },
       onRemove: function (map) {
         L.DomUtil.remove(this.canvas);
