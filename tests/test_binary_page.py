@@ -199,3 +199,28 @@ def test_a_polygon_and_names_still_work_on_a_packed_map(
     mp.evaluate("window.mapgen.openPopup('p0006')")
     assert "About place 6." in mp.page.locator(".leaflet-popup-content").inner_text()
     assert data.places[6].id == "p0006"
+
+
+ZOOM_ANIMATION = """() => new Promise((resolve) => {
+  const app = window.mapgen, map = app.map, canvas = document.querySelector('canvas.mapgen-points');
+  map.once('zoomanim', () => setTimeout(() => resolve({
+    during: canvas.style.transform, visibility: getComputedStyle(canvas).visibility,
+    animating: map._animatingZoom}), 0));
+  map.setZoom(map.getZoom() + 1);
+})"""
+
+
+def test_points_scale_with_a_zoom_animation_then_redraw(
+    open_map: OpenMap, maps: dict[str, tuple[mapgen.Dataset, Path]]
+) -> None:
+    """During an animated zoom the drawn points are scaled with the map (not hidden), then
+    drawn once at the new zoom."""
+    mp = open_map(maps["int32"][1])
+    zoom = mp.evaluate("window.mapgen.map.getZoom()")
+    got = mp.evaluate(ZOOM_ANIMATION)
+    assert got["animating"] and got["visibility"] == "visible"
+    assert "scale(2)" in got["during"]
+    mp.page.wait_for_function(
+        f"() => window.mapgen.renderer.canvas.layers[0].drawnAt.zoom === {zoom + 1}")
+    transform = "document.querySelector('canvas.mapgen-points').style.transform"
+    assert "scale" not in mp.evaluate(transform)

@@ -195,17 +195,28 @@
         return false;
       },
       onAdd: function (map) {
-        this.canvas = L.DomUtil.create("canvas", "mapgen-points leaflet-zoom-hide");
+        this.canvas = L.DomUtil.create("canvas", "mapgen-points leaflet-zoom-animated");
         this.canvas.setAttribute("aria-hidden", "true");
         map.getPane("mapgen-layer-" + this.layerIndex).appendChild(this.canvas);
         map.on("moveend zoomend resize viewreset", this.schedule, this);
+        map.on("zoomanim", this.animateZoom, this);
         this.schedule();  /* the app may set the view first: draw once, where they stay */
       },
       onRemove: function (map) {
         L.DomUtil.remove(this.canvas);
         map.off("moveend zoomend resize viewreset", this.schedule, this);
+        map.off("zoomanim", this.animateZoom, this);
         if (this.frame) cancelAnimationFrame(this.frame);
         this.frame = 0;
+      },
+      /* During a zoom animation the drawn picture is scaled to where the zoom ends (as
+       * Leaflet's own renderers do), not hidden; it is redrawn once, after. */
+      animateZoom: function (e) {
+        if (!this.drawnAt) return;
+        var map = this._map, scale = map.getZoomScale(e.zoom, this.drawnAt.zoom);
+        var offset = L.point(this.drawnAt.x * scale, this.drawnAt.y * scale)
+          ._subtract(map._getNewPixelOrigin(e.center, e.zoom));
+        L.DomUtil.setTransform(this.canvas, offset, scale);
       },
       schedule: function () {
         if (!this._map || this.frame) return;
@@ -237,6 +248,7 @@
         var r = this.renderer, wx = r.wx, wy = r.wy, active = r.active, undated = r.undated;
         var scale = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
         var ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
+        this.drawnAt = { x: ox, y: oy, zoom: map.getZoom() };  /* its corner in world pixels */
         var on = [], count = 0, m, j, i, x, y, idx;
         for (m = 0; m < this.members.length; m++) {
           on.push(r.app.layerOn(this.members[m].index));
