@@ -212,15 +212,7 @@
     var pane = this.map.createPane("mapgen-basemap");
     pane.style.zIndex = "150";
     this.container.classList.add("mapgen-has-basemap");
-    /* its attribution once, not through the options every country's layer inherits (the
-     * control rewrote its text 178 times) */
-    L.geoJSON(this.data.basemap, {
-      pane: "mapgen-basemap", interactive: false,
-      style: { color: "#9a9a9a", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }
-    }).addTo(this.map);
-    if (this.map.attributionControl) {
-      this.map.attributionControl.addAttribution("Basemap: Natural Earth");
-    }
+    new window.MapgenBasemap(this.data.basemap).addTo(this.map);  /* basemap.js */
   };
 
   /* The first view: the one the URL hash names (first map of a page), else every place in
