@@ -11,7 +11,7 @@
 
   var WORLD = 256;  /* the world's width in pixels at zoom 0 (Leaflet's EPSG:3857) */
   var STROKE = 0.6;  /* px on screen */
-  var PAD = 0.5;  /* the SVG reaches this share of the map's size past each side */
+  var PAD = 0.1;  /* the SVG reaches this share of the map's size past each side, as Leaflet's */
 
   function x(lon) { return (lon + 180) / 360 * WORLD; }
   function y(lat) {
