@@ -218,6 +218,7 @@ class MapgenLayers(AssetElement):
         "search.js",
         "view-hash.js",
         "layout.js",
+        "basemap.js",
         "mapgen.js",
     )
     default_css_files = ("mapgen.css", "search.css")

@@ -11,8 +11,12 @@ import base64
 import gzip
 import io
 import json
+import math
+import sys
 import warnings
+from array import array
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from itertools import pairwise
 from typing import Any
@@ -197,41 +201,108 @@ def payload(
 PACK_MIN_PLACES = 2000  # from here on, places travel gzip-compressed (about 5x smaller)
 PACKED_KEYS = ("places", "time", "moves")
 INFO_KEYS = ("when", "names", "description", "precision", "sources")  # _popup's keys
-# Packed parts the browser reads only when asked (a popup, a tooltip, the search), in the order
-# they follow the rest, one a line: drawing starts without decoding them.
-DEFERRED = ("places.info", "places.name", "time.text")
+# Packed parts the browser reads only when asked (a popup, a tooltip, the search, the script
+# interface), in the order they follow the binary columns, one a line: drawing starts without
+# decoding them.
+DEFERRED = ("places.info", "places.name", "places.id")
+# Packed columns that travel as binary, little-endian typed arrays (CONTRACT.md): the browser
+# views them in place instead of parsing JSON. A point's position as Int32 millionths of a
+# degree (the 6 decimals of the JSON page); a place with a shape has 0, 0 there and its
+# geometry in places.shapes.
+COORDINATE_SCALE = 1_000_000
+# An open span bound (a start of -inf, an end of +inf) in an Int32 time.bounds. Day numbers
+# that do not all fit in Int32 (years past about 5.8 million) travel as Float64, open as -inf
+# and inf.
+OPEN_BOUND = -(2**31)
+_INT32 = (-(2**31), 2**31 - 1)
 
 
 def packed(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     """*data* and, when the map is large, its bulky parts gzip-compressed and base64-encoded
-    (then left out of *data*, whose ``packed`` lists the parts deferred): the page carries
+    (then left out of *data*, whose ``packed`` lists the text parts deferred): the page carries
     that text in a data block, outside the script, and mapgen.js decompresses it with the
-    browser's DecompressionStream. Deterministic: no timestamp in the gzip header."""
-    if len(data["places"]["id"]) < PACK_MIN_PLACES:
+    browser's DecompressionStream and views the numeric columns as typed arrays, so drawing
+    starts without parsing them. Columns may be lists or ``array.array``s. ``time.text`` (the
+    spans as written) is not sent: the page never reads it. Deterministic: no timestamp in the
+    gzip header, fixed key order, little-endian."""
+    places, time = data["places"], data["time"]
+    if len(places["id"]) < PACK_MIN_PLACES:
         return data, None
-    deferred = [tuple(path.split(".")) for path in DEFERRED]
-    bulk = {
-        key: {k: v for k, v in data[key].items() if (key, k) not in deferred}
-        if isinstance(data[key], dict) else data[key]
-        for key in PACKED_KEYS
+    lon, lat, shapes = _positions(places["geom"])
+    columns = {
+        ("places", "lon"): lon,
+        ("places", "lat"): lat,
+        ("places", "layer"): array("B" if len(data["layers"]) <= 256 else "H", places["layer"]),
+        ("time", "offsets"): array("i", time["offsets"]),
+        ("time", "bounds"): _bounds(time["bounds"]),
+        ("time", "flags"): array("B", time["flags"]),
+        ("time", "undated"): array("i", time["undated"]),
     }
+    deferred = [tuple(path.split(".")) for path in DEFERRED]
+    skip = {*columns, *deferred, ("places", "geom"), ("time", "text")}
+    head: dict[str, Any] = {
+        owner: {k: v for k, v in data[owner].items() if (owner, k) not in skip}
+        for owner in ("places", "time")
+    }
+    head["places"]["shapes"] = shapes
+    head["moves"] = data["moves"]
+    head["binary"] = [[*path, _TYPES[column.typecode], len(column)]
+                      for path, column in columns.items()]
     # The popups' texts travel as columns (null where a place has no such key), which gzip
     # compresses a quarter better than one object a place.
-    info = data["places"]["info"]
-    columns = {key: [entry.get(key) for entry in info] for key in INFO_KEYS}
+    info = places["info"]
+    texts = {"info": {key: [entry.get(key) for entry in info] for key in INFO_KEYS}}
     # Streamed: the JSON text never exists whole, nor its UTF-8 copy (tens of MB each for a
-    # large map). Key order is fixed by construction; compact JSON holds no newline, so each
-    # deferred part follows on a line of its own. Level 4: at 100,000 places 0.07 s more than
-    # level 1 and 14% smaller (the page is base64 of it: gzip over HTTP cannot help).
+    # large map). Compact JSON holds no newline: the head is one line, padded with spaces so
+    # the binary columns that follow start at a multiple of 4 bytes (each is padded to one
+    # too), then each deferred part on a line of its own. Level 4: at 100,000 places 0.07 s
+    # more than level 1 and 14% smaller (the page is base64 of it: gzip over HTTP cannot help).
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=4, mtime=0) as stream:
-        _write_json(stream, bulk, depth=2)
-        for owner, key in deferred:
-            stream.write(b"\n")
-            _write_json(stream, columns if key == "info" else data[owner][key], depth=1)
-    blob = buffer.getvalue()
+        line = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
+        stream.write(line + b" " * (-(len(line) + 1) % 4) + b"\n")
+        for column in columns.values():
+            raw = _little_endian(column)
+            stream.write(raw + bytes(-len(raw) % 4))
+        for number, (owner, key) in enumerate(deferred):
+            stream.write(b"\n" if number else b"")
+            _write_json(stream, texts[key] if key in texts else data[owner][key], depth=1)
     rest = {key: value for key, value in data.items() if key not in PACKED_KEYS}
-    return {**rest, "packed": list(DEFERRED)}, base64.b64encode(blob).decode("ascii")
+    return {**rest, "packed": list(DEFERRED)}, base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+_TYPES = {"B": "Uint8", "H": "Uint16", "i": "Int32", "d": "Float64"}  # typed array names
+
+
+def _positions(geom: Sequence[Any]) -> tuple[array, array, dict[str, Any]]:
+    """Longitudes and latitudes of the points in millionths of a degree, and the other
+    geometries by place index (0, 0 in the columns)."""
+    shapes = {str(n): g for n, g in enumerate(geom) if isinstance(g, dict)}
+    scale = COORDINATE_SCALE
+    lon = array("i", [0 if isinstance(g, dict) else round(g[0] * scale) for g in geom])
+    lat = array("i", [0 if isinstance(g, dict) else round(g[1] * scale) for g in geom])
+    return lon, lat, shapes
+
+
+def _bounds(bounds: Sequence[float | None]) -> array:
+    """Span bounds as Int32 day numbers, OPEN_BOUND where open (None or infinite); as Float64
+    (open: -inf for a start, inf for an end) when a finite one does not fit in Int32."""
+    finite = [b for b in bounds if b is not None and math.isfinite(b)]
+    if not finite or (_INT32[0] < min(finite) and max(finite) <= _INT32[1]):
+        return array("i", [OPEN_BOUND if b is None or not math.isfinite(b) else int(b)
+                           for b in bounds])
+    ends = (-math.inf, -math.inf, math.inf, math.inf)  # k = n % 4: start, start, end, end
+    return array("d", [ends[n % 4] if b is None or not math.isfinite(b) else b
+                       for n, b in enumerate(bounds)])
+
+
+def _little_endian(column: array) -> bytes:
+    """The column's bytes in little-endian order, whatever this machine's."""
+    if sys.byteorder == "little":
+        return column.tobytes()
+    swapped = array(column.typecode, column)
+    swapped.byteswap()
+    return swapped.tobytes()
 
 
 _CHUNK = 4096  # list items serialised together

@@ -145,15 +145,18 @@
   methods.freePadding = function (score) {
     var W = this.container.clientWidth, H = this.container.clientHeight;
     var boxes = this.controlBoxes(MARGIN).slice(0, 7), n = boxes.length;
-    var best = null, bestScore = -Infinity, combos = Math.pow(4, n);
+    var reach = boxes.map(function (b) { return [b.bottom, W - b.left, H - b.top, b.right]; });
+    var best = null, bestScore = -Infinity, combos = Math.pow(4, n), scored = {};
     for (var code = 0; code < combos; code++) {
       var pad = [0, 0, 0, 0], rest = code;
       for (var i = 0; i < n; i++, rest = Math.floor(rest / 4)) {
-        var b = boxes[i], side = rest % 4;
-        pad[side] = Math.max(pad[side], [b.bottom, W - b.left, H - b.top, b.right][side]);
+        var side = rest % 4;
+        pad[side] = Math.max(pad[side], reach[i][side]);
       }
       if (W - pad[1] - pad[3] < 40 || H - pad[0] - pad[2] < 40) continue;
-      var value = score(pad);
+      /* many choices give the same padding: rate each padding once (a fit's rating asks
+       * Leaflet for a zoom, 16,384 times made it a tenth of a small map's opening) */
+      var key = pad.join(), value = key in scored ? scored[key] : (scored[key] = score(pad));
       if (value > bestScore) { bestScore = value; best = pad; }
     }
     return best || [0, 0, 0, 0];

@@ -28,7 +28,11 @@
     this.groups = groups;
     this.data = data;
     this.places = data.places;
-    this.count = data.places.id.length;
+    this.count = data.places.layer.length;
+    var where = positions(data.places, this.count);
+    this.lon = where.lon;  /* degrees; NaN where the place has a shape */
+    this.lat = where.lat;
+    this.shapes = where.shapes;  /* GeoJSON geometry by place index, for the places not a point */
     this.filter = new window.MapgenTimeFilter(data.time, this.count);
     this.undated = this.filter.undated;  /* 1 per place with no span: drawn as a dashed ring */
     this.active = new Uint8Array(this.count).fill(1);
@@ -103,20 +107,61 @@
     block.remove();  /* the text is not needed twice */
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     return new Response(stream).arrayBuffer().then(function (buffer) {
-      /* bytes, not text: a line for drawing, then a line for each part deferred */
-      var unpacked = new Uint8Array(buffer), cut = unpacked.indexOf(10);  /* "\n" */
-      var rest = JSON.parse(new TextDecoder().decode(unpacked.subarray(0, cut)));
-      data.packed.forEach(function (path) {
-        var next = unpacked.indexOf(10, cut + 1), dot = path.indexOf(".");
-        if (next < 0) next = unpacked.length;
-        defer(rest[path.slice(0, dot)], path.slice(dot + 1), unpacked.subarray(cut + 1, next));
-        cut = next;
-      });
-      for (var key in rest) data[key] = rest[key];
-      delete data.packed;
+      unpack(data, buffer);
       return go(true);  /* after the page's script: it has set its view already */
     });
   };
+
+  var TYPED = { Uint8: Uint8Array, Uint16: Uint16Array, Int32: Int32Array,
+    Float64: Float64Array };
+
+  /* The unpacked bytes (CONTRACT.md, `packed`) into `data`: a line of JSON, the binary
+   * columns viewed in place (each at a multiple of 4 bytes), then a line for each part
+   * deferred, decoded when first read. */
+  function unpack(data, buffer) {
+    var unpacked = new Uint8Array(buffer), at = unpacked.indexOf(10) + 1;  /* "\n" */
+    var rest = JSON.parse(new TextDecoder().decode(unpacked.subarray(0, at)));
+    rest.binary.forEach(function (column) {  /* [owner, key, type, length] */
+      var Typed = TYPED[column[2]];
+      rest[column[0]][column[1]] = new Typed(buffer, at, column[3]);
+      at += Math.ceil(column[3] * Typed.BYTES_PER_ELEMENT / 4) * 4;
+    });
+    delete rest.binary;
+    data.packed.forEach(function (path) {
+      var next = unpacked.indexOf(10, at), dot = path.indexOf(".");
+      if (next < 0) next = unpacked.length;
+      defer(rest[path.slice(0, dot)], path.slice(dot + 1), unpacked.subarray(at, next));
+      at = next + 1;
+    });
+    for (var key in rest) data[key] = rest[key];
+    delete data.packed;
+  }
+
+  var COORDINATE_SCALE = 1e6;  /* payload.COORDINATE_SCALE: packed positions in 1e-6 degrees */
+
+  /* Every place's point in degrees (NaN, NaN for a shape) and its shape (GeoJSON; undefined
+   * for a point), from a packed map's Int32 columns or a small map's geom column. */
+  function positions(places, count) {
+    var lon = new Float64Array(count), lat = new Float64Array(count), shapes = [], i;
+    if (places.lon) {
+      for (i = 0; i < count; i++) {
+        lon[i] = places.lon[i] / COORDINATE_SCALE;
+        lat[i] = places.lat[i] / COORDINATE_SCALE;
+      }
+      for (var key in places.shapes) {
+        i = Number(key);
+        shapes[i] = places.shapes[key];
+        lon[i] = lat[i] = NaN;
+      }
+      return { lon: lon, lat: lat, shapes: shapes };
+    }
+    for (i = 0; i < count; i++) {
+      var g = places.geom[i];
+      if (Array.isArray(g)) { lon[i] = g[0]; lat[i] = g[1]; }
+      else { lon[i] = lat[i] = NaN; shapes[i] = g; }
+    }
+    return { lon: lon, lat: lat, shapes: shapes };
+  }
 
   /* `late`: the page's script has run to its end (a large map starts once unpacked), so the
    * view is set at once and the first frame draws the places where they stay. */
@@ -151,6 +196,7 @@
      * a task later, unless the map starts late (see above). */
     function ready() {
       self.initialView();
+      if (self.renderer.canvas) self.renderer.canvas.flush();  /* drawn once, in that view */
       self.ready = true;
       self.container.setAttribute("data-mapgen-ready", "true");
     }
@@ -166,10 +212,7 @@
     var pane = this.map.createPane("mapgen-basemap");
     pane.style.zIndex = "150";
     this.container.classList.add("mapgen-has-basemap");
-    L.geoJSON(this.data.basemap, {
-      pane: "mapgen-basemap", interactive: false, attribution: "Basemap: Natural Earth",
-      style: { color: "#9a9a9a", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }
-    }).addTo(this.map);
+    new window.MapgenBasemap(this.data.basemap).addTo(this.map);  /* basemap.js */
   };
 
   /* The first view: the one the URL hash names (first map of a page), else every place in
@@ -275,8 +318,7 @@
 
   /* Where place i is: its point, or the centre of its shape's bounds. */
   MapgenApp.prototype.placeLatLng = function (i) {
-    var g = this.places.geom[i];
-    if (Array.isArray(g)) return L.latLng(g[1], g[0]);
+    if (!this.shapes[i]) return L.latLng(this.lat[i], this.lon[i]);
     return this.renderer.vector.layers[i].getBounds().getCenter();
   };
 
@@ -378,7 +420,7 @@
     for (var i = 0; i < app.count; i++) {
       if (!mine[i]) { this.layers.push(null); continue; }
       var color = app.data.layers[p.layer[i]].color;
-      var geom = Array.isArray(p.geom[i]) ? { type: "Point", coordinates: p.geom[i] } : p.geom[i];
+      var geom = app.shapes[i] || { type: "Point", coordinates: [app.lon[i], app.lat[i]] };
       var style = { color: color, fillColor: color, fillOpacity: 0.75, weight: 2, radius: 7,
         opacity: 0.9, pane: "mapgen-layer-" + app.paneOf(p.layer[i]) };
       if (geom.type === "Polygon" || geom.type === "MultiPolygon") style.fillOpacity = 0.2;
@@ -427,11 +469,11 @@
 
   /* Which renderer draws which place: dense point layers on canvas, the rest as vectors. */
   function Renderers(app) {
-    var points = 0, p = app.places, i;
-    for (i = 0; i < app.count; i++) if (Array.isArray(p.geom[i])) points++;
+    var points = 0, shapes = app.shapes, i;
+    for (i = 0; i < app.count; i++) if (!shapes[i]) points++;
     var onCanvas = new Uint8Array(app.count), vector = new Uint8Array(app.count);
     for (i = 0; i < app.count; i++) {
-      if (points >= CANVAS_MIN_POINTS && Array.isArray(p.geom[i])) onCanvas[i] = 1;
+      if (points >= CANVAS_MIN_POINTS && !shapes[i]) onCanvas[i] = 1;
       else vector[i] = 1;
     }
     this.onCanvas = onCanvas;
@@ -460,9 +502,8 @@
     this.segments = [];
     var p = app.places;
     function point(i) {
-      var g = p.geom[i];
-      if (Array.isArray(g)) return L.latLng(g[1], g[0]);
-      return geometryLayer(g, {}).getBounds().getCenter();
+      if (!app.shapes[i]) return L.latLng(app.lat[i], app.lon[i]);
+      return geometryLayer(app.shapes[i], {}).getBounds().getCenter();
     }
     for (var k = 0; k < app.data.moves.length; k++) {
       var m = app.data.moves[k];

@@ -19,8 +19,19 @@
     var base = Math.floor(scale.firstUnit / perBin) * perBin;
     var bins = Math.floor((scale.lastUnit - base) / perBin) + 1;
     var layers = app.data.layers.length, diff = new Int32Array(layers * (bins + 1));
-    var firstDay = scale.firstDay, lastDay = scale.lastDay, starts = [], ends = [];
-    function bin(day) { return Math.floor((u.index(day) - base) / perBin); }
+    var firstDay = scale.firstDay, lastDay = scale.lastDay, starts = [], ends = [], r;
+    var edges = new Float64Array(bins + 1);  /* the first day of each bin, unclamped */
+    for (r = 0; r <= bins; r++) edges[r] = u.start(base + r * perBin);
+    /* The bin of a day inside the axis: a binary search over the bins' first days (a calendar
+     * conversion a bound, 340,000 of them at 100,000 places, took a tenth of the opening). */
+    function bin(day) {
+      var lo = 0, hi = bins - 1;
+      while (lo < hi) {
+        var mid = (lo + hi + 1) >> 1;
+        if (edges[mid] <= day) lo = mid; else hi = mid - 1;
+      }
+      return lo;
+    }
     function add(layer, first, last) {
       diff[layer * (bins + 1) + first]++;
       diff[layer * (bins + 1) + last + 1]--;
@@ -58,9 +69,7 @@
       }
     }
     var binStart = new Float64Array(bins + 1);
-    for (var r = 0; r <= bins; r++) {
-      binStart[r] = clamp(u.start(base + r * perBin), firstDay, lastDay + 1);
-    }
+    for (r = 0; r <= bins; r++) binStart[r] = clamp(edges[r], firstDay, lastDay + 1);
     this.app = app;
     this.scale = scale;
     this.bins = bins;

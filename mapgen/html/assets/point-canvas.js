@@ -1,8 +1,10 @@
-/* point-canvas.js: many points drawn fast. One canvas per layer pane (one per layer when there
- * are few layers, else consecutive layers share one: a canvas per layer made a map of 500
- * layers take a minute to open), the points stamped straight into its pixels, and a screen grid
- * over the points drawn so a click or hover finds the nearest. mapgen.js uses it for point
- * layers of CANVAS_MIN_POINTS places and more.
+/* point-canvas.js: many points drawn fast. One canvas for all layers when every place is a
+ * point drawn here (nothing else sits between the layer panes); else one per layer pane (one
+ * per layer when there are few layers, else consecutive layers share one: a canvas per layer
+ * made a map of 500 layers take a minute to open), so shapes stay between the layers above and
+ * below them. The points are stamped straight into its pixels, and a screen grid over the
+ * points drawn lets a click or hover find the nearest. mapgen.js uses it for point layers of
+ * CANVAS_MIN_POINTS places and more.
  */
 (function () {
   "use strict";
@@ -22,6 +24,10 @@
     return ((Math.round(alpha * 255) << 24) | ((v & 0xff) << 16) | (v & 0xff00) |
       ((v >> 16) & 0xff)) >>> 0;
   }
+
+  /* The canvas reaches this share of the map's size past each side: what a drag shows before
+   * the redraw at its end. Every redraw fills and puts every pixel of it, one canvas a pane. */
+  var PAD = 0.1;
 
   var stamps = {};
 
@@ -58,12 +64,13 @@
     this.app = app;
     this.radius = 4;
     var p = app.places, n = app.count, perLayer = [], layerCount = app.groups.length, k, i;
+    var all = true;
     this.wx = new Float64Array(n);
     this.wy = new Float64Array(n);
     for (k = 0; k < layerCount; k++) perLayer.push([]);
     for (i = 0; i < n; i++) {
-      if (!mine[i]) continue;
-      var w = mercator(p.geom[i][0], p.geom[i][1]);
+      if (!mine[i]) { all = false; continue; }
+      var w = mercator(app.lon[i], app.lat[i]);
       this.wx[i] = w[0];
       this.wy[i] = w[1];
       perLayer[p.layer[i]].push(i);
@@ -72,9 +79,11 @@
     this.active = app.active;
     this.undated = app.undated;
     if (!PointCanvas) definePointCanvas();
-    /* One canvas per layer pane (app.paneOf); within it the first layer is drawn last (on
-     * top). */
-    var size = app.paneSize;
+    /* One canvas (in the first layer's pane), or one per layer pane (app.paneOf); within it
+     * the first layer is drawn last (on top). Each canvas costs a fill, a putImageData and a
+     * composite of all its pixels a redraw: at 100,000 points in 4 layers, one canvas made a
+     * zoom a third faster. */
+    var size = all ? layerCount : app.paneSize;
     for (var first = 0; first < layerCount; first += size) {
       var members = [];
       for (k = first; k < Math.min(first + size, layerCount); k++) {
@@ -102,6 +111,17 @@
       if (on && !map.hasLayer(canvas)) canvas.addTo(map);
       else if (!on && map.hasLayer(canvas)) canvas.remove();
       else if (on) canvas.schedule();
+    }
+  };
+
+  /* Draw now what waits for the next frame (the app's first view is set: mapgen.js start). */
+  CanvasRenderer.prototype.flush = function () {
+    for (var k = 0; k < this.layers.length; k++) {
+      var canvas = this.layers[k];
+      if (!canvas.frame) continue;
+      cancelAnimationFrame(canvas.frame);
+      canvas.frame = 0;
+      canvas.redraw();
     }
   };
 
@@ -134,8 +154,7 @@
   };
 
   CanvasRenderer.prototype.latLng = function (i) {
-    var g = this.app.places.geom[i];
-    return L.latLng(g[1], g[0]);
+    return L.latLng(this.app.lat[i], this.app.lon[i]);
   };
 
   CanvasRenderer.prototype.openPopup = function (i) {
@@ -176,17 +195,28 @@
         return false;
       },
       onAdd: function (map) {
-        this.canvas = L.DomUtil.create("canvas", "mapgen-points leaflet-zoom-hide");
+        this.canvas = L.DomUtil.create("canvas", "mapgen-points leaflet-zoom-animated");
         this.canvas.setAttribute("aria-hidden", "true");
         map.getPane("mapgen-layer-" + this.layerIndex).appendChild(this.canvas);
         map.on("moveend zoomend resize viewreset", this.schedule, this);
-        this.redraw();
+        map.on("zoomanim", this.animateZoom, this);
+        this.schedule();  /* the app may set the view first: draw once, where they stay */
       },
       onRemove: function (map) {
         L.DomUtil.remove(this.canvas);
         map.off("moveend zoomend resize viewreset", this.schedule, this);
+        map.off("zoomanim", this.animateZoom, this);
         if (this.frame) cancelAnimationFrame(this.frame);
         this.frame = 0;
+      },
+      /* During a zoom animation the drawn picture is scaled to where the zoom ends (as
+       * Leaflet's own renderers do), not hidden; it is redrawn once, after. */
+      animateZoom: function (e) {
+        if (!this.drawnAt) return;
+        var map = this._map, scale = map.getZoomScale(e.zoom, this.drawnAt.zoom);
+        var offset = L.point(this.drawnAt.x * scale, this.drawnAt.y * scale)
+          ._subtract(map._getNewPixelOrigin(e.center, e.zoom));
+        L.DomUtil.setTransform(this.canvas, offset, scale);
       },
       schedule: function () {
         if (!this._map || this.frame) return;
@@ -196,7 +226,7 @@
       redraw: function () {
         var map = this._map;
         if (!map) return;
-        var size = map.getSize(), pad = 0.25, ratio = window.devicePixelRatio || 1;
+        var size = map.getSize(), pad = PAD, ratio = window.devicePixelRatio || 1;
         var w = Math.round(size.x * (1 + 2 * pad)), h = Math.round(size.y * (1 + 2 * pad));
         var topLeft = map.containerPointToLayerPoint([-size.x * pad, -size.y * pad]).round();
         L.DomUtil.setPosition(this.canvas, topLeft);
@@ -218,6 +248,7 @@
         var r = this.renderer, wx = r.wx, wy = r.wy, active = r.active, undated = r.undated;
         var scale = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
         var ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
+        this.drawnAt = { x: ox, y: oy, zoom: map.getZoom() };  /* its corner in world pixels */
         var on = [], count = 0, m, j, i, x, y, idx;
         for (m = 0; m < this.members.length; m++) {
           on.push(r.app.layerOn(this.members[m].index));

@@ -10,16 +10,20 @@
   /* The four bounds of span s sit at bounds[4 * s + k]: */
   var START_WIDE = 0, START_NARROW = 1, END_NARROW = 2, END_WIDE = 3;
 
-  /* Span bounds per place, in flat typed arrays; open ends are -Infinity and Infinity. */
+  /* An open bound in a packed map's Int32 bounds (payload.OPEN_BOUND); JSON writes null. */
+  var OPEN_BOUND = -2147483648;
+
+  /* Span bounds per place, in flat typed arrays; open ends are -Infinity and Infinity. The
+   * columns are JSON lists (a small map) or typed arrays (a packed one, CONTRACT.md). */
   function TimeFilter(time, count) {
-    this.offsets = Int32Array.from(time.offsets);
-    var b = time.bounds;
+    this.offsets = time.offsets instanceof Int32Array ? time.offsets : Int32Array.from(time.offsets);
+    var b = time.bounds, open = b instanceof Int32Array ? OPEN_BOUND : null;
     this.bounds = new Float64Array(b.length);
     for (var i = 0; i < b.length; i++) {
-      var open = i % 4 === START_WIDE || i % 4 === START_NARROW ? -Infinity : Infinity;
-      this.bounds[i] = b[i] === null ? open : b[i];
+      var infinite = i % 4 === START_WIDE || i % 4 === START_NARROW ? -Infinity : Infinity;
+      this.bounds[i] = b[i] === open ? infinite : b[i];
     }
-    this.flags = Uint8Array.from(time.flags);
+    this.flags = time.flags instanceof Uint8Array ? time.flags : Uint8Array.from(time.flags);
     this.bits = time.flagBits; /* {fuzzyStart, fuzzyEnd, ongoing}: from payload.py */
     this.count = count;
     /* Places with no span (a gazetteer entry without a date): in every period while

@@ -1,0 +1,226 @@
+"""A large map's binary page (payload.packed, CONTRACT.md `packed`): what Python packs is the
+payload, column for column, whether the columns come as lists or array.arrays, and what
+Chromium decodes from it (positions, span bounds with open ends and BCE days, flags, offsets,
+layers, undated places) is the same numbers again."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import math
+import sys
+from array import array
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mapgen
+from mapgen.html.payload import COORDINATE_SCALE, DEFERRED, INFO_KEYS, OPEN_BOUND, packed, payload
+from mapgen.model import Period
+from tests.conftest import OpenMap
+from tests.helpers import feature, write_geojson
+
+SIZE = 2100  # past payload.PACK_MIN_PLACES
+# Every kind of span the bounds column must carry: closed, open at either end (the sentinel),
+# ongoing, fuzzy, BCE days, year 0, several spans, and none (undated).
+WHEN = [
+    ["1981/1986"],
+    ["../1950"],
+    ["2003/.."],
+    ["1986~/1990"],
+    ["-0500/-0300"],
+    ["-0044-03-15"],
+    ["../-0700"],
+    ["0000/0010"],
+    ["1950/1955", "1970/1975", "1600~/1700?"],
+    [],
+]
+POLYGON = {"type": "Polygon", "coordinates": [[[10, 40], [11, 40], [11, 41], [10, 40]]]}
+
+
+def places(extra: list[list[str]] = ()) -> list[dict[str, Any]]:  # type: ignore[assignment]
+    """SIZE places over the whole globe (6-decimal coordinates, both signs), three layers,
+    one polygon; *extra* spans for the first ones."""
+    out = []
+    for n in range(SIZE):
+        when = extra[n] if n < len(extra) else WHEN[n % len(WHEN)]
+        lon = round(-179.5 + (n * 7919 % 359000) / 1000 + n % 7 * 1e-6, 6)
+        lat = round(-84.5 + (n * 104729 % 169000) / 1000 + n % 5 * 1e-6, 6)
+        out.append(feature(f"p{n:04d}", name=f"Place {n}", layer=f"layer-{n % 3}", when=when,
+                           lon=lon, lat=lat, geometry=POLYGON if n == 5 else None,
+                           description=f"About place {n}."))
+    return out
+
+
+@pytest.fixture(scope="module")
+def maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[mapgen.Dataset, Path]]:
+    """A packed map whose day numbers fit Int32, and one with a span 100 million years ago,
+    which does not (its bounds travel as Float64)."""
+    folder = tmp_path_factory.mktemp("binary")
+    out = {}
+    for name, extra in (("int32", []), ("float64", [["Y-100000000"], ["Y100000000"]])):
+        data = mapgen.load(write_geojson(folder / f"{name}.geojson", places(extra)))
+        out[name] = (data, mapgen.save(data, folder / f"{name}.html"))
+    return out
+
+
+SIZES = {"Uint8": "B", "Uint16": "H", "Int32": "i", "Float64": "d"}
+
+
+def unpack(blob: str) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
+    """The head, the binary columns (by "owner.key") and the deferred texts, read as the
+    contract says (independently of payload.py's writer)."""
+    raw = gzip.decompress(base64.b64decode(blob))
+    at = raw.index(b"\n") + 1
+    assert at % 4 == 0
+    head = json.loads(raw[:at])
+    columns = {}
+    for owner, key, kind, length in head["binary"]:
+        column = array(SIZES[kind])
+        column.frombytes(raw[at : at + length * column.itemsize])
+        if sys.byteorder == "big":
+            column.byteswap()
+        columns[f"{owner}.{key}"] = column.tolist()
+        at += -(-length * column.itemsize // 4) * 4
+    texts = [json.loads(line) for line in raw[at:].split(b"\n")]
+    return head, columns, texts
+
+
+def expected_bounds(bounds: list[int | None]) -> list[float]:
+    """The payload's bounds as the browser holds them: open starts -inf, open ends inf."""
+    return [(-math.inf if n % 4 < 2 else math.inf) if b is None else b
+            for n, b in enumerate(bounds)]
+
+
+def test_packed_columns_are_the_payload(maps: dict[str, tuple[mapgen.Dataset, Path]]) -> None:
+    data = maps["int32"][0]
+    full = payload(data, period=Period(None, None))
+    rest, blob = packed(full)
+    assert blob is not None and rest["packed"] == list(DEFERRED)
+    assert not {"places", "time", "moves"} & set(rest)
+    head, columns, texts = unpack(blob)
+    assert {kind for *_, kind, _ in head.pop("binary")} == {"Int32", "Uint8"}
+    geom = full["places"]["geom"]
+    points = [g if isinstance(g, list) else [0, 0] for g in geom]
+    assert columns["places.lon"] == [round(g[0] * COORDINATE_SCALE) for g in points]
+    assert columns["places.lat"] == [round(g[1] * COORDINATE_SCALE) for g in points]
+    assert [c / COORDINATE_SCALE for c in columns["places.lon"]][6] == geom[6][0]
+    assert head["places"]["shapes"] == {"5": POLYGON}
+    assert columns["places.layer"] == full["places"]["layer"]
+    time = full["time"]
+    assert columns["time.bounds"] == [OPEN_BOUND if b is None else b for b in time["bounds"]]
+    assert OPEN_BOUND in columns["time.bounds"] and min(b for b in time["bounds"] if b) < 0
+    for key in ("offsets", "flags", "undated"):
+        assert columns[f"time.{key}"] == time[key], key
+    assert time["undated"] and head["time"] == {"flagBits": time["flagBits"]}
+    assert head["moves"] == full["moves"]
+    info = {key: [entry.get(key) for entry in full["places"]["info"]] for key in INFO_KEYS}
+    assert texts == [info, full["places"]["name"], full["places"]["id"]]
+    assert "Y-100000000" not in gzip.decompress(base64.b64decode(blob)).decode("latin-1")
+
+
+def test_array_columns_pack_to_the_same_bytes(
+    maps: dict[str, tuple[mapgen.Dataset, Path]],
+) -> None:
+    """payload() may hand over its numeric columns as array.arrays (open bounds as
+    infinities): the page is byte for byte the same."""
+    full = payload(maps["int32"][0])
+    time = full["time"]
+    as_arrays = {
+        **full,
+        "places": {**full["places"], "layer": array("b", full["places"]["layer"])},
+        "time": {
+            **time,
+            "offsets": array("q", time["offsets"]),
+            "bounds": array("d", expected_bounds(time["bounds"])),
+            "flags": array("b", time["flags"]),
+            "undated": array("l", time["undated"]),
+        },
+    }
+    assert packed(as_arrays) == packed(full)
+
+
+def test_far_days_travel_as_float64(maps: dict[str, tuple[mapgen.Dataset, Path]]) -> None:
+    full = payload(maps["float64"][0])
+    head, columns, _ = unpack(packed(full)[1] or "")
+    kinds = {f"{owner}.{key}": kind for owner, key, kind, _ in head["binary"]}
+    assert kinds["time.bounds"] == "Float64" and kinds["time.offsets"] == "Int32"
+    assert columns["time.bounds"] == expected_bounds(full["time"]["bounds"])
+    assert min(b for b in full["time"]["bounds"] if b is not None) < -(2**31)
+
+
+DECODED = """() => {
+  const app = window.mapgen, f = app.filter;
+  return {lon: Array.from(app.lon), lat: Array.from(app.lat), bounds: Array.from(f.bounds),
+          offsets: Array.from(f.offsets), flags: Array.from(f.flags),
+          layer: Array.from(app.places.layer), undated: Array.from(app.undated),
+          shapes: Object.keys(app.shapes), typed: app.places.layer instanceof Uint8Array};
+}"""
+
+
+@pytest.mark.parametrize("name", ["int32", "float64"])
+def test_chromium_decodes_the_python_values(
+    open_map: OpenMap, maps: dict[str, tuple[mapgen.Dataset, Path]], name: str
+) -> None:
+    data, page = maps[name]
+    full = payload(data)
+    mp = open_map(page)
+    got = mp.evaluate(DECODED)
+    assert got["typed"]  # the packed columns, not JSON
+    geom = full["places"]["geom"]
+    for axis, key in ((0, "lon"), (1, "lat")):
+        assert [x for n, x in enumerate(got[key]) if n != 5] == \
+            [g[axis] for n, g in enumerate(geom) if n != 5]
+        assert math.isnan(got[key][5])
+    assert got["shapes"] == ["5"]
+    time = full["time"]
+    assert got["bounds"] == expected_bounds(time["bounds"])
+    assert got["offsets"] == time["offsets"] and got["flags"] == time["flags"]
+    assert got["layer"] == full["places"]["layer"]
+    assert [n for n, u in enumerate(got["undated"]) if u] == time["undated"]
+    # and the filter over them agrees with Python's, BCE and open ends included
+    for start, end in (("-0600", "-0400"), ("-0044", None), ("1960", "1984"), ("2024", None)):
+        mp.set_period(start, end)
+        view = mapgen.select(data, mapgen.period(data, start=start, end=end or start),
+                             keep_undated=True)
+        assert mp.visible() == sorted(p.id for p in view.places), (start, end)
+    assert mp.page_errors == [] and mp.console_errors == []
+
+
+def test_a_polygon_and_names_still_work_on_a_packed_map(
+    open_map: OpenMap, maps: dict[str, tuple[mapgen.Dataset, Path]]
+) -> None:
+    data, page = maps["int32"]
+    mp = open_map(page)
+    assert mp.evaluate("document.querySelectorAll('path.leaflet-interactive').length") >= 1
+    assert mp.evaluate("window.mapgen.find('Place 2099').ids[0]") == "p2099"
+    mp.evaluate("window.mapgen.openPopup('p0006')")
+    assert "About place 6." in mp.page.locator(".leaflet-popup-content").inner_text()
+    assert data.places[6].id == "p0006"
+
+
+ZOOM_ANIMATION = """() => new Promise((resolve) => {
+  const app = window.mapgen, map = app.map, canvas = document.querySelector('canvas.mapgen-points');
+  map.once('zoomanim', () => setTimeout(() => resolve({
+    during: canvas.style.transform, visibility: getComputedStyle(canvas).visibility,
+    animating: map._animatingZoom}), 0));
+  map.setZoom(map.getZoom() + 1);
+})"""
+
+
+def test_points_scale_with_a_zoom_animation_then_redraw(
+    open_map: OpenMap, maps: dict[str, tuple[mapgen.Dataset, Path]]
+) -> None:
+    """During an animated zoom the drawn points are scaled with the map (not hidden), then
+    drawn once at the new zoom."""
+    mp = open_map(maps["int32"][1])
+    zoom = mp.evaluate("window.mapgen.map.getZoom()")
+    got = mp.evaluate(ZOOM_ANIMATION)
+    assert got["animating"] and got["visibility"] == "visible"
+    assert "scale(2)" in got["during"]
+    mp.page.wait_for_function(
+        f"() => window.mapgen.renderer.canvas.layers[0].drawnAt.zoom === {zoom + 1}")
+    transform = "document.querySelector('canvas.mapgen-points').style.transform"
+    assert "scale" not in mp.evaluate(transform)
