@@ -1,0 +1,344 @@
+"""GeoParquet and Arrow IPC (Feather) input, read column by column with pyarrow: the natural
+format for a million places, with no text to parse.
+
+The geometry column is the one the file's ``geo`` metadata names as primary (GeoParquet, and
+what geopandas writes to Feather), or else a column tagged as GeoArrow (``geoarrow.wkb``,
+``geoarrow.point``); WKB is decoded by shapely in one vectorised call, GeoArrow points are
+read as x and y arrays. A CRS other than longitude/latitude is reprojected to EPSG:4326, as
+the GDAL reader does. A table without a geometry column is read like a CSV: ``lat``/``lon``
+columns (or ``--lat-field``/``--lon-field``) or a WKT column. Other columns are mapped by
+:mod:`mapgen.fields`, so dates, ``when`` lists and start/end columns of any type (integers,
+text, dates, timestamps) are read as in every other table.
+
+Problems name a row by its position from 0, as pandas, DuckDB's ``OFFSET`` and GDAL's
+Parquet driver count them: ``row 0`` is the first. pyarrow, pyproj and shapely are imported
+inside the functions: importing mapgen (and ``mapgen --help``) must stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mapgen.errors import DataError, Problem
+from mapgen.fields import (
+    Fields,
+    dates_unnamed,
+    flat_properties,
+    hint,
+    lookalikes,
+    missing_problem,
+    plain_text,
+    resolve_columns,
+)
+from mapgen.geometry import geometry_to_geojson
+from mapgen.raw import RawCollection, RawFeature
+from mapgen.read.csv import _geometry_columns, geometry_from_cells
+from mapgen.read.gdal import plain_value
+
+if TYPE_CHECKING:
+    import numpy
+    import pyarrow
+
+SUFFIXES = {
+    ".parquet": "parquet",
+    ".geoparquet": "parquet",
+    ".arrow": "arrow",
+    ".feather": "arrow",
+    ".arrows": "arrow",  # the IPC stream format
+    ".ipc": "arrow",
+}
+GEOARROW = {"geoarrow.wkb": "WKB", "ogc.wkb": "WKB", "geoarrow.point": "point"}
+PLAIN_TYPES = ("string", "large_string", "string_view", "bool")  # to_pylist is JSON-ready
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A table as plain Python lists, one per column, and one geometry per row: what
+    validation reads, before any per-row object exists. *x*/*y* hold every row's position
+    when every geometry is a point (NaN where a row has none), for a columnar consumer."""
+
+    rows: int
+    values: dict[str, list[Any]]  # attribute column → its values, JSON-ready
+    geometry: list[dict[str, Any] | None]  # GeoJSON, None where missing or unreadable
+    problems: dict[int, list[tuple[str, str]]]  # row → (field, message) found reading it
+    x: list[float] | None = None
+    y: list[float] | None = None
+
+
+@dataclass(frozen=True)
+class GeometryColumn:
+    name: str
+    encoding: str  # "WKB" or "point" (GeoArrow)
+    crs: Any  # PROJJSON, a CRS string, or None for longitude/latitude
+
+
+def _open(path: Path, label: str, kind: str) -> pyarrow.Table:
+    """The whole table; one DataError line when the file is missing or not of *kind*."""
+    import pyarrow
+    import pyarrow.ipc
+    import pyarrow.parquet
+
+    if not path.exists():
+        raise DataError([Problem(label, "no such file")])
+    failures = (pyarrow.ArrowException, OSError, ValueError)
+    try:
+        if kind == "parquet":
+            return pyarrow.parquet.read_table(path)
+        try:
+            return pyarrow.ipc.open_file(path).read_all()
+        except failures as exc:  # not the file format: perhaps the stream format (.arrows)
+            try:
+                return pyarrow.ipc.open_stream(path).read_all()
+            except failures:
+                raise exc from None
+    except failures as exc:
+        what = "a Parquet file" if kind == "parquet" else "an Arrow IPC (Feather) file"
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError([Problem(label, f"not {what} mapgen can read ({reason})")]) from None
+
+
+def _geo(table: pyarrow.Table, label: str) -> dict[str, Any]:
+    """The GeoParquet ``geo`` metadata (geopandas writes it to Feather too), or {}."""
+    meta = table.schema.metadata or {}
+    if b"geo" not in meta:
+        return {}
+    try:
+        geo = json.loads(meta[b"geo"])
+        primary = geo["primary_column"]
+        if not isinstance(geo["columns"][primary], dict):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        raise DataError([Problem(label, "its 'geo' metadata is not GeoParquet's")]) from None
+    if primary not in table.column_names:
+        raise DataError([Problem(label, f"its 'geo' metadata names no column {primary!r}")])
+    return geo
+
+
+def _geometry_column(table: pyarrow.Table, geo: dict[str, Any]) -> GeometryColumn | None:
+    """The primary geometry column the ``geo`` metadata names, or else the first GeoArrow
+    column; None for a plain table. GeoParquet without a ``crs`` means OGC:CRS84."""
+    if geo:
+        name = geo["primary_column"]
+        column = geo["columns"][name]
+        return GeometryColumn(name, str(column.get("encoding", "WKB")),
+                              column.get("crs", "OGC:CRS84"))
+    for field in table.schema:
+        tags = field.metadata or {}
+        encoding = GEOARROW.get(tags.get(b"ARROW:extension:name", b"").decode("utf-8", "replace"))
+        if encoding:
+            try:
+                crs = json.loads(tags.get(b"ARROW:extension:metadata") or b"{}").get("crs")
+            except (ValueError, AttributeError):
+                crs = None
+            return GeometryColumn(field.name, encoding, crs)
+    return None
+
+
+def _not_attributes(geo: dict[str, Any], geometry: GeometryColumn | None) -> set[str]:
+    """Columns that are no place attribute: every geometry column, the bounding-box columns
+    GeoParquet 1.1 "covering" names, pandas' named index."""
+    skipped = {geometry.name} if geometry else set()
+    for name, column in geo.get("columns", {}).items():
+        skipped.add(name)
+        covering = column.get("covering") if isinstance(column, dict) else None
+        bbox = covering.get("bbox") if isinstance(covering, dict) else None
+        if isinstance(bbox, dict):
+            skipped.update(str(ref[0]) for ref in bbox.values() if isinstance(ref, list) and ref)
+    return skipped
+
+
+def _transformer(crs: Any, label: str) -> Any:
+    """A pyproj transformer from *crs* to longitude/latitude, or None when *crs* already is
+    (OGC:CRS84 or EPSG:4326, in either axis order) or is not given."""
+    if crs is None:
+        return None
+    from pyproj import CRS, Transformer
+    from pyproj.exceptions import CRSError
+
+    try:
+        source = CRS.from_user_input(crs)
+    except CRSError as exc:
+        raise DataError([Problem(label, f"its CRS is not one PROJ reads ({exc})")]) from None
+    if any(source.equals(lonlat, ignore_axis_order=True) for lonlat in ("EPSG:4326", "OGC:CRS84")):
+        return None
+    return Transformer.from_crs(source, "EPSG:4326", always_xy=True)
+
+
+def _points(
+    xs: numpy.ndarray, ys: numpy.ndarray
+) -> tuple[list[dict[str, Any] | None], list[float], list[float]]:
+    """GeoJSON points from coordinate arrays (NaN: no point), and the arrays as lists."""
+    x_list, y_list = xs.tolist(), ys.tolist()
+    geometry: list[dict[str, Any] | None] = [
+        {"type": "Point", "coordinates": [x, y]} if x == x and y == y else None
+        for x, y in zip(x_list, y_list, strict=True)
+    ]
+    return geometry, x_list, y_list
+
+
+def _geometries(
+    table: pyarrow.Table, column: GeometryColumn, label: str
+) -> tuple[list[dict[str, Any] | None], dict[int, list[tuple[str, str]]], Any, Any]:
+    """Every row's GeoJSON geometry in longitude/latitude, the rows whose geometry could not
+    be read, and x/y lists when every geometry is a point."""
+    import numpy
+    import pyarrow.compute
+    import shapely
+
+    data = table.column(column.name).combine_chunks()
+    nulls = data.is_null().to_numpy(zero_copy_only=False)
+    transformer = _transformer(column.crs, label)
+    problems: dict[int, list[tuple[str, str]]] = {}
+    if column.encoding == "point":
+        try:
+            xs, ys = (
+                pyarrow.compute.cast(
+                    pyarrow.compute.struct_field(data, [i])
+                    if pyarrow.types.is_struct(data.type)
+                    else pyarrow.compute.list_element(data, i),
+                    "float64",
+                ).to_numpy(zero_copy_only=False)
+                for i in (0, 1)
+            )
+        except (pyarrow.ArrowException, ValueError, TypeError):
+            message = f"column {column.name!r} is not GeoArrow points"
+            raise DataError([Problem(label, message)]) from None
+        xs, ys = numpy.where(nulls, numpy.nan, xs), numpy.where(nulls, numpy.nan, ys)
+        if transformer is not None:
+            xs, ys = transformer.transform(xs, ys)
+        geometry, x, y = _points(numpy.asarray(xs), numpy.asarray(ys))
+        return geometry, problems, x, y
+    if column.encoding.upper() != "WKB":
+        message = (f"geometry column {column.name!r} is encoded as {column.encoding!r}; "
+                   "mapgen reads WKB and GeoArrow points")
+        raise DataError([Problem(label, message)])
+    try:
+        shapes = shapely.from_wkb(data.to_numpy(zero_copy_only=False), on_invalid="ignore")
+    except (TypeError, ValueError, shapely.errors.ShapelyError):
+        raise DataError([Problem(label, f"column {column.name!r} is not WKB")]) from None
+    for row in numpy.flatnonzero(shapely.is_missing(shapes) & ~nulls).tolist():
+        problems[row] = [("geometry", "is not valid WKB")]
+    if transformer is not None:
+        shapes = shapely.transform(shapes, transformer.transform, interleaved=False)
+    kinds = shapely.get_type_id(shapes)
+    if bool(numpy.all((kinds == 0) | (kinds == -1))) and not shapely.has_z(shapes).any():
+        empty = shapely.is_empty(shapes) | (kinds == -1)
+        xs = numpy.where(empty, numpy.nan, shapely.get_x(shapes))
+        ys = numpy.where(empty, numpy.nan, shapely.get_y(shapes))
+        geometry, x, y = _points(xs, ys)
+        return geometry, problems, x, y
+    return [geometry_to_geojson(s) for s in shapes.tolist()], problems, None, None
+
+
+def _cell_geometries(
+    values: dict[str, list[Any]], rows: int, lat: str | None, lon: str | None, wkt: str | None
+) -> tuple[list[dict[str, Any] | None], dict[int, list[tuple[str, str]]]]:
+    """Geometries from lat/lon or WKT columns: numeric coordinates in range become points at
+    once; any other row (a WKT cell, text, a missing or out-of-range value) is read as the CSV
+    reader reads its cells, so its problems are worded the same."""
+    import numpy
+
+    geometry: list[dict[str, Any] | None] = [None] * rows
+    fast = numpy.zeros(rows, dtype=bool)
+    if lat and lon:
+        ys = numpy.array([v if type(v) in (int, float) else math.nan for v in values[lat]],
+                         dtype=float)
+        xs = numpy.array([v if type(v) in (int, float) else math.nan for v in values[lon]],
+                         dtype=float)
+        fast = (numpy.isfinite(xs) & numpy.isfinite(ys) & (numpy.abs(ys) <= 90)
+                & (numpy.abs(xs) <= 180))
+        if wkt:
+            fast &= numpy.array([not plain_text(v) for v in values[wkt]], dtype=bool)
+        points, _, _ = _points(numpy.where(fast, xs, numpy.nan), ys)
+        geometry = points
+    problems: dict[int, list[tuple[str, str]]] = {}
+    for row in numpy.flatnonzero(~fast).tolist():
+        cells = {c: plain_text(values[c][row]) for c in (lat, lon, wkt) if c}
+        geometry[row], found = geometry_from_cells(cells, lat, lon, wkt)
+        if found:
+            problems[row] = found
+    return geometry, problems
+
+
+def _values(table: pyarrow.Table, name: str, label: str) -> list[Any]:
+    """One column as JSON-ready Python values (see :func:`mapgen.read.gdal.plain_value`)."""
+    import pyarrow
+
+    column = table.column(name)
+    try:
+        values = column.to_pylist()
+    except (pyarrow.ArrowException, ValueError, OverflowError) as exc:
+        message = f"column {name!r} holds values Python cannot represent ({exc})"
+        raise DataError([Problem(label, message)]) from None
+    kind = column.type
+    if pyarrow.types.is_dictionary(kind):
+        kind = kind.value_type
+    if str(kind) in PLAIN_TYPES or pyarrow.types.is_integer(kind):
+        return values
+    return [plain_value(v) for v in values]
+
+
+def read_columns(
+    path: Path, label: str, chosen: Fields, kind: str
+) -> tuple[Columns, dict[str, str]]:
+    """The table at *path* as :class:`Columns`, and the mapping of mapgen keys to its columns
+    (:func:`mapgen.fields.resolve_columns`). One DataError line, naming the file, for a file
+    that is not Parquet/Arrow, a geometry mapgen cannot read, or missing columns (with the
+    options that would name them)."""
+    table = _open(path, label, kind)
+    geo = _geo(table, label)
+    geometry_column = None if (chosen.lat or chosen.lon or chosen.wkt) else (
+        _geometry_column(table, geo))
+    skipped = _not_attributes(geo, geometry_column)
+    columns = [c for c in table.column_names
+               if c not in skipped and not c.startswith("__index_level_")]
+    lat = lon = wkt = None
+    missing: list[str] = []
+    if geometry_column is None:
+        lat, lon, wkt, missing = _geometry_columns(columns, chosen)
+    data_columns = [c for c in columns if c not in (lat, lon, wkt)]
+    mapping, missing_fields = resolve_columns(data_columns, chosen, required=("name",))
+    missing += missing_fields
+    unnamed = ["name"] if "name" in missing else []
+    if dates_unnamed(mapping, data_columns):
+        missing.append("when")
+        unnamed.append("when")
+    if geometry_column is None and wkt is None and (lat is None or lon is None):
+        absent = [n for n, c in (("lat", lat), ("lon", lon)) if c is None]
+        missing.append(f"{' and '.join(absent)} (or wkt, or a GeoParquet geometry)")
+        unnamed += ["wkt"] if lookalikes("wkt", columns) else absent
+    if missing:
+        suggestion = hint(unnamed, [c for c in columns if c not in mapping.values()])
+        raise DataError([missing_problem(label, "columns", missing, columns, suggestion)])
+    values = {name: _values(table, name, label) for name in columns}
+    x = y = None
+    if geometry_column is not None:
+        geometry, problems, x, y = _geometries(table, geometry_column, label)
+    else:
+        geometry, problems = _cell_geometries(values, table.num_rows, lat, lon, wkt)
+        for name in (lat, lon, wkt):
+            values.pop(name or "", None)
+    return Columns(table.num_rows, values, geometry, problems, x, y), mapping
+
+
+def read_arrow(path: Path, label: str, chosen: Fields, kind: str) -> RawCollection:
+    """A GeoParquet, Parquet or Arrow IPC file as a RawCollection. Without an id column a
+    row's id is its position ("row-0"); without a layer column (or with an empty value) its
+    layer is the file's name."""
+    table, mapping = read_columns(path, label, chosen, kind)
+    layer = Path(label).name.split(".")[0] or "places"
+    names = list(table.values)
+    columns = [table.values[name] for name in names]
+    features = []
+    for row, cells in enumerate(zip(*columns, strict=True)):  # a name column is required
+        props, date_problems = flat_properties(dict(zip(names, cells, strict=True)), mapping)
+        props.setdefault("layer", layer)
+        if "id" not in mapping:
+            props["id"] = f"row-{row}"
+        found = (*table.problems.get(row, ()), *date_problems)
+        features.append(RawFeature(f"row {row}", props, table.geometry[row], field_problems=found))
+    return RawCollection(label, tuple(features))
