@@ -166,6 +166,36 @@ def test_a_wkt_column_and_the_format_option(here: Path) -> None:
     assert mapgen.load("stream.arrows", wkt_field="shape").places[0].id == "a"
 
 
+def test_sources_as_structs_bare_urls_or_text_cells(here: Path) -> None:
+    a, b, c = "https://a.org/1", "https://b.org", "https://c.org"
+    structs = [[{"title": "Register", "url": a}, {"title": None, "url": b}], [{"url": c}]]
+    urls = [[a, b], [c]]
+    text = [f"Register|{a};{b}", c]
+    for name, sources in (("structs.parquet", structs), ("urls.arrow", urls),
+                          ("text.parquet", text)):
+        places = frame(sources=[*sources, None])
+        getattr(places, "to_feather" if name.endswith(".arrow") else "to_parquet")(here / name)
+        got = [[(s.title, s.url) for s in p.sources] for p in mapgen.load(name).places]
+        first = [("Register" if sources is not urls else a, a), (b, b)]  # no title: the URL
+        assert got == [first, [(c, c)], []], name
+
+
+def test_dates_read_once_per_distinct_cell_are_located_on_every_row(here: Path) -> None:
+    table = pyarrow.table({
+        "id": ["a", "b", "c", "d"], "name": ["A", "B", "C", "D"],
+        "when": [["1850", "1850"], ["soon"], ["1850", "1850"], ["soon"]],
+        "lat": [1.0, 2.0, 3.0, 4.0], "lon": [1.0, 2.0, 3.0, 4.0],
+    })
+    pyarrow.parquet.write_table(table, here / "w.parquet")
+    lines = problems("w.parquet")
+    assert [line.split(":")[1] for line in lines] == [" row 1 (id=b)", " row 3 (id=d)"]
+    assert all(": when[0]: 'soon' is not a date mapgen reads;" in line for line in lines)
+    data = mapgen.load("w.parquet", skip_invalid=True)
+    assert [(p.id, [s.text for s in p.spans]) for p in data.places] == [
+        ("a", ["1850"]), ("c", ["1850"]),
+    ]
+
+
 def test_cli_build_list_and_export(here: Path) -> None:
     frame().to_parquet(here / "places.parquet")
     runner = CliRunner()

@@ -52,6 +52,7 @@ SUFFIXES = {
     ".ipc": "arrow",
 }
 GEOARROW = {"geoarrow.wkb": "WKB", "ogc.wkb": "WKB", "geoarrow.point": "point"}
+LONLAT = ("EPSG:4326", "OGC:CRS84")
 PLAIN_TYPES = ("string", "large_string", "string_view", "bool")  # to_pylist is JSON-ready
 
 
@@ -87,7 +88,7 @@ def _open(path: Path, label: str, kind: str) -> pyarrow.Table:
     failures = (pyarrow.ArrowException, OSError, ValueError)
     try:
         if kind == "parquet":
-            return pyarrow.parquet.read_table(path)
+            return pyarrow.parquet.ParquetFile(path).read()  # read_table would load pandas
         try:
             return pyarrow.ipc.open_file(path).read_all()
         except failures as exc:  # not the file format: perhaps the stream format (.arrows)
@@ -154,8 +155,10 @@ def _not_attributes(geo: dict[str, Any], geometry: GeometryColumn | None) -> set
 def _transformer(crs: Any, label: str) -> Any:
     """A pyproj transformer from *crs* to longitude/latitude, or None when *crs* already is
     (OGC:CRS84 or EPSG:4326, in either axis order) or is not given."""
-    if crs is None:
-        return None
+    ident = crs.get("id") if isinstance(crs, dict) else None
+    named = f"{ident.get('authority')}:{ident.get('code')}" if isinstance(ident, dict) else crs
+    if crs is None or (isinstance(named, str) and named.upper() in LONLAT):
+        return None  # the common case, without loading PROJ
     from pyproj import CRS, Transformer
     from pyproj.exceptions import CRSError
 
@@ -163,7 +166,7 @@ def _transformer(crs: Any, label: str) -> Any:
         source = CRS.from_user_input(crs)
     except CRSError as exc:
         raise DataError([Problem(label, f"its CRS is not one PROJ reads ({exc})")]) from None
-    if any(source.equals(lonlat, ignore_axis_order=True) for lonlat in ("EPSG:4326", "OGC:CRS84")):
+    if any(source.equals(lonlat, ignore_axis_order=True) for lonlat in LONLAT):
         return None
     return Transformer.from_crs(source, "EPSG:4326", always_xy=True)
 
@@ -282,6 +285,19 @@ def _values(table: pyarrow.Table, name: str, label: str) -> list[Any]:
     return [plain_value(v) for v in values]
 
 
+def _sources(value: Any) -> Any:
+    """A list of sources (``{title, url}`` structs or bare URLs) as mapgen's
+    ``[{"title", "url"}]``, missing members left out; a text cell as it is, for
+    :func:`mapgen.fields.flat_properties` to read."""
+    if not isinstance(value, list):
+        return value
+    return [
+        {k: v for k, v in item.items() if v is not None} if isinstance(item, dict)
+        else {"url": plain_text(item)}
+        for item in value
+    ]
+
+
 def read_columns(
     path: Path, label: str, chosen: Fields, kind: str
 ) -> tuple[Columns, dict[str, str]]:
@@ -315,6 +331,8 @@ def read_columns(
         suggestion = hint(unnamed, [c for c in columns if c not in mapping.values()])
         raise DataError([missing_problem(label, "columns", missing, columns, suggestion)])
     values = {name: _values(table, name, label) for name in columns}
+    if "sources" in mapping:
+        values[mapping["sources"]] = [_sources(v) for v in values[mapping["sources"]]]
     x = y = None
     if geometry_column is not None:
         geometry, problems, x, y = _geometries(table, geometry_column, label)
@@ -325,20 +343,50 @@ def read_columns(
     return Columns(table.num_rows, values, geometry, problems, x, y), mapping
 
 
+def _key(cells: tuple[Any, ...]) -> Any:
+    """Date cells as a dictionary key (lists as tuples), or None when they cannot be one."""
+    key = tuple(tuple(c) if isinstance(c, list) else c for c in cells)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 def read_arrow(path: Path, label: str, chosen: Fields, kind: str) -> RawCollection:
     """A GeoParquet, Parquet or Arrow IPC file as a RawCollection. Without an id column a
     row's id is its position ("row-0"); without a layer column (or with an empty value) its
-    layer is the file's name."""
+    layer is the file's name. The dates of each distinct cell (or start and end pair) are
+    read once; a list of sources is taken as it is."""
     table, mapping = read_columns(path, label, chosen, kind)
     layer = Path(label).name.split(".")[0] or "places"
-    names = list(table.values)
-    columns = [table.values[name] for name in names]
+    dated = {k: c for k, c in mapping.items() if k in ("when", "start", "end")}
+    others = {k: c for k, c in mapping.items() if k not in dated}
+    names = [n for n in table.values if n not in dated.values()]
+    sources = mapping.get("sources")
+    dates_of: dict[Any, tuple[dict[str, Any], list[tuple[str, str]]]] = {}
+    columns = [table.values[n] for n in (*names, *dated.values())]
     features = []
     for row, cells in enumerate(zip(*columns, strict=True)):  # a name column is required
-        props, date_problems = flat_properties(dict(zip(names, cells, strict=True)), mapping)
+        record = dict(zip(names, cells[: len(names)], strict=True))
+        date_cells = cells[len(names) :]
+        key = _key(date_cells)
+        found = dates_of.get(key) if key is not None else None
+        if found is None:
+            found = flat_properties(dict(zip(dated.values(), date_cells, strict=True)), dated)
+            if key is not None:
+                dates_of[key] = found
+        dates, date_problems = found
+        listed = record.pop(sources) if sources and type(record.get(sources)) is list else None
+        props, _ = flat_properties(record, others)
+        props.update(dates)
+        if listed:
+            props["sources"] = listed
         props.setdefault("layer", layer)
         if "id" not in mapping:
             props["id"] = f"row-{row}"
-        found = (*table.problems.get(row, ()), *date_problems)
-        features.append(RawFeature(f"row {row}", props, table.geometry[row], field_problems=found))
+        found_here = (*table.problems.get(row, ()), *date_problems)
+        features.append(
+            RawFeature(f"row {row}", props, table.geometry[row], field_problems=found_here)
+        )
     return RawCollection(label, tuple(features))
