@@ -4,6 +4,7 @@ and pyarrow, read through `mapgen.load` and the CLI, with the field options of e
 from __future__ import annotations
 
 import datetime
+import decimal
 import json
 import subprocess
 import sys
@@ -18,14 +19,17 @@ import pyarrow.parquet
 import pytest
 import shapely
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import mapgen
 from mapgen.cli import main
 from mapgen.fields import Fields
 from mapgen.read.arrow import read_columns
 from tests.test_formats import problems
-from tests.test_fuzz import load_or_problems
+from tests.test_fuzz import FAST, load_or_problems
 from tests.test_fuzz import test_any_bytes_as_a_file as any_bytes_as_a_file
+from tests.test_readers import CELL
 
 
 @pytest.fixture
@@ -196,6 +200,30 @@ def test_dates_read_once_per_distinct_cell_are_located_on_every_row(here: Path) 
     ]
 
 
+def test_columns_of_any_type_are_kept_as_json_values(here: Path) -> None:
+    table = pyarrow.table({
+        "name": ["A"], "lat": [1.0], "lon": [2.0], "when": ["1900"],
+        "struct": pyarrow.array([{"a": 1, "on": datetime.date(2000, 1, 1)}]),
+        "map": pyarrow.array([[("k", 1)]], pyarrow.map_(pyarrow.string(), pyarrow.int64())),
+        "decimal": pyarrow.array([decimal.Decimal("1.50")], pyarrow.decimal128(5, 2)),
+        "time": pyarrow.array([datetime.time(10, 30)], pyarrow.time64("us")),
+        "duration": pyarrow.array([datetime.timedelta(days=2)], pyarrow.duration("s")),
+        "bytes": [b"\x00\x01"],
+        "utc": pyarrow.array([datetime.datetime(2020, 1, 1, 5, tzinfo=datetime.timezone.utc)],
+                             pyarrow.timestamp("s", tz="UTC")),
+        "category": pyarrow.array(["x"]).dictionary_encode(),
+    })
+    pyarrow.parquet.write_table(table, here / "odd.parquet")
+    result = CliRunner().invoke(main, ["export", "odd.parquet", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    properties = json.loads(result.output)["features"][0]["properties"]
+    assert {k: v for k, v in properties.items() if k not in ("id", "name", "layer", "when")} == {
+        "struct": {"a": 1, "on": "2000-01-01"}, "map": [["k", 1]], "decimal": 1.5,
+        "time": "10:30:00", "duration": "2 days, 0:00:00", "utc": "2020-01-01T05:00:00+00:00",
+        "category": "x",
+    }
+
+
 def test_cli_build_list_and_export(here: Path) -> None:
     frame().to_parquet(here / "places.parquet")
     runner = CliRunner()
@@ -305,3 +333,35 @@ def test_any_truncated_parquet(here: Path) -> None:
     for size in range(0, len(whole), max(1, len(whole) // 40)):
         (here / "cut.parquet").write_bytes(whole[:size] + whole[-8:])  # keep the footer magic
         assert isinstance(load_or_problems(here / "cut.parquet"), Exception)
+
+
+def test_any_typed_rows(here: Path) -> None:
+    cell = st.one_of(st.none(), st.integers(-10**6, 10**6), st.floats(), CELL)
+    row = st.fixed_dictionaries({
+        "id": st.none() | st.text(max_size=4) | st.integers(0, 9),
+        "name": st.none() | CELL,
+        "when": st.none() | CELL | st.lists(CELL, max_size=3),
+        "lat": cell, "lon": cell, "wkt": st.none() | CELL,
+    })
+
+    @FAST
+    @given(rows=st.lists(row, min_size=1, max_size=4), kind=st.sampled_from(["parquet", "arrow"]))
+    def check(rows: list[dict[str, Any]], kind: str) -> None:
+        columns = {}
+        for key in rows[0]:
+            values = [r[key] for r in rows]
+            try:
+                columns[key] = pyarrow.array(values)
+            except (pyarrow.ArrowInvalid, pyarrow.ArrowTypeError):  # mixed types: as text
+                columns[key] = pyarrow.array([None if v is None else str(v) for v in values])
+        path = here / f"rows.{kind}"
+        table = pyarrow.table(columns)
+        if kind == "parquet":
+            pyarrow.parquet.write_table(table, path)
+        else:
+            pyarrow.feather.write_feather(table, path)
+        # a WKT problem quotes the cell, control characters and all, as for CSV (the CLI
+        # prints it on one line, which load_or_problems checks)
+        load_or_problems(path, one_line=False)
+
+    check()

@@ -17,6 +17,8 @@ inside the functions: importing mapgen (and ``mapgen --help``) must stay fast.
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import json
 import math
 from dataclasses import dataclass
@@ -282,7 +284,22 @@ def _values(table: pyarrow.Table, name: str, label: str) -> list[Any]:
         kind = kind.value_type
     if str(kind) in PLAIN_TYPES or pyarrow.types.is_integer(kind):
         return values
-    return [plain_value(v) for v in values]
+    return [_json_value(v) for v in values]
+
+
+def _json_value(value: Any) -> Any:
+    """A value pyarrow gives as what JSON holds: structs, maps and lists item by item,
+    decimals as floats, times of day and durations as text, the rest by
+    :func:`mapgen.read.gdal.plain_value` (dates as ISO text, NaN as None, bytes dropped)."""
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, decimal.Decimal):
+        value = float(value)
+    elif isinstance(value, (datetime.time, datetime.timedelta)):
+        return str(value)
+    return plain_value(value)
 
 
 def _sources(value: Any) -> Any:
