@@ -365,3 +365,15 @@ def test_any_typed_rows(here: Path) -> None:
         load_or_problems(path, one_line=False)
 
     check()
+
+
+def test_formats_are_named_and_table_options_refused_elsewhere(here: Path) -> None:
+    (here / "places.txt").write_text("x", "utf-8")
+    assert problems("places.txt") == [
+        "places.txt: unknown input format (known: arrow, csv, gdal, geojson, lpf, parquet, tsv); "
+        "use --format"
+    ]
+    (here / "p.geojson").write_text('{"type": "FeatureCollection", "features": []}', "utf-8")
+    with pytest.raises(mapgen.OptionError) as info:
+        mapgen.load("p.geojson", lat_field="y", lon_field="x")
+    assert str(info.value) == "lat_field, lon_field: for CSV, TSV, Parquet and Arrow files only"

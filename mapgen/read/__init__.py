@@ -48,7 +48,8 @@ def read(
     chosen = fields or Fields()
     table_geometry = [f"{{{key}_field}}" for key in ("wkt", "lat", "lon") if getattr(chosen, key)]
     if table_geometry and kind not in TABLES:
-        raise OptionError.naming(f"{', '.join(table_geometry)}: for CSV and TSV files only")
+        where = "for CSV, TSV, Parquet and Arrow files only"
+        raise OptionError.naming(f"{', '.join(table_geometry)}: {where}")
     if kind in ("geojson", "lpf"):
         from mapgen.read.lpf import read_json, read_json_lines  # loads edtf: only when reading
 
