@@ -85,10 +85,10 @@ def test_geoparquet_and_feather_read_as_geojson_does(here: Path, name: str, writ
 
 def test_geoarrow_points_are_read_as_x_and_y_columns(here: Path) -> None:
     frame().to_parquet(here / "p.parquet", geometry_encoding="geoarrow")
-    columns, mapping = read_columns(Path("p.parquet"), "p.parquet", Fields(), "parquet")
+    columns = read_columns(Path("p.parquet"), "p.parquet", Fields(), "parquet")
     assert columns.x == [2.35, 19.94, 46.29] and columns.y == [48.85, 50.06, 38.08]
     assert columns.values["name"] == ["Paris", "Kraków", "Tabriz"]  # plain lists per column
-    assert mapping == {"id": "id", "name": "name", "layer": "layer", "when": "when"}
+    assert columns.mapping == {"id": "id", "name": "name", "layer": "layer", "when": "when"}
 
 
 def test_another_crs_is_reprojected_to_longitude_latitude(here: Path) -> None:
@@ -107,7 +107,7 @@ def test_lines_and_polygons_are_read_from_wkb(here: Path) -> None:
         shapely.Point(3, 4),
     ]
     shapes.to_parquet(here / "shapes.parquet")
-    columns, _ = read_columns(Path("shapes.parquet"), "shapes.parquet", Fields(), "parquet")
+    columns = read_columns(Path("shapes.parquet"), "shapes.parquet", Fields(), "parquet")
     assert columns.x is None  # not all points
     kinds = [p.geometry["type"] for p in mapgen.load("shapes.parquet").places]
     assert kinds == ["LineString", "Polygon", "Point"]
@@ -134,6 +134,9 @@ def test_a_plain_table_with_lat_and_lon_and_dates_of_every_type(here: Path) -> N
     ]
     assert data.places[3].geometry == {"type": "Point", "coordinates": [18.4, -33.9]}
     assert [dict(p.extra).get("note") for p in data.places] == [1.5, None, None, 2.0]
+    columns = read_columns(Path("plain.parquet"), "plain.parquet", Fields(start="start"), "parquet")
+    assert columns.y == [48.85, 50.06, 38.08, -33.9] and columns.x == [2.35, 19.94, 46.29, 18.4]
+    assert "lng" not in columns.values  # the geometry is not an attribute
 
 
 def test_when_as_text_spans_and_timestamps(here: Path) -> None:

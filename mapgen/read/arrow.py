@@ -65,6 +65,7 @@ class Columns:
     when every geometry is a point (NaN where a row has none), for a columnar consumer."""
 
     rows: int
+    mapping: dict[str, str]  # mapgen key → attribute column (:func:`resolve_columns`)
     values: dict[str, list[Any]]  # attribute column → its values, JSON-ready
     geometry: list[dict[str, Any] | None]  # GeoJSON, None where missing or unreadable
     problems: dict[int, list[tuple[str, str]]]  # row → (field, message) found reading it
@@ -315,11 +316,9 @@ def _sources(value: Any) -> Any:
     ]
 
 
-def read_columns(
-    path: Path, label: str, chosen: Fields, kind: str
-) -> tuple[Columns, dict[str, str]]:
-    """The table at *path* as :class:`Columns`, and the mapping of mapgen keys to its columns
-    (:func:`mapgen.fields.resolve_columns`). One DataError line, naming the file, for a file
+def read_columns(path: Path, label: str, chosen: Fields, kind: str) -> Columns:
+    """The table at *path* as :class:`Columns`, its attribute columns mapped to mapgen's
+    keys by the field options. One DataError line, naming the file, for a file
     that is not Parquet/Arrow, a geometry mapgen cannot read, or missing columns (with the
     options that would name them)."""
     table = _open(path, label, kind)
@@ -357,7 +356,10 @@ def read_columns(
         geometry, problems = _cell_geometries(values, table.num_rows, lat, lon, wkt)
         for name in (lat, lon, wkt):
             values.pop(name or "", None)
-    return Columns(table.num_rows, values, geometry, problems, x, y), mapping
+        if all(g is None or g["type"] == "Point" for g in geometry):
+            x = [g["coordinates"][0] if g else math.nan for g in geometry]
+            y = [g["coordinates"][1] if g else math.nan for g in geometry]
+    return Columns(table.num_rows, mapping, values, geometry, problems, x, y)
 
 
 def _key(cells: tuple[Any, ...]) -> Any:
@@ -375,7 +377,8 @@ def read_arrow(path: Path, label: str, chosen: Fields, kind: str) -> RawCollecti
     row's id is its position ("row-0"); without a layer column (or with an empty value) its
     layer is the file's name. The dates of each distinct cell (or start and end pair) are
     read once; a list of sources is taken as it is."""
-    table, mapping = read_columns(path, label, chosen, kind)
+    table = read_columns(path, label, chosen, kind)
+    mapping = table.mapping
     layer = Path(label).name.split(".")[0] or "places"
     dated = {k: c for k, c in mapping.items() if k in ("when", "start", "end")}
     others = {k: c for k, c in mapping.items() if k not in dated}
