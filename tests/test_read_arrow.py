@@ -294,6 +294,26 @@ def test_file_level_problems_are_one_line_and_exit_1(here: Path) -> None:
         "junk.parquet: not a Parquet file mapgen can read (")
 
 
+@pytest.mark.parametrize(
+    "geo, line",
+    [
+        ("{not json", "its 'geo' metadata is not GeoParquet's"),
+        ('{"primary_column": "shape", "columns": {"shape": {}}}',
+         "its 'geo' metadata names no column 'shape'"),
+        ('{"primary_column": "geometry", "columns": {"geometry": {"encoding": "WKB", '
+         '"crs": "EPSG:999999"}}}', "its CRS is not one PROJ reads ("),
+        ('{"primary_column": "geometry", "columns": {"geometry": {"encoding": "WKB", '
+         '"crs": 7}}}', "its CRS is not one PROJ reads ("),
+    ],
+)
+def test_bad_geo_metadata_is_one_line(here: Path, geo: str, line: str) -> None:
+    table = pyarrow.table({"id": ["a"], "name": ["A"], "when": ["1850"],
+                           "geometry": [shapely.Point(1, 2).wkb]})
+    pyarrow.parquet.write_table(table.replace_schema_metadata({"geo": geo}), here / "g.parquet")
+    [problem] = problems("g.parquet")
+    assert problem.startswith(f"g.parquet: {line}") and len(problem.splitlines()) == 1
+
+
 def test_geoarrow_lines_are_refused_with_what_reads(here: Path) -> None:
     shapes = frame()
     shapes.geometry = [shapely.LineString([(0, 0), (1, i)]) for i in range(1, 4)]

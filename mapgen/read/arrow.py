@@ -167,8 +167,9 @@ def _transformer(crs: Any, label: str) -> Any:
 
     try:
         source = CRS.from_user_input(crs)
-    except CRSError as exc:
-        raise DataError([Problem(label, f"its CRS is not one PROJ reads ({exc})")]) from None
+    except (CRSError, TypeError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError([Problem(label, f"its CRS is not one PROJ reads ({reason})")]) from None
     if any(source.equals(lonlat, ignore_axis_order=True) for lonlat in LONLAT):
         return None
     return Transformer.from_crs(source, "EPSG:4326", always_xy=True)
