@@ -271,31 +271,53 @@ def _cell_geometries(
     return geometry, problems
 
 
+def _json_ready(kind: pyarrow.DataType) -> bool:
+    """True for a type whose Python values are JSON-ready as pyarrow gives them: text,
+    booleans, integers, and lists and structs of those."""
+    import pyarrow.types as types
+
+    if types.is_dictionary(kind):
+        return _json_ready(kind.value_type)
+    if types.is_list(kind) or types.is_large_list(kind) or types.is_fixed_size_list(kind):
+        return _json_ready(kind.value_type)
+    if types.is_struct(kind):
+        return all(_json_ready(kind.field(i).type) for i in range(kind.num_fields))
+    return str(kind) in PLAIN_TYPES or types.is_integer(kind)
+
+
 def _values(table: pyarrow.Table, name: str, label: str) -> list[Any]:
-    """One column as JSON-ready Python values (see :func:`mapgen.read.gdal.plain_value`)."""
-    import pyarrow
+    """One column as JSON-ready Python values (:func:`_json_value`). Text repeated down the
+    column (layers, types) is one string object, however many rows hold it."""
+    import pyarrow.compute
 
     column = table.column(name)
+    kind = column.type.value_type if pyarrow.types.is_dictionary(column.type) else column.type
     try:
+        text = str(column.type) in PLAIN_TYPES[:-1]  # not dictionary-encoded already
+        if text and pyarrow.compute.count_distinct(column).as_py() <= column.length() // 2:
+            encoded = column.combine_chunks().dictionary_encode()
+            distinct = [*encoded.dictionary.to_pylist(), None]  # None for null cells
+            indices = encoded.indices.fill_null(len(distinct) - 1).to_pylist()
+            return [distinct[i] for i in indices]
         values = column.to_pylist()
     except (pyarrow.ArrowException, ValueError, OverflowError) as exc:
         message = f"column {name!r} holds values Python cannot represent ({exc})"
         raise DataError([Problem(label, message)]) from None
-    kind = column.type
-    if pyarrow.types.is_dictionary(kind):
-        kind = kind.value_type
-    if str(kind) in PLAIN_TYPES or pyarrow.types.is_integer(kind):
-        return values
-    return [_json_value(v) for v in values]
+    return values if _json_ready(kind) else [_json_value(v) for v in values]
 
 
 def _json_value(value: Any) -> Any:
     """A value pyarrow gives as what JSON holds: structs, maps and lists item by item,
     decimals as floats, times of day and durations as text, the rest by
     :func:`mapgen.read.gdal.plain_value` (dates as ISO text, NaN as None, bytes dropped)."""
-    if isinstance(value, dict):
-        return {str(k): _json_value(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, dict):  # pyarrow's own, changed in place: no second copy
+        for key, item in value.items():
+            value[key] = _json_value(item)
+        return value
+    if isinstance(value, list):
+        value[:] = [_json_value(v) for v in value]
+        return value
+    if isinstance(value, tuple):  # a map's (key, value) pair
         return [_json_value(v) for v in value]
     if isinstance(value, decimal.Decimal):
         value = float(value)
@@ -310,11 +332,13 @@ def _sources(value: Any) -> Any:
     :func:`mapgen.fields.flat_properties` to read."""
     if not isinstance(value, list):
         return value
-    return [
-        {k: v for k, v in item.items() if v is not None} if isinstance(item, dict)
-        else {"url": plain_text(item)}
-        for item in value
-    ]
+    for i, item in enumerate(value):
+        if isinstance(item, dict):  # pyarrow's own, changed in place: no second copy
+            for key in [k for k, v in item.items() if v is None]:
+                del item[key]
+        else:
+            value[i] = {"url": plain_text(item)}
+    return value
 
 
 def read_columns(path: Path, label: str, chosen: Fields, kind: str) -> Columns:
