@@ -99,6 +99,15 @@ def test_another_crs_is_reprojected_to_longitude_latitude(here: Path) -> None:
             assert got[4]["coordinates"] == pytest.approx(want[4]["coordinates"])
 
 
+def test_repeated_text_is_one_object_and_empty_cells_stay_empty(here: Path) -> None:
+    table = pyarrow.table({"name": ["A", "B", "C", "D"], "layer": ["x", None, "x", "x"],
+                           "when": ["1900"] * 4, "lat": [1.0] * 4, "lon": [2.0] * 4})
+    pyarrow.parquet.write_table(table, here / "t.parquet")
+    layers = read_columns(Path("t.parquet"), "t.parquet", Fields(), "parquet").values["layer"]
+    assert layers == ["x", None, "x", "x"] and layers[0] is layers[3]
+    assert [p.layer for p in mapgen.load("t.parquet").places] == ["x", "t", "x", "x"]
+
+
 def test_lines_and_polygons_are_read_from_wkb(here: Path) -> None:
     shapes = frame()
     shapes.geometry = [

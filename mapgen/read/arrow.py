@@ -55,7 +55,7 @@ SUFFIXES = {
 }
 GEOARROW = {"geoarrow.wkb": "WKB", "ogc.wkb": "WKB", "geoarrow.point": "point"}
 LONLAT = ("EPSG:4326", "OGC:CRS84")
-PLAIN_TYPES = ("string", "large_string", "string_view", "bool")  # to_pylist is JSON-ready
+TEXT_TYPES = ("string", "large_string", "string_view")
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,10 @@ def _points(
 
 def _geometries(
     table: pyarrow.Table, column: GeometryColumn, label: str
-) -> tuple[list[dict[str, Any] | None], dict[int, list[tuple[str, str]]], Any, Any]:
+) -> tuple[
+    list[dict[str, Any] | None], dict[int, list[tuple[str, str]]], list[float] | None,
+    list[float] | None,
+]:
     """Every row's GeoJSON geometry in longitude/latitude, the rows whose geometry could not
     be read, and x/y lists when every geometry is a point."""
     import numpy
@@ -282,7 +285,7 @@ def _json_ready(kind: pyarrow.DataType) -> bool:
         return _json_ready(kind.value_type)
     if types.is_struct(kind):
         return all(_json_ready(kind.field(i).type) for i in range(kind.num_fields))
-    return str(kind) in PLAIN_TYPES or types.is_integer(kind)
+    return str(kind) in TEXT_TYPES or types.is_boolean(kind) or types.is_integer(kind)
 
 
 def _values(table: pyarrow.Table, name: str, label: str) -> list[Any]:
@@ -292,9 +295,9 @@ def _values(table: pyarrow.Table, name: str, label: str) -> list[Any]:
 
     column = table.column(name)
     kind = column.type.value_type if pyarrow.types.is_dictionary(column.type) else column.type
+    count_distinct = pyarrow.compute.count_distinct
     try:
-        text = str(column.type) in PLAIN_TYPES[:-1]  # not dictionary-encoded already
-        if text and pyarrow.compute.count_distinct(column).as_py() <= column.length() // 2:
+        if str(column.type) in TEXT_TYPES and count_distinct(column).as_py() <= len(column) // 2:
             encoded = column.combine_chunks().dictionary_encode()
             distinct = [*encoded.dictionary.to_pylist(), None]  # None for null cells
             indices = encoded.indices.fill_null(len(distinct) - 1).to_pylist()
