@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mapgen.cells import split_spans
 from mapgen.errors import DataError, Problem
 from mapgen.fields import (
+    FieldProblems,
     Fields,
     dates_unnamed,
     flat_properties,
@@ -35,6 +37,7 @@ from mapgen.fields import (
     missing_problem,
     plain_text,
     resolve_columns,
+    when_values,
 )
 from mapgen.geometry import geometry_to_geojson
 from mapgen.raw import RawCollection, RawFeature
@@ -390,9 +393,9 @@ def read_columns(path: Path, label: str, chosen: Fields, kind: str) -> Columns:
     return Columns(table.num_rows, mapping, values, geometry, problems, x, y)
 
 
-def _key(cells: tuple[Any, ...]) -> Any:
-    """Date cells as a dictionary key (lists as tuples), or None when they cannot be one."""
-    key = tuple(tuple(c) if isinstance(c, list) else c for c in cells)
+def _hashable(value: Any) -> Any:
+    """*value* as a dictionary key (lists as tuples), or None when it cannot be one."""
+    key = tuple(_hashable(v) for v in value) if isinstance(value, (list, tuple)) else value
     try:
         hash(key)
     except TypeError:
@@ -400,41 +403,75 @@ def _key(cells: tuple[Any, ...]) -> Any:
     return key
 
 
-def read_arrow(path: Path, label: str, chosen: Fields, kind: str) -> RawCollection:
-    """A GeoParquet, Parquet or Arrow IPC file as a RawCollection. Without an id column a
-    row's id is its position ("row-0"); without a layer column (or with an empty value) its
-    layer is the file's name. The dates of each distinct cell (or start and end pair) are
-    read once; a list of sources is taken as it is."""
-    table = read_columns(path, label, chosen, kind)
-    mapping = table.mapping
-    layer = Path(label).name.split(".")[0] or "places"
-    dated = {k: c for k, c in mapping.items() if k in ("when", "start", "end")}
-    others = {k: c for k, c in mapping.items() if k not in dated}
-    names = [n for n in table.values if n not in dated.values()]
-    sources = mapping.get("sources")
-    dates_of: dict[Any, tuple[dict[str, Any], list[tuple[str, str]]]] = {}
-    columns = [table.values[n] for n in (*names, *dated.values())]
-    features = []
-    for row, cells in enumerate(zip(*columns, strict=True)):  # a name column is required
-        record = dict(zip(names, cells[: len(names)], strict=True))
-        date_cells = cells[len(names) :]
-        key = _key(date_cells)
-        found = dates_of.get(key) if key is not None else None
+class _Rows:
+    """A table's rows one at a time as RawFeatures, each distinct date value read once."""
+
+    def __init__(self, table: Columns, layer: str) -> None:
+        self.table, self.layer = table, layer
+        mapping = table.mapping
+        self.dated = {k: c for k, c in mapping.items() if k in ("when", "start", "end")}
+        self.others = {k: c for k, c in mapping.items() if k not in self.dated}
+        self.names = [n for n in table.values if n not in self.dated.values()]
+        self.cells: dict[Any, tuple[dict[str, Any], FieldProblems]] = {}
+        self.items: dict[Any, tuple[list[str], FieldProblems]] = {}
+
+    def dates(self, row: int) -> tuple[dict[str, Any], FieldProblems]:
+        """``({"when": [...]}`` or ``{}``, the problems found on the row's dates), as
+        :func:`mapgen.fields.flat_properties` reads them."""
+        cells = tuple(self.table.values[c][row] for c in self.dated.values())
+        key = _hashable(cells)
+        found = self.cells.get(key) if key is not None else None
         if found is None:
-            found = flat_properties(dict(zip(dated.values(), date_cells, strict=True)), dated)
+            found = self._when(cells[0]) if list(self.dated) == ["when"] else None
+            if found is None:
+                record = dict(zip(self.dated.values(), cells, strict=True))
+                found = flat_properties(record, self.dated)
             if key is not None:
-                dates_of[key] = found
-        dates, date_problems = found
+                self.cells[key] = found
+        return found
+
+    def _when(self, cell: Any) -> tuple[dict[str, Any], FieldProblems] | None:
+        """A when cell read item by item, each distinct item once (a large table repeats its
+        spans in ever new combinations); None when an item is no date, or cannot be a key,
+        so that :func:`mapgen.fields.when_values` reads the whole cell and words its
+        problems."""
+        items = split_spans(cell) if isinstance(cell, str) else (
+            cell if isinstance(cell, list) else [] if cell is None else [cell])
+        spans: list[str] = []
+        for item in items:
+            key = _hashable(item)
+            if key is None:
+                return None
+            if key not in self.items:
+                self.items[key] = when_values([item])
+            read, problems = self.items[key]
+            if problems:
+                return None
+            spans += read
+        return ({"when": list(dict.fromkeys(spans))} if spans else {}), []
+
+    def feature(self, row: int) -> RawFeature:
+        """Row *row* as a RawFeature, located as "row N" (from 0)."""
+        table, mapping = self.table, self.table.mapping
+        record = {n: table.values[n][row] for n in self.names}
+        sources = mapping.get("sources")
         listed = record.pop(sources) if sources and type(record.get(sources)) is list else None
-        props, _ = flat_properties(record, others)
+        props, _ = flat_properties(record, self.others)
+        dates, date_problems = self.dates(row)
         props.update(dates)
         if listed:
             props["sources"] = listed
-        props.setdefault("layer", layer)
+        props.setdefault("layer", self.layer)
         if "id" not in mapping:
             props["id"] = f"row-{row}"
-        found_here = (*table.problems.get(row, ()), *date_problems)
-        features.append(
-            RawFeature(f"row {row}", props, table.geometry[row], field_problems=found_here)
-        )
-    return RawCollection(label, tuple(features))
+        found = (*table.problems.get(row, ()), *date_problems)
+        return RawFeature(f"row {row}", props, table.geometry[row], field_problems=found)
+
+
+def read_arrow(path: Path, label: str, chosen: Fields, kind: str) -> RawCollection:
+    """A GeoParquet, Parquet or Arrow IPC file as a RawCollection. Without an id column a
+    row's id is its position ("row-0"); without a layer column (or with an empty value) its
+    layer is the file's name. A list of sources is taken as it is."""
+    table = read_columns(path, label, chosen, kind)
+    rows = _Rows(table, Path(label).name.split(".")[0] or "places")
+    return RawCollection(label, tuple(rows.feature(row) for row in range(table.rows)))
