@@ -409,3 +409,23 @@ def test_formats_are_named_and_table_options_refused_elsewhere(here: Path) -> No
     with pytest.raises(mapgen.OptionError) as info:
         mapgen.load("p.geojson", lat_field="y", lon_field="x")
     assert str(info.value) == "lat_field, lon_field: for CSV, TSV, Parquet and Arrow files only"
+
+
+def test_when_cells_read_item_by_item_as_the_field_mapping_reads_them() -> None:
+    from mapgen.fields import flat_properties
+    from mapgen.read.arrow import Columns, _Rows
+
+    item = CELL | st.integers(-3000, 3000) | st.none()
+    cell = st.none() | CELL | st.integers(-3000, 3000) | st.lists(item, max_size=4) | st.builds(
+        "; ".join, st.lists(CELL, max_size=3))
+
+    @FAST
+    @given(cells=st.lists(cell, min_size=1, max_size=6))
+    def check(cells: list[Any]) -> None:
+        table = Columns(len(cells), {"when": "w"}, {"w": cells}, [None] * len(cells), {})
+        rows = _Rows(table, "t")
+        for row, value in enumerate(cells):  # twice: the second reading is remembered
+            want = flat_properties({"w": value}, {"when": "w"})
+            assert rows.dates(row) == want and rows.dates(row) == want
+
+    check()
