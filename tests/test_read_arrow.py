@@ -429,3 +429,19 @@ def test_when_cells_read_item_by_item_as_the_field_mapping_reads_them() -> None:
             assert rows.dates(row) == want and rows.dates(row) == want
 
     check()
+
+
+def test_wkt_and_coordinates_mixed_in_one_table(here: Path) -> None:
+    table = pyarrow.table({
+        "id": ["a", "b", "c"], "name": ["A", "B", "C"], "when": ["1999"] * 3,
+        "wkt": ["POLYGON ((0 0, 1 0, 1 1, 0 0))", None, "POINT Z (5 6 7)"],
+        "lat": [None, 48.5, None], "lon": [None, "2.5", None],
+    })
+    pyarrow.parquet.write_table(table, here / "mixed.parquet")
+    assert [p.geometry for p in mapgen.load("mixed.parquet").places] == [
+        {"type": "Polygon", "coordinates": [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]]},
+        {"type": "Point", "coordinates": [2.5, 48.5]},
+        {"type": "Point", "coordinates": [5.0, 6.0, 7.0]},
+    ]
+    columns = read_columns(Path("mixed.parquet"), "mixed.parquet", Fields(), "parquet")
+    assert columns.x is None and columns.shapes is not None and len(columns.shapes) == 3

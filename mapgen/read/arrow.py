@@ -21,7 +21,7 @@ import datetime
 import decimal
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +45,6 @@ from mapgen.read.csv import _geometry_columns, geometry_from_cells
 from mapgen.read.gdal import plain_value
 
 if TYPE_CHECKING:
-    import numpy
     import pyarrow
 
 SUFFIXES = {
@@ -63,17 +62,24 @@ TEXT_TYPES = ("string", "large_string", "string_view")
 
 @dataclass(frozen=True)
 class Columns:
-    """A table as plain Python lists, one per column, and one geometry per row: what
-    validation reads, before any per-row object exists. *x*/*y* hold every row's position
-    when every geometry is a point (NaN where a row has none), for a columnar consumer."""
+    """A table as plain Python lists, one per column: what validation reads, before any
+    per-row object exists. Positions are *x* and *y* (NaN where a row has none) when every
+    geometry is a point, the common case of a large table; else *shapes* holds them."""
 
     rows: int
     mapping: dict[str, str]  # mapgen key → attribute column (:func:`resolve_columns`)
     values: dict[str, list[Any]]  # attribute column → its values, JSON-ready
-    geometry: list[dict[str, Any] | None]  # GeoJSON, None where missing or unreadable
     problems: dict[int, list[tuple[str, str]]]  # row → (field, message) found reading it
     x: list[float] | None = None
     y: list[float] | None = None
+    shapes: list[dict[str, Any] | None] | None = None  # GeoJSON, when not all are points
+
+    def geometry(self, row: int) -> dict[str, Any] | None:
+        """Row *row*'s GeoJSON geometry; None where it is missing or unreadable."""
+        if self.shapes is not None or self.x is None or self.y is None:
+            return self.shapes[row] if self.shapes is not None else None
+        x, y = self.x[row], self.y[row]
+        return {"type": "Point", "coordinates": [x, y]} if x == x and y == y else None
 
 
 @dataclass(frozen=True)
@@ -178,26 +184,14 @@ def _transformer(crs: Any, label: str) -> Any:
     return Transformer.from_crs(source, "EPSG:4326", always_xy=True)
 
 
-def _points(
-    xs: numpy.ndarray, ys: numpy.ndarray
-) -> tuple[list[dict[str, Any] | None], list[float], list[float]]:
-    """GeoJSON points from coordinate arrays (NaN: no point), and the arrays as lists."""
-    x_list, y_list = xs.tolist(), ys.tolist()
-    geometry: list[dict[str, Any] | None] = [
-        {"type": "Point", "coordinates": [x, y]} if x == x and y == y else None
-        for x, y in zip(x_list, y_list, strict=True)
-    ]
-    return geometry, x_list, y_list
-
-
 def _geometries(
     table: pyarrow.Table, column: GeometryColumn, label: str
 ) -> tuple[
-    list[dict[str, Any] | None], dict[int, list[tuple[str, str]]], list[float] | None,
+    list[dict[str, Any] | None] | None, dict[int, list[tuple[str, str]]], list[float] | None,
     list[float] | None,
 ]:
-    """Every row's GeoJSON geometry in longitude/latitude, the rows whose geometry could not
-    be read, and x/y lists when every geometry is a point."""
+    """Every row's geometry in longitude/latitude: as x/y lists when every geometry is a
+    point, else as GeoJSON; and the rows whose geometry could not be read."""
     import numpy
     import pyarrow.compute
     import shapely
@@ -223,8 +217,7 @@ def _geometries(
         xs, ys = numpy.where(nulls, numpy.nan, xs), numpy.where(nulls, numpy.nan, ys)
         if transformer is not None:
             xs, ys = transformer.transform(xs, ys)
-        geometry, x, y = _points(numpy.asarray(xs), numpy.asarray(ys))
-        return geometry, problems, x, y
+        return None, problems, numpy.asarray(xs).tolist(), numpy.asarray(ys).tolist()
     if column.encoding.upper() != "WKB":
         message = (f"geometry column {column.name!r} is encoded as {column.encoding!r}; "
                    "mapgen reads WKB and GeoArrow points")
@@ -242,39 +235,37 @@ def _geometries(
         empty = shapely.is_empty(shapes) | (kinds == -1)
         xs = numpy.where(empty, numpy.nan, shapely.get_x(shapes))
         ys = numpy.where(empty, numpy.nan, shapely.get_y(shapes))
-        geometry, x, y = _points(xs, ys)
-        return geometry, problems, x, y
+        return None, problems, xs.tolist(), ys.tolist()
     return [geometry_to_geojson(s) for s in shapes.tolist()], problems, None, None
 
 
 def _cell_geometries(
     values: dict[str, list[Any]], rows: int, lat: str | None, lon: str | None, wkt: str | None
-) -> tuple[list[dict[str, Any] | None], dict[int, list[tuple[str, str]]]]:
-    """Geometries from lat/lon or WKT columns: numeric coordinates in range become points at
-    once; any other row (a WKT cell, text, a missing or out-of-range value) is read as the CSV
-    reader reads its cells, so its problems are worded the same."""
+) -> tuple[list[float], list[float], dict[int, Any], dict[int, list[tuple[str, str]]]]:
+    """Geometries from lat/lon or WKT columns: numeric coordinates in range are x and y at
+    once (NaN elsewhere); any other row (a WKT cell, text, a missing or out-of-range value) is
+    read as the CSV reader reads its cells, so its problems are worded the same. Returns x, y,
+    the geometries of those other rows, and their problems."""
     import numpy
 
-    geometry: list[dict[str, Any] | None] = [None] * rows
+    xs = ys = numpy.full(rows, numpy.nan)
     fast = numpy.zeros(rows, dtype=bool)
     if lat and lon:
-        ys = numpy.array([v if type(v) in (int, float) else math.nan for v in values[lat]],
-                         dtype=float)
-        xs = numpy.array([v if type(v) in (int, float) else math.nan for v in values[lon]],
-                         dtype=float)
+        ys, xs = (numpy.array([v if type(v) in (int, float) else math.nan for v in values[c]],
+                              dtype=float) for c in (lat, lon))
         fast = (numpy.isfinite(xs) & numpy.isfinite(ys) & (numpy.abs(ys) <= 90)
                 & (numpy.abs(xs) <= 180))
         if wkt:
             fast &= numpy.array([not plain_text(v) for v in values[wkt]], dtype=bool)
-        points, _, _ = _points(numpy.where(fast, xs, numpy.nan), ys)
-        geometry = points
+    others: dict[int, Any] = {}
     problems: dict[int, list[tuple[str, str]]] = {}
     for row in numpy.flatnonzero(~fast).tolist():
         cells = {c: plain_text(values[c][row]) for c in (lat, lon, wkt) if c}
-        geometry[row], found = geometry_from_cells(cells, lat, lon, wkt)
+        others[row], found = geometry_from_cells(cells, lat, lon, wkt)
         if found:
             problems[row] = found
-    return geometry, problems
+    x, y = numpy.where(fast, xs, numpy.nan).tolist(), numpy.where(fast, ys, numpy.nan).tolist()
+    return x, y, others, problems
 
 
 def _json_ready(kind: pyarrow.DataType) -> bool:
@@ -380,17 +371,20 @@ def read_columns(path: Path, label: str, chosen: Fields, kind: str) -> Columns:
     values = {name: _values(table, name, label) for name in columns}
     if "sources" in mapping:
         values[mapping["sources"]] = [_sources(v) for v in values[mapping["sources"]]]
-    x = y = None
     if geometry_column is not None:
-        geometry, problems, x, y = _geometries(table, geometry_column, label)
-    else:
-        geometry, problems = _cell_geometries(values, table.num_rows, lat, lon, wkt)
-        for name in (lat, lon, wkt):
-            values.pop(name or "", None)
-        if all(g is None or g["type"] == "Point" for g in geometry):
-            x = [g["coordinates"][0] if g else math.nan for g in geometry]
-            y = [g["coordinates"][1] if g else math.nan for g in geometry]
-    return Columns(table.num_rows, mapping, values, geometry, problems, x, y)
+        shapes, problems, x, y = _geometries(table, geometry_column, label)
+        return Columns(table.num_rows, mapping, values, problems, x, y, shapes)
+    x, y, others, problems = _cell_geometries(values, table.num_rows, lat, lon, wkt)
+    for name in (lat, lon, wkt):
+        values.pop(name or "", None)
+    columns = Columns(table.num_rows, mapping, values, problems, x, y)
+    if all(g is None or (g["type"] == "Point" and len(g["coordinates"]) == 2)
+           for g in others.values()):
+        for row, g in others.items():  # a point from text cells, or WKT
+            x[row], y[row] = g["coordinates"] if g else (math.nan, math.nan)
+        return columns
+    shapes = [others[r] if r in others else columns.geometry(r) for r in range(table.num_rows)]
+    return replace(columns, x=None, y=None, shapes=shapes)
 
 
 def _hashable(value: Any) -> Any:
@@ -465,7 +459,7 @@ class _Rows:
         if "id" not in mapping:
             props["id"] = f"row-{row}"
         found = (*table.problems.get(row, ()), *date_problems)
-        return RawFeature(f"row {row}", props, table.geometry[row], field_problems=found)
+        return RawFeature(f"row {row}", props, table.geometry(row), field_problems=found)
 
 
 def read_arrow(path: Path, label: str, chosen: Fields, kind: str) -> RawCollection:
