@@ -1,5 +1,5 @@
 """GeoParquet and Arrow IPC (Feather) input, read column by column with pyarrow: the natural
-format for a million places, with no text to parse.
+format for a million places, with no JSON text to parse.
 
 The geometry column is the one the file's ``geo`` metadata names as primary (GeoParquet, and
 what geopandas writes to Feather), or else a column tagged as GeoArrow (``geoarrow.wkb``,
@@ -10,8 +10,8 @@ columns (or ``--lat-field``/``--lon-field``) or a WKT column. Other columns are 
 :mod:`mapgen.fields`, so dates, ``when`` lists and start/end columns of any type (integers,
 text, dates, timestamps) are read as in every other table.
 
-Problems name a row by its position from 0, as pandas, DuckDB's ``OFFSET`` and GDAL's
-Parquet driver count them: ``row 0`` is the first. pyarrow, pyproj and shapely are imported
+Problems name a row by its position from 0, as pandas (``iloc``) and DuckDB's ``OFFSET``
+count them: ``row 0`` is the first. pyarrow, pyproj and shapely are imported
 inside the functions: importing mapgen (and ``mapgen --help``) must stay fast.
 """
 
