@@ -398,7 +398,8 @@ def _hashable(value: Any) -> Any:
 
 
 class _Rows:
-    """A table's rows one at a time as RawFeatures, each distinct date value read once."""
+    """A table's rows one at a time as RawFeatures, each distinct date value read once: a
+    when item, or a start and end pair."""
 
     def __init__(self, table: Columns, layer: str) -> None:
         self.table, self.layer = table, layer
@@ -406,20 +407,23 @@ class _Rows:
         self.dated = {k: c for k, c in mapping.items() if k in ("when", "start", "end")}
         self.others = {k: c for k, c in mapping.items() if k not in self.dated}
         self.names = [n for n in table.values if n not in self.dated.values()]
+        self.when_only = list(self.dated) == ["when"]
         self.cells: dict[Any, tuple[dict[str, Any], FieldProblems]] = {}
         self.items: dict[Any, tuple[list[str], FieldProblems]] = {}
 
     def dates(self, row: int) -> tuple[dict[str, Any], FieldProblems]:
         """``({"when": [...]}`` or ``{}``, the problems found on the row's dates), as
         :func:`mapgen.fields.flat_properties` reads them."""
+        if self.when_only:  # item by item; a cell with a bad item is read whole below
+            found = self._when(self.table.values[self.dated["when"]][row])
+            if found is not None:
+                return found
         cells = tuple(self.table.values[c][row] for c in self.dated.values())
         key = _hashable(cells)
         found = self.cells.get(key) if key is not None else None
         if found is None:
-            found = self._when(cells[0]) if list(self.dated) == ["when"] else None
-            if found is None:
-                record = dict(zip(self.dated.values(), cells, strict=True))
-                found = flat_properties(record, self.dated)
+            found = flat_properties(dict(zip(self.dated.values(), cells, strict=True)),
+                                    self.dated)
             if key is not None:
                 self.cells[key] = found
         return found
@@ -433,7 +437,7 @@ class _Rows:
             cell if isinstance(cell, list) else [] if cell is None else [cell])
         spans: list[str] = []
         for item in items:
-            key = _hashable(item)
+            key = item if type(item) is str else _hashable(item)
             if key is None:
                 return None
             if key not in self.items:
@@ -442,7 +446,9 @@ class _Rows:
             if problems:
                 return None
             spans += read
-        return ({"when": list(dict.fromkeys(spans))} if spans else {}), []
+        if len(spans) > 1:
+            spans = list(dict.fromkeys(spans))
+        return ({"when": spans} if spans else {}), []
 
     def feature(self, row: int) -> RawFeature:
         """Row *row* as a RawFeature, located as "row N" (from 0)."""
