@@ -9,6 +9,8 @@ from mapgen.errors import DataError, OptionError, Problem
 from mapgen.fields import Fields
 from mapgen.raw import RawCollection, RawFeature
 from mapgen.read.archive import VSIZIP, archive_of, check_archive
+from mapgen.read.arrow import SUFFIXES as ARROW_SUFFIXES
+from mapgen.read.arrow import read_arrow
 from mapgen.read.csv import read_csv
 from mapgen.read.gdal import SUFFIXES as GDAL_SUFFIXES
 from mapgen.read.gdal import read_gdal
@@ -19,6 +21,8 @@ FORMATS[".jsonl"] = "lpf"  # JSON-Lines LPF: one feature per line
 FORMATS.update({".csv": "csv", ".tsv": "tsv"})
 FORMATS.update(dict.fromkeys(GDAL_SUFFIXES, "gdal"))
 FORMATS[".zip"] = "gdal"  # a zipped shapefile (or any GDAL file)
+FORMATS.update(ARROW_SUFFIXES)  # GeoParquet, Parquet, Arrow IPC (Feather)
+TABLES = ("csv", "tsv", "parquet", "arrow")  # formats with --wkt/--lat/--lon-field
 
 __all__ = ["RawCollection", "RawFeature", "default_source", "read"]
 
@@ -43,8 +47,9 @@ def read(
     kind = format or input_format(path)
     chosen = fields or Fields()
     table_geometry = [f"{{{key}_field}}" for key in ("wkt", "lat", "lon") if getattr(chosen, key)]
-    if table_geometry and kind not in ("csv", "tsv"):
-        raise OptionError.naming(f"{', '.join(table_geometry)}: for CSV and TSV files only")
+    if table_geometry and kind not in TABLES:
+        where = "for CSV, TSV, Parquet and Arrow files only"
+        raise OptionError.naming(f"{', '.join(table_geometry)}: {where}")
     if kind in ("geojson", "lpf"):
         from mapgen.read.lpf import read_json, read_json_lines  # loads edtf: only when reading
 
@@ -53,6 +58,8 @@ def read(
         return read_json(path, label, chosen, format or (kind if kind == "lpf" else None))
     if kind in ("csv", "tsv"):
         return read_csv(path, label, chosen, "\t" if kind == "tsv" else ",")
+    if kind in ("parquet", "arrow"):
+        return read_arrow(path, label, chosen, kind)
     if kind == "gdal":
         archive = archive_of(str(source))
         if archive is not None:
