@@ -41,7 +41,7 @@ class RawColumns:
     reader hands over for the common shape (only COLUMN_KEYS as properties, a two-number
     Point), so that validation checks a column at once instead of a feature at a time.
     A row in any other shape waits in *irregular*, checked on its own; its column entries
-    are None. Row *n* is "feature n" in messages."""
+    are None. Row *n* is "feature n" in messages (or *unit* n)."""
 
     ids: list[Any]  # the properties' id, else the Feature's own
     names: list[Any]
@@ -53,6 +53,7 @@ class RawColumns:
     lons: list[Any]
     lats: list[Any]
     irregular: dict[int, RawFeature] = field(default_factory=dict)
+    unit: str = "feature"  # what a message calls a row: "feature 3", "row 3"
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -72,7 +73,7 @@ class RawColumns:
             "sources": sources, "precision": self.precisions[row],
         }
         geometry = {"type": "Point", "coordinates": [self.lons[row], self.lats[row]]}
-        return RawFeature(f"feature {row}", properties, geometry)
+        return RawFeature(f"{self.unit} {row}", properties, geometry)
 
 
 @dataclass(frozen=True)

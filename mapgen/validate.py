@@ -692,7 +692,7 @@ def _validate(collections: list[RawCollection], skip_invalid: bool) -> Dataset:
                 if row < len(columns):
                     take(checker, columns.feature(row), raw.geometry_optional)
                 first = row + 1
-            where = f"{raw.file}: feature {{}}".format
+            where = f"{raw.file}: {columns.unit} {{}}".format
             oddity = set(odd)
             clean = [row for row in range(len(columns)) if row not in oddity] if odd else None
             seen.update(zip(

@@ -445,3 +445,27 @@ def test_wkt_and_coordinates_mixed_in_one_table(here: Path) -> None:
     ]
     columns = read_columns(Path("mixed.parquet"), "mixed.parquet", Fields(), "parquet")
     assert columns.x is None and columns.shapes is not None and len(columns.shapes) == 3
+
+
+def test_a_table_of_mapgens_own_fields_is_checked_in_columns(here: Path) -> None:
+    from mapgen.read import read
+
+    frame().to_parquet(here / "own.parquet")
+    frame(note=["x", "y", "z"]).to_parquet(here / "more.parquet")  # an extra: row by row
+    assert read("own.parquet").columns is not None and read("more.parquet").columns is None
+    assert summary(mapgen.load("own.parquet")) == EXPECTED
+    table = pyarrow.table({
+        "id": ["a", "a", "b", "c"], "name": ["A", "A2", "B", "C"],
+        "when": ["1900", "1901", "soon", "1903"], "lat": [1.0, 2.0, 3.0, 95.0],
+        "lon": [1.0, 2.0, 3.0, 4.0], "sources": [["https://x.org"], ["ftp://bad"], None, None],
+    })
+    pyarrow.parquet.write_table(table, here / "odd.parquet")
+    assert read("odd.parquet").columns is not None
+    lines = problems("odd.parquet")  # flagged by a column check, or found by the reader
+    assert lines[:3] == [
+        "odd.parquet: row 1 (id=a): id: duplicate id 'a', also at odd.parquet: row 0",
+        "odd.parquet: row 1 (id=a): sources[0].url: 'ftp://bad' is not an http(s) URL",
+        "odd.parquet: row 2 (id=b): when[0]: 'soon' is not a date mapgen reads; "
+        + lines[2].split("reads; ", 1)[1],
+    ]
+    assert lines[3:] == ["odd.parquet: row 3 (id=c): lat: 95 is outside -90..90"]

@@ -173,7 +173,7 @@ def test_lat_and_lon_fields_name_the_coordinates(here: Path) -> None:
 def test_table_geometry_options_are_refused_where_they_mean_nothing() -> None:
     with pytest.raises(mapgen.OptionError) as info:
         mapgen.load(REAL / "aqueducts.json", wkt_field="geometry", lon_field="lon")
-    assert str(info.value) == "wkt_field, lon_field: for CSV and TSV files only"
+    assert str(info.value) == "wkt_field, lon_field: for CSV, TSV, Parquet and Arrow files only"
 
 
 # --- LP-TSV (item 4) -------------------------------------------------------------------------
