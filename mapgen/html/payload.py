@@ -180,7 +180,9 @@ def payload(
             "name": places.names,
             "layer": [index[layer] for layer in places.layers],
             "geom": _geometries(places),
-            "info": _popups(places),
+            # a packed map's popups travel as columns: no dict a place is made for them
+            "info": _popup_columns(places) if len(places) >= PACK_MIN_PLACES
+            else _popups(places),
         },
         "skipped": dataset.report.skipped,
         "unlocated": len(dataset.report.unlocated),
@@ -250,8 +252,7 @@ def packed(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
                       for path, column in columns.items()]
     # The popups' texts travel as columns (null where a place has no such key), which gzip
     # compresses a quarter better than one object a place.
-    info = places["info"]
-    texts = {"info": {key: [entry.get(key) for entry in info] for key in INFO_KEYS}}
+    texts = {"info": places["info"]}  # columns, from payload()
     # Streamed: the JSON text never exists whole, nor its UTF-8 copy (tens of MB each for a
     # large map). Compact JSON holds no newline: the head is one line, padded with spaces so
     # the binary columns that follow start at a multiple of 4 bytes (each is padded to one
