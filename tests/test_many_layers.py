@@ -76,12 +76,12 @@ def test_up_to_the_limit_nothing_is_grouped(tmp_path: Path) -> None:
 
 def test_500_layers_share_a_few_canvases(open_map: OpenMap, tmp_path: Path) -> None:
     """A canvas (and a pane) per layer made 20,000 places in 500 layers take 64 s to open;
-    layers now share at most 8 panes, each one canvas."""
+    layers now share at most 8 panes, and points all layers one canvas."""
     data = dataset(tmp_path, 20_000, 500)
     with pytest.warns(UserWarning, match="500 layers"):
         page = mapgen.save(mapgen.build_map(data), tmp_path / "many.html")
     mp = open_map(page, url_hash="layers=1")  # the layer switches, folded past 12 layers
-    assert mp.evaluate("document.querySelectorAll('canvas.mapgen-points').length") == 8
+    assert mp.evaluate("document.querySelectorAll('canvas.mapgen-points').length") == 1
     assert mp.evaluate("document.querySelectorAll('[class*=leaflet-mapgen-layer-]').length") == 8
     labels = mp.page.locator(".leaflet-control-layers-overlays label")
     assert labels.count() == MAX_LAYERS

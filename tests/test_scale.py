@@ -1,8 +1,7 @@
-"""Many places: compact pages, one canvas per layer, every place still clickable."""
+"""Many places: compact pages, one canvas for all points, every place still clickable."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import random
 import re
@@ -72,8 +71,8 @@ def test_a_canvas_draws_dense_layers_and_places_stay_clickable(
     open_map: OpenMap, big: tuple[Path, Path]
 ) -> None:
     source, page = big
-    mp = open_map(page)
-    assert mp.evaluate("document.querySelectorAll('canvas.mapgen-points').length") == 3
+    mp = open_map(page)  # every place a point: one canvas for all layers (point-canvas.js)
+    assert mp.evaluate("document.querySelectorAll('canvas.mapgen-points').length") == 1
     assert mp.evaluate("document.querySelectorAll('path.leaflet-interactive').length") == 0
     data = mapgen.load(source)
     mp.set_period(1950, 1960)
@@ -98,7 +97,7 @@ def test_a_canvas_draws_dense_layers_and_places_stay_clickable(
 def test_switching_a_dense_layer_off_removes_it(open_map: OpenMap, big: tuple[Path, Path]) -> None:
     mp = open_map(big[1])
     mp.page.locator(".leaflet-control-layers-overlays label", has_text="Layer 0").click()
-    assert mp.evaluate("document.querySelectorAll('canvas.mapgen-points').length") == 2
+    assert mp.evaluate("document.querySelectorAll('canvas.mapgen-points').length") == 1
     assert not [i for i in mp.visible() if int(i[1:]) % 3 == 0]
     mp.set_period(1990, 2000)
     assert not [i for i in mp.visible() if int(i[1:]) % 3 == 0]
@@ -130,37 +129,6 @@ def test_packed_places_travel_in_a_data_block_the_policy_allows(
     assert mp.evaluate(lazy, "info") == "undefined" and mp.evaluate(lazy, "name") == "undefined"
     assert "Synthetic place 4999." in mp.page.locator(".leaflet-popup-content").inner_text()
     assert mp.evaluate("window.mapgen.places.info.length") == SIZE
-
-
-def test_packed_places_unpack_to_the_payload(big: tuple[Path, Path]) -> None:
-    """What the browser unpacks (the drawing part, a newline, the popups' columns) is the
-    payload, every popup key included."""
-    import base64
-    import gzip
-
-    from mapgen.html.payload import packed, payload
-
-    data = mapgen.load(big[0])
-    places = list(data.places)
-    places[0] = dataclasses.replace(places[0], names=(("fr", "Lieu"),), precision="city")
-    full = payload(dataclasses.replace(data, places=tuple(places)))
-    rest, blob = packed(full)
-    assert rest["packed"] == ["places.info", "places.name", "time.text"] and blob is not None
-    assert not {"places", "time", "moves"} & set(rest)
-    drawing, *later = gzip.decompress(base64.b64decode(blob)).decode().split("\n")
-    unpacked = json.loads(drawing)
-    assert "info" not in unpacked["places"] and "text" not in unpacked["time"]
-    for path, text in zip(rest["packed"], later, strict=True):
-        owner, key = path.split(".")
-        unpacked[owner][key] = json.loads(text)
-    by_key = unpacked["places"]["info"]
-    unpacked["places"]["info"] = [
-        {key: column[n] for key, column in by_key.items() if column[n] is not None}
-        for n in range(SIZE)
-    ]
-    info = unpacked["places"]["info"]
-    assert info[0]["names"] == [["fr", "Lieu"]] and info[0]["precision"] == "city"
-    assert unpacked == {key: full[key] for key in ("places", "time", "moves")}
 
 
 def test_a_large_map_opens_on_its_places_or_the_view_its_hash_names(

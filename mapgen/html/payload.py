@@ -192,7 +192,6 @@ def payload(
             "bounds": bounds,
             "flags": flags,
             "flagBits": FLAG_BITS,
-            "text": [span.text for span in places.spans],
         },
         "moves": [
             [index[m.layer], m.origin, m.destination, m.day_from, m.day_to] for m in moves
@@ -224,9 +223,8 @@ def packed(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     (then left out of *data*, whose ``packed`` lists the text parts deferred): the page carries
     that text in a data block, outside the script, and mapgen.js decompresses it with the
     browser's DecompressionStream and views the numeric columns as typed arrays, so drawing
-    starts without parsing them. Columns may be lists or ``array.array``s. ``time.text`` (the
-    spans as written) is not sent: the page never reads it. Deterministic: no timestamp in the
-    gzip header, fixed key order, little-endian."""
+    starts without parsing them. Columns may be lists or ``array.array``s. Deterministic: no
+    timestamp in the gzip header, fixed key order, little-endian."""
     places, time = data["places"], data["time"]
     if len(places["id"]) < PACK_MIN_PLACES:
         return data, None
@@ -241,7 +239,7 @@ def packed(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
         ("time", "undated"): array("i", time["undated"]),
     }
     deferred = [tuple(path.split(".")) for path in DEFERRED]
-    skip = {*columns, *deferred, ("places", "geom"), ("time", "text")}
+    skip = {*columns, *deferred, ("places", "geom")}
     head: dict[str, Any] = {
         owner: {k: v for k, v in data[owner].items() if (owner, k) not in skip}
         for owner in ("places", "time")
