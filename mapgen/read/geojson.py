@@ -144,7 +144,7 @@ def typed_collection(data: bytes, label: str) -> RawCollection | None:
         if doc.type != "FeatureCollection" or doc.context is not None:
             return None
         columns = RawColumns(*([] for _ in range(9)))
-        texts: dict[str, str] = {}  # one string object for each distinct layer and date
+        texts: dict[str, str] = {}  # one string object for each distinct layer, precision
         raw = doc.features
         for first in range(0, len(raw), BATCH):
             batch = b"[" + b",".join(raw[first : first + BATCH]) + b"]"
@@ -168,8 +168,8 @@ def _add_columns(
     columns: RawColumns, features: list[_Feature], first: int, texts: dict[str, str]
 ) -> None:
     """Typed features, rows *first* on, into *columns*; one of another shape is kept whole
-    as irregular. Layers, precisions and dates repeat: each distinct text is kept once (in
-    *texts*), which at a million places is a tenth of the memory of a load."""
+    as irregular. Layers and precisions repeat: each distinct text is kept once (in
+    *texts*)."""
     typed = type(features[0]) is _TypedFeature if features else False
     props = [feature.properties for feature in features]
     regular = [
@@ -200,11 +200,7 @@ def _add_columns(
                         (columns.whens, "when"), (columns.descriptions, "description"),
                         (columns.precisions, "precision"), (columns.sources, "sources")):
         values = list(map(attrgetter(key), props) if typed else map(dict.get, props, repeat(key)))
-        if key in ("layer", "precision"):
-            values = _shared(values, texts)
-        elif key == "when":
-            values = [_shared(w, texts) if type(w) is list else w for w in values]
-        column += values
+        column += _shared(values, texts) if key in ("layer", "precision") else values
     columns.lons.extend(c[0] for c in coords)
     columns.lats.extend(c[1] for c in coords)
 
