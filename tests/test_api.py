@@ -33,7 +33,7 @@ def test_every_public_name_resolves() -> None:
 
 def test_importing_mapgen_loads_no_heavy_library() -> None:
     code = "import sys, mapgen; print(sorted(m for m in ('folium', 'edtf', 'geopandas', "
-    code += "'matplotlib', 'shapely') if m in sys.modules))"
+    code += "'matplotlib', 'shapely', 'pyarrow') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
