@@ -57,7 +57,7 @@ from mapgen.read.geojson import (
     typed_collection,
     with_defaults,
 )
-from mapgen.read.text import read_bytes, read_text, text_of
+from mapgen.read.text import mapped, read_bytes, read_text, text_of
 
 # Compact identifiers the World Historical Gazetteer uses, expanded to web pages.
 PREFIXES = {
@@ -284,12 +284,13 @@ def is_lpf(doc: Any) -> bool:
 def read_json(path: Path, label: str, chosen: Fields, kind: str | None = None) -> RawCollection:
     """A JSON file as native GeoJSON or as LPF: *kind* ("geojson", "lpf") when given, else
     LPF when it looks like LPF (:func:`is_lpf`)."""
-    data = read_bytes(path, label)
     if kind != "lpf" and not chosen.given():
-        typed = typed_collection(data, label)
+        with mapped(path) as view:
+            typed = typed_collection(view, label) if view is not None else None
         typed = typed and columns_with_defaults(typed)
         if typed is not None:
             return typed
+    data = read_bytes(path, label)
     doc = parse_json(text_of(data, label), label)
     del data
     if kind == "lpf" or (kind is None and is_lpf(doc)):

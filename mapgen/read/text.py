@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import mmap
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from mapgen.errors import DataError, Problem
@@ -39,3 +42,29 @@ def text_of(data: bytes, label: str) -> str:
                 )
             ]
         ) from None
+
+
+@contextmanager
+def mapped(path: Path) -> Iterator[mmap.mmap | None]:
+    """The file mapped read-only (None when it cannot be: missing, empty, not a regular
+    file; the caller then reads it as bytes, with the messages of `read_bytes`). Its pages
+    belong to the page cache: a reader that is done with a part gives them back (`release`),
+    so a 600 MB file does not stay in the process's memory while it is read."""
+    try:
+        with path.open("rb") as handle:
+            view = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # ValueError: an empty file
+        yield None
+        return
+    try:
+        yield view
+    finally:
+        with suppress(BufferError):  # something still views it: the collector closes it later
+            view.close()
+
+
+def release(view: object) -> None:
+    """Give the pages of a mapped file read so far back to the page cache (Linux: they are
+    read from it again if touched); nothing for bytes or where madvise is missing."""
+    if isinstance(view, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+        view.madvise(mmap.MADV_DONTNEED)
