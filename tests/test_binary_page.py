@@ -102,11 +102,12 @@ def test_packed_columns_are_the_payload(maps: dict[str, tuple[mapgen.Dataset, Pa
     assert not {"places", "time", "moves"} & set(rest)
     head, columns, texts = unpack(blob)
     assert {kind for *_, kind, _ in head.pop("binary")} == {"Int32", "Uint8"}
-    geom = full["places"]["geom"]
-    points = [g if isinstance(g, list) else [0, 0] for g in geom]
-    assert columns["places.lon"] == [round(g[0] * COORDINATE_SCALE) for g in points]
-    assert columns["places.lat"] == [round(g[1] * COORDINATE_SCALE) for g in points]
-    assert [c / COORDINATE_SCALE for c in columns["places.lon"]][6] == geom[6][0]
+    places = data.places
+    assert "geom" not in full["places"]  # a packed map's points: columns straight away
+    for key, values in (("lon", places.lons), ("lat", places.lats)):
+        expected = [0 if v is None else round(round(v, 6) * COORDINATE_SCALE) for v in values]
+        assert columns[f"places.{key}"] == list(full["places"][key]) == expected
+    assert columns["places.lon"][6] / COORDINATE_SCALE == round(places.lons[6], 6)
     assert head["places"]["shapes"] == {"5": POLYGON}
     assert columns["places.layer"] == full["places"]["layer"]
     time = full["time"]
@@ -169,10 +170,9 @@ def test_chromium_decodes_the_python_values(
     mp = open_map(page)
     got = mp.evaluate(DECODED)
     assert got["typed"]  # the packed columns, not JSON
-    geom = full["places"]["geom"]
-    for axis, key in ((0, "lon"), (1, "lat")):
+    for key, values in (("lon", data.places.lons), ("lat", data.places.lats)):
         assert [x for n, x in enumerate(got[key]) if n != 5] == \
-            [g[axis] for n, g in enumerate(geom) if n != 5]
+            [round(v, 6) for n, v in enumerate(values) if n != 5]
         assert math.isnan(got[key][5])
     assert got["shapes"] == ["5"]
     time = full["time"]

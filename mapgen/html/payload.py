@@ -72,6 +72,21 @@ def _geometries(places: Places) -> list[Any]:
     ]
 
 
+def _positions(places: Places) -> dict[str, Any]:
+    """A packed map's positions: longitudes and latitudes of the points in millionths of a
+    degree (as the 6 decimals of `_geometries`), 0, 0 for a place with a shape, and the
+    shapes by place index. Made straight from the columns: no list a place."""
+    scale = COORDINATE_SCALE
+    shapes = {str(n): g for n, g in enumerate(places.geometries) if g is not None}
+    return {
+        "lon": array("i", [0 if x is None else round(round(float(x), 6) * scale)
+                           for x in places.lons]),
+        "lat": array("i", [0 if y is None else round(round(float(y), 6) * scale)
+                           for y in places.lats]),
+        "shapes": shapes,
+    }
+
+
 def _popups(places: Places) -> list[dict[str, Any]]:
     """What each place's popup shows (INFO_KEYS; a key only where the place has it)."""
     columns = _popup_columns(places)
@@ -179,7 +194,9 @@ def payload(
             "id": places.ids,
             "name": places.names,
             "layer": [index[layer] for layer in places.layers],
-            "geom": _geometries(places),
+            # a packed map's points travel as binary columns (packed()), a small map's as JSON
+            **(_positions(places) if len(places) >= PACK_MIN_PLACES
+               else {"geom": _geometries(places)}),
             # a packed map's popups travel as columns: no dict a place is made for them
             "info": _popup_columns(places) if len(places) >= PACK_MIN_PLACES
             else _popups(places),
@@ -228,10 +245,9 @@ def packed(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     places, time = data["places"], data["time"]
     if len(places["id"]) < PACK_MIN_PLACES:
         return data, None
-    lon, lat, shapes = _positions(places["geom"])
     columns = {
-        ("places", "lon"): lon,
-        ("places", "lat"): lat,
+        ("places", "lon"): places["lon"],
+        ("places", "lat"): places["lat"],
         ("places", "layer"): array("B" if len(data["layers"]) <= 256 else "H", places["layer"]),
         ("time", "offsets"): array("i", time["offsets"]),
         ("time", "bounds"): _bounds(time["bounds"]),
@@ -239,12 +255,11 @@ def packed(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
         ("time", "undated"): array("i", time["undated"]),
     }
     deferred = [tuple(path.split(".")) for path in DEFERRED]
-    skip = {*columns, *deferred, ("places", "geom")}
+    skip = {*columns, *deferred}
     head: dict[str, Any] = {
         owner: {k: v for k, v in data[owner].items() if (owner, k) not in skip}
         for owner in ("places", "time")
     }
-    head["places"]["shapes"] = shapes
     head["moves"] = data["moves"]
     head["binary"] = [[*path, _TYPES[column.typecode], len(column)]
                       for path, column in columns.items()]
@@ -271,16 +286,6 @@ def packed(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
 
 
 _TYPES = {"B": "Uint8", "H": "Uint16", "i": "Int32", "d": "Float64"}  # typed array names
-
-
-def _positions(geom: Sequence[Any]) -> tuple[array, array, dict[str, Any]]:
-    """Longitudes and latitudes of the points in millionths of a degree, and the other
-    geometries by place index (0, 0 in the columns)."""
-    shapes = {str(n): g for n, g in enumerate(geom) if isinstance(g, dict)}
-    scale = COORDINATE_SCALE
-    lon = array("i", [0 if isinstance(g, dict) else round(g[0] * scale) for g in geom])
-    lat = array("i", [0 if isinstance(g, dict) else round(g[1] * scale) for g in geom])
-    return lon, lat, shapes
 
 
 def _bounds(bounds: Sequence[float | None]) -> array:
