@@ -16,9 +16,8 @@ import sys
 import warnings
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from itertools import pairwise
 from typing import Any
 
 from mapgen.dates import spans_words
@@ -96,24 +95,45 @@ def _popups(places: Places) -> list[dict[str, Any]]:
     ]
 
 
-def _popup_columns(places: Places) -> dict[str, list[Any]]:
+class Rows(Sequence[Any]):
+    """A column whose entries are made when read, a slice at a time: the popups' texts of a
+    large map (a string or lists a place) never exist all at once, only the slice being
+    written (`_write_json`)."""
+
+    def __init__(self, count: int, row: Callable[[int], Any]) -> None:
+        self.count, self.row = count, row
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self.row(n) for n in range(self.count)[index]]
+        return self.row(range(self.count)[index])
+
+
+def _popup_columns(places: Places) -> dict[str, Sequence[Any]]:
     """The popups' texts as columns, one a key of INFO_KEYS, None where a place has none."""
     spans, titles, urls = places.spans, places.source_titles, places.source_urls
+    span_starts, source_starts = places.span_starts, places.source_starts
     names: list[Any] = [None] * len(places)
     for row, pairs in places.other_names.items():
         names[row] = [list(pair) for pair in pairs]
+
+    def when(row: int) -> str:
+        first, end = span_starts[row], span_starts[row + 1]
+        return spans[first].words if end == first + 1 else spans_words(tuple(spans[first:end]))
+
+    def sources(row: int) -> list[list[str]] | None:
+        first, end = source_starts[row], source_starts[row + 1]
+        return [[titles[n], urls[n]] for n in range(first, end)] if end > first else None
+
     return {
-        "when": [
-            spans[first].words if end == first + 1 else spans_words(tuple(spans[first:end]))
-            for first, end in places.span_rows()
-        ],
+        "when": Rows(len(places), when),
         "names": names,
         "description": [text or None for text in places.descriptions],
         "precision": [text or None for text in places.precisions],
-        "sources": [
-            [[titles[n], urls[n]] for n in range(first, end)] if end > first else None
-            for first, end in pairwise(places.source_starts)
-        ],
+        "sources": Rows(len(places), sources),
     }
 
 
@@ -315,7 +335,9 @@ _CHUNK = 4096  # list items serialised together
 def _write_json(stream: gzip.GzipFile, value: Any, depth: int) -> None:
     """Compact JSON of *value* into *stream*, the same bytes as json.dumps, one column at a
     time: objects down to *depth* are opened here, their members serialised one by one."""
-    if isinstance(value, list) and len(value) > _CHUNK:  # a long column, a slice at a time
+    if isinstance(value, Rows):
+        value = value[:] if len(value) <= _CHUNK else value
+    if isinstance(value, (list, Rows)) and len(value) > _CHUNK:  # long: a slice at a time
         stream.write(b"[")
         for start in range(0, len(value), _CHUNK):
             text = json.dumps(value[start : start + _CHUNK], ensure_ascii=False,
