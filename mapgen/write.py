@@ -39,9 +39,10 @@ def check_output(
     return target
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
-    """Write *data* to *path* via a temporary file and a rename; an OutputError (one line)
-    when the system refuses, with the old file intact and no temporary file left behind."""
+def write_atomic(path: str | os.PathLike[str], data: str | bytes | list[str]) -> Path:
+    """Write *data* (text, bytes, or text in pieces written one after the other) to *path*
+    via a temporary file and a rename; an OutputError (one line) when the system refuses,
+    with the old file intact and no temporary file left behind."""
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -52,11 +53,12 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
         raise OutputError(f"{target}: cannot be written ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, str):  # encoded piece by piece: no second copy of a large page
-                for start in range(0, len(data), _CHUNK):
-                    handle.write(data[start : start + _CHUNK].encode("utf-8"))
-            else:
+            if isinstance(data, bytes):
                 handle.write(data)
+            else:
+                for text in [data] if isinstance(data, str) else data:
+                    for start in range(0, len(text), _CHUNK):  # encoded a piece at a time:
+                        handle.write(text[start : start + _CHUNK].encode("utf-8"))  # no copy
         if target.exists():
             os.chmod(tmp, target.stat().st_mode & 0o777)
         else:

@@ -136,6 +136,11 @@ class MapFigure(Figure):
     policy: Policy = Policy()
 
     def render(self, **kwargs: object) -> str:
+        return "".join(self.render_parts(**kwargs))
+
+    def render_parts(self, **kwargs: object) -> list[str]:
+        """The page as pieces in order, its large texts among them as they are: written one
+        after the other (`write_atomic`), the page never exists as one string."""
         self._spliced = []
         try:
             page = super().render(**kwargs)
@@ -148,12 +153,13 @@ class MapFigure(Figure):
         )
         head, found, tail = page.partition("<head>\n")
         assert found, "folium's page starts with <head>"
-        page = "".join((head, found, meta, tail))
-        for token, text in spliced:
-            head, found, tail = page.partition(token)
-            assert found and token not in tail, "a large verbatim text must appear once"
-            page = "".join((head, text, tail))  # one new string, no intermediate copy
-        return page
+        pieces, cursor = [head, found, meta], 0
+        for at, token, text in sorted((tail.find(token), token, text) for token, text in spliced):
+            assert at >= 0 and token not in tail[at + 1 :], "a large text must appear once"
+            pieces += [tail[cursor:at], text]
+            cursor = at + len(token)
+        pieces.append(tail[cursor:])
+        return pieces
 
 
 # Helpers every mapgen script uses, inlined first (once per page: the name is the key).

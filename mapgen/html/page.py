@@ -6,12 +6,21 @@ import re
 
 import folium
 
+from mapgen.html.elements import MapFigure
+
 _HEIGHT = re.compile(r"\d+(?:\.\d+)?(?:px|em|rem|vh|%)")
 
 
 def page_html(fmap: folium.Map) -> str:
     """The map as a standalone HTML page."""
     return fmap.get_root().render()
+
+
+def page_parts(fmap: folium.Map) -> list[str]:
+    """`page_html` in pieces (a large map's data among them as it is), to be written one
+    after the other without joining them into one string."""
+    figure = fmap.get_root()
+    return figure.render_parts() if isinstance(figure, MapFigure) else [figure.render()]
 
 
 def fragment_html(fmap: folium.Map, height: str = "480px") -> str:

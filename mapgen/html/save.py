@@ -9,7 +9,7 @@ from pathlib import Path
 import folium
 
 from mapgen.html.build import build_map
-from mapgen.html.page import fragment_html, page_html
+from mapgen.html.page import fragment_html, page_parts
 from mapgen.model import Dataset, many_objects
 from mapgen.write import check_output, write_atomic
 
@@ -33,5 +33,5 @@ def save(
     fmap = build_map(map_or_dataset) if isinstance(map_or_dataset, Dataset) else map_or_dataset
     sources = getattr(fmap, "mapgen_sources", ())
     target = check_output(path, (*inputs, *sources))
-    text = fragment_html(fmap, height) if fragment else page_html(fmap)
+    text = [fragment_html(fmap, height)] if fragment else page_parts(fmap)
     return write_atomic(target, text)
