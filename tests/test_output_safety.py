@@ -32,10 +32,10 @@ def test_failure_while_rendering_leaves_the_old_file(
     out = tmp_path / "map.html"
     out.write_text("previous map", "utf-8")
 
-    def broken(*args: Any, **kwargs: Any) -> str:
+    def broken(*args: Any, **kwargs: Any) -> list[str]:
         raise RuntimeError("render failed")
 
-    monkeypatch.setattr("mapgen.html.save.page_html", broken)
+    monkeypatch.setattr("mapgen.html.save.page_parts", broken)
     with pytest.raises(RuntimeError, match="render failed"):
         mapgen.save(mapgen.load(source), out)
     assert out.read_text("utf-8") == "previous map"
