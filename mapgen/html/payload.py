@@ -18,6 +18,8 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
+from operator import is_not
 from typing import Any
 
 from mapgen.dates import spans_words
@@ -311,7 +313,12 @@ _TYPES = {"B": "Uint8", "H": "Uint16", "i": "Int32", "d": "Float64"}  # typed ar
 def _bounds(bounds: Sequence[float | None]) -> array:
     """Span bounds as Int32 day numbers, OPEN_BOUND where open (None or infinite); as Float64
     (open: -inf for a start, inf for an end) when a finite one does not fit in Int32."""
-    finite = [b for b in bounds if b is not None and math.isfinite(b)]
+    known = list(filter(partial(is_not, None), bounds))  # in C: no Python call a bound
+    if set(map(type, known)) <= {int} and (  # day numbers, as payload() gives them
+        not known or (_INT32[0] < min(known) and max(known) <= _INT32[1])
+    ):
+        return array("i", [OPEN_BOUND if b is None else b for b in bounds])
+    finite = [b for b in known if math.isfinite(b)]
     if not finite or (_INT32[0] < min(finite) and max(finite) <= _INT32[1]):
         return array("i", [OPEN_BOUND if b is None or not math.isfinite(b) else int(b)
                            for b in bounds])
