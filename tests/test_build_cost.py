@@ -23,12 +23,12 @@ from mapgen.validate import _Checker
 
 PLACES = 20_000
 # Measured on the synthetic places (617 bytes of pretty GeoJSON each: one to three spans, a
-# source, a description): 1,870 bytes of peak per place while loading (the file's bytes, one
-# batch of decoded features, the columns), 894 bytes and no tracked container (0.001) kept
-# per place once loaded. With a Place object, its geometry dict and tuples per place, and the
-# whole document parsed at once, it was 2,456 and 1,303 bytes and 6 containers a place.
-# The bounds leave about a third of margin.
-PEAK_BYTES_PER_PLACE = 2_500
+# source, a description): 1,424 bytes of peak per place while loading (one batch of decoded
+# features and the columns; the file itself is mapped, not copied), 894 bytes and no tracked
+# container (0.001) kept per place once loaded. With a Place object, its geometry dict and
+# tuples per place, and the whole document parsed at once, it was 2,456 and 1,303 bytes and 6
+# containers a place. The bounds leave about a third of margin.
+PEAK_BYTES_PER_PLACE = 1_900
 KEPT_BYTES_PER_PLACE = 1_200
 KEPT_OBJECTS_PER_PLACE = 0.5
 
