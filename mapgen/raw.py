@@ -35,6 +35,14 @@ class RawSource(msgspec.Struct, forbid_unknown_fields=True):
     url: Any = None
 
 
+def plain_sources(sources: Any) -> Any:
+    """A sources value as the JSON held it, for the feature-by-feature checker: RawSource
+    entries as {title, url} dicts, anything else as it is."""
+    if type(sources) is not list:
+        return sources
+    return [{"title": e.title, "url": e.url} if type(e) is RawSource else e for e in sources]
+
+
 @dataclass(frozen=True)
 class RawColumns:
     """Features read straight into columns, one entry a row, unchecked: what a streaming
@@ -62,11 +70,7 @@ class RawColumns:
         """Row *row* as the RawFeature it was read from."""
         if row in self.irregular:
             return self.irregular[row]
-        sources = self.sources[row]
-        if type(sources) is list:
-            sources = [
-                {"title": e.title, "url": e.url} if type(e) is RawSource else e for e in sources
-            ]
+        sources = plain_sources(self.sources[row])
         properties = {
             "id": self.ids[row], "name": self.names[row], "layer": self.layers[row],
             "when": self.whens[row], "description": self.descriptions[row],

@@ -18,7 +18,14 @@ import msgspec
 from mapgen.errors import DataError, Problem
 from mapgen.fields import Fields, dates_unnamed, hint
 from mapgen.model import many_objects
-from mapgen.raw import COLUMN_KEYS, RawCollection, RawColumns, RawFeature, RawSource
+from mapgen.raw import (
+    COLUMN_KEYS,
+    RawCollection,
+    RawColumns,
+    RawFeature,
+    RawSource,
+    plain_sources,
+)
 from mapgen.read.text import release
 
 # A \uD800-\uDFFF escape: JSON allows it alone, but alone it is not a character and the map
@@ -228,8 +235,7 @@ def _raw_feature(feature: object, where: str) -> RawFeature:
         if isinstance(props, _Properties):
             props = {key: getattr(props, key) for key in props.__struct_fields__
                      if getattr(props, key) is not msgspec.UNSET}
-            if type(props["sources"]) is list:
-                props["sources"] = [{"title": e.title, "url": e.url} for e in props["sources"]]
+            props["sources"] = plain_sources(props["sources"])
         feature = {
             "type": feature.type, "properties": props, "id": feature.id,
             "geometry": None if geometry is None else
