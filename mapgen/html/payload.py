@@ -182,9 +182,17 @@ def payload(
     strict: bool = False,
     title: str | None = None,
 ) -> dict[str, Any]:
-    """The map's data for mapgen.js, as assets/CONTRACT.md describes it."""
+    """The map's data for mapgen.js, as assets/CONTRACT.md describes it. For a map that
+    `packed` will pack, the points are already the binary columns it sends (`lon`, `lat`,
+    `shapes`, not `geom`) and the popups columns (`info`), so no list or dict is made a
+    place for them."""
     index = {layer.key: number for number, layer in enumerate(dataset.layers)}
     places = dataset.places
+    drawn = (
+        {**_positions(places), "info": _popup_columns(places)}
+        if len(places) >= PACK_MIN_PLACES
+        else {"geom": _geometries(places), "info": _popups(places)}
+    )
     bounds: list[int | None] = []
     flags: list[int] = []
     quads: dict[int, tuple[int | None, ...]] = {}  # each distinct Span object's, made once
@@ -216,12 +224,7 @@ def payload(
             "id": places.ids,
             "name": places.names,
             "layer": [index[layer] for layer in places.layers],
-            # a packed map's points travel as binary columns (packed()), a small map's as JSON
-            **(_positions(places) if len(places) >= PACK_MIN_PLACES
-               else {"geom": _geometries(places)}),
-            # a packed map's popups travel as columns: no dict a place is made for them
-            "info": _popup_columns(places) if len(places) >= PACK_MIN_PLACES
-            else _popups(places),
+            **drawn,
         },
         "skipped": dataset.report.skipped,
         "unlocated": len(dataset.report.unlocated),
