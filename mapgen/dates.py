@@ -212,8 +212,8 @@ def _fast_span(text: str) -> Span | None:
         return None  # not plain, a second "/", or "../.."
     if start is not None and end is not None and end.hi < start.lo:
         raise DateError(f"{text!r} ends before it starts")
-    left = start.words if start else "…"
-    right = end.words if end else "present"
+    first = start.words if start else "…"
+    last = end.words if end else "present"
     return Span(
         text,
         start.lo_fuzzy if start else None,
@@ -223,7 +223,7 @@ def _fast_span(text: str) -> Span | None:
         bool(start and start.lo_fuzzy != start.lo),
         bool(end and end.hi_fuzzy != end.hi),
         end is None,
-        left if left == right else f"{left}–{right}",
+        first if first == last else f"{first}–{last}",
     )
 
 
