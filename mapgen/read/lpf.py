@@ -57,7 +57,7 @@ from mapgen.read.geojson import (
     typed_collection,
     with_defaults,
 )
-from mapgen.read.text import mapped, read_bytes, read_text, text_of
+from mapgen.read.text import mapped, read_text
 
 # Compact identifiers the World Historical Gazetteer uses, expanded to web pages.
 PREFIXES = {
@@ -290,9 +290,7 @@ def read_json(path: Path, label: str, chosen: Fields, kind: str | None = None) -
         typed = typed and columns_with_defaults(typed)
         if typed is not None:
             return typed
-    data = read_bytes(path, label)
-    doc = parse_json(text_of(data, label), label)
-    del data
+    doc = parse_json(read_text(path, label), label)
     if kind == "lpf" or (kind is None and is_lpf(doc)):
         return collection_from_lpf(doc, label, chosen)
     return with_defaults(with_fields(collection_from_json(doc, label), chosen), chosen)

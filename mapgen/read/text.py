@@ -12,23 +12,14 @@ from mapgen.errors import DataError, Problem
 
 def read_text(path: Path, label: str) -> str:
     """The file's text; a clear DataError for a missing file or a non-UTF-8 encoding."""
-    return text_of(read_bytes(path, label), label)
-
-
-def read_bytes(path: Path, label: str) -> bytes:
-    """The file's bytes; a clear DataError for a missing file."""
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except FileNotFoundError:
         raise DataError([Problem(label, "no such file")]) from None
     except IsADirectoryError:
         raise DataError([Problem(label, "is a directory, not a file")]) from None
     except OSError as exc:
         raise DataError([Problem(label, f"cannot be read ({exc.strerror})")]) from None
-
-
-def text_of(data: bytes, label: str) -> str:
-    """A file's bytes as text; a clear DataError when they are not UTF-8."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError([Problem(label, "is UTF-16; save it as UTF-8")])
     try:
@@ -47,7 +38,7 @@ def text_of(data: bytes, label: str) -> str:
 @contextmanager
 def mapped(path: Path) -> Iterator[mmap.mmap | None]:
     """The file mapped read-only (None when it cannot be: missing, empty, not a regular
-    file; the caller then reads it as bytes, with the messages of `read_bytes`). Its pages
+    file; the caller then reads it with `read_text`, and its messages). Its pages
     belong to the page cache: a reader that is done with a part gives them back (`release`),
     so a 600 MB file does not stay in the process's memory while it is read."""
     try:
