@@ -28,7 +28,7 @@ def test_build_default_writes_the_map_and_prints_its_path(
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(main, ["build"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == os.path.join("output", "pmoi-headquarters.html")
+    assert result.stdout.strip() == os.path.join("output", "pmoi-headquarters.html")
     html = (tmp_path / "output" / "pmoi-headquarters.html").read_text("utf-8")
     assert "<title>Headquarters of the People&#x27;s Mojahedin" in html
     assert "hq-camp-liberty" in html
@@ -100,6 +100,51 @@ def test_validate_ok_and_every_problem(runner: CliRunner, tmp_path: Path) -> Non
         f"error: {bad}: feature 0 (id=a): when[0]: 'x' is not an EDTF date or interval",
         f"error: {bad}: feature 1 (id=a): id: duplicate id 'a', also at {bad}: feature 0",
     ]
+
+
+def test_summaries_count_undated_and_unlocated_places(runner: CliRunner, tmp_path: Path) -> None:
+    source = write_geojson(
+        tmp_path / "some.geojson",
+        [feature("a"), feature("b", when=[]), feature("c", when=[]), feature("d", layer="other")],
+    )
+    result = runner.invoke(main, ["validate", str(source)])
+    assert result.exit_code == 0, result.output
+    assert result.output == "ok: 4 places in 2 layers (2 undated)\n"
+    lpf = tmp_path / "gaz.lpf.json"
+    lpf.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "@id": f"http://example.org/{n}", "properties": {"title": n},
+         "geometry": geometry, "when": {"timespans": [{"start": {"in": "1900"}}]}}
+        for n, geometry in (("x", {"type": "Point", "coordinates": [1, 2]}), ("y", None))
+    ]}), "utf-8")
+    result = runner.invoke(main, ["validate", str(lpf)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "ok: 1 place in 1 layer (1 not located)\n"
+    out = tmp_path / "map.html"
+    result = runner.invoke(main, ["build", str(source), "-o", str(out), "--layer", "sites"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{out}\n"
+    assert result.stderr == "3 places in 1 layer (2 undated)\n"
+
+
+def test_split_honours_the_title_and_refuses_what_it_cannot_make(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "series"
+    result = runner.invoke(main, ["build", "--split", "decade", "--title", "Moves",
+                                  "-o", str(folder)])
+    assert result.exit_code == 0, result.output
+    pages = sorted(folder.glob("19*.html"))
+    assert pages and all("<title>Moves — 19" in p.read_text("utf-8") for p in pages)
+    assert "<h1>Moves</h1>" in (folder / "index.html").read_text("utf-8")
+    for extra in (["--fragment"], ["--fragment", "--height", "300px"]):
+        result = runner.invoke(main, ["build", "--split", "decade", *extra,
+                                      "-o", str(tmp_path / "no")])
+        assert result.exit_code == 2
+        assert "--split writes full pages" in result.output
+    result = runner.invoke(main, ["build", "--height", "300px", "-o", str(tmp_path / "x.html")])
+    assert result.exit_code == 2
+    assert "--height is the height of a --fragment" in result.output
+    assert not (tmp_path / "no").exists() and not (tmp_path / "x.html").exists()
 
 
 def test_usage_errors_exit_2(runner: CliRunner) -> None:
