@@ -23,6 +23,7 @@ from mapgen.defaults import VERSION
 from mapgen.errors import (
     DataError,
     MapgenError,
+    MapgenNote,
     MapgenWarning,
     OptionError,
     OutputError,
@@ -77,7 +78,7 @@ _HOMES = {
     "build_series": "mapgen.series",
     "embed": "mapgen.iframe",
 }
-_ERRORS = (DataError, MapgenError, MapgenWarning, OptionError, OutputError, Problem)
+_ERRORS = (DataError, MapgenError, MapgenNote, MapgenWarning, OptionError, OutputError, Problem)
 
 
 def __getattr__(name: str) -> Any:

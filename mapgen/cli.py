@@ -52,7 +52,7 @@ def reports_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from mapgen.errors import MapgenError, MapgenWarning, terminal_text
+        from mapgen.errors import MapgenError, MapgenNote, MapgenWarning, terminal_text
 
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", MapgenWarning)
@@ -65,7 +65,8 @@ def reports_errors(func: F) -> F:
             finally:
                 for warning in caught:
                     if issubclass(warning.category, MapgenWarning):
-                        click.echo(f"warning: {terminal_text(str(warning.message))}", err=True)
+                        kind = "note" if issubclass(warning.category, MapgenNote) else "warning"
+                        click.echo(f"{kind}: {terminal_text(str(warning.message))}", err=True)
                     else:
                         warnings.showwarning(warning.message, warning.category,
                                              warning.filename, warning.lineno)

@@ -211,3 +211,30 @@ def test_list_table_escapes_terminal_control_characters(runner: CliRunner, tmp_p
     assert len(table.strip().splitlines()) == 3
     as_json = json.loads(runner.invoke(main, ["list", str(source), "--format", "json"]).output)
     assert as_json[0]["name"] == "Evil\x1b[2J\nname"  # data formats keep the text exact
+
+
+def test_notes_and_warnings_each_get_their_own_word(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A choice made in reading is a `note:`, a problem that does not stop the work a
+    `warning:`; both on stderr, on one line each, never on stdout."""
+    import warnings
+
+    import mapgen
+    from mapgen.errors import MapgenNote, MapgenWarning
+
+    real_load = mapgen.load
+
+    def load(*args: object, **kwargs: object) -> mapgen.Dataset:
+        warnings.warn("x.csv: column 'from' read as historical years", MapgenNote, stacklevel=1)
+        warnings.warn("x.csv: 2 points at (0, 0)\nforged", MapgenWarning, stacklevel=1)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(mapgen, "load", load)
+    result = runner.invoke(main, ["list", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "note: x.csv: column 'from' read as historical years",
+        "warning: x.csv: 2 points at (0, 0)\\nforged",
+    ]
+    assert "note:" not in result.stdout and "warning:" not in result.stdout
