@@ -38,6 +38,10 @@ FIELD_OPTIONS = (
     ("wkt", "WKT geometries"),
     ("lat", "latitudes"),
     ("lon", "longitudes"),
+    ("description", "the description (plain text)"),
+    ("source", "the titles of the sources --url-field links to"),
+    ("url", "http(s) addresses: each place's source (titled by --source-field, else by "
+     "the address)"),
 )
 # The API's parameter names as this command line spells them, for OptionError messages.
 FLAGS = {"start": "--from", "end": "--to", "at": "--at", "name": "--period"}

@@ -13,14 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mapgen.errors import DataError, Problem
-from mapgen.fields import (
-    Fields,
-    dates_unnamed,
-    flat_properties,
-    hint,
-    missing_problem,
-    resolve_columns,
-)
+from mapgen.fields import Fields, Sample, columns_problem, flat_properties, resolve_columns
 from mapgen.geometry import geometry_to_geojson
 from mapgen.raw import RawCollection, RawFeature
 
@@ -96,14 +89,12 @@ def read_gdal(path: Path | str, label: str, chosen: Fields) -> RawCollection:
         geometry_column = frame.geometry.name
         columns = [str(c) for c in frame.columns if c != geometry_column]
         mapping, missing = resolve_columns(columns, chosen, required=("name",))
-        if dates_unnamed(mapping, columns):
-            missing.append("when")
-        if missing:
-            suggestion = hint([k for k in ("name", "when") if k in missing], columns)
-            problem = missing_problem(label, "fields", missing, columns, suggestion)
+        records = frame.drop(columns=geometry_column).to_dict("records")
+        sample = Sample({str(k): plain_value(v) for k, v in r.items()} for r in records)
+        problem = columns_problem(label, "fields", columns, chosen, mapping, missing, sample)
+        if problem:
             problems.append(Problem(label, problem.message, prefix.rstrip(", ")))
             continue
-        records = frame.drop(columns=geometry_column).to_dict("records")
         for fid, record, shape in zip(frame.index, records, frame.geometry, strict=True):
             fid = plain_value(fid)
             attributes = {str(k): plain_value(v) for k, v in record.items()}

@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 
 from mapgen.errors import DataError, Problem
-from mapgen.fields import Fields, dates_unnamed, hint
+from mapgen.fields import Fields, Sample, dates_unnamed, hint, missing_problem, unknown_fields
 from mapgen.model import many_objects
 from mapgen.raw import (
     COLUMN_KEYS,
@@ -267,25 +267,42 @@ def collection_from_json(
     return RawCollection(label, tuple(raw), members)
 
 
-def with_defaults(collection: RawCollection, chosen: Fields) -> RawCollection:
-    """Native GeoJSON features with the file's name as the layer of those without one; a
-    DataError, one line with a hint, when most features (two or more) have no name property
-    and none was named, or none has a when but a property looks like a date: the file names
-    its places, or dates them, otherwise."""
+def with_defaults(collection: RawCollection, chosen: Fields, keys: list[str] | None = None
+                  ) -> RawCollection:
+    """Native GeoJSON features with the file's name as the layer of those without one. A
+    DataError, one line a problem, when a field option names none of *keys* (the properties
+    the features had before the options renamed them), when most features (two or more)
+    have no name property and none was named, or when none has a when but a property holds
+    dates under a date's name: the file names or dates its places otherwise."""
     props = [raw.properties for raw in collection.features if isinstance(raw.properties, dict)]
-    keys = list(dict.fromkeys(k for p in props for k in p if isinstance(k, str)))
-    valued = [k for k in keys if any(p.get(k) for p in props)]
-    listed = f"(the properties are: {', '.join(keys) or 'none'})"
+    names = list(dict.fromkeys(k for p in props for k in p if isinstance(k, str)))
+    valued = [k for k in names if any(p.get(k) for p in props)]
+    listed = f"(the properties are: {', '.join(names) or 'none'})"
+    sample = Sample(props)
+    problems = []
+    unknown = unknown_fields(chosen, names if keys is None else keys)
+    if unknown:
+        problems.append(missing_problem(collection.file, "properties", unknown, keys or names))
     unnamed = [p for p in props if p.get("name") is None]
     if not chosen.name and len(props) > 1 and len(unnamed) * 2 > len(props):
-        message = f"missing in {len(unnamed)} of {len(props)} features{hint(['name'], valued)}"
-        raise DataError([Problem(collection.file, f"{message} {listed}", field="name")])
-    if not chosen.when and not chosen.start and dates_unnamed({k: k for k in keys}, valued):
-        message = f"no feature has one{hint(['when'], valued)}"
-        raise DataError([Problem(collection.file, f"{message} {listed}", field="when")])
+        message = (f"missing in {len(unnamed)} of {len(props)} features"
+                   f"{hint(['name'], valued, sample)}")
+        problems.append(Problem(collection.file, f"{message} {listed}", field="name"))
+    if not chosen.when and not chosen.start and dates_unnamed({}, valued, sample):
+        message = f"no feature has one{hint(['when'], valued, sample)}"
+        problems.append(Problem(collection.file, f"{message} {listed}", field="when"))
+    if problems:
+        raise DataError(problems)
     layer = _file_layer(collection)
     features = tuple(map(partial(_with_layer, layer), collection.features))
     return replace(collection, features=features)
+
+
+def property_keys(collection: RawCollection) -> list[str]:
+    """Every property name the features of *collection* have, in the order first met."""
+    props = (raw.properties for raw in collection.features)
+    return list(dict.fromkeys(k for p in props if isinstance(p, dict) for k in p
+                              if isinstance(k, str)))
 
 
 def columns_with_defaults(collection: RawCollection) -> RawCollection | None:

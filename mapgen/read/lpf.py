@@ -47,13 +47,22 @@ from pathlib import Path
 from typing import Any
 
 from mapgen.errors import DataError, Problem
-from mapgen.fields import LANG, Fields, rename, resolve_columns, with_fields
+from mapgen.fields import (
+    LANG,
+    Fields,
+    missing_problem,
+    rename,
+    resolve_columns,
+    unknown_fields,
+    with_fields,
+)
 from mapgen.lpfcodec import flatten, when_from_lpf
 from mapgen.raw import RawCollection, RawFeature
 from mapgen.read.geojson import (
     collection_from_json,
     columns_with_defaults,
     parse_json,
+    property_keys,
     typed_collection,
     with_defaults,
 )
@@ -248,20 +257,20 @@ def collection_from_lpf(
     base = collection_from_json(doc, label, wheres)
     default_layer = Path(label).name.split(".")[0] or "places"
     features: list[RawFeature] = []
+    keys: dict[str, None] = {}  # every property any feature has, for misnamed options
     for raw, feature in zip(base.features, doc["features"], strict=True):
         if raw.problem:
             features.append(raw)
             continue
         record = _lpf_properties(feature, default_layer)
-        mapping, missing = resolve_columns(record, chosen, defaults=False)
+        keys.update(dict.fromkeys(record))
+        mapping, _ = resolve_columns(record, chosen, defaults=False)  # absent here: no value
         props, date_problems = rename(record, mapping)
-        problems = [("properties", f"has no {m}") for m in missing]
-        located = replace(
-            raw,
-            fallback_id=feature.get("id"),
-            field_problems=(*problems, *date_problems),
-        )
+        located = replace(raw, fallback_id=feature.get("id"), field_problems=date_problems)
         features += _features(located, feature, props)
+    unknown = unknown_fields(chosen, keys)
+    if unknown:
+        raise DataError([missing_problem(label, "properties", unknown, list(keys))])
     members = {k: v for k, v in base.members.items() if k != "@context"}
     return RawCollection(label, tuple(features), members, geometry_optional=True)
 
@@ -293,7 +302,8 @@ def read_json(path: Path, label: str, chosen: Fields, kind: str | None = None) -
     doc = parse_json(read_text(path, label), label)
     if kind == "lpf" or (kind is None and is_lpf(doc)):
         return collection_from_lpf(doc, label, chosen)
-    return with_defaults(with_fields(collection_from_json(doc, label), chosen), chosen)
+    collection = collection_from_json(doc, label)
+    return with_defaults(with_fields(collection, chosen), chosen, property_keys(collection))
 
 
 def read_json_lines(path: Path, label: str, chosen: Fields) -> RawCollection:
