@@ -16,7 +16,7 @@ from types import NoneType
 from typing import Any
 
 from mapgen.dates import DateError, Span, parse_span
-from mapgen.errors import DataError, Problem
+from mapgen.errors import DataError, Problem, with_id
 from mapgen.fields import LANG
 from mapgen.model import (
     COLOR,
@@ -124,7 +124,7 @@ class _Checker:
         elif _UNSAFE_ID.search(place_id):
             self.add(where, "id", f"{place_id!r} must not contain spaces or control characters")
         else:
-            where = f"{raw.where} (id={place_id})"
+            where = with_id(raw.where, place_id)
             if place_id in seen:
                 self.add(where, "id", f"duplicate id {place_id!r}, also at {seen[place_id]}")
             else:
