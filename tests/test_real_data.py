@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,9 @@ PLEIADES = {
     "end_field": "year_before_which",
     "wkt_field": "geometry_wkt",
 }
+WRECKS = {"start_field": "Start_Date", "end_field": "End_Date"}
+METEORITES = {"when_field": "year", "lat_field": "reclat", "lon_field": "reclong"}
+WIKIDATA = {"name_field": "cityLabel", "when_field": "inception", "wkt_field": "coord"}
 # file: (load options, places, features not located, features skipped as invalid)
 FILES: dict[str, tuple[dict[str, Any], int, int, int]] = {
     "diamonds135.tsv": ({}, 15, 120, 0),
@@ -46,6 +51,17 @@ FILES: dict[str, tuple[dict[str, Any], int, int, int]] = {
     "pleiades_linked_place.json": ({}, 1, 0, 0),
     "ascsa-monuments-places.lp.json": ({}, 14, 6, 0),
     "aqueducts.json": ({"id_field": "OBJECTID", "name_field": "Source"}, 3, 0, 0),
+    "ancient-shipwrecks.csv": ({**WRECKS, "skip_invalid": True}, 69, 0, 1),  # line 12: '7.867799.'
+    "meteorite-landings.csv": (METEORITES, 100, 0, 0),
+    "wikidata-french-cities.csv": (WIKIDATA, 12, 0, 0),
+}
+# what the hint says a file needs (load() without options suggests exactly these)
+HINTED = {
+    "donnees-inrap-ph.csv": INRAP,
+    "location_points.csv": {k: v for k, v in PLEIADES.items() if k != "id_field"},
+    "ancient-shipwrecks.csv": WRECKS,
+    "meteorite-landings.csv": METEORITES,
+    "wikidata-french-cities.csv": WIKIDATA,
 }
 
 
@@ -77,6 +93,8 @@ def sample_spans(sample: dict[str, Any], entry: dict[str, Any]) -> list[str]:
     if isinstance(fields, list):
         if not fields:
             return []
+        if len(fields) == 1:  # one column of dates
+            return [year(sample[fields[0]])] if sample[fields[0]] else []
         return expected_span(sample.get(fields[0]), sample.get(fields[1]))
     whens = [sample["when"]] if "when" in sample else sample.get("geometry_when", [])
     out = []
@@ -139,6 +157,41 @@ def test_validate_and_build_each_file(name: str, tmp_path: Path) -> None:
     result = runner.invoke(main, ["build", str(REAL / name), *flags, "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0
+
+
+def sample_position(sample: dict[str, Any], entry: dict[str, Any]) -> list[float] | None:
+    """A sample's [lon, lat] as its cells write it: a WKT "Point(lon lat)" cell, or a
+    latitude and a longitude cell; None when the sample does not give them."""
+    fields = entry["coordinate_fields"]
+    if len(fields) == 1:
+        found = re.fullmatch(r"Point\((\S+) (\S+)\)", sample.get(fields[0], ""), re.I)
+        return [float(found[1]), float(found[2])] if found else None
+    [lat] = [f for f in fields if "lat" in f.lower()]
+    [lon] = [f for f in fields if f != lat]
+    if lat not in sample or lon not in sample:
+        return None
+    return [float(sample[lon]), float(sample[lat])]
+
+
+@pytest.mark.parametrize("name", sorted(HINTED))
+def test_the_hint_names_what_each_table_needs(name: str) -> None:
+    """Without options, a table whose columns need naming gets one line, and what it
+    suggests is what the file needs (README lists the same), chosen by the columns' names
+    and cells; with them, every sample is where its cells say."""
+    with pytest.raises(mapgen.DataError) as info, warnings.catch_warnings():
+        warnings.simplefilter("ignore", mapgen.MapgenWarning)  # blank headers, named
+        mapgen.load(REAL / name)
+    [problem] = info.value.problems
+    flags = " ".join(f"--{k.replace('_', '-')} {shlex.quote(v)}" for k, v in HINTED[name].items())
+    assert f"; did you mean {flags}? (the columns are: " in problem.message
+    options, *_ = FILES[name]
+    data = mapgen.load(REAL / name, **options)
+    entry = MANIFEST[name]
+    for sample in entry["samples"]:
+        place = find(data, sample["id"])
+        position = sample_position(sample, entry)
+        if place is not None and position is not None:
+            assert place.geometry == {"type": "Point", "coordinates": position}, sample
 
 
 def test_what_the_corpus_needs_options_for_is_one_hint_line() -> None:
