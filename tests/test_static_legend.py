@@ -5,7 +5,6 @@ a place, never off the page, at the default size and at 800×600."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,15 +14,7 @@ import mapgen
 from mapgen.model import Period
 from mapgen.static import TIMELINE_MAX_PLACES
 from mapgen.static.layout import draw_page
-
-REAL = Path(__file__).parent / "data" / "real"
-INRAP = {
-    "name_field": "Nom du site",
-    "start_field": "Date début",
-    "end_field": "Date fin",
-    "lat_field": "coordonnees décimales latitude",
-    "lon_field": "coordonnees décimales longitude",
-}
+from tests.test_real_data import INRAP, REAL
 
 
 def page(dataset: mapgen.Dataset, width: int, height: int, dpi: int = 200) -> Figure:

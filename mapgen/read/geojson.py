@@ -288,7 +288,7 @@ def with_defaults(collection: RawCollection, chosen: Fields, keys: list[str] | N
         message = (f"missing in {len(unnamed)} of {len(props)} features"
                    f"{hint(['name'], valued, sample)}")
         problems.append(Problem(collection.file, f"{message} {listed}", field="name"))
-    if not chosen.when and not chosen.start and dates_unnamed({}, valued, sample):
+    if not chosen.when and not chosen.start and dates_unnamed(dict.fromkeys(names), valued, sample):
         message = f"no feature has one{hint(['when'], valued, sample)}"
         problems.append(Problem(collection.file, f"{message} {listed}", field="when"))
     if problems:
