@@ -267,8 +267,8 @@
     var ext = this.extent;
     if (this.to < ext[0] || this.from > ext[1]) {
       console.warn("mapgen.setPeriod: " + dates.isoDate(this.from) + " to " +
-        dates.isoDate(this.to) + " lies outside the map's data, " + dates.isoDate(ext[0]) +
-        " to " + dates.isoDate(ext[1]) + ": only undated places can show");
+        dates.isoDate(this.to) + " lies outside the map's period, " + dates.isoDate(ext[0]) +
+        " to " + dates.isoDate(ext[1]));
     }
     return this.period();
   };
