@@ -92,13 +92,14 @@ def test_markdown_tools_keep_a_fragment_and_its_hashes(
 
 def test_scripts_hold_no_template_literal() -> None:
     """Flushing a fragment left is safe because no script has a multi-line string: mapgen's
-    scripts (outside comments) and Leaflet's hold no backquote."""
+    scripts (outside comments) and Leaflet's hold no backquote and no line continuation."""
     from mapgen.html.elements import ASSETS, _leaflet_file
 
     scripts = [p.read_text("utf-8") for p in ASSETS.iterdir() if p.name.endswith(".js")]
     scripts.append(_leaflet_file("leaflet.js").read_text("utf-8"))
     code = [re.sub(r"/\*.*?\*/|//[^\n]*", "", text, flags=re.S) for text in scripts]
     assert len(code) > 15 and not [text for text in code if "`" in text]
+    assert not [text for text in code if "\\\n" in text]  # nor a string continued on a line
 
 
 def test_shared_assets_leave_leaflet_scripts_and_basemap_to_the_page(
