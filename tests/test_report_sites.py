@@ -123,7 +123,7 @@ theme:
   name: material
   font: false
   features: [{features}]
-plugins: []
+plugins: [search]
 markdown_extensions:
   - toc:
       permalink: true
