@@ -63,8 +63,7 @@ def list_places(dataset: Dataset, format: str = "table") -> str:
 
 REPORT_COLUMNS = ("file", "where", "id", "field", "message")
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")  # a value, as repr() quotes it
-_LEADING_NUMBER = re.compile(r"^-?\d[\d.,]*(?=\s)")  # "95 is outside -90..90"
-_PLACE_NUMBER = re.compile(r"\b(line|feature|row) \d+")  # "also at a.csv: line 3"
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")  # 95, line 3; not -90..90
 _INDEX = re.compile(r"\[\d+\]")  # when[1], sources[0].url
 
 
@@ -83,8 +82,7 @@ class LeftOut:
 def kind(problem: Problem) -> str:
     """What makes *problem* one of a kind: its field without indexes and its message
     without the values it quotes ("when: … ends before it starts")."""
-    message = _QUOTED.sub("…", problem.message)
-    message = _PLACE_NUMBER.sub(r"\1 …", _LEADING_NUMBER.sub("…", message))
+    message = _NUMBER.sub("…", _QUOTED.sub("…", problem.message))
     field = _INDEX.sub("", problem.field)
     return f"{field}: {message}" if field else message
 

@@ -115,3 +115,19 @@ def test_a_failed_load_writes_no_report(here: Path) -> None:
     result = CliRunner().invoke(main, ["validate", "g.tsv", "--report", "left.csv"])
     assert result.exit_code == 1
     assert not (here / "left.csv").exists()
+
+
+@pytest.mark.parametrize(("field", "message", "kind"), [
+    ("lat", "95.5 is outside -90..90", "lat: … is outside -90..90"),
+    ("when[1]", "'2013/1986' ends before it starts", "when: … ends before it starts"),
+    ("sources[0].url", "\"it's\" is not an http(s) URL", "sources.url: … is not an http(s) URL"),
+    ("id", "duplicate id 'x', also at a.csv: line 3", "id: duplicate id …, also at a.csv: line …"),
+    ("", "has 7 cells but the header has 6", "has … cells but the header has …"),
+])
+def test_a_kind_is_the_field_and_message_without_their_values(
+    field: str, message: str, kind: str
+) -> None:
+    from mapgen.errors import Problem
+    from mapgen.listing import kind as kind_of
+
+    assert kind_of(Problem("a.csv", message, "line 2 (id=a)", field)) == kind
