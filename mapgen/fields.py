@@ -480,7 +480,8 @@ def columns_problem(
     suggested too when the file is refused anyway."""
     missing = list(missing)
     unnamed = ["name"] if "name" in missing else []
-    if not chosen.when and not chosen.start:  # (an option naming no column is in *missing*)
+    dated = "when" in mapping or "start" in mapping or chosen.when or chosen.start
+    if not dated:  # (an option that names no column is in *missing* already)
         unnamed.append("when")
         if dates_unnamed(mapping, columns, sample):
             missing.append("when")

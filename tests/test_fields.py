@@ -177,6 +177,13 @@ def test_an_osm_extract_is_offered_the_date_column_that_is_filled(here: Path) ->
                            "--start-field start_date? ")
 
 
+def test_a_file_dated_in_its_own_when_column_is_offered_no_other(here: Path) -> None:
+    Path("w.csv").write_text("id,title,lat,when,date_added\n"
+                             "a,A,1,1900,2020-01-05\n", "utf-8")
+    [line] = problems("w.csv")
+    assert "; did you mean --name-field title? " in line
+
+
 def test_a_column_named_like_a_date_that_holds_none_leaves_the_places_undated(
     here: Path,
 ) -> None:
