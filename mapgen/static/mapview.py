@@ -104,7 +104,7 @@ def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
         spots = _in_page_points(ax, [*points.lonlat.tolist(), *anchors])
         legend = _draw_legend(ax, dataset, parts, renderer, spots,
                               crowded=len(points.sizes) > DENSE_POINTS)
-    box = ax.get_position().transformed(ax.figure.transFigure)
+    box = ax.get_position(original=True).transformed(ax.figure.transFigure)
     xlim, ylim, aspect = _frame_places(ax, dataset)
     sizes, dots = points.sizes, None
     if len(sizes) > DENSE_POINTS:  # crowding on the page, from the view about to be set
