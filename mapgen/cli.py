@@ -33,8 +33,8 @@ FIELD_OPTIONS = (
     ("name", "the place name"),
     ("layer", "the layer [default: the file's name]"),
     ("when", "EDTF spans or dates as tables write them, separated by ;"),
-    ("start", "start dates: each span is start/end"),
-    ("end", "end dates (an empty cell: still ongoing)"),
+    ("start", "start dates: each span is start/end (no end field: from then on)"),
+    ("end", "end dates (an empty cell: unknown; present, now, ..: ongoing)"),
     ("wkt", "WKT geometries"),
     ("lat", "latitudes"),
     ("lon", "longitudes"),
@@ -43,7 +43,8 @@ FIELD_OPTIONS = (
 FLAGS = {"start": "--from", "end": "--to", "at": "--at", "name": "--period"}
 FLAGS.update({f"{key}_field": f"--{key}-field" for key, _ in FIELD_OPTIONS})
 FLAGS.update({"colors": "--color", "paths": "--path-layer", "keep_undated": "--keep-undated",
-              "format": "--input-format"})
+              "format": "--input-format", "bce": "--bce", "date_precision": "--date-precision",
+              "date_format": "--date-format"})
 
 
 def reports_errors(func: F) -> F:
@@ -190,8 +191,9 @@ def _inputs(sources: tuple[str, ...], input_format: str | None, skip_invalid: bo
 
 
 def source_options(*, required: bool = False) -> Callable[[F], F]:
-    """SOURCE..., --input-format, the --*-field options and --skip-invalid, handed to the
-    command as ``inputs``: what `mapgen.load` takes."""
+    """SOURCE..., --input-format, the --*-field options, --skip-invalid and how dates are
+    read (--bce, --date-precision, --date-format), handed to the command as ``inputs``: what
+    `mapgen.load` takes."""
     return _hands(
         "inputs",
         _inputs,
@@ -207,6 +209,16 @@ def source_options(*, required: bool = False) -> Callable[[F], F]:
         click.Option(["--skip-invalid"], is_flag=True,
                      help="Leave out invalid features (each reported) instead of refusing "
                      "the file."),
+        click.Option(["--bce"], type=click.Choice(["historical", "astronomical"]),
+                     help="Negative years: historical (-80 is 80 BCE, no year 0) or "
+                     "astronomical (ISO 8601: -80 is 81 BCE) [default: historical for bare "
+                     "numbers, astronomical for years written as EDTF, -0079]."),
+        click.Option(["--date-precision"], type=click.Choice(["day", "month", "year"]),
+                     help="Cut every date to this [default: as written; a column of nothing "
+                     "but 1 January midnights is years]."),
+        click.Option(["--date-format"], metavar="FORMAT",
+                     help="strftime format of dates whose day and month the file leaves in "
+                     "doubt, e.g. %d/%m/%Y."),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mapgen.defaults import INPUT_FORMATS, default_source
 from mapgen.errors import DataError, OptionError, Problem
@@ -24,6 +25,9 @@ FORMATS[".zip"] = "gdal"  # a zipped shapefile (or any GDAL file)
 FORMATS.update(ARROW_SUFFIXES)  # GeoParquet, Parquet, Arrow IPC (Feather)
 TABLES = ("csv", "tsv", "parquet", "arrow")  # formats with --wkt/--lat/--lon-field
 
+if TYPE_CHECKING:
+    from mapgen.datetext import DateOptions
+
 __all__ = ["RawCollection", "RawFeature", "default_source", "read"]
 
 
@@ -35,11 +39,13 @@ def input_format(path: Path) -> str | None:
 
 
 def read(
-    source: str | Path, format: str | None = None, fields: Fields | None = None
+    source: str | Path, format: str | None = None, fields: Fields | None = None,
+    dates: DateOptions | None = None,
 ) -> RawCollection:
     """Read one source; the format comes from *format*, else the file's name (a JSON file
     whose @context names Linked Places, or whose features look like LPF's, is read as LPF).
-    *fields* names the input fields that hold mapgen's properties (the --*-field options).
+    *fields* names the input fields that hold mapgen's properties (the --*-field options);
+    *dates* decide what a file's date cells leave open (--bce, --date-precision, --date-format).
     A zip archive (``places.zip``, GDAL's ``/vsizip/archive.zip/inside.shp``) is checked
     before GDAL opens it."""
     path = Path(source)
@@ -54,16 +60,17 @@ def read(
         from mapgen.read.lpf import read_json, read_json_lines  # loads edtf: only when reading
 
         if path.name.lower().endswith(".jsonl"):
-            return read_json_lines(path, label, chosen)
-        return read_json(path, label, chosen, format or (kind if kind == "lpf" else None))
+            return read_json_lines(path, label, chosen, dates)
+        return read_json(path, label, chosen, format or (kind if kind == "lpf" else None), dates)
     if kind in ("csv", "tsv"):
-        return read_csv(path, label, chosen, "\t" if kind == "tsv" else ",")
+        return read_csv(path, label, chosen, "\t" if kind == "tsv" else ",", dates)
     if kind in ("parquet", "arrow"):
-        return read_arrow(path, label, chosen, kind)
+        return read_arrow(path, label, chosen, kind, dates)
     if kind == "gdal":
         archive = archive_of(str(source))
         if archive is not None:
             check_archive(archive, label)
-        return read_gdal(str(source) if str(source).startswith(VSIZIP) else path, label, chosen)
+        return read_gdal(str(source) if str(source).startswith(VSIZIP) else path, label, chosen,
+                         dates)
     known = ", ".join(sorted(INPUT_FORMATS))
     raise DataError([Problem(label, f"unknown input format (known: {known}); use --input-format")])
