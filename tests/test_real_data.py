@@ -53,20 +53,26 @@ def test_every_corpus_file_is_covered() -> None:
     assert sorted(FILES) == sorted(MANIFEST)
 
 
-def year(value: str) -> str:
-    """A manifest date value as EDTF writes it: a bare year astronomical and four digits
-    ("-30" → "-0030", "640" → "0640"); an ISO date as it is."""
+def year(value: str, bce: str = "astronomical") -> str:
+    """A manifest date value as EDTF writes it: a bare year four digits ("640" → "0640"), a
+    negative one astronomical ("-30" → "-0030") or, where the file counts BC years without
+    a year 0 (the manifest's "bce"), one up ("-30" → "-0029"); an ISO date as it is."""
     if re.fullmatch(r"-?\d+", value):
         number = int(value)
+        if number < 0 and bce == "historical":
+            number += 1
         return f"{number:04d}" if number >= 0 else f"-{-number:04d}"
     return value
 
 
-def expected_span(start: str | None, end: str | None) -> list[str]:
-    """The span a start and an end value make (an empty end: ongoing)."""
+def expected_span(start: str | None, end: str | None, bce: str = "astronomical",
+                  empty_end: str = "") -> list[str]:
+    """The span a start and an end value make: an empty end is unknown ("2011-11-01/"), or
+    open where the format says a start alone runs on (LP-TSV: *empty_end* ".."); an empty
+    start is unknown."""
     if not start and not end:
         return []
-    lo, hi = year(start) if start else "..", year(end) if end else ".."
+    lo, hi = year(start, bce) if start else "", year(end, bce) if end else empty_end
     return [lo] if lo == hi else [f"{lo}/{hi}"]
 
 
@@ -77,13 +83,15 @@ def sample_spans(sample: dict[str, Any], entry: dict[str, Any]) -> list[str]:
     if isinstance(fields, list):
         if not fields:
             return []
-        return expected_span(sample.get(fields[0]), sample.get(fields[1]))
+        lp_tsv = entry["format"] == "tsv"  # LP-TSV: "a start value alone indicates from"
+        return expected_span(sample.get(fields[0]), sample.get(fields[1]),
+                             entry.get("bce", "astronomical"), ".." if lp_tsv else "")
     whens = [sample["when"]] if "when" in sample else sample.get("geometry_when", [])
     out = []
     for when in whens:
         for span in when.get("timespans", []):
             start, end = span.get("start", {}).get("in"), span.get("end", {}).get("in")
-            out += expected_span(start, end)
+            out += expected_span(start, end, empty_end="..")  # LPF: "end": {"in": null}
     return out
 
 
