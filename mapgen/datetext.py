@@ -829,15 +829,17 @@ def _ends(edtf: str) -> tuple[str, str]:
 
 
 def span_from_edtf(start: str | None, end: str | None, *, end_given: bool,
-                   empty_end: str = "unknown") -> str:
+                   empty: str = "unknown") -> str:
     """A start and an end, each EDTF or None (an empty cell), as one EDTF span.
 
     * no end field (*end_given* false): from the start on ("1334" is "1334/..", as OSM's
       ``start_date`` and Wikidata's inception mean it);
-    * an end field whose cell is empty: an unknown end ("1380/", counted at its start), or
-      an open one when *empty_end* is "open" (LP-TSV's "a start value alone indicates from");
+    * an end field whose cell is empty: an unknown end ("1380/", counted at its start);
     * ".." at either end (a cell "present", "today"…): open;
     * an empty start with an end: an unknown start ("/1950");
+    * an empty end or start is open instead when *empty* is "open", as formats define it
+      (LP-TSV: "a start value alone indicates from"; KML: a TimeSpan without an end is
+      unbounded);
     * the same start and end: that one date;
     * otherwise from the start's earliest to the end's latest ("1850s" to "1900":
       "185X/1900"; "before 1850" to 1900: "../1900").
@@ -846,15 +848,18 @@ def span_from_edtf(start: str | None, end: str | None, *, end_given: bool,
     the span ends before it starts, or leaves both ends open."""
     if start is None and (end is None or not end_given):
         return ""
-    lo = _ends(start)[0] if start is not None else ""
+    blank = ".." if empty == "open" else ""
+    lo = _cut(_ends(start)[0], "day") if start is not None else blank  # no time of day
     if not end_given:
         hi = ".."
     elif end is None:
-        hi = ".." if empty_end == "open" else ""
+        hi = blank
     else:
         if start is not None and end == start:
             return start
-        hi = _ends(end)[1]
+        hi = _cut(_ends(end)[1], "day")
+        if hi == lo:
+            return lo  # the same day, at two times
     if lo in ("", "..") and hi in ("", ".."):
         raise DateError(f"start {start or ''!r} and end {end or ''!r} leave both ends open")
     span = _interval(lo, hi)

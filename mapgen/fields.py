@@ -127,7 +127,7 @@ def read_dates(
     label: str,
     options: DateOptions | None = None,
     *,
-    lp_tsv: bool = False,
+    convention: str = "",
     unit: str = "column",
 ) -> list[RowDates]:
     """Each row's spans from the date columns *columns* (keyed "when", or "start" and "end";
@@ -137,13 +137,14 @@ def read_dates(
     line per column (a :class:`~mapgen.errors.MapgenNote`), and a column that cannot be read
     as one (day or month first?) is a DataError naming it. A when cell holds spans separated
     by ``;`` (a problem is ``when[i]``); a start and an end make one span
-    (:func:`mapgen.datetext.span_from_edtf`). LP-TSV writes BCE years historically and means
-    "from then on" by a start alone, as its specification says."""
+    (:func:`mapgen.datetext.span_from_edtf`). A *convention* names a format whose empty start
+    or end is open: "KML" (a TimeSpan without an end is unbounded) and "LP-TSV" (a start
+    alone means "from"; its BCE years are written historically, -320 for 320 BCE)."""
     from mapgen.dates import span_words
     from mapgen.datetext import DateOptions, read_column, span_from_edtf
 
     options = options or DateOptions()
-    if lp_tsv and not options.bce:
+    if convention == "LP-TSV" and not options.bce:
         options = replace(options, bce="historical")
     rows = len(next(iter(columns.values()), ()))
     notes: dict[str, list[str]] = {}
@@ -179,7 +180,7 @@ def read_dates(
                 try:
                     span = span_from_edtf(start.texts[row], end.texts[row] if end else None,
                                           end_given=end_given,
-                                          empty_end="open" if lp_tsv else "unknown")
+                                          empty="open" if convention else "unknown")
                 except DateError as exc:
                     found = [("when", str(exc))]
                 if span.endswith("/..") and not opened and (end is None or end.texts[row] is None):
@@ -189,8 +190,9 @@ def read_dates(
             why = "a start alone" if end_given else "a start without an end field"
             advice = "" if end_given else (f"; --end-field names the ends, --when-field "
                                            f"{names['start']} reads each as one date")
+            defined = f", as {convention} defines it" if convention else ""
             notes.setdefault(names["start"], []).append(
-                f"{why} read as from then on ({opened}){advice}")
+                f"{why} read as from then on ({opened}){defined}{advice}")
     for column, choices in notes.items():
         warnings.warn(MapgenNote(f"{label}: {unit} {column!r}: {'; '.join(choices)}"),
                       stacklevel=2)
@@ -209,7 +211,7 @@ def _column(read: ColumnDates, name: str, label: str, unit: str,
 
 def dated_records(
     records: Sequence[Mapping[str, Any]], mapping: Mapping[str, str], label: str,
-    options: DateOptions | None = None, *, lp_tsv: bool = False, unit: str = "column",
+    options: DateOptions | None = None, *, convention: str = "", unit: str = "column",
 ) -> list[RowDates] | None:
     """:func:`read_dates` of the date columns *mapping* names among flat *records* (CSV rows,
     GDAL attributes); None when it names none."""
@@ -217,8 +219,8 @@ def dated_records(
     if not keys:
         return None
     columns = {k: [r.get(mapping[k]) for r in records] for k in keys}
-    return read_dates(columns, {k: mapping[k] for k in keys}, label, options, lp_tsv=lp_tsv,
-                      unit=unit)
+    return read_dates(columns, {k: mapping[k] for k in keys}, label, options,
+                      convention=convention, unit=unit)
 
 
 def rename(

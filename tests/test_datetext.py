@@ -204,11 +204,11 @@ def test_bad_cell_values(value: object, message: str) -> None:
         edtf_from_value(value)
 
 
-def span(start: object, end: object, end_given: bool, empty_end: str = "unknown") -> str:
+def span(start: object, end: object, end_given: bool, empty: str = "unknown") -> str:
     """A start and an end cell read as the columns they sit in, then made one span."""
     first = read_column([start], open_words=True).texts[0]
     last = read_column([end], open_words=True).texts[0]
-    return span_from_edtf(first, last, end_given=end_given, empty_end=empty_end)
+    return span_from_edtf(first, last, end_given=end_given, empty=empty)
 
 
 @pytest.mark.parametrize(
@@ -247,8 +247,10 @@ def test_start_and_end(start: object, end: object, end_given: bool, edtf: str) -
 
 
 def test_an_empty_end_is_open_where_the_format_says_so() -> None:
-    """LP-TSV: "a start value alone indicates from"."""
-    assert span(1944, None, True, empty_end="open") == "1944/.."
+    """LP-TSV: "a start value alone indicates from"; KML: a TimeSpan's missing end or begin
+    is unbounded."""
+    assert span(1944, None, True, empty="open") == "1944/.."
+    assert span(None, 1944, True, empty="open") == "../1944"
 
 
 @pytest.mark.parametrize(

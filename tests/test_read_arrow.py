@@ -404,8 +404,8 @@ def test_any_typed_rows(here: Path) -> None:
 def test_formats_are_named_and_table_options_refused_elsewhere(here: Path) -> None:
     (here / "places.txt").write_text("x", "utf-8")
     assert problems("places.txt") == [
-        "places.txt: unknown input format (known: arrow, csv, gdal, geojson, lpf, parquet, tsv); "
-        "use --input-format"
+        "places.txt: unknown input format (known: arrow, csv, gdal, geojson, kml, lpf, parquet, "
+        "tsv); use --input-format"
     ]
     (here / "p.geojson").write_text('{"type": "FeatureCollection", "features": []}', "utf-8")
     with pytest.raises(mapgen.OptionError) as info:

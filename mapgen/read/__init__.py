@@ -15,6 +15,8 @@ from mapgen.read.arrow import read_arrow
 from mapgen.read.csv import read_csv
 from mapgen.read.gdal import SUFFIXES as GDAL_SUFFIXES
 from mapgen.read.gdal import read_gdal
+from mapgen.read.kml import SUFFIXES as KML_SUFFIXES
+from mapgen.read.kml import read_kml
 
 FORMATS = {".geojson": "geojson", ".json": "geojson"}
 FORMATS.update({".lpf.json": "lpf", ".lpf.geojson": "lpf", ".jsonld": "lpf", ".lp.json": "lpf"})
@@ -22,6 +24,7 @@ FORMATS[".jsonl"] = "lpf"  # JSON-Lines LPF: one feature per line
 FORMATS.update({".csv": "csv", ".tsv": "tsv"})
 FORMATS.update(dict.fromkeys(GDAL_SUFFIXES, "gdal"))
 FORMATS[".zip"] = "gdal"  # a zipped shapefile (or any GDAL file)
+FORMATS.update(dict.fromkeys(KML_SUFFIXES, "kml"))  # Google Earth: its own reader
 FORMATS.update(ARROW_SUFFIXES)  # GeoParquet, Parquet, Arrow IPC (Feather)
 TABLES = ("csv", "tsv", "parquet", "arrow")  # formats with --wkt/--lat/--lon-field
 
@@ -66,6 +69,8 @@ def read(
         return read_csv(path, label, chosen, "\t" if kind == "tsv" else ",", dates)
     if kind in ("parquet", "arrow"):
         return read_arrow(path, label, chosen, kind, dates)
+    if kind == "kml":
+        return read_kml(path, label, chosen, dates)
     if kind == "gdal":
         archive = archive_of(str(source))
         if archive is not None:

@@ -209,7 +209,8 @@ def read_csv(
         record = None if extra else {c: cell.strip() for c, cell in zip(columns, row, strict=False)}
         records.append((f"line {line}", record, len(row)))
     read = [record for _, record, _ in records if record is not None]
-    dates = iter(dated_records(read, mapping, label, options, lp_tsv=lp_tsv) or [None] * len(read))
+    dates = iter(dated_records(read, mapping, label, options,
+                               convention="LP-TSV" if lp_tsv else "") or [None] * len(read))
     features = []
     for where, record, length in records:
         if record is None:

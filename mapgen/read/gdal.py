@@ -1,5 +1,6 @@
-"""Any vector format GDAL reads (GeoPackage, Shapefile, KML, FlatGeobuf, GML, ...), through
-geopandas with the pyogrio engine.
+"""Any vector format GDAL reads (GeoPackage, Shapefile, FlatGeobuf, GML, ...), through
+geopandas with the pyogrio engine. KML has a reader of its own (:mod:`mapgen.read.kml`),
+which keeps its dates as written; ``--input-format gdal`` still hands it to GDAL.
 
 geopandas, pyogrio and shapely are imported inside the functions: importing mapgen (and
 `mapgen --help`) must stay fast for people who never read such files.
@@ -33,8 +34,6 @@ SUFFIXES = (
     ".shp",
     ".shz",
     ".shp.zip",
-    ".kml",
-    ".kmz",
     ".fgb",
     ".gml",
     ".gpx",
