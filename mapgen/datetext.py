@@ -387,7 +387,28 @@ def _plain(text: str, reading: Reading, trace: _Trace) -> str | None:
 
 def _single(text: str, reading: Reading, trace: _Trace) -> str | None:
     """One date (no range) as EDTF, or None when it is not one."""
-    return _plain(text, reading, trace) or _spoken(text)
+    return _plain(text, reading, trace) or _month_bc(text) or _spoken(text)
+
+
+_MONTHS = {m.lower(): i for names in (calendar.month_name, calendar.month_abbr)
+           for i, m in enumerate(names) if m}
+_MONTH_BC = re.compile(
+    r"(?:(\d{1,2})\s+)?([a-z]+)\.?\s+(?:(\d{1,2}),?\s+)?(\d{1,4})\s*"
+    r"(b\.?\s?c\.?(?:\s?e\.?)?)", re.I)
+
+
+def _month_bc(text: str) -> str | None:
+    """A month or day of a year BC in words ("March 44 BC", "15 March 44 BCE", "March 15, 44
+    BC"), which the edtf reader reads as the bare year; None for anything else."""
+    match = _MONTH_BC.fullmatch(text)
+    if match is None or match.group(2).lower() not in _MONTHS:
+        return None
+    before, name, after, year, _ = match.groups()
+    if before and after:
+        return None
+    out = f"{_year_text(1 - int(year))}-{_MONTHS[name.lower()]:02d}"
+    day = before or after
+    return f"{out}-{int(day):02d}" if day else out
 
 
 def _century_first(number: int, era: str | None) -> int:
@@ -441,6 +462,8 @@ def _spoken(text: str) -> str | None:
     if not result or result.lstrip("-").startswith("X"):
         return None  # no year: "12" read as a day of the month
     parts = re.fullmatch(r"-?(\d{4})(?:-(\d\d)(?:-(\d\d))?)?[~?%]?", result)
+    if parts is not None and parts.group(2) is None and set(words) & set(_MONTHS):
+        return None  # a month it did not read: "March 500 BC" is not all of 500 BC
     if parts is not None:
         read = {int(p) for p in parts.groups() if p}
         if not {int(n) for n in re.findall(r"\d+", text)} <= read:
@@ -610,7 +633,7 @@ def _reading(text: str, reading: Reading, trace: _Trace) -> str:
         result = text if verdict is None else (
             _plain(text, reading, trace) or _before_after(text, reading, trace)
             or _osm_range(text, reading, trace) or _range(text, reading, trace)
-            or _spoken(text))
+            or _month_bc(text) or _spoken(text))
     if result is None:
         raise DateError(f"{text!r} is not a date mapgen reads; {ACCEPTED}")
     if _NEGATIVE_YEAR.search(result) and not _BC.search(text) and not trace.negative:

@@ -142,6 +142,9 @@ def test_valid_edtf_is_kept_unchanged(text: str) -> None:
      ("after 1850-03", "[1850-04..]"), ("after 1999-12-31", "[2000-01-01..]"),
      ("1850-1850", "1850"), ("1850-03-12T10:30:00.5Z", "1850-03-12"),
      ("3 Sept. 1850", "1850-09-03"), ("+1850-03-12", "1850-03-12"),
+     # a month of a year BC: the edtf reader kept the year and dropped the month
+     ("March 44 BC", "-0043-03"), ("15 March 44 BCE", "-0043-03-15"),
+     ("March 15, 44 B.C.", "-0043-03-15"),
      # edtf's grammar refuses "1850~/186X": the 1860s are then written as the year they reach
      ("c. 1850 - 1860s", "1850~/1869"), ("1850s - c. 1900", "1850/1900~"),
      ("1850-1860s", "1850/186X"), ("1850/185X~", "1850/1859~")],
