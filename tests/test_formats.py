@@ -245,7 +245,7 @@ def test_field_options_that_clash_are_usage_errors(runner: CliRunner) -> None:
 def test_unknown_suffix_needs_format(here: Path, runner: CliRunner) -> None:
     (here / "places.txt").write_text("id,name,layer,lat,lon,when\np,P,s,1,2,1990\n", "utf-8")
     [line] = problems("places.txt")
-    known = "arrow, csv, gdal, geojson, lpf, parquet"
+    known = "arrow, csv, gdal, geojson, kml, lpf, parquet"
     assert line.startswith(f"places.txt: unknown input format (known: {known}")
     result = runner.invoke(main, ["validate", "--input-format", "csv", "places.txt"])
     assert result.exit_code == 0, result.output
