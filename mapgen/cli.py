@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mapgen.defaults import DEFAULT_NAME, DEFAULT_TILES, INPUT_FORMATS
+from mapgen.defaults import (
+    BCE_READINGS,
+    DATE_PRECISIONS,
+    DEFAULT_NAME,
+    DEFAULT_TILES,
+    INPUT_FORMATS,
+)
 from mapgen.listing import FORMATS as LIST_FORMATS
 from mapgen.static import DEFAULT_DPI, DEFAULT_HEIGHT, DEFAULT_WIDTH, TIMELINE_MAX_PLACES
 from mapgen.writers import FORMATS as EXPORT_FORMATS
@@ -210,11 +216,11 @@ def source_options(*, required: bool = False) -> Callable[[F], F]:
         click.Option(["--skip-invalid"], is_flag=True,
                      help="Leave out invalid features (each reported) instead of refusing "
                      "the file."),
-        click.Option(["--bce"], type=click.Choice(["historical", "astronomical"]),
+        click.Option(["--bce"], type=click.Choice(BCE_READINGS),
                      help="Negative years: historical (-80 is 80 BCE, no year 0) or "
                      "astronomical (ISO 8601: -80 is 81 BCE) [default: historical for bare "
                      "numbers, astronomical for years written as EDTF, -0079]."),
-        click.Option(["--date-precision"], type=click.Choice(["day", "month", "year"]),
+        click.Option(["--date-precision"], type=click.Choice(DATE_PRECISIONS),
                      help="Cut every date to this [default: as written; a column of nothing "
                      "but 1 January midnights is years]."),
         click.Option(["--date-format"], metavar="FORMAT",

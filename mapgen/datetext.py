@@ -41,6 +41,8 @@ from mapgen.dates import (
     parse_span,
     thirds,
 )
+from mapgen.defaults import BCE_READINGS, DATE_PRECISIONS
+from mapgen.errors import OptionError
 
 # (how a table may write it, the EDTF mapgen makes of it, what it means). Every row is a test
 # (tests/test_datetext.py) and README's list of accepted spellings.
@@ -111,8 +113,6 @@ ACCEPTED = (
     "write e.g. 1850, 1850-03-12, 300, -30 (30 BCE), 30 BC, AD 300, c. 1850, 1850s, "
     "18th century, C18, 1850-1900, 1850..1860, between 1850 and 1900, before 1850, or EDTF"
 )
-BCE_READINGS = ("historical", "astronomical")
-PRECISIONS = ("day", "month", "year")
 
 _NUMBER = re.compile(r"([+-]?\d+)(\.\d*)?")
 _TIME = r"(?:[ T]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?"
@@ -174,14 +174,12 @@ class DateOptions:
     format: str = ""  # a strftime format for dates the cells leave unclear (%d/%m/%Y)
 
     def __post_init__(self) -> None:
-        from mapgen.errors import OptionError
-
         for f in ("bce", "precision", "format"):  # None from the API is "not given"
             object.__setattr__(self, f, (getattr(self, f) or "").strip())
         if self.bce and self.bce not in BCE_READINGS:
             raise OptionError.naming("{bce} is historical or astronomical, not {value}",
                                      value=repr(self.bce))
-        if self.precision and self.precision not in PRECISIONS:
+        if self.precision and self.precision not in DATE_PRECISIONS:
             raise OptionError.naming("{date_precision} is day, month or year, not {value}",
                                      value=repr(self.precision))
         if self.format and "%" not in self.format:
@@ -669,20 +667,12 @@ def _empty(value: object) -> bool:
     return False
 
 
-def edtf_from_value(value: object, reading: Reading = DEFAULT) -> str:
-    """A cell value as EDTF: a whole number is a year (negative: a year BC, without a year 0,
-    unless *reading* is astronomical; 1850.0, what pandas writes for a year column with gaps,
-    is 1850), a date or datetime its day (the time of day is dropped), text is read by
-    :func:`edtf_from_text`. Raise DateError for an empty cell, a fractional number or any
-    other type."""
-    edtf, read, _ = _value(value, reading)
-    if not read:
-        raise DateError(edtf)
-    return edtf
-
-
 def _value(value: object, reading: Reading) -> tuple[str, bool, frozenset[str]]:
-    """:func:`edtf_from_value` as (EDTF or why not, read, the negative years' readings)."""
+    """A cell value as (EDTF or why not, read, how its negative years were read): a whole
+    number is a year (negative: a year BC, without a year 0, unless *reading* is astronomical;
+    1850.0, what pandas writes for a year column with gaps, is 1850), a date or datetime its
+    day (the time of day is dropped), text is read by :func:`edtf_from_text`; an empty cell,
+    a fractional number or any other type is no date."""
     if _empty(value):
         return "empty date", False, frozenset()
     if isinstance(value, bool):
