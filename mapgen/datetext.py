@@ -27,6 +27,7 @@ import numbers
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from edtf import text_to_edtf
 from edtf.natlang.en import text_to_edtf_date
@@ -769,14 +770,21 @@ def read_column(values: Sequence[object], options: DateOptions = DateOptions(), 
     (:attr:`ColumnDates.choices`), with an example from the column. With *open_words*, "..",
     "present", "now", "today" and "ongoing" (any case) are an open end, "..". A pure function:
     it warns nobody."""
-    texts = [" ".join(v.split()) for v in values if isinstance(v, str) and v.strip()]
-    distinct = list(dict.fromkeys(texts))
+    keys: list[Any] = list(zip(map(type, values), values, strict=True))
+    try:
+        unique = dict.fromkeys(keys)
+    except TypeError:  # a list among them: such a value is read on its own
+        keys = [k if _hashable(k[1]) else None for k in keys]
+        unique = dict.fromkeys(k for k in keys if k is not None)
+    pool = [v for _, v in unique]  # each distinct value once
+    present = [v for v in pool if not _empty(v)]
+    distinct = list(dict.fromkeys(" ".join(v.split()) for v in present if isinstance(v, str)))
     choices: list[str] = []
     day_first, said, problem = (None, "", "") if options.format else _column_order(distinct)
     if said:
         choices.append(said)
     precision = options.precision
-    if not precision and distinct and len(texts) == sum(1 for v in values if not _empty(v)) \
+    if not precision and distinct and all(isinstance(v, str) for v in present) \
             and all(_NEW_YEAR.fullmatch(t) for t in distinct):
         precision = "year"
         choices.append(f"every value is 1 January at midnight: read as years ({distinct[0]!r} "
@@ -784,31 +792,29 @@ def read_column(values: Sequence[object], options: DateOptions = DateOptions(), 
     reading = Reading(
         bce=options.bce, precision=precision, format=options.format, day_first=day_first,
         table_years=any(isinstance(v, numbers.Real) and not isinstance(v, bool) and v < 0
-                        for v in values) or any(_SHORT_NEGATIVE.search(t) for t in distinct),
+                        for v in present) or any(_SHORT_NEGATIVE.search(t) for t in distinct),
         wikidata_json=any(_WIKIDATA.fullmatch(t) and (t[0] == "+" or "-00" in t[5:])
                           for t in distinct),
     )
+
+    def one(value: object) -> tuple[str | None, bool, frozenset[str]]:
+        if _empty(value):
+            return None, True, frozenset()
+        if open_words and isinstance(value, str) and value.strip().lower() in OPEN_WORDS:
+            return "..", True, frozenset()
+        return _value(value, reading)
+
+    read = {(type(v), v): one(v) for v in pool}
     out: list[str | None] = []
     errors: dict[int, str] = {}
     negative: dict[str, tuple[str, str]] = {}  # reading → an example: (value, in words)
-    read: dict[object, tuple[str, bool, frozenset[str]]] = {}
-    for index, value in enumerate(values):
-        if _empty(value):
-            out.append(None)
-            continue
-        key = (type(value), value) if _hashable(value) else None
-        found = read.get(key) if key is not None else None
-        if found is None:
-            opened = open_words and isinstance(value, str) and value.strip().lower() in OPEN_WORDS
-            found = ("..", True, frozenset()) if opened else _value(value, reading)
-            if key is not None:
-                read[key] = found
-        edtf, ok, how = found
+    for index, (key, value) in enumerate(zip(keys, values, strict=True)):
+        edtf, ok, how = read[key] if key is not None else one(value)
         out.append(edtf if ok else None)
         if not ok:
-            errors[index] = edtf
+            errors[index] = str(edtf)
         for kind in how:
-            if ok and kind not in negative:
+            if ok and edtf and kind not in negative:
                 negative[kind] = (repr(str(value).strip()), parse_span(edtf).words)
     choices += [_NOTE_BCE[kind].format(*negative[kind])
                 for kind in ("historical", "wikidata", "astronomical") if kind in negative]
