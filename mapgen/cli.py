@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mapgen.defaults import DEFAULT_NAME, DEFAULT_TILES, INPUT_FORMATS
+from mapgen.defaults import (
+    BCE_READINGS,
+    DATE_PRECISIONS,
+    DEFAULT_NAME,
+    DEFAULT_TILES,
+    INPUT_FORMATS,
+)
 from mapgen.listing import FORMATS as LIST_FORMATS
 from mapgen.static import DEFAULT_DPI, DEFAULT_HEIGHT, DEFAULT_WIDTH, TIMELINE_MAX_PLACES
 from mapgen.writers import FORMATS as EXPORT_FORMATS
@@ -35,8 +41,8 @@ FIELD_OPTIONS = (
     ("name", "the place name"),
     ("layer", "the layer [default: the file's name]"),
     ("when", "EDTF spans or dates as tables write them, separated by ;"),
-    ("start", "start dates: each span is start/end"),
-    ("end", "end dates (an empty cell: still ongoing)"),
+    ("start", "start dates: each span is start/end (no end field: from then on)"),
+    ("end", "end dates (an empty cell: unknown; present, now, ..: ongoing)"),
     ("wkt", "WKT geometries"),
     ("lat", "latitudes"),
     ("lon", "longitudes"),
@@ -50,7 +56,8 @@ FLAGS = {"start": "--from", "end": "--to", "at": "--at", "name": "--period"}
 FLAGS.update({f"{key}_field": f"--{key}-field" for key, _ in FIELD_OPTIONS})
 FLAGS.update({"colors": "--color", "paths": "--path-layer", "keep_undated": "--keep-undated",
               "format": "--input-format", "fragment": "--fragment", "height": "--height",
-              "shared_assets": "--shared-assets", "url_hash": "--hash"})
+              "shared_assets": "--shared-assets", "url_hash": "--hash", "bce": "--bce",
+              "date_precision": "--date-precision", "date_format": "--date-format"})
 
 
 def reports_errors(func: F) -> F:
@@ -218,8 +225,9 @@ def _inputs(sources: tuple[str, ...], input_format: str | None, skip_invalid: bo
 
 
 def source_options(*, required: bool = False) -> Callable[[F], F]:
-    """SOURCE..., --input-format, the --*-field options and --skip-invalid (what
-    `mapgen.load` takes), --verbose and --report, handed to the command as ``inputs``."""
+    """SOURCE..., --input-format, the --*-field options, --skip-invalid and how dates are
+    read (--bce, --date-precision, --date-format): what `mapgen.load` takes; and --verbose
+    and --report, how what it leaves out is shown; handed to the command as ``inputs``."""
     return _hands(
         "inputs",
         _inputs,
@@ -235,6 +243,16 @@ def source_options(*, required: bool = False) -> Callable[[F], F]:
         click.Option(["--skip-invalid"], is_flag=True,
                      help="Leave out invalid features (each reported) instead of refusing "
                      "the file."),
+        click.Option(["--bce"], type=click.Choice(BCE_READINGS),
+                     help="Negative years: historical (-80 is 80 BCE, no year 0) or "
+                     "astronomical (ISO 8601: -80 is 81 BCE) [default: historical for bare "
+                     "numbers, astronomical for years written as EDTF, -0079]."),
+        click.Option(["--date-precision"], type=click.Choice(DATE_PRECISIONS),
+                     help="Cut every date to this [default: as written; a column of nothing "
+                     "but 1 January midnights is years]."),
+        click.Option(["--date-format"], metavar="FORMAT",
+                     help="strftime format of dates whose day and month the file leaves in "
+                     "doubt, e.g. %d/%m/%Y."),
         click.Option(["--verbose"], is_flag=True,
                      help=f"List every feature left out, not the first {SHOWN} of each kind."),
         click.Option(["--report"], metavar="FILE.csv", type=click.Path(dir_okay=False),

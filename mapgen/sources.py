@@ -29,6 +29,9 @@ def load(
     source_field: str | None = None,
     url_field: str | None = None,
     skip_invalid: bool = False,
+    bce: str | None = None,
+    date_precision: str | None = None,
+    date_format: str | None = None,
 ) -> Dataset:
     """Read and validate one or more sources (none: the embedded default dataset) into one
     Dataset; ids must be unique across them. Raises DataError listing every problem found.
@@ -41,6 +44,14 @@ def load(
     each feature's source, titled by *source_field* (else by its address), and
     *description_field* the descriptions. A field named wrong is one problem of its file,
     with the fields there are; every file's problems are reported together.
+
+    Each date column is read as one, and what its cells leave open is chosen once for the
+    column and named in a ``note:`` (a :class:`mapgen.MapgenNote` warning): *bce*
+    ("historical": -80 is 80 BCE, the default for bare numbers; "astronomical": ISO 8601's,
+    the default for years written as EDTF such as -0079) decides every negative year;
+    *date_precision* ("day", "month", "year") cuts every date to it (a column of nothing but
+    1 January midnights is read as years unless "day"); *date_format* (strftime, "%d/%m/%Y")
+    reads dates whose day and month the column leaves in doubt.
 
     With *skip_invalid*, invalid features are left out rather than refused, as long as one
     place remains; ``dataset.report`` says how many and why (what ``--skip-invalid`` prints),
@@ -62,11 +73,14 @@ def load(
         source=source_field or "",
         url=url_field or "",
     )
+    from mapgen.datetext import DateOptions
+
+    dates = DateOptions(bce or "", date_precision or "", date_format or "")
     collections: list[RawCollection] = []
     problems: list[Problem] = []  # every file's own problems, so that one run lists them all
     for path in sources or (default_source(),):
         try:
-            collections.append(read(path, format=format, fields=fields))
+            collections.append(read(path, format=format, fields=fields, dates=dates))
         except DataError as error:
             problems += error.problems
     if not problems:

@@ -162,7 +162,7 @@ def test_coordinates_inside_a_word_and_wikidata_columns_are_hinted(here: Path) -
         "http://www.wikidata.org/entity/Q44401,Cayenne,62675,Guyane,1664-01-01T00:00:00Z,"
         "Point(-52.335 4.938611111)\n", "utf-8")
     [line] = problems("query.csv")
-    assert ("; did you mean --name-field cityLabel --when-field inception --wkt-field coord? "
+    assert ("; did you mean --name-field cityLabel --start-field inception --wkt-field coord? "
             in line)
 
 

@@ -1,5 +1,6 @@
-"""Any vector format GDAL reads (GeoPackage, Shapefile, KML, FlatGeobuf, GML, ...), through
-geopandas with the pyogrio engine.
+"""Any vector format GDAL reads (GeoPackage, Shapefile, FlatGeobuf, GML, ...), through
+geopandas with the pyogrio engine. KML has a reader of its own (:mod:`mapgen.read.kml`),
+which keeps its dates as written; ``--input-format gdal`` still hands it to GDAL.
 
 geopandas, pyogrio and shapely are imported inside the functions: importing mapgen (and
 `mapgen --help`) must stay fast for people who never read such files.
@@ -10,20 +11,28 @@ from __future__ import annotations
 import datetime
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import DataError, Problem
-from mapgen.fields import Fields, Sample, columns_problem, flat_properties, resolve_columns
+from mapgen.fields import (
+    Fields,
+    Sample,
+    columns_problem,
+    dated_records,
+    flat_properties,
+    resolve_columns,
+)
 from mapgen.geometry import geometry_to_geojson
 from mapgen.raw import RawCollection, RawFeature
+
+if TYPE_CHECKING:
+    from mapgen.datetext import DateOptions
 
 SUFFIXES = (
     ".gpkg",
     ".shp",
     ".shz",
     ".shp.zip",
-    ".kml",
-    ".kmz",
     ".fgb",
     ".gml",
     ".gpx",
@@ -54,7 +63,9 @@ def plain_value(value: Any) -> Any:
     return value
 
 
-def read_gdal(path: Path | str, label: str, chosen: Fields) -> RawCollection:
+def read_gdal(
+    path: Path | str, label: str, chosen: Fields, options: DateOptions | None = None
+) -> RawCollection:
     """Every vector layer of a GDAL-readable file, reprojected to EPSG:4326 when it has
     another CRS (no CRS: taken as longitude/latitude). A feature without a layer field goes
     into a layer named after its GDAL layer; one without an id field is identified by its FID.
@@ -89,16 +100,21 @@ def read_gdal(path: Path | str, label: str, chosen: Fields) -> RawCollection:
         geometry_column = frame.geometry.name
         columns = [str(c) for c in frame.columns if c != geometry_column]
         mapping, missing = resolve_columns(columns, chosen, required=("name",))
-        records = frame.drop(columns=geometry_column).to_dict("records")
-        sample = Sample({str(k): plain_value(v) for k, v in r.items()} for r in records)
-        problem = columns_problem(label, "fields", columns, chosen, mapping, missing, sample)
+        records = [{str(k): plain_value(v) for k, v in record.items()}
+                   for record in frame.drop(columns=geometry_column).to_dict("records")]
+        problem = columns_problem(label, "fields", columns, chosen, mapping, missing,
+                                  Sample(records))
         if problem:
             problems.append(Problem(label, problem.message, prefix.rstrip(", ")))
             continue
-        for fid, record, shape in zip(frame.index, records, frame.geometry, strict=True):
+        where = f"{label}: layer {layer!r}" if prefix else label
+        dates = dated_records(records, mapping, where, options, unit="field")
+        for row, (fid, attributes, shape) in enumerate(
+            zip(frame.index, records, frame.geometry, strict=True)
+        ):
             fid = plain_value(fid)
-            attributes = {str(k): plain_value(v) for k, v in record.items()}
-            props, problems_found = flat_properties(attributes, mapping)
+            props, problems_found = flat_properties(attributes, mapping,
+                                                    dates[row] if dates else None)
             props.setdefault("layer", layer)  # no layer field, or an empty value
             features.append(
                 RawFeature(

@@ -16,7 +16,14 @@ from typing import Any
 import msgspec
 
 from mapgen.errors import DataError, Problem
-from mapgen.fields import Fields, Sample, dates_unnamed, hint, missing_problem, unknown_fields
+from mapgen.fields import (
+    Fields,
+    Sample,
+    dates_unnamed,
+    hint,
+    missing_problem,
+    unknown_fields,
+)
 from mapgen.model import many_objects
 from mapgen.raw import (
     COLUMN_KEYS,
@@ -288,7 +295,8 @@ def with_defaults(collection: RawCollection, chosen: Fields, keys: list[str] | N
         message = (f"missing in {len(unnamed)} of {len(props)} features"
                    f"{hint(['name'], valued, sample)}")
         problems.append(Problem(collection.file, f"{message} {listed}", field="name"))
-    if not chosen.when and not chosen.start and dates_unnamed(dict.fromkeys(names), valued, sample):
+    dated = chosen.when or chosen.start
+    if not dated and dates_unnamed(dict.fromkeys(names), valued, sample):
         message = f"no feature has one{hint(['when'], valued, sample)}"
         problems.append(Problem(collection.file, f"{message} {listed}", field="when"))
     if problems:

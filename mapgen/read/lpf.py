@@ -44,12 +44,13 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import DataError, Problem
 from mapgen.fields import (
     LANG,
     Fields,
+    mapped_dates,
     missing_problem,
     rename,
     resolve_columns,
@@ -67,6 +68,9 @@ from mapgen.read.geojson import (
     with_defaults,
 )
 from mapgen.read.text import mapped, read_text
+
+if TYPE_CHECKING:
+    from mapgen.datetext import DateOptions
 
 # Compact identifiers the World Historical Gazetteer uses, expanded to web pages.
 PREFIXES = {
@@ -250,27 +254,33 @@ def _features(raw: RawFeature, feature: dict[str, Any], props: dict[str, Any]) -
 
 
 def collection_from_lpf(
-    doc: Any, label: str, chosen: Fields, wheres: list[str] | None = None
+    doc: Any, label: str, chosen: Fields, wheres: list[str] | None = None,
+    options: DateOptions | None = None,
 ) -> RawCollection:
     """An LPF FeatureCollection as raw features; problems are located like GeoJSON's
     ("feature 3 (id=...)"), or by *wheres* ("line 3"). A place may lack a geometry."""
     base = collection_from_json(doc, label, wheres)
     default_layer = Path(label).name.split(".")[0] or "places"
     features: list[RawFeature] = []
-    keys: dict[str, None] = {}  # every property any feature has, for misnamed options
-    for raw, feature in zip(base.features, doc["features"], strict=True):
-        if raw.problem:
-            features.append(raw)
-            continue
-        record = _lpf_properties(feature, default_layer)
-        keys.update(dict.fromkeys(record))
-        mapping, _ = resolve_columns(record, chosen, defaults=False)  # absent here: no value
-        props, date_problems = rename(record, mapping)
-        located = replace(raw, fallback_id=feature.get("id"), field_problems=date_problems)
-        features += _features(located, feature, props)
+    records = [None if raw.problem else _lpf_properties(feature, default_layer)
+               for raw, feature in zip(base.features, doc["features"], strict=True)]
+    keys = dict.fromkeys(k for r in records if r is not None for k in r)  # any feature's
     unknown = unknown_fields(chosen, keys)
     if unknown:
         raise DataError([missing_problem(label, "properties", unknown, list(keys))])
+    # a property some features lack is no value there, as an empty cell
+    mappings = [resolve_columns(r, chosen, defaults=False)[0] if r is not None else {}
+                for r in records]
+    dates = mapped_dates(records, mappings, chosen, label, options)
+    for raw, feature, record, mapping, row in zip(
+        base.features, doc["features"], records, mappings, dates, strict=True
+    ):
+        if record is None:
+            features.append(raw)
+            continue
+        props, date_problems = rename(record, mapping, row)
+        located = replace(raw, fallback_id=feature.get("id"), field_problems=date_problems)
+        features += _features(located, feature, props)
     members = {k: v for k, v in base.members.items() if k != "@context"}
     return RawCollection(label, tuple(features), members, geometry_optional=True)
 
@@ -290,7 +300,10 @@ def is_lpf(doc: Any) -> bool:
     return isinstance(props, dict) and "@id" in first and isinstance(props.get("title"), str)
 
 
-def read_json(path: Path, label: str, chosen: Fields, kind: str | None = None) -> RawCollection:
+def read_json(
+    path: Path, label: str, chosen: Fields, kind: str | None = None,
+    options: DateOptions | None = None,
+) -> RawCollection:
     """A JSON file as native GeoJSON or as LPF: *kind* ("geojson", "lpf") when given, else
     LPF when it looks like LPF (:func:`is_lpf`)."""
     if kind != "lpf" and not chosen.given():
@@ -301,12 +314,15 @@ def read_json(path: Path, label: str, chosen: Fields, kind: str | None = None) -
             return typed
     doc = parse_json(read_text(path, label), label)
     if kind == "lpf" or (kind is None and is_lpf(doc)):
-        return collection_from_lpf(doc, label, chosen)
+        return collection_from_lpf(doc, label, chosen, options=options)
     collection = collection_from_json(doc, label)
-    return with_defaults(with_fields(collection, chosen), chosen, property_keys(collection))
+    return with_defaults(with_fields(collection, chosen, options), chosen,
+                         property_keys(collection))
 
 
-def read_json_lines(path: Path, label: str, chosen: Fields) -> RawCollection:
+def read_json_lines(
+    path: Path, label: str, chosen: Fields, options: DateOptions | None = None
+) -> RawCollection:
     """JSON-Lines LPF: one feature per line (blank lines skipped); problems name the line."""
     features, lines = [], []
     for number, line in enumerate(read_text(path, label).splitlines(), 1):
@@ -319,4 +335,4 @@ def read_json_lines(path: Path, label: str, chosen: Fields) -> RawCollection:
             raise DataError([Problem(label, message, f"line {number}")]) from None
         lines.append(f"line {number}")
     doc = {"type": "FeatureCollection", "features": features}
-    return collection_from_lpf(doc, label, chosen, lines)
+    return collection_from_lpf(doc, label, chosen, lines, options)
