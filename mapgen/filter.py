@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mapgen.dates import DateError, parse_bound
+from mapgen.dates import DateError, Span, parse_bound
 from mapgen.errors import OptionError
 from mapgen.model import Dataset, Period
+
+
+def span_period(span: Span, *, name: str = "", strict: bool = False) -> Period:
+    """The Period an EDTF interval covers, as a named period reads it: its wide bounds (its
+    narrow ones when *strict*), open ends left open."""
+    lo, hi = span.bounds(strict)
+    return Period(lo, hi, name=name, strict=strict)
 
 
 def period(
@@ -33,8 +40,7 @@ def period(
             if span is None:
                 known = ", ".join(n for n, _ in dataset.periods) or "none"
                 raise OptionError(f"unknown period {name!r} (this dataset has: {known})")
-            lo, hi = span.bounds(strict)
-            return Period(lo, hi, name=name, strict=strict)
+            return span_period(span, name=name, strict=strict)
         if at is not None:
             return Period(
                 parse_bound(str(at), end=False), parse_bound(str(at), end=True), strict=strict

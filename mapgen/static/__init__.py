@@ -20,11 +20,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mapgen.dates import today_number
 from mapgen.defaults import VERSION
 from mapgen.errors import OptionError
 from mapgen.static.layout import draw_page
 from mapgen.static.style import RC
-from mapgen.static.timeline import today_number
 from mapgen.write import check_output, write_atomic
 
 if TYPE_CHECKING:

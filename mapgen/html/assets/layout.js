@@ -140,11 +140,12 @@
   /* Padding [top, right, bottom, left] in px that keeps every control outside the rectangle
    * left free: each control is kept out across one side of the map (any of the four; a
    * control low on the left may be best kept out from below, or from the left); of those
-   * choices (4^n, n <= 7 controls), the one `score` (padding -> number) rates highest among
-   * those that leave at least 40 x 40 px; no padding when none does. */
+   * choices (4^n, n <= 8 controls: a story's panel is the eighth; 5-20 ms), the one `score`
+   * (padding -> number) rates highest among those that leave at least 40 x 40 px; no padding
+   * when none does. */
   methods.freePadding = function (score) {
     var W = this.container.clientWidth, H = this.container.clientHeight;
-    var boxes = this.controlBoxes(MARGIN).slice(0, 7), n = boxes.length;
+    var boxes = this.controlBoxes(MARGIN).slice(0, 8), n = boxes.length;
     var reach = boxes.map(function (b) { return [b.bottom, W - b.left, H - b.top, b.right]; });
     var best = null, bestScore = -Infinity, combos = Math.pow(4, n), scored = {};
     for (var code = 0; code < combos; code++) {
@@ -164,25 +165,41 @@
 
   var MARGIN = 14; /* px between a control and the nearest place's centre (a marker's radius) */
   var MAX_ZOOM = 8;
+  var FLIGHT = 0.8; /* s: a story's move from one step's view to the next */
 
   function area(pad, W, H) {
     return (W - pad[1] - pad[3]) * (H - pad[0] - pad[2]);
   }
 
   /* Every place, as large as it fits in the area the controls leave free (data.bounds:
-   * [[south, west], [north, east]] from Python); false when there is nothing to fit. */
-  methods.fitView = function () {
-    var map = this.map, bounds = this.data.bounds, c = this.container;
+   * [[south, west], [north, east]] from Python); false when there is nothing to fit. Or
+   * other `bounds` (a story's step frames its places), with a short flight when `fly`. */
+  methods.fitView = function (bounds, fly) {
+    var map = this.map, c = this.container;
     var W = c.clientWidth, H = c.clientHeight;
+    bounds = bounds || this.data.bounds;
     if (!bounds || !W || !H) return false;
     var pad = this.freePadding(function (p) {
       var zoom = Math.min(MAX_ZOOM, map.getBoundsZoom(bounds, false,
         [p[1] + p[3], p[0] + p[2]]));
       return zoom * 1e7 + area(p, W, H);
     });
-    map.fitBounds(bounds, { paddingTopLeft: [pad[3], pad[0]], paddingBottomRight: [pad[1], pad[2]],
-      maxZoom: MAX_ZOOM, animate: false });
+    var options = { paddingTopLeft: [pad[3], pad[0]], paddingBottomRight: [pad[1], pad[2]],
+      maxZoom: MAX_ZOOM, animate: false };
+    if (fly) map.flyToBounds(bounds, L.extend(options, { duration: FLIGHT }));
+    else map.fitBounds(bounds, options);
     return true;
+  };
+
+  /* The view centred on `latLng` at `zoom` in the middle of the area the controls leave free
+   * (the largest one), with a short flight when `fly`. */
+  methods.centreView = function (latLng, zoom, fly) {
+    var map = this.map, W = this.container.clientWidth, H = this.container.clientHeight;
+    var pad = this.freePadding(function (p) { return area(p, W, H); });
+    var shift = L.point((pad[1] - pad[3]) / 2, (pad[2] - pad[0]) / 2);
+    var centre = map.unproject(map.project(latLng, zoom).add(shift), zoom);
+    if (fly) map.flyTo(centre, zoom, { duration: FLIGHT });
+    else map.setView(centre, zoom, { animate: false });
   };
 
   /* Pan an opened popup clear of the controls: into the largest free area it fits in, or,
@@ -207,5 +224,5 @@
     popup.update();
   };
 
-  window.MapgenLayout = { NARROW: NARROW, methods: methods };
+  window.MapgenLayout = { NARROW: NARROW, methods: methods, scrollable: scrollable };
 })();

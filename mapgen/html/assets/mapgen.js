@@ -196,6 +196,8 @@
      * a task later, unless the map starts late (see above). */
     function ready() {
       self.initialView();
+      /* a story (story.js) takes the map to its first step, or the one the hash names */
+      if (self.data.story && window.MapgenStory) self.story = new window.MapgenStory(self);
       if (self.renderer.canvas) self.renderer.canvas.flush();  /* drawn once, in that view */
       self.ready = true;
       self.container.setAttribute("data-mapgen-ready", "true");
