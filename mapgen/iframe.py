@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import os
 import re
+from importlib import resources
 from pathlib import Path
 
 from mapgen.errors import OptionError
@@ -13,10 +14,15 @@ from mapgen.errors import OptionError
 _TITLE = re.compile(r'<title>(.*?)</title>|<div class="mapgen-fragment" data-title="([^"]*)"', re.S)
 
 
-def embed(path: str | os.PathLike[str], height: int = 480, src: str | None = None) -> str:
+def embed(
+    path: str | os.PathLike[str], height: int = 480, src: str | None = None, *,
+    steps: bool = False,
+) -> str:
     """An iframe of the full width and *height* px, titled with the map's own title (a page's
     <title>, a fragment's data-title) so screen readers can name it. *src* overrides the link
-    (default: the path as given)."""
+    (default: the path as given). With *steps*, the iframe is marked as a story map and
+    followed by the script (assets/story-host.js) with which the page's elements marked
+    ``data-mapgen-step="N"`` take it to step N as they scroll into view."""
     target = Path(path)
     try:
         head = target.read_text("utf-8", errors="replace")[:200_000]
@@ -27,7 +33,12 @@ def embed(path: str | os.PathLike[str], height: int = 480, src: str | None = Non
     match = _TITLE.search(head)
     found = next((g for g in match.groups() if g is not None), "") if match else ""
     title = html.unescape(found).strip() or target.stem
-    return (
+    frame = (
         f'<iframe src="{html.escape(src or str(path))}" title="{html.escape(title)}" '
-        f'style="width: 100%; height: {height}px; border: 0;" loading="lazy"></iframe>\n'
+        f'style="width: 100%; height: {height}px; border: 0;" loading="lazy"'
+        f'{" data-mapgen-story" if steps else ""}></iframe>\n'
     )
+    if not steps:
+        return frame
+    script = (resources.files("mapgen.html") / "assets" / "story-host.js").read_text("utf-8")
+    return f"{frame}<script>\n{script}</script>\n"

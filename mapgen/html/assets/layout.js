@@ -9,6 +9,7 @@
   if (window.MapgenLayout) return;
   var ui = window.MapgenUI, el = ui.el;
   var NARROW = 500; /* px: a phone, or a narrow report column */
+  var SHORT = 600; /* px: a story map lower than this starts with its controls folded */
   var methods = {};
 
   /* Does this map keep its state in the URL hash? The first map of a page does. */
@@ -28,9 +29,16 @@
     ui.writeHash(ui.hashText(change));
   };
 
+  /* Do the controls start folded? On a narrow map, and on a short one that tells a story
+   * (its caption panel needs the room). */
+  methods.startsFolded = function () {
+    var story = this.data.story;
+    return this.narrow || !!(story && story.panel && this.container.clientHeight < SHORT);
+  };
+
   /* Make `root` collapse to its `toggle` button, hiding `body`; open from the start unless
-   * the map is narrow or the hash says `key`=0. A click keeps the state in the hash, then
-   * calls after(open). Returns the setter: set(open). */
+   * the controls start folded or the hash says `key`=0. A click keeps the state in the hash,
+   * then calls after(open). Returns the setter: set(open). */
   methods.collapsible = function (root, toggle, body, key, after) {
     var self = this, wanted = this.hashState(key);
     var set = ui.disclosure(root, toggle, body, function (open) {
@@ -38,7 +46,7 @@
       if (after) after(open);
       self.arrange();
     });
-    set(wanted === undefined ? !this.narrow : wanted !== "0");
+    set(wanted === undefined ? !this.startsFolded() : wanted !== "0");
     return function (open) {
       set(open);
       if (after) after(open);
@@ -63,7 +71,7 @@
       self.setHashState("layers", open ? "1" : "0");
       self.arrange();
     });
-    set(wanted === undefined ? !this.narrow && n <= 12 : wanted !== "0");
+    set(wanted === undefined ? !this.startsFolded() && n <= 12 : wanted !== "0");
   };
 
   /* After any change of size or of a control: narrow or not; the legend and the layer list no
@@ -173,19 +181,21 @@
 
   /* Every place, as large as it fits in the area the controls leave free (data.bounds:
    * [[south, west], [north, east]] from Python); false when there is nothing to fit. Or
-   * other `bounds` (a story's step frames its places), with a short flight when `fly`. */
-  methods.fitView = function (bounds, fly) {
+   * other `bounds` (a story's step frames its places), with a short flight when `fly`, no
+   * closer than `maxZoom` (default 8). */
+  methods.fitView = function (bounds, fly, maxZoom) {
     var map = this.map, c = this.container;
     var W = c.clientWidth, H = c.clientHeight;
+    var most = maxZoom || MAX_ZOOM;
     bounds = bounds || this.data.bounds;
     if (!bounds || !W || !H) return false;
     var pad = this.freePadding(function (p) {
-      var zoom = Math.min(MAX_ZOOM, map.getBoundsZoom(bounds, false,
+      var zoom = Math.min(most, map.getBoundsZoom(bounds, false,
         [p[1] + p[3], p[0] + p[2]]));
       return zoom * 1e7 + area(p, W, H);
     });
     var options = { paddingTopLeft: [pad[3], pad[0]], paddingBottomRight: [pad[1], pad[2]],
-      maxZoom: MAX_ZOOM, animate: false };
+      maxZoom: most, animate: false };
     if (fly) map.flyToBounds(bounds, L.extend(options, { duration: FLIGHT }));
     else map.fitBounds(bounds, options);
     return true;

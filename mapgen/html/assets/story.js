@@ -28,6 +28,7 @@
     PageUp: -1 };
   var SCROLL_KEYS = { ArrowDown: 1, ArrowUp: 1, PageDown: 1, PageUp: 1 };
   var BAND = "-45% 0px -45% 0px"; /* a report's element drives the map in the middle tenth */
+  var MAX_ZOOM = 7; /* a step framing one place shows its region (view= goes closer) */
 
   function isWebUrl(url) {
     return typeof url === "string" && /^https?:\/\/[^\s]/i.test(url);
@@ -181,7 +182,10 @@
         if (app.active[i] && app.layerOn(app.places.layer[i])) add(i);
       }
     }
-    if (!bounds || !app.fitView(bounds, fly)) { this.moving = false; this.view = this.here(); }
+    if (!bounds || !app.fitView(bounds, fly, MAX_ZOOM)) {
+      this.moving = false;
+      this.view = this.here();
+    }
   };
 
   S.here = function () {
@@ -294,7 +298,7 @@
     var p = this.panel, number = this.index + 1, n = this.length;
     p.heading.textContent = step.title;
     p.when.textContent = step.period;
-    p.when.hidden = !step.period;
+    p.when.hidden = !step.period || step.title.indexOf(step.period) >= 0; /* said once */
     while (p.text.firstChild) p.text.removeChild(p.text.firstChild);
     step.caption.forEach(function (node) { p.text.appendChild(build(node)); });
     p.text.scrollTop = 0;
@@ -321,8 +325,23 @@
       p.root.classList.toggle("mapgen-story-sheet", narrow);
       p.control.setPosition(narrow ? "bottomright" : "topright");
     }
-    p.root.style.width = narrow ? (W - 20) + "px" : Math.min(320, W - 40) + "px";
-    p.text.style.maxHeight = Math.max(60, Math.floor(H * (narrow ? 0.22 : 0.4))) + "px";
+    p.root.style.width = narrow ? (W - 20) + "px" : Math.min(320, Math.floor(W * 0.45)) + "px";
+    app.arrange();
+    /* the text no taller than a share of the map, nor than the room between the controls
+     * above the panel and those below it */
+    var most = Math.floor(H * (narrow ? 0.22 : 0.4)), c = app.container.getBoundingClientRect();
+    var top = p.root.getBoundingClientRect().top - c.top, below = 0;
+    if (!narrow) {
+      var corner = app.container.querySelector(".leaflet-bottom.leaflet-right");
+      below = corner ? corner.offsetHeight : 0;
+    } else {
+      top = 0;
+      var above = app.container.querySelector(".leaflet-top.leaflet-right");
+      below = (above ? above.offsetHeight : 0) + (p.root.parentNode.offsetHeight - p.root.offsetHeight);
+    }
+    var rest = p.root.offsetHeight - p.text.offsetHeight;
+    var room = H - top - below - rest - 20;
+    p.text.style.maxHeight = Math.max(60, Math.min(most, room)) + "px";
     window.MapgenLayout.scrollable(p.text);
     app.arrange();
   };
