@@ -196,7 +196,7 @@
     });
     var options = { paddingTopLeft: [pad[3], pad[0]], paddingBottomRight: [pad[1], pad[2]],
       maxZoom: most, animate: false };
-    if (fly) map.flyToBounds(bounds, L.extend(options, { duration: FLIGHT }));
+    if (fly) map.flyToBounds(bounds, L.extend(options, { animate: true, duration: FLIGHT }));
     else map.fitBounds(bounds, options);
     return true;
   };

@@ -61,6 +61,13 @@
     return /^[1-9][0-9]{0,5}$/.test(String(value)) ? Number(value) : 0;
   }
 
+  var SIDES = ["right", "left", "top", "bottom"]; /* where a place's name may go */
+  var OFFSETS = { right: [10, 0], left: [-10, 0], top: [0, -10], bottom: [0, 10] };
+
+  function overlap(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
   function reducedMotion() {
     return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
   }
@@ -82,7 +89,7 @@
     if (this.data.panel) this.panel = this.buildPanel();
     app.on(function () { self.update(); });
     app.map.on("moveend", function () {
-      if (self.moving) { self.moving = false; self.view = self.here(); }
+      if (self.moving) self.arrived();
       self.update();
     });
     app.map.on("resize", function () { self.layout(); });
@@ -122,7 +129,7 @@
       this.setLayers(step.layers);
       if (app.periodControl) app.periodControl.pause();
       app.setDays(this.from(step), this.to(step));
-      this.setHighlight(step.highlight);
+      this.mark(step);
       this.setView(step, fly);
     } finally {
       this.applying = false;
@@ -151,11 +158,52 @@
     }
   };
 
-  S.setHighlight = function (ids) {
+  /* The step's highlighted places emphasised until the next step. */
+  S.mark = function (step) {
     var app = this.app;
     this.marked.forEach(function (id) { app.highlight(id, false); });
-    this.marked = ids.slice();
+    this.marked = step.highlight.slice();
     this.marked.forEach(function (id) { app.highlight(id, true); });
+    this.label(null);
+  };
+
+  /* The step's places named on the map (those it shows), once its move has ended: each name
+   * to the right of its place, else on the first side where it covers no control and no
+   * other name; gone at the next step. */
+  S.label = function (step) {
+    var app = this.app, map = app.map, placed = [];
+    (this.labels || []).forEach(function (label) { label.remove(); });
+    this.labels = [];
+    if (!step) return;
+    var box = app.container.getBoundingClientRect();
+    var shown = step.places.map(function (id) { return app.indexOf(id); }).filter(function (i) {
+      return i >= 0 && app.active[i] && app.layerOn(app.places.layer[i]);
+    });
+    /* the controls, and the places' markers (a marker's radius and a little more) */
+    var blocked = Array.prototype.map.call(app.container.querySelectorAll(".leaflet-control"),
+      function (node) { return node.getBoundingClientRect(); });
+    shown.forEach(function (i) {
+      var at = map.latLngToContainerPoint(app.placeLatLng(i));
+      var x = box.left + at.x, y = box.top + at.y;
+      blocked.push({ left: x - 9, right: x + 9, top: y - 9, bottom: y + 9 });
+    });
+    shown.forEach(function (i) {
+      var label = L.tooltip({ permanent: true, className: "mapgen-story-label",
+        interactive: false }).setLatLng(app.placeLatLng(i)).setContent(app.tooltipContent(i))
+        .addTo(map);
+      function put(side) {
+        label.options.direction = side;
+        label.options.offset = OFFSETS[side];
+        label.update();
+        return label.getElement().getBoundingClientRect();
+      }
+      var side = SIDES.filter(function (direction) {
+        var rect = put(direction);
+        return !blocked.concat(placed).some(function (r) { return overlap(rect, r); });
+      })[0] || SIDES[0];
+      placed.push(put(side));
+      this.labels.push(label);
+    }, this);
   };
 
   /* The step's view: its own, in the middle of the area the controls leave free, or its
@@ -182,10 +230,14 @@
         if (app.active[i] && app.layerOn(app.places.layer[i])) add(i);
       }
     }
-    if (!bounds || !app.fitView(bounds, fly, MAX_ZOOM)) {
-      this.moving = false;
-      this.view = this.here();
-    }
+    if (!bounds || !app.fitView(bounds, fly, MAX_ZOOM)) this.arrived();
+  };
+
+  /* The step's move has ended: where it ended is the step's view; its places are named. */
+  S.arrived = function () {
+    this.moving = false;
+    this.view = this.here();
+    this.label(this.steps[this.index]);
   };
 
   S.here = function () {
@@ -366,7 +418,12 @@
   /* Elements of this page marked data-mapgen-step="n" take the map to step n as they
    * cross the middle of the window. */
   S.observe = function () {
-    var self = this, marks = document.querySelectorAll("[data-mapgen-step]");
+    var self = this;
+    if (document.readyState === "loading") { /* a fragment: the report's text follows it */
+      document.addEventListener("DOMContentLoaded", function () { self.observe(); });
+      return;
+    }
+    var marks = document.querySelectorAll("[data-mapgen-step]");
     if (!marks.length || !window.IntersectionObserver) return;
     var observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
