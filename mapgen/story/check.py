@@ -90,12 +90,14 @@ class _Context:
         except (DateError, OptionError) as exc:
             problems.append(where.problem(key, str(exc)))
             return Period()
-        first, last = self.extent
+        first, last, ongoing = self.extent
         if (first is not None and found.end is not None and found.end < first) or (
             last is not None and found.start is not None and found.start > last
         ):
+            span = f"{window_words(first, None)}, ongoing to today" if ongoing else (
+                window_words(first, last))
             problems.append(where.problem(key, f"{text!r} is outside the data's dates "
-                                          f"({window_words(first, last)})"))
+                                          f"({span})"))
         return found
 
     def layer_keys(self, where: Where, text: str | None, problems: list[Problem]
@@ -143,15 +145,18 @@ class _Context:
                               f"(outside its {why})", MapgenWarning, stacklevel=5)
 
 
-def _extent(dataset: Dataset) -> tuple[int | None, int | None]:
-    """The first and last day of the data, as the page's period control spans it: an open
-    end runs to today (None: an open start, or no dates at all)."""
+def _extent(dataset: Dataset) -> tuple[int | None, int | None, bool]:
+    """The first and last day of the data, as the page's period control spans it (None: an
+    open start, or no dates at all), and whether a place is ongoing: then the last day is
+    today."""
     spans = dataset.places.spans
     if not spans:
-        return None, None
+        return None, None, False
     starts = [s.start_wide for s in spans]
-    ends = [today_number() if s.end_wide is None else s.end_wide for s in spans]
-    return (None if None in starts else min(starts)), max(ends)  # type: ignore[type-var]
+    ends = [s.end_wide for s in spans]
+    ongoing = None in ends
+    last = max([end for end in ends if end is not None] + ([today_number()] if ongoing else []))
+    return (None if None in starts else min(starts)), last, ongoing  # type: ignore[type-var]
 
 
 def _view(where: Where, text: str, problems: list[Problem]) -> tuple[float, float, int] | None:
