@@ -328,7 +328,7 @@ def test_a_story_prints_a_page_a_step(tmp_path: Path) -> None:
                                   "--width", "800", "--height", "500", "--dpi", "100"])
     assert result.exit_code == 0, result.output
     names = [f"p-{n:02d}.png" for n in range(1, 7)]
-    assert result.output.split() == [str(tmp_path / name) for name in names]
+    assert result.stdout.split() == [str(tmp_path / name) for name in names]
     assert sorted(p.name for p in tmp_path.glob("p*.png")) == names
     again = tmp_path / "again"
     result = runner.invoke(main, ["render", "--story", story, "-o", str(again / "s.pdf")])

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 CSS_PIXELS_PER_INCH = 96  # how a browser sizes a view: a step's zoom means the same here
 TILE = 256  # Web Mercator: the world is 256 × 2^zoom CSS pixels wide
 HEADING_SIZE = 10.0
-CAPTION_SIZE = 7.5
+CAPTION_SIZES = (7.5, 7.0, 6.5, 6.0)  # points: the largest the caption fits in
 SIDE = 0.36  # of a landscape page's width: the caption's column
 
 
@@ -182,26 +182,30 @@ def _rings(axes: object, shown: Dataset, step: Step) -> None:
 
 def _caption(fig: Figure, renderer: object, step: Step, box: tuple[float, ...]) -> None:
     """The step's heading (bold) and caption as text in *box* (x, y, width, height in
-    points), wrapped; what does not fit is cut with an ellipsis, and said."""
+    points), wrapped, in the largest of CAPTION_SIZES that fits; what still does not fit is
+    cut with an ellipsis, and said."""
     x, bottom, width, height = box
     pad = STYLE.margin
     y = bottom + height
     heading = wrap(partial(text_width, renderer, size=HEADING_SIZE, bold=True), step.title,
                    width - pad)
-    lines = []
-    measure = partial(text_width, renderer, size=CAPTION_SIZE)
-    for paragraph in plain_text(list(step.caption)).split("\n"):
-        lines += [*wrap(measure, paragraph, width - pad), ""]
     for line in heading:
         y -= HEADING_SIZE * 1.25
         _text(fig, x + pad / 2, y, line, size=HEADING_SIZE, weight="bold", color=STYLE.text)
-    y -= CAPTION_SIZE * 0.6
-    room = int((y - bottom) // (CAPTION_SIZE * 1.4))
-    if len([line for line in lines if line]) and room < len(lines) - 1:
+    paragraphs = plain_text(list(step.caption)).split("\n")
+    for size in CAPTION_SIZES:
+        measure = partial(text_width, renderer, size=size)
+        lines = [line for paragraph in paragraphs
+                 for line in [*wrap(measure, paragraph, width - pad), ""]][:-1]
+        room = int((y - size * 0.6 - bottom) // (size * 1.4))
+        if len(lines) <= room:
+            break
+    else:
         warnings.warn(f"{step.where}: the caption is longer than the page has room for: cut "
-                      f"after {max(room, 0)} lines", MapgenWarning, stacklevel=4)
+                      f"after {max(room - 1, 0)} lines", MapgenWarning, stacklevel=4)
         lines = [*lines[: max(room - 1, 0)], "…"]
-    for line in lines[:room]:
-        y -= CAPTION_SIZE * 1.4
+    y -= size * 0.6
+    for line in lines:
+        y -= size * 1.4
         if line:
-            _text(fig, x + pad / 2, y, line, size=CAPTION_SIZE, color=STYLE.text)
+            _text(fig, x + pad / 2, y, line, size=size, color=STYLE.text)

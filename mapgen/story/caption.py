@@ -92,12 +92,13 @@ def caption_tree(html_text: str) -> list[Node]:
 
 
 def plain_text(nodes: list[Node]) -> str:
-    """The caption as text: a line a paragraph (or list item, with a bullet)."""
+    """The caption as text: a line a paragraph (or list item, with a bullet, or line ended by
+    a <br>)."""
     lines: list[str] = []
 
     def walk(node: Node, line: list[str]) -> None:
         if isinstance(node, str):
-            line.append(node)
+            line.append(node.replace("\n", " "))  # a line break in the source is a space
             return
         tag, children = node[0], node[2:]
         if tag == "br":
