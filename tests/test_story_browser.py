@@ -334,3 +334,34 @@ def test_a_story_works_offline_and_in_a_notebook(open_map: OpenMap, pages: dict[
     frame.locator(".mapgen-story-next").click()
     assert frame.evaluate("[mapgen.story.step(), mapgen.period()]") == [2, STEPS[1][2]]
     assert nb.page_errors == []
+
+
+def test_a_storymapjs_story_in_the_page_and_its_views(open_map: OpenMap, tmp_path: Path) -> None:
+    slides = [
+        {"type": "overview", "text": {"headline": "Moves", "text": "<p>All of them.</p>"}},
+        {"date": "1981–1986", "location": {"lat": 48.85, "lon": 2.35, "zoom": 6},
+         "text": {"headline": "Paris", "text": "<p>Exile.</p>"}},
+    ]
+    story = tmp_path / "moves.json"
+    story.write_text(json.dumps({"storymap": {"slides": slides}}), "utf-8")
+    page = build(tmp_path, "moves.html", "--story", str(story))
+    mp = open_map(page, viewport=(1280, 800), url_hash="step=2")
+    assert mp.evaluate("[mapgen.period(), mapgen.map.getZoom()]") == [
+        {"from": "1981-01-01", "to": "1986-12-31"}, 6]
+    # the view's point sits in the middle of the area the controls leave free: under none
+    where = mp.evaluate("""() => {
+      const map = mapgen.map, p = map.latLngToContainerPoint([48.85, 2.35]);
+      const c = mapgen.container.getBoundingClientRect(), x = c.left + p.x, y = c.top + p.y;
+      return [...document.querySelectorAll('.leaflet-control')].filter(n => {
+        const r = n.getBoundingClientRect();
+        return r.width && x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
+      }).length + (mapgen.map.getSize().x / 2 - p.x > 0 ? 0 : 100);
+    }""")
+    assert where == 0  # left of the map's middle: the panel on the right is kept clear
+    # the window narrows to a phone's: the panel becomes a bottom sheet
+    mp.page.set_viewport_size({"width": 390, "height": 740})
+    mp.page.wait_for_function("() => document.querySelector('.mapgen-story-sheet') !== null")
+    assert mp.evaluate("document.querySelector('.mapgen-story').parentNode.className") == (
+        "leaflet-bottom leaflet-right")
+    assert mp.evaluate("mapgen.story.step()") == 2
+    mp.assert_clean()
