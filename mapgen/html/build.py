@@ -16,6 +16,11 @@ from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
 from mapgen.geometry import places_bounds
 from mapgen.html.elements import (
+    LEAFLET_CSS,
+    LEAFLET_IMAGES,
+    LEAFLET_JS,
+    CdnLeaflet,
+    Countries,
     InlineLeaflet,
     LoadStatus,
     MapFigure,
@@ -28,10 +33,6 @@ from mapgen.html.payload import group_small_layers, packed, payload, script_json
 from mapgen.html.story import StoryAssets, story_payload
 from mapgen.model import Dataset, Period, many_objects
 from mapgen.story import Story, load_story
-
-LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
-LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
-LEAFLET_IMAGES = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/images/"
 
 
 def tile_provider(name: str) -> xyzservices.TileProvider | None:
@@ -80,6 +81,7 @@ def build_map(
     strict: bool = False,
     self_contained: bool = False,
     cdn: bool = False,
+    height: str = "480px",
     story: str | os.PathLike[str] | Story | None = None,
     story_panel: bool = True,
 ) -> folium.Map:
@@ -91,7 +93,8 @@ def build_map(
     under the tiles), so it opens anywhere, with or without network; its Content-Security-
     Policy allows no request but the tiles. *cdn* makes the smallest file instead: Leaflet
     comes from its CDN, and the basemap only when there are no tiles. *self_contained* (no
-    request at all but tiles) is the default, and refuses *cdn*.
+    request at all but tiles) is the default, and refuses *cdn*. *height* is the map's height
+    in a notebook and as a fragment (a page's map fills the page).
 
     *story* (a Markdown or StoryMapJS file, or a loaded :class:`mapgen.story.Story`) walks
     the reader through the map step by step (`mapgen.story`); *story_panel* False leaves its
@@ -110,14 +113,13 @@ def build_map(
         story = load_story(story, dataset, strict=strict)
     dataset = group_small_layers(dataset)
     fmap = folium.Map(tiles=None, control_scale=True)
-    figure = MapFigure()  # the page that holds the map's data once (elements.py)
+    figure = MapFigure(height)  # the page that holds the map's data once (elements.py)
     figure.add_child(fmap)
     if provider is not None:
         folium.TileLayer(provider, name=provider.name, control=False).add_to(fmap)
     # mapgen draws with Leaflet alone: no jQuery, no Bootstrap, no Font Awesome
-    fmap.default_js, fmap.default_css = ([LEAFLET_JS], [LEAFLET_CSS]) if cdn else ([], [])
-    if not cdn:
-        InlineLeaflet().add_to(fmap)
+    fmap.default_js, fmap.default_css = [], []
+    (CdnLeaflet() if cdn else InlineLeaflet()).add_to(fmap)
     LoadStatus(cdn=cdn).add_to(fmap)
     groups = []
     for number, layer in enumerate(dataset.layers):
@@ -132,8 +134,8 @@ def build_map(
         groups.append(group)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     figure.policy = Policy(
-        scripts=(LEAFLET_JS[1],) if cdn else (),
-        styles=(LEAFLET_CSS[1],) if cdn else (),
+        scripts=(LEAFLET_JS,) if cdn else (),
+        styles=(LEAFLET_CSS,) if cdn else (),
         images=(
             *((tile_source(provider["url"]),) if provider else ()),
             *((LEAFLET_IMAGES,) if cdn else ()),
@@ -144,10 +146,9 @@ def build_map(
     box = places_bounds(dataset.places)
     # mapgen.js fits the view to these bounds, unless the URL names a view (view-hash.js)
     data["bounds"] = [[box[1], box[0]], [box[3], box[2]]] if box else None
-    if not cdn or provider is None:
-        from mapgen.basemap import countries_small
-
-        data["basemap"] = countries_small()
+    if not cdn or provider is None:  # the countries go into the page once (elements.py)
+        data["basemap"] = True
+        Countries().add_to(fmap)
     PeriodControl().add_to(fmap)
     if story is not None:
         data["story"] = story_payload(story, panel=story_panel)
