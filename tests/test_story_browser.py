@@ -116,6 +116,12 @@ def test_buttons_keys_and_the_hash_move_between_steps(open_map: OpenMap,
     assert state["heading"] == "Camp Ashraf, 1986–2003" and state["period"] == STEPS[2][2]
     assert mp.evaluate("document.querySelector('.mapgen-story-progress')"
                        ".getAttribute('aria-valuenow')") == "3"
+    # the caption's own look, not isolation.css's reset of a report's headings and paragraphs
+    assert mp.evaluate("""() => {
+      const h = getComputedStyle(document.querySelector('.mapgen-story-heading'));
+      const p = getComputedStyle(document.querySelector('.mapgen-story-text p'));
+      return [h.fontSize, h.fontWeight, parseFloat(p.marginBottom) > 0];
+    }""") == ["16px", "650", True]
     page = mp.page
     page.locator(".mapgen-story-next").click()
     assert mp.evaluate("mapgen.story.step()") == 4

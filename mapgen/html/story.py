@@ -40,7 +40,7 @@ class StoryAssets(AssetElement):
     starts the story of a map whose data has one."""
 
     default_js_files = ("story.js",)
-    default_css_files = ("story.css",)
+    default_css_files = ("isolation.css", "story.css")
 
     def __init__(self) -> None:
         super().__init__()
