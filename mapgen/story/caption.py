@@ -11,6 +11,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
+from mapgen.validate import is_web_url
+
 # What a caption may hold. story.js builds only these (its TAGS is the same list: checked by
 # tests/test_story.py), and only an http(s) href.
 TAGS = (
@@ -19,14 +21,8 @@ TAGS = (
 )  # fmt: skip
 BLOCKS = frozenset({"blockquote", "h3", "h4", "h5", "h6", "li", "ol", "p", "pre", "ul"})
 _VOID = frozenset({"br"})
-_WEB = ("http://", "https://")
 
 Node = Any  # str | list: [tag, {attributes}, *children]
-
-
-def web_link(url: str) -> bool:
-    """An http(s) URL: the only links a caption keeps."""
-    return url.lower().startswith(_WEB) and len(url) > 8
 
 
 def clean_html(text: str) -> str:
@@ -35,7 +31,7 @@ def clean_html(text: str) -> str:
     import nh3
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
-        return value if tag == "a" and attribute == "href" and web_link(value) else None
+        return value if tag == "a" and attribute == "href" and is_web_url(value) else None
 
     return nh3.clean(
         text,
@@ -60,7 +56,7 @@ class _TreeBuilder(HTMLParser):
         if tag not in TAGS:  # nh3 left none; kept out all the same
             return
         href = dict(attrs).get("href") or ""
-        if tag == "a" and not web_link(href):  # a link nh3 took the address of: its text
+        if tag == "a" and not is_web_url(href):  # a link nh3 took the address of: its text
             return
         node: list[Node] = [tag, {"href": href} if tag == "a" else {}]
         self.stack[-1].append(node)

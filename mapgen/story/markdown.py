@@ -20,8 +20,9 @@ import warnings
 from typing import Any
 
 from mapgen.errors import DataError, MapgenWarning, Problem
-from mapgen.story.caption import caption_tree, plain_text, web_link
+from mapgen.story.caption import caption_tree, plain_text
 from mapgen.story.model import RawStep, RawStory, Where
+from mapgen.validate import is_web_url
 
 
 def _parser() -> Any:
@@ -144,6 +145,6 @@ def _warn_dropped(body: list[Any], label: str) -> None:
             if child.type == "image":
                 warnings.warn(f"{where}: an image in the caption is not shown (a caption is "
                               "text)", MapgenWarning, stacklevel=5)
-            elif child.type == "link_open" and not web_link(str(child.attrGet("href") or "")):
+            elif child.type == "link_open" and not is_web_url(str(child.attrGet("href") or "")):
                 warnings.warn(f"{where}: the link {child.attrGet('href')!r} is not http(s): "
                               "its text is shown without it", MapgenWarning, stacklevel=5)

@@ -8,11 +8,7 @@
   "use strict";
   if (window.MapgenApp) return;
 
-  var dates = window.MapgenDates, ui = window.MapgenUI, el = ui.el;
-
-  function isWebUrl(url) {
-    return typeof url === "string" && /^https?:\/\/[^\s]/i.test(url);
-  }
+  var dates = window.MapgenDates, ui = window.MapgenUI, el = ui.el, isWebUrl = ui.isWebUrl;
 
   var MAX_PANES = 8;  /* layer panes: one per layer up to this many layers */
 

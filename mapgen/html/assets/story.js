@@ -30,10 +30,6 @@
   var BAND = "-45% 0px -45% 0px"; /* a report's element drives the map in the middle tenth */
   var MAX_ZOOM = 7; /* a step framing one place shows its region (view= goes closer) */
 
-  function isWebUrl(url) {
-    return typeof url === "string" && /^https?:\/\/[^\s]/i.test(url);
-  }
-
   /* A caption node: text, or [tag, attributes, ...children]; anything else is left out. */
   function build(node) {
     if (typeof node === "string") return document.createTextNode(node);
@@ -41,7 +37,7 @@
     var out = document.createElement(node[0]);
     if (node[0] === "a") {
       var href = node[1] && node[1].href;
-      if (!isWebUrl(href)) return document.createTextNode(textOf(node));
+      if (!ui.isWebUrl(href)) return document.createTextNode(textOf(node));
       out.href = href;
       out.target = "_blank";
       out.rel = "noopener noreferrer";

@@ -20,6 +20,11 @@
 
   function clamp(v, lo, hi) { return v < lo ? lo : v > hi ? hi : v; }
 
+  /* Links are http(s) only (mapgen.validate.is_web_url checked them when loading). */
+  function isWebUrl(url) {
+    return typeof url === "string" && /^https?:\/\/[^\s]/i.test(url);
+  }
+
   /* Milliseconds for throttling only, never for dates. */
   function now() { return window.performance.now(); }
 
@@ -139,7 +144,8 @@
     return set;
   }
 
-  window.MapgenUI = { el: el, button: button, clamp: clamp, now: now, sizeCanvas: sizeCanvas,
+  window.MapgenUI = { el: el, button: button, clamp: clamp, isWebUrl: isWebUrl, now: now,
+    sizeCanvas: sizeCanvas,
     hashParams: hashParams, hashText: hashText, hashSpeaks: hashSpeaks, writeHash: writeHash,
     contrast: contrast,
     disclosure: disclosure,
