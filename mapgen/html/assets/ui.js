@@ -20,9 +20,16 @@
 
   function clamp(v, lo, hi) { return v < lo ? lo : v > hi ? hi : v; }
 
-  /* Links are http(s) only (mapgen.validate.is_web_url checked them when loading). */
+  /* Links are http(s) only, the whole text one URL with no space, control, zero-width or
+   * direction character in it: mapgen.validate.is_web_url's rule, which links met when
+   * loading (a popup's sources, a story's captions). */
+  var NOT_IN_URL = "\\s\\u0000-\\u001f\\u007f-\\u009f" +
+    "\\u200b-\\u200f\\u2028-\\u202e\\u2066-\\u2069\\ufeff";
+  var WEB_URL = new RegExp("^https?://[^" + NOT_IN_URL + "/?#@]+(?:[/?#][^" + NOT_IN_URL +
+    "]*)?$", "i");
+
   function isWebUrl(url) {
-    return typeof url === "string" && /^https?:\/\/[^\s]/i.test(url);
+    return typeof url === "string" && WEB_URL.test(url);
   }
 
   /* Milliseconds for throttling only, never for dates. */
