@@ -45,7 +45,7 @@ def read_markdown(text: str, label: str) -> RawStory:
     for n, token in enumerate(tokens[:first]):
         line = (token.map or [0])[0] + 1
         if token.type == "front_matter":
-            title, author = _front(token.content, Where(f"{label}:{line + 1}"), problems)
+            title, author = _front(token.content, label, line + 1, problems)
         elif token.type == "heading_open" and token.tag == "h1" and token.level == 0:
             title = title or _inline_text(md, tokens[n + 1].content)
         elif token.level == 0 and token.type.endswith("_open") and token.type != "heading_open":
@@ -73,18 +73,19 @@ def _inline_text(md: Any, source: str) -> str:
     return plain_text(caption_tree(md.renderInline(source))).replace("\n", " ")
 
 
-def _front(text: str, where: Where, problems: list[Problem]) -> tuple[str, str]:
-    """The title and author of a YAML front block (other keys are for other tools)."""
+def _front(text: str, label: str, first: int, problems: list[Problem]) -> tuple[str, str]:
+    """The title and author of a YAML front block whose text starts on line *first* (other
+    keys are for other tools)."""
     import yaml
 
+    where = Where(f"{label}:{first}")
     try:
         meta = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = int(where.file.rsplit(":", 1)[1]) + (mark.line if mark else 0)
         reason = getattr(exc, "problem", None) or "not YAML"
-        problems.append(Where(f"{where.file.rsplit(':', 1)[0]}:{line}").problem(
-            "front matter", f"not YAML: {reason}"))
+        at = Where(f"{label}:{first + (mark.line if mark else 0)}")
+        problems.append(at.problem("front matter", f"not YAML: {reason}"))
         return "", ""
     if meta is None:
         return "", ""

@@ -378,14 +378,15 @@
     /* the text no taller than a share of the map, nor than the room between the controls
      * above the panel and those below it */
     var most = Math.floor(H * (narrow ? 0.22 : 0.4)), c = app.container.getBoundingClientRect();
-    var top = p.root.getBoundingClientRect().top - c.top, below = 0;
-    if (!narrow) {
-      var corner = app.container.querySelector(".leaflet-bottom.leaflet-right");
-      below = corner ? corner.offsetHeight : 0;
-    } else {
-      top = 0;
-      var above = app.container.querySelector(".leaflet-top.leaflet-right");
-      below = (above ? above.offsetHeight : 0) + (p.root.parentNode.offsetHeight - p.root.offsetHeight);
+    var corner = p.root.parentNode, top, below;
+    if (narrow) { /* a sheet: below the top corners, above the rest of its own corner */
+      top = Math.max.apply(null, Array.prototype.map.call(
+        app.container.querySelectorAll(".leaflet-top"), function (n) { return n.offsetHeight; }));
+      below = corner.offsetHeight - p.root.offsetHeight;
+    } else { /* below the layer switches, above the bottom right corner's controls */
+      top = p.root.getBoundingClientRect().top - c.top;
+      var under = app.container.querySelector(".leaflet-bottom.leaflet-right");
+      below = under ? under.offsetHeight : 0;
     }
     var rest = p.root.offsetHeight - p.text.offsetHeight;
     var room = H - top - below - rest - 20;
