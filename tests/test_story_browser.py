@@ -59,6 +59,23 @@ COVERED = """() => {
   return out;
 }"""
 
+# The names the step writes on the map: how many, and any off the map or over a control.
+LABELS = """() => {
+  const c = mapgen.container.getBoundingClientRect(), out = [];
+  const controls = [...mapgen.container.querySelectorAll('.leaflet-control')]
+    .map(n => n.getBoundingClientRect()).filter(r => r.width);
+  const labels = [...document.querySelectorAll('.mapgen-story-label')]
+    .filter(n => n.style.opacity !== '0');  // the last step's, fading out
+  labels.forEach(n => {
+    const r = n.getBoundingClientRect();
+    if (r.left < c.left || r.right > c.right || r.top < c.top || r.bottom > c.bottom)
+      out.push(n.textContent + ' off the map');
+    if (controls.some(b => r.left < b.right && b.left < r.right && r.top < b.bottom
+                            && b.top < r.bottom)) out.push(n.textContent + ' over a control');
+  });
+  return [labels.map(n => n.textContent).sort(), out];
+}"""
+
 STATE = """() => ({step: mapgen.story.step(), period: mapgen.period(),
   heading: document.querySelector('.mapgen-story-heading').textContent,
   count: document.querySelector('.mapgen-story-count').textContent,
@@ -183,6 +200,13 @@ def test_the_caption_never_covers_the_steps_places(open_map: OpenMap,
     import os
 
     shots = DOCS if os.environ.get("MAPGEN_SCREENSHOTS") == "docs" else tmp_path
+    data, story = mapgen.load(), mapgen.load_story(STORY, mapgen.load())
+    names = [  # each step's places that it shows, by name
+        sorted(data.places.names[data.places.ids.index(place_id)] for place_id in step.framed
+               if place_id in mapgen.select(data, step.period, step.layers).places.ids)
+        for step in story.steps
+    ]
+    left_out = dict.fromkeys((f"{w}x{h}" for w, h in SIZES), 0)
     for width, height in SIZES:
         mp = open_map(pages["story"], viewport=(width, height), offline=True)
         mp.page.emulate_media(reduced_motion="reduce")
@@ -190,6 +214,12 @@ def test_the_caption_never_covers_the_steps_places(open_map: OpenMap,
             mp.evaluate(f"mapgen.story.go({number})")
             assert mp.evaluate(COVERED) == [], (width, height, number)
             assert mp.evaluate(OVERLAPS) == [], (width, height, number)
+            named, misplaced = mp.evaluate(LABELS)
+            assert misplaced == [], (width, height, number)
+            if width >= 1280:  # room for every name; on smaller maps a name may be left out
+                assert named == names[number - 1], (width, height, number)
+            assert set(named) <= set(names[number - 1]), (width, height, number)
+            left_out[f"{width}x{height}"] += len(names[number - 1]) - len(named)
         mp.evaluate("mapgen.story.go(2)")
         mp.screenshot(shots / f"story-{width}x{height}.png")
         sheet = mp.evaluate("document.querySelector('.mapgen-story').classList"
@@ -200,6 +230,7 @@ def test_the_caption_never_covers_the_steps_places(open_map: OpenMap,
                               ".getBoundingClientRect(); return [r.left, r.width]; })()")
             assert box[0] == 10 and box[1] == width - 20
         mp.assert_clean(allow_blocked=True)
+    print("names left out for want of room:", left_out)
 
 
 def test_the_readme_screenshot_shows_a_step(open_map: OpenMap, pages: dict[str, Path],

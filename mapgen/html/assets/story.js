@@ -164,8 +164,9 @@
   };
 
   /* The step's places named on the map (those it shows), once its move has ended: each name
-   * to the right of its place, else on the first side where it covers no control and no
-   * other name; gone at the next step. */
+   * to the right of its place, else on the first side where it stays on the map and covers no
+   * control, no marker of the step and no other name, else left out (as the static map
+   * leaves out a name that fits nowhere); gone at the next step. */
   S.label = function (step) {
     var app = this.app, map = app.map, placed = [];
     (this.labels || []).forEach(function (label) { label.remove(); });
@@ -195,8 +196,11 @@
       }
       var side = SIDES.filter(function (direction) {
         var rect = put(direction);
-        return !blocked.concat(placed).some(function (r) { return overlap(rect, r); });
-      })[0] || SIDES[0];
+        return rect.left >= box.left && rect.right <= box.right && rect.top >= box.top &&
+          rect.bottom <= box.bottom &&
+          !blocked.concat(placed).some(function (r) { return overlap(rect, r); });
+      })[0];
+      if (!side) { label.remove(); return; } /* no room: its tooltip still names it */
       placed.push(put(side));
       this.labels.push(label);
     }, this);
