@@ -8,10 +8,10 @@ import difflib
 import warnings
 from collections.abc import Iterable
 
-from mapgen.dates import DateError, parse_span, today_number, window_words
+from mapgen.dates import DateError, today_number, window_words
 from mapgen.errors import DataError, MapgenWarning, OptionError, Problem
+from mapgen.filter import interval
 from mapgen.filter import period as named_or_dated
-from mapgen.filter import span_period
 from mapgen.model import Dataset, Period
 from mapgen.story.model import RawStep, RawStory, Step, Story, Where
 
@@ -86,7 +86,7 @@ class _Context:
             elif self.dataset.named_period(text) is not None:
                 found = named_or_dated(self.dataset, name=text, strict=self.strict)
             else:
-                found = span_period(parse_span(text), strict=self.strict)
+                found = interval(text, strict=self.strict)
         except (DateError, OptionError) as exc:
             problems.append(where.problem(key, str(exc)))
             return Period()
