@@ -88,7 +88,7 @@ def residences(folder: Path) -> Path:
         "r1,Vienna,residences,16.37,48.21,1890,1910",
         "r2,Zurich,residences,8.54,47.37,1910,1933",
         "r3,Oxford,residences,-1.26,51.75,1933,1950",
-        "r4,Princeton,residences,-74.66,40.35,1950,",
+        "r4,Princeton,residences,-74.66,40.35,1950,present",  # ongoing (an empty end: unknown)
     ]
     source = folder / "residences.csv"
     source.write_text("\n".join(rows) + "\n", "utf-8")
