@@ -92,20 +92,22 @@ def map_extent(
     return (cx - w / 2, cx + w / 2), (cy - half, cy + half), aspect
 
 
-def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
-    """The basemap framed on the places, the places and their moves, the legend in a corner
-    that hides none of them (else beside the map, which then gets narrower), and the names
-    where they hide none of it."""
+def draw_map(
+    ax: Axes, dataset: Dataset, renderer: RendererBase, bounds: Bounds | None = None
+) -> None:
+    """The basemap framed on the places (or on *bounds*, west, south, east, north: a story's
+    step), the places and their moves, the legend in a corner that hides none of them (else
+    beside the map, which then gets narrower), and the names where they hide none of it."""
     parts, anchors = _split(dataset)
     points = _markers(dataset, parts)
     legend = None
     if dataset.layers:
-        _frame_places(ax, dataset)
+        _frame_places(ax, dataset, bounds)
         spots = _in_page_points(ax, [*points.lonlat.tolist(), *anchors])
         legend = _draw_legend(ax, dataset, parts, renderer, spots,
                               crowded=len(points.sizes) > DENSE_POINTS)
     box = ax.get_position(original=True).transformed(ax.figure.transFigure)
-    xlim, ylim, aspect = _frame_places(ax, dataset)
+    xlim, ylim, aspect = _frame_places(ax, dataset, bounds)
     sizes, dots = points.sizes, None
     if len(sizes) > DENSE_POINTS:  # crowding on the page, from the view about to be set
         scale = (box.width / (xlim[1] - xlim[0]), box.height / (ylim[1] - ylim[0]))
@@ -138,13 +140,15 @@ def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
     _draw_labels(ax, dataset, named, anchors, to_points, obstacles, frame, renderer)
 
 
-def _frame_places(ax: Axes, dataset: Dataset) -> tuple[tuple[float, float], tuple[float, float],
-                                                        float]:
-    """Set the view that frames the places in *ax*'s box as it is now (:func:`map_extent`)
-    and return it: drawing may move it, so it is set again after. (The box asked for, not
-    the one the view before made of it.)"""
+def _frame_places(
+    ax: Axes, dataset: Dataset, bounds: Bounds | None = None
+) -> tuple[tuple[float, float], tuple[float, float], float]:
+    """Set the view that frames the places (or *bounds*) in *ax*'s box as it is now
+    (:func:`map_extent`) and return it: drawing may move it, so it is set again after. (The
+    box asked for, not the one the view before made of it.)"""
     box = ax.get_position(original=True).transformed(ax.figure.transFigure)
-    xlim, ylim, aspect = map_extent(places_bounds(dataset.places), box.width / box.height)
+    xlim, ylim, aspect = map_extent(bounds or places_bounds(dataset.places),
+                                    box.width / box.height)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect(aspect, adjustable="box", anchor="C")
