@@ -15,7 +15,7 @@ from typing import Any
 from mapgen.cells import parse_sources, split_spans
 from mapgen.dates import DateError
 from mapgen.errors import OptionError, Problem
-from mapgen.raw import RawCollection
+from mapgen.raw import RawFeature
 
 TEXT_KEYS = ("id", "name", "layer", "when", "description", "precision", "sources")
 LAT_NAMES = ("lat", "latitude")
@@ -158,39 +158,41 @@ def rename(
     return out, problems
 
 
-def with_fields(collection: RawCollection, chosen: Fields) -> RawCollection:
+def with_fields(features: list[RawFeature], chosen: Fields) -> list[RawFeature]:
     """Native GeoJSON features with the field options applied to their properties."""
     if not chosen.given():
-        return collection
-    features = []
-    for raw in collection.features:
+        return features
+    out = []
+    for raw in features:
         props, problems = raw.properties, []
         if isinstance(props, dict):
             mapping, _ = resolve_columns(props, chosen, defaults=False)
             props, problems = rename(props, mapping)
-        features.append(
-            replace(raw, properties=props, field_problems=(*raw.field_problems, *problems))
-        )
-    return replace(collection, features=tuple(features))
+        out.append(replace(raw, properties=props, field_problems=(*raw.field_problems, *problems)))
+    return out
 
 
 def flat_properties(
     record: Mapping[str, Any], mapping: Mapping[str, str]
 ) -> tuple[dict[str, Any], FieldProblems]:
     """A flat record (CSV row, GDAL attributes) as mapgen properties, and the problems found
-    on its dates: mapped columns renamed, dates and sources cells parsed, empty values left
-    out (an empty cell is no value)."""
+    on its dates: mapped columns renamed, each value read by :func:`flat_value`, empty values
+    left out (an empty cell is no value)."""
     props, problems = rename(record, mapping)
-    out: dict[str, Any] = {}
-    for key, value in props.items():
-        if (key in TEXT_KEYS and key != "when") or key.startswith("name_"):
-            value = plain_text(value)
-        if value is None or value == "":
-            continue
-        if key == "sources" and isinstance(value, str):
-            value = parse_sources(value)
-        out[key] = value
-    return out, problems
+    values = ((key, flat_value(key, value)) for key, value in props.items())
+    return {key: value for key, value in values if value is not None}, problems
+
+
+def flat_value(key: str, value: Any) -> Any:
+    """One value of a flat record as the property *key*: mapgen's text properties and names
+    as text, a sources cell parsed; None for an empty value."""
+    if (key in TEXT_KEYS and key != "when") or key.startswith("name_"):
+        value = plain_text(value)
+    if value is None or value == "":
+        return None
+    if key == "sources" and isinstance(value, str):
+        return parse_sources(value)
+    return value
 
 
 # Words in a column's name that make it look like one of mapgen's fields, for hints.

@@ -88,13 +88,13 @@ def test_a_place_without_location_in_a_gazetteer_is_a_warning_not_an_error() -> 
     located = RawFeature("feature 0", {"id": "a", "name": "A", "layer": "l", "when": ["1900"]},
                          {"type": "Point", "coordinates": [1, 2]})
     unlocated = RawFeature("feature 1", {"id": "b", "name": "B", "layer": "l"}, None)
-    data = validate([RawCollection("g.lpf.json", (located, unlocated), geometry_optional=True)])
+    data = validate([RawCollection.of("g.lpf.json", (located, unlocated), geometry_optional=True)])
     assert [p.id for p in data.places] == ["a"]
     assert [str(p) for p in data.report.unlocated] == [
         "g.lpf.json: feature 1 (id=b): geometry: not located: not drawn"
     ]
     with pytest.raises(mapgen.DataError, match="geometry: is missing"):  # GeoJSON requires one
-        validate([RawCollection("g.geojson", (located, unlocated))])
+        validate([RawCollection.of("g.geojson", (located, unlocated))])
 
 
 def test_a_table_says_title_colours_and_paths(tmp_path: Path) -> None:

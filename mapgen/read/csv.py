@@ -32,6 +32,7 @@ from mapgen.fields import (
     resolve_columns,
 )
 from mapgen.raw import RawCollection, RawFeature
+from mapgen.read.geojson import file_layer
 from mapgen.read.text import read_text
 
 MAX_CELL = 64 * 1024 * 1024  # a WKT cell of a detailed polygon outgrows csv's 128 KiB default
@@ -194,7 +195,6 @@ def read_csv(path: Path, label: str, chosen: Fields, delimiter: str = ",") -> Ra
     if missing:
         suggestion = hint(unnamed, [c for c in columns if c not in mapping.values()])
         raise DataError([missing_problem(label, "columns", missing, columns, suggestion)])
-    layer = Path(label).name.split(".")[0] or "places"
     features = []
     for line, row in rows[1:]:
         where = f"line {line}"
@@ -206,7 +206,6 @@ def read_csv(path: Path, label: str, chosen: Fields, delimiter: str = ",") -> Ra
         geometry, problems = geometry_from_cells(record, lat, lon, wkt, optional=lp_tsv)
         cells = {c: v for c, v in record.items() if c and c not in (lat, lon, wkt, variants)}
         props, date_problems = flat_properties(cells, mapping)
-        props.setdefault("layer", layer)
         if "id" not in mapping:
             props["id"] = f"line-{line}"
         if variants and record.get(variants):
@@ -214,4 +213,5 @@ def read_csv(path: Path, label: str, chosen: Fields, delimiter: str = ",") -> Ra
         features.append(
             RawFeature(where, props, geometry, field_problems=(*problems, *date_problems))
         )
-    return RawCollection(label, tuple(features), geometry_optional=lp_tsv)
+    return RawCollection.of(label, features, geometry_optional=lp_tsv,
+                            default_layer=file_layer(label))

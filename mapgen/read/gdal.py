@@ -108,7 +108,8 @@ def read_gdal(path: Path | str, label: str, chosen: Fields) -> RawCollection:
             fid = plain_value(fid)
             attributes = {str(k): plain_value(v) for k, v in record.items()}
             props, problems_found = flat_properties(attributes, mapping)
-            props.setdefault("layer", layer)  # no layer field, or an empty value
+            if len(layers) > 1:  # no layer field, or an empty value: the GDAL layer's
+                props.setdefault("layer", layer)
             features.append(
                 RawFeature(
                     f"{prefix}feature {fid}",
@@ -120,4 +121,4 @@ def read_gdal(path: Path | str, label: str, chosen: Fields) -> RawCollection:
             )
     if problems:
         raise DataError(problems)
-    return RawCollection(label, tuple(features))
+    return RawCollection.of(label, features, default_layer=layers[0] if len(layers) == 1 else "")
