@@ -57,6 +57,45 @@ def test_loading_many_places_peaks_under_a_bound_per_place(places_file: Path) ->
     assert (kept - before) / PLACES < KEPT_BYTES_PER_PLACE
 
 
+@pytest.fixture(scope="module")
+def odd_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same places in a file with each shape that once sent the whole file through
+    `json.loads` (issue 18, item 3): an ``@context`` that is not LPF's, an ``@id`` on the
+    first feature, a GeometryCollection, a surrogate pair written as escapes."""
+    data = synth.collection(PLACES)
+    data["@context"] = {"@vocab": "https://schema.org/"}
+    first, other = data["features"][0], data["features"][PLACES // 2]
+    first["@id"] = "https://example.org/places/0"
+    first["properties"]["name"] += " \U0001f3db"  # 🏛, written \ud83c\udfdb below
+    other["geometry"] = {"type": "GeometryCollection", "geometries": [other["geometry"]]}
+    path = tmp_path_factory.mktemp("cost") / "odd.geojson"
+    synth.write_pretty(data, path)
+    text = path.read_text("utf-8").replace("\U0001f3db", "\\ud83c\\udfdb")
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_odd_features_are_read_a_batch_at_a_time(places_file: Path, odd_file: Path) -> None:
+    """A file with odd features loads within the bound of a plain one: its odd rows go to the
+    rules as rows, the file is not parsed whole."""
+    from mapgen.read.geojson import typed_collection
+
+    assert typed_collection(odd_file.read_bytes(), "odd.geojson") is not None
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        data = mapgen.load(odd_file)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(data.places) == PLACES
+    assert data.places[0].name.endswith(" \U0001f3db")
+    assert data.places[PLACES // 2].geometry["type"] == "GeometryCollection"
+    assert (peak - before) / PLACES < PEAK_BYTES_PER_PLACE
+
+
 def test_a_loaded_place_is_a_few_objects(places_file: Path) -> None:
     """Containers the garbage collector tracks, kept after loading: the places are columns
     (lists of strings and numbers; spans are shared), so a place is no container at all."""
