@@ -220,3 +220,54 @@ def test_each_rule_finds_in_a_column_what_it_finds_row_by_row(
             for _, found in rule.check(RawColumns.of([raw]), range(1), load).items():
                 alone[row] = found
         assert together == alone, rule.name
+
+
+# --- the same places, and the same problems, from every format ----------------------------
+
+ROWS: list[Row] = [
+    GOOD,
+    {**GOOD, "id": "g2", "name": "Second", "when": "1850", "precision": "city", "lon": 2.5},
+    {**GOOD, "id": "g3", "name": "Third", "layer": "events", "when": "2003/..", "lat": -33.5,
+     "sources": [{"title": "U", "url": "https://example.org/u"}], "description": "more"},
+]
+COLUMNS = ("ids", "names", "layers", "lons", "lats", "geometries", "span_starts", "spans",
+           "descriptions", "precisions", "source_starts", "source_titles", "source_urls")
+
+
+@pytest.mark.parametrize("path_name", [p for p in PATHS if p != "parquet-rows"])
+def test_every_format_makes_the_same_columns(tmp_path: Path, path_name: str) -> None:
+    write, options = PATHS[path_name]
+    places = mapgen.load(write(ROWS, tmp_path / "places"), **options).places
+    expected = mapgen.load(_geojson(ROWS, tmp_path / "expected")).places
+    for name in COLUMNS:
+        assert getattr(places, name) == getattr(expected, name), name
+
+
+@pytest.mark.parametrize("first", ["geojson", "csv", "parquet", "lpf"])
+@pytest.mark.parametrize("second", ["geojson-fields", "lp-tsv", "gdal"])
+def test_files_that_share_ids_are_one_set_of_ids(tmp_path: Path, first: str, second: str) -> None:
+    """Ids are unique across the files of a load, whichever their formats: the second file's
+    rows that repeat an id are refused, each naming where the id first was."""
+    one = PATHS[first][0](ROWS, tmp_path / "one")
+    two = PATHS[second][0](ROWS[1:], tmp_path / "two")
+    options = {**PATHS[first][1], **PATHS[second][1]}
+    with pytest.raises(mapgen.DataError) as info:
+        mapgen.load(one, two, **options)
+    problems = info.value.problems
+    assert [(p.file, p.field) for p in problems] == [(str(two), "id")] * 2
+    assert [p.message.split(", also at ")[0] for p in problems] == [
+        "duplicate id 'g2'", "duplicate id 'g3'"]
+    assert all(p.message.split(", also at ")[1].startswith(f"{one}: ") for p in problems)
+
+
+@pytest.mark.parametrize("path_name", [p for p in PATHS if p != "lp-tsv"])  # LP-TSV: start/end
+def test_a_date_that_ends_before_it_starts_is_one_message_in_every_format(
+    tmp_path: Path, path_name: str
+) -> None:
+    write, options = PATHS[path_name]
+    file = write([GOOD, {**GOOD, "id": "b1", "when": "2000/1990"}], tmp_path / "places")
+    with pytest.raises(mapgen.DataError) as info:
+        mapgen.load(file, **options)
+    [problem] = info.value.problems
+    assert (problem.where.endswith("(id=b1)"), problem.message) == (
+        True, "'2000/1990' ends before it starts")
