@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 import reprlib
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import NoneType
@@ -63,6 +64,8 @@ class Load:
     failed: dict[str, str] = field(default_factory=dict)  # date text → why it is no date
     shapes: dict[int, dict[str, Any]] = field(default_factory=dict)  # row → checked geometry
     unlocated: set[int] = field(default_factory=set)  # rows without a geometry, allowed
+    layer_spellings: dict[str, str] = field(default_factory=dict)  # casefold → as first met
+    file_layers: set[str] = field(default_factory=set)  # layers named after their file
 
 
 Check = Callable[[RawColumns, Sequence[int], Load], Found]
@@ -70,21 +73,24 @@ Check = Callable[[RawColumns, Sequence[int], Load], Found]
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule: its name (what tests list) and its check of the *rows* of some columns."""
+    """One rule: its name (what tests list) and its check of the *rows* of some columns.
+    A rule with a *warning* finds what is likely a mistake but may be right: the rows it
+    finds stay places, counted in one warning line ("3 of 40 places <warning>")."""
 
     name: str
     check: Check
     doc: str
+    warning: str = ""
 
 
 RULES: list[Rule] = []
 
 
-def rule(name: str) -> Callable[[Check], Check]:
+def rule(name: str, warning: str = "") -> Callable[[Check], Check]:
     """Register a check as a rule; rules run, and a row's messages come, in this order."""
 
     def register(check: Check) -> Check:
-        RULES.append(Rule(name, check, (check.__doc__ or "").strip()))
+        RULES.append(Rule(name, check, (check.__doc__ or "").strip(), warning))
         return check
 
     return register
@@ -131,6 +137,15 @@ def is_web_url(url: object) -> bool:
 
 
 # --- ids -------------------------------------------------------------------------------------
+
+
+def slugify(text: str, fallback: str = "map") -> str:
+    """A safe id or file name stem from untrusted text: ASCII letters, digits and hyphens
+    only, so no spaces, no path separators, no dots, no traversal; what mapgen makes an id
+    of (a GDAL layer's name) passes the id rule."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+    return slug or fallback
 
 
 def id_text(value: Any) -> Any:
@@ -505,3 +520,20 @@ def check_geometries(columns: RawColumns, rows: Sequence[int], load: Load) -> Fo
         else:
             load.shapes[row] = checked
     return dict(sorted(found.items()))
+
+
+@rule("not at (0, 0)", warning="are at exactly (0, 0), in the Gulf of Guinea, where a "
+      "missing position often ends up; check them")
+def check_null_island(columns: RawColumns, rows: Sequence[int], load: Load) -> Found:
+    """A Point at exactly longitude 0, latitude 0 is more often a position left empty than a
+    place in the sea off Africa: kept, and said."""
+    if 0 not in columns.lons and not load.shapes:
+        return {}
+    found: Found = {}
+    for row in rows:
+        shape = load.shapes.get(row)
+        lon, lat = shape["coordinates"][:2] if shape and shape["type"] == "Point" else (
+            columns.lons[row], columns.lats[row])
+        if lon == 0 and lat == 0 and type(lon) is not bool and type(lat) is not bool:
+            found[row] = [("geometry", "at (0, 0)")]
+    return found

@@ -31,6 +31,7 @@ from mapgen.rules import (
     RULES,
     Load,
     Reason,
+    Rule,
     column,
     id_reasons,
     id_text,
@@ -54,19 +55,26 @@ def _key(key: str) -> str:
     return key if key.isprintable() and key.strip() == key and key else repr(key)
 
 
-def check(columns: RawColumns, load: Load) -> dict[int, list[Reason]]:
+def check(
+    columns: RawColumns, load: Load
+) -> tuple[dict[int, list[Reason]], list[tuple[Rule, dict[int, list[Reason]]]]]:
     """What is wrong with each row of *columns*, by row (ascending), every rule asked in
-    turn; a row the reader refused is only that. What the geometry rule found (checked
-    shapes, rows allowed no geometry) is left in *load*."""
+    turn (a row the reader refused is only that); and the rows each warning rule found. What
+    the geometry rule found (checked shapes, rows allowed no geometry) is left in *load*."""
     refused = columns.refused
     rows: Sequence[int] = range(len(columns))
     if refused:
         rows = [row for row in rows if row not in refused]
     found: dict[int, list[Reason]] = {row: [reason] for row, reason in refused.items()}
+    warned = []
     for rule in RULES:
-        for row, reasons in rule.check(columns, rows, load).items():
+        wrong = rule.check(columns, rows, load)
+        if rule.warning:
+            warned.append((rule, dict(sorted(wrong.items()))))
+            continue
+        for row, reasons in wrong.items():
             found.setdefault(row, []).extend(reasons)
-    return dict(sorted(found.items()))
+    return dict(sorted(found.items())), warned
 
 
 def located(columns: RawColumns, row: int) -> str:
@@ -80,25 +88,64 @@ def located(columns: RawColumns, row: int) -> str:
 SHOWN_ROWS = 3  # rows a summary warning names before it only counts
 
 
-def _default_layers(columns: RawColumns, file: str, layer: str) -> RawColumns:
-    """*columns* with *layer* (the file's name) as the layer of each row that names none;
-    when other rows name one, a warning says which rows took it."""
+def _said(columns: RawColumns, file: str, field: str, rows: list[int], total: int,
+          what: str) -> None:
+    """One warning line for a choice made on *rows* of *columns*: how many of *total*, and
+    the first few by where they are."""
+    named = ", ".join(located(columns, row) for row in rows[:SHOWN_ROWS])
+    more = f" and {len(rows) - SHOWN_ROWS:,} more" if len(rows) > SHOWN_ROWS else ""
+    warn(MapgenWarning(f"{file}: {field}: {len(rows):,} of {total:,} {what} ({named}{more})"),
+         stacklevel=5)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (type(value) is str and not value.strip())
+
+
+def as_read(raw: RawCollection, load: Load) -> RawColumns:
+    """*raw*'s columns with the choices validation makes for the data, each said in one
+    warning line: an integer id is its text; a row without a layer takes the file's name
+    (said when other rows have one); layers that differ only in case are one, spelled as
+    first met in the load; a row without a name is named after its layer ("unnamed castle")."""
+    columns, file = raw.columns, raw.file
+    if any(type(v) is int for v in columns.ids):
+        columns = replace(columns, ids=list(map(id_text, columns.ids)))
+    total = len(columns) - len(columns.refused)
     layers = columns.layers
-    if None not in layers and "" not in layers:
-        return columns
-    refused = columns.refused
-    rows = [row for row, value in enumerate(layers)
-            if (value is None or value == "") and row not in refused]
-    if rows and len(rows) < len(columns) - len(refused):
-        named = ", ".join(located(columns, row) for row in rows[:SHOWN_ROWS])
-        more = f" and {len(rows) - SHOWN_ROWS:,} more" if len(rows) > SHOWN_ROWS else ""
-        warn(MapgenWarning(f"{file}: layer: {len(rows):,} of {len(columns) - len(refused):,} "
-                           f"features name no layer, unlike the others: put in layer "
-                           f"{layer!r} ({named}{more})"), stacklevel=4)
-    layers = list(layers)
-    for row in rows:
-        layers[row] = layer
-    return replace(columns, layers=layers)
+    if raw.default_layer and (None in layers or "" in layers):
+        rows = [row for row, value in enumerate(layers)
+                if (value is None or value == "") and row not in columns.refused]
+        if rows and len(rows) < total:
+            _said(columns, file, "layer", rows, total, "features name no layer, unlike the "
+                  f"others: put in layer {raw.default_layer!r}")
+        layers = list(layers)
+        for row in rows:
+            layers[row] = raw.default_layer
+        if raw.default_layer == PurePath(file).name.split(".")[0]:  # not a GDAL layer's name
+            load.file_layers.add(raw.default_layer)
+    spelled = {text: load.layer_spellings.setdefault(text.casefold(), text)
+               for text in dict.fromkeys(v for v in layers if type(v) is str)}
+    for text, first in spelled.items():
+        if text != first:
+            rows = [row for row, value in enumerate(layers) if value == text]
+            _said(columns, file, "layer", rows, total, f"features are in layer {text!r}, "
+                  f"which differs from {first!r} only in case: one layer, {first!r}")
+    if any(text != first for text, first in spelled.items()):
+        layers = [spelled.get(v, v) if type(v) is str else v for v in layers]
+    names = columns.names
+    if not (set(map(type, names)) <= {str} and all(map(str.strip, names))):
+        rows = [row for row, (name, layer) in enumerate(zip(names, layers, strict=True))
+                if _blank(name) and type(layer) is str and layer.strip()
+                and row not in columns.refused]
+        if rows:
+            _said(columns, file, "name", rows, total, "features have no name: each named "
+                  "'unnamed <its layer>'")
+            names = list(names)
+            for row in rows:
+                names[row] = f"unnamed {layers[row]}"
+    if layers is not columns.layers or names is not columns.names:
+        columns = replace(columns, layers=layers, names=names)
+    return columns
 
 
 def _add_places(
@@ -157,7 +204,12 @@ class _Members:
         self.problems.append(Problem(self.file, message, where, field))
 
 
-def _check_layers(checker: _Members, declared: Any, used: Iterable[str]) -> tuple[Layer, ...]:
+def _check_layers(
+    checker: _Members, declared: Any, used: Iterable[str], file_layers: set[str]
+) -> tuple[Layer, ...]:
+    """The layers used, with what the file declares of them. A layer's label is its name as
+    written, unless the file declares one; a layer named after its file is labelled as a
+    title of that name ("dated-events" → "Dated events")."""
     if declared is None:
         declared = {}
     if not isinstance(declared, dict):
@@ -171,7 +223,7 @@ def _check_layers(checker: _Members, declared: Any, used: Iterable[str]) -> tupl
         if not isinstance(spec, dict):
             checker.add("", f"layers.{_key(key)}", "must be an object (label, color, order, path)")
             continue
-        label = spec.get("label", readable(key))
+        label = spec.get("label", readable(key) if key in file_layers else key)
         color = spec.get("color", colors[position % len(colors)])
         order = spec.get("order", position + 1)
         if not isinstance(label, str):
@@ -241,14 +293,11 @@ def _validate(collections: list[RawCollection], skip_invalid: bool) -> Dataset:
     texts: dict[str, str] = {}
     features = left_out = 0
     for raw in collections:
-        file, columns = raw.file, raw.columns
-        if any(type(v) is int for v in columns.ids):  # an integer id is its text
-            columns = replace(columns, ids=list(map(id_text, columns.ids)))
-        if raw.default_layer:
-            columns = _default_layers(columns, file, raw.default_layer)
+        file = raw.file
+        columns = as_read(raw, load)
         load.file, load.geometry_optional = file, raw.geometry_optional
         load.shapes, load.unlocated = {}, set()
-        found = check(columns, load)
+        found, warned = check(columns, load)
         wrong = [Problem(file, message, located(columns, row), field)
                  for row, reasons in found.items() for field, message in reasons]
         if skip_invalid:
@@ -262,16 +311,19 @@ def _validate(collections: list[RawCollection], skip_invalid: bool) -> Dataset:
         unlocated = sorted(load.unlocated.difference(found))
         warnings += [Problem(file, "not located: not drawn", located(columns, row), "geometry")
                      for row in unlocated]
+        valid: Sequence[int] = range(len(columns))
         if found or unlocated:
             out = found.keys() | set(unlocated)
-            _add_places(columns, [r for r in range(len(columns)) if r not in out], load,
-                        shared, places)
-        else:
-            _add_places(columns, range(len(columns)), load, shared, places)
+            valid = [row for row in valid if row not in out]
+        for rule, wrong in warned:
+            if rows := [row for row in wrong if row not in found]:
+                field = wrong[rows[0]][0][0]
+                _said(columns, file, field, rows, len(valid), f"places {rule.warning}")
+        _add_places(columns, valid, load, shared, places)
         features += raw.count
         checker = _Members(file)
         used = dict.fromkeys(places.layers)
-        for layer in _check_layers(checker, raw.members.get("layers"), used):
+        for layer in _check_layers(checker, raw.members.get("layers"), used, load.file_layers):
             layers.setdefault(layer.key, layer)
         for name, span in _check_periods(checker, raw.members.get("periods")):
             periods.setdefault(name, span)

@@ -28,7 +28,7 @@ GOOD: Row = {"id": "g1", "name": "Good", "layer": "sites", "when": "1990/2000",
 BAD: dict[str, Row] = {
     "id": {"id": "a b"},
     "unique id": {"id": "g1"},
-    "name": {"name": "  "},
+    "name": {"name": 5},  # none, or blank, is named after its layer
     "layer": {"layer": "  "},
     "description": {"description": 5},
     "precision": {"precision": "exact"},
@@ -37,11 +37,12 @@ BAD: dict[str, Row] = {
     "sources": {"sources": [{"title": "T", "url": "ftp://example.org/t"}]},
     "as read": {"when": "nonsense"},  # a date the reader reads, in the formats that read them
     "geometry": {"lon": 200},
+    "not at (0, 0)": {"lon": 0, "lat": 0},  # a warning: the row stays a place
 }
 TEXT_ONLY = "its cells and attributes are text, stripped: a number is its text, blank is none"
 UNBREAKABLE = {  # (path, rule): why no row of that format can break the rule
     **{(path, rule): TEXT_ONLY for path in ("csv", "lp-tsv", "gdal", "parquet", "parquet-rows")
-       for rule in ("layer", "description", "name_<lang>")},
+       for rule in ("name", "layer", "description", "name_<lang>")},
     **{(path, "when"): "its reader reads dates into EDTF, and says itself what it cannot read"
        for path in ("csv", "lp-tsv", "gdal", "parquet", "parquet-rows", "geojson-fields")},
     ("geojson", "as read"): "its reader finds nothing on single fields",
@@ -139,6 +140,7 @@ PATHS: dict[str, tuple[Callable[[list[Row], Path], Path], dict[str, Any]]] = {
 
 def test_every_rule_is_listed() -> None:
     assert [rule.name for rule in rules.RULES] == list(BAD)
+    assert [rule.name for rule in rules.RULES if rule.warning] == ["not at (0, 0)"]
     assert all(rule.doc for rule in rules.RULES)  # each says what it asks
 
 

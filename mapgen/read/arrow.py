@@ -511,4 +511,4 @@ def read_arrow(path: Path, label: str, chosen: Fields, kind: str) -> RawCollecti
     columns = _raw_columns(rows)
     if columns is None:
         columns = RawColumns.of(map(rows.feature, range(table.rows)), unit="row")
-    return RawCollection(label, columns, default_layer=file_layer(label))
+    return RawCollection(label, columns, geometry_optional=True, default_layer=file_layer(label))

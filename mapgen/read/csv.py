@@ -70,12 +70,10 @@ def geometry_from_cells(
     lat: str | None,
     lon: str | None,
     wkt: str | None,
-    *,
-    optional: bool = False,
 ) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
     """A row's geometry from its wkt cell, or else its lat and lon cells, with the problems
-    found on those fields. With *optional* (LP-TSV), a row with none of them has no geometry
-    and no problem; half a position (a lat without its lon) is still one."""
+    found on those fields. A row with none of them has no geometry and no problem (it is not
+    located, a warning); half a position (a lat without its lon) is still a problem."""
     if wkt and record.get(wkt, ""):
         from mapgen.geometry import geometry_from_wkt
 
@@ -84,7 +82,7 @@ def geometry_from_cells(
         except ValueError as exc:
             return None, [("wkt", str(exc))]
     lat_cell, lon_cell = record.get(lat or "", ""), record.get(lon or "", "")
-    if optional and not lat_cell and not lon_cell:
+    if not lat_cell and not lon_cell:
         return None, []
     if lat is None or lon is None:
         return None, [("wkt", "is missing")]
@@ -203,7 +201,7 @@ def read_csv(path: Path, label: str, chosen: Fields, delimiter: str = ",") -> Ra
             features.append(RawFeature(where, None, None, problem=problem))
             continue
         record = {c: cell.strip() for c, cell in zip(columns, row, strict=False)}
-        geometry, problems = geometry_from_cells(record, lat, lon, wkt, optional=lp_tsv)
+        geometry, problems = geometry_from_cells(record, lat, lon, wkt)
         cells = {c: v for c, v in record.items() if c and c not in (lat, lon, wkt, variants)}
         props, date_problems = flat_properties(cells, mapping)
         if "id" not in mapping:
@@ -213,5 +211,5 @@ def read_csv(path: Path, label: str, chosen: Fields, delimiter: str = ",") -> Ra
         features.append(
             RawFeature(where, props, geometry, field_problems=(*problems, *date_problems))
         )
-    return RawCollection.of(label, features, geometry_optional=lp_tsv,
+    return RawCollection.of(label, features, geometry_optional=True,
                             default_layer=file_layer(label))
