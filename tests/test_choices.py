@@ -150,3 +150,15 @@ def test_a_table_row_without_coordinates_is_not_located(tmp_path: Path) -> None:
     pyarrow.parquet.write_table(table, tmp_path / "sites.parquet")
     data = mapgen.load(tmp_path / "sites.parquet")
     assert list(data.places.ids) == ["a"] and len(data.report.unlocated) == 1
+
+
+def test_an_openstreetmap_extract_names_its_unnamed_castles() -> None:
+    """The real case: an overpass-turbo export, a quarter of whose features have no name."""
+    path = Path(__file__).parent / "data" / "real" / "osm_castles_portugal.geojson"
+    data, said = load(path, layer_field="historic", start_field="start_date")
+    assert len(data.places) == 24
+    unnamed = [p.id for p in data.places if p.name.startswith("unnamed ")]
+    assert len(unnamed) == 6 and data.places.names[17] == "unnamed castle"
+    assert [line.split(": ", 3)[1:3] for line in said] == [
+        ["layer", "2 of 24 features name no layer, unlike the others"],
+        ["name", "6 of 24 features have no name"]]
