@@ -380,18 +380,6 @@ class Dataset:
     def __post_init__(self) -> None:
         object.__setattr__(self, "places", Places.of(self.places))
 
-    def summary(self) -> str:
-        """The places in numbers, as `mapgen validate` and `build` report them: "3,782 places
-        in 3 layers (4 undated, 2 not located)"; features not located are not places, and
-        are counted only when the load left some out."""
-        count, layers = len(self.places), len(self.layers)
-        notes = [f"{n:,} {what}" for n, what in ((len(self.places.undated()), "undated"),
-                                                 (len(self.report.unlocated), "not located"))
-                 if n]
-        text = (f"{count:,} {'place' if count == 1 else 'places'} in {layers:,} "
-                f"{'layer' if layers == 1 else 'layers'}")
-        return f"{text} ({', '.join(notes)})" if notes else text
-
     def layer(self, key: str) -> Layer:
         return next(layer for layer in self.layers if layer.key == key)
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import mapgen
-from mapgen.cli import main
+from mapgen.cli import main, summary
 from mapgen.raw import RawCollection, RawFeature
 from mapgen.validate import validate
 from tests.helpers import feature, write_geojson
@@ -220,4 +220,4 @@ def test_the_summary_counts_undated_and_unlocated_places(tmp_path: Path) -> None
     unlocated = RawFeature("feature 1200", {"id": "q", "name": "Q", "layer": "m"}, None)
     data = validate([RawCollection.of("g.lpf.json", (*located, unlocated),
                                       geometry_optional=True)])
-    assert data.summary() == "1,200 places in 1 layer (1 undated, 1 not located)"
+    assert summary(data) == "1,200 places in 1 layer (1 undated, 1 not located)"
