@@ -99,7 +99,8 @@ class RawColumns:
         self.put(row, raw)
 
     def put(self, row: int, raw: RawFeature) -> None:
-        """*raw* as row *row*, whose entries are None so far."""
+        """*raw* as row *row*, in place of what the row held (a refused row's other entries
+        are never read)."""
         if raw.where != f"{self.unit} {row}":
             self.wheres[row] = raw.where
         props = raw.properties

@@ -199,39 +199,36 @@ def check_unique(columns: RawColumns, rows: Sequence[int], load: Load) -> Found:
 # --- texts -----------------------------------------------------------------------------------
 
 
-def _required_clean(values: list[Any]) -> bool:
-    return set(map(type, values)) <= {str} and all(map(str.strip, values))
+def _text_rule(key: str, values: list[Any], rows: Sequence[int], required: bool) -> Found:
+    """*key*'s values are text: not blank when *required*, else text or nothing."""
+    def reasons(value: Any) -> list[Reason]:
+        message = text_problem(value, required=required)
+        return [(key, message)] if message else []
+
+    def clean(values: list[Any]) -> bool:
+        if required:
+            return set(map(type, values)) <= {str} and all(map(str.strip, values))
+        return set(map(type, values)) <= _TEXT_OR_NONE
+
+    return each(values, rows, reasons, clean)
 
 
 @rule("name")
 def check_names(columns: RawColumns, rows: Sequence[int], load: Load) -> Found:
-    """Every place has a name: text, not blank."""
-    def reasons(value: Any) -> list[Reason]:
-        message = text_problem(value, required=True)
-        return [("name", message)] if message else []
-
-    return each(column(columns.names, rows), rows, reasons, _required_clean)
+    """Every place has a name: text, not blank (none at all is named by validation)."""
+    return _text_rule("name", column(columns.names, rows), rows, required=True)
 
 
 @rule("layer")
 def check_layers(columns: RawColumns, rows: Sequence[int], load: Load) -> Found:
     """Every place is in a layer: text, not blank."""
-    def reasons(value: Any) -> list[Reason]:
-        message = text_problem(value, required=True)
-        return [("layer", message)] if message else []
-
-    return each(column(columns.layers, rows), rows, reasons, _required_clean)
+    return _text_rule("layer", column(columns.layers, rows), rows, required=True)
 
 
 @rule("description")
 def check_descriptions(columns: RawColumns, rows: Sequence[int], load: Load) -> Found:
     """A description, when there is one, is text."""
-    def reasons(value: Any) -> list[Reason]:
-        message = text_problem(value, required=False)
-        return [("description", message)] if message else []
-
-    return each(column(columns.descriptions, rows), rows, reasons,
-                lambda values: set(map(type, values)) <= _TEXT_OR_NONE)
+    return _text_rule("description", column(columns.descriptions, rows), rows, required=False)
 
 
 def precision_reasons(value: Any) -> list[Reason]:
