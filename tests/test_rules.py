@@ -273,3 +273,19 @@ def test_a_date_that_ends_before_it_starts_is_one_message_in_every_format(
     [problem] = info.value.problems
     assert (problem.where.endswith("(id=b1)"), problem.message) == (
         True, "'2000/1990' ends before it starts")
+
+
+@pytest.mark.parametrize("options", [{}, {"when_field": "when"}], ids=["typed", "whole"])
+def test_a_point_with_a_bbox_is_a_point_on_every_path(tmp_path: Path, options: Row) -> None:
+    """Issue 18: a Point with a `bbox` member was a shape when the quick path took it and a
+    point when the full checker did; on a packed map one shape made it one canvas a pane."""
+    features = [{"type": "Feature", "properties": {k: v for k, v in row.items()
+                                                   if k not in ("lon", "lat")},
+                 "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]],
+                              "bbox": [row["lon"], row["lat"], row["lon"], row["lat"]]}}
+                for row in ROWS]
+    path = tmp_path / "boxed.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), "utf-8")
+    places = mapgen.load(path, **options).places
+    assert places.geometries == (None, None, None)
+    assert places.lons == (10, 2.5, 10) and places.lats == (50, 50, -33.5)
