@@ -278,14 +278,15 @@ def check_other_names(columns: RawColumns, rows: Sequence[int], load: Load) -> F
 # --- dates -----------------------------------------------------------------------------------
 
 
-def when_texts(when: Any) -> list[str]:
+def when_texts(when: Any) -> Sequence[str]:
     """A valid `when` as its texts, each once: none (no `when`, or an empty one) is an
-    undated place, which gazetteers hold plenty of."""
+    undated place, which gazetteers hold plenty of. A list without repeats is itself (no
+    copy a row)."""
     if when is None or when == "" or when == []:
-        return []
+        return ()
     if type(when) is str:
-        return [when]
-    return list(dict.fromkeys(when)) if len(when) > 1 else when
+        return (when,)
+    return when if len(when) < 2 or len(set(when)) == len(when) else list(dict.fromkeys(when))
 
 
 def _span_problem(text: str, load: Load) -> str | None:

@@ -26,7 +26,7 @@ from mapgen.model import (
     many_objects,
     palette,
 )
-from mapgen.raw import RawCollection, RawColumns, is_position
+from mapgen.raw import RawCollection, RawColumns, RawSource, is_position
 from mapgen.rules import (
     RULES,
     Load,
@@ -162,7 +162,12 @@ def _add_places(
     precisions = [value or "" for value in column(columns.precisions, rows)]
     whens = list(map(when_texts, column(columns.whens, rows)))
     sources = [value or () for value in column(columns.sources, rows)]
-    parts = [source_parts(entry) for value in sources for entry in value]
+    entries = [entry for value in sources for entry in value]
+    if set(map(type, entries)) <= {RawSource}:  # a typed reader's: no pair made an entry
+        urls, titles = [e.url for e in entries], [e.title for e in entries]
+    else:
+        urls, titles = map(list, zip(*map(source_parts, entries), strict=True)) if entries else (
+            [], [])
     lons, lats = column(columns.lons, rows), column(columns.lats, rows)
     shapes, names, extras = {}, {}, {}
     if columns.shapes or columns.others:
@@ -190,7 +195,8 @@ def _add_places(
         [value or "" for value in column(columns.descriptions, rows)],
         list(map(shared.setdefault, precisions, precisions)),
         ([load.spans[text] for when in whens for text in when], map(len, whens)),
-        ([title or url for url, title in parts], [url for url, _ in parts], map(len, sources)),
+        ([title or url for title, url in zip(titles, urls, strict=True)], urls,
+         map(len, sources)),
         shapes, names, extras,
     )
 
