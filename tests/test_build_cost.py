@@ -106,7 +106,7 @@ def test_a_loaded_place_is_a_few_objects(places_file: Path) -> None:
     assert kept / PLACES < KEPT_OBJECTS_PER_PLACE
 
 
-# --- the quick path agrees with the full checker -----------------------------------------
+# --- a batch of rows is checked as each row alone ------------------------------------------
 
 texts = st.one_of(
     st.sampled_from(["a", "x-1", " ", "", "camps", "site", "city", "a b", "\u200b", "Ort"]),
@@ -114,8 +114,8 @@ texts = st.one_of(
 )
 values = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(), texts)
 def likely(good: list[Any], other: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    """Mostly a valid value, so that the quick path takes many features, sometimes another:
-    a feature then has one field or two the quick path must not let through."""
+    """Mostly a valid value, so that a column's shortcut vouches for many batches, sometimes
+    another: a feature then has one field or two the shortcut must not let through."""
     return st.integers(0, 7).flatmap(lambda i: other if i == 0 else st.sampled_from(good))
 
 
