@@ -16,7 +16,7 @@ from typing import Any
 from warnings import warn
 
 from mapgen.dates import DateError, Span, parse_span
-from mapgen.errors import DataError, MapgenNote, MapgenWarning, Problem
+from mapgen.errors import DataError, MapgenWarning, Problem
 from mapgen.model import (
     COLOR,
     Dataset,
@@ -89,13 +89,12 @@ SHOWN_ROWS = 3  # rows a summary warning names before it only counts
 
 
 def _said(columns: RawColumns, file: str, field: str, rows: list[int], total: int,
-          what: str, kind: type[MapgenWarning] = MapgenWarning) -> None:
-    """One line for what was found, or chosen, on *rows* of *columns*: how many of *total*,
-    and the first few by where they are; a `MapgenWarning`, or a `MapgenNote` for a choice
-    made where nothing is wrong."""
+          what: str) -> None:
+    """One `warning:` line for what was found, or chosen, on *rows* of *columns*: how many
+    of *total*, and the first few by where they are."""
     named = ", ".join(located(columns, row) for row in rows[:SHOWN_ROWS])
     more = f" and {len(rows) - SHOWN_ROWS:,} more" if len(rows) > SHOWN_ROWS else ""
-    warn(kind(f"{file}: {field}: {len(rows):,} of {total:,} {what} ({named}{more})"),
+    warn(MapgenWarning(f"{file}: {field}: {len(rows):,} of {total:,} {what} ({named}{more})"),
          stacklevel=5)
 
 
@@ -108,7 +107,7 @@ def as_read(raw: RawCollection, load: Load) -> RawColumns:
     line: an integer id is its text; a row without a layer takes the file's name (a warning
     when other rows have one); layers that differ only in case are one, spelled as first met
     in the load (a warning); a row without a name is named after its layer ("unnamed
-    castle"; a note: OpenStreetMap leaves many features unnamed)."""
+    castle"; a warning: OpenStreetMap leaves many features unnamed)."""
     columns, file = raw.columns, raw.file
     if any(type(v) is int for v in columns.ids):
         columns = replace(columns, ids=list(map(id_text, columns.ids)))
@@ -141,7 +140,7 @@ def as_read(raw: RawCollection, load: Load) -> RawColumns:
                 and row not in columns.refused]
         if rows:
             _said(columns, file, "name", rows, total, "features have no name: each named "
-                  "'unnamed <its layer>'", MapgenNote)
+                  "'unnamed <its layer>'")
             names = list(names)
             for row in rows:
                 names[row] = f"unnamed {layers[row]}"

@@ -98,8 +98,13 @@ def _csv(rows: list[Row], path: Path) -> Path:
 
 
 def _lp_tsv(rows: list[Row], path: Path) -> Path:
-    return _table(rows, path.with_suffix(".tsv"), "\t",
-                  {"name": "title", "when": "start", "wkt": "geowkt"})
+    """LP-TSV: a span's start and end in columns of their own (a start alone runs on)."""
+    split = []
+    for row in rows:
+        start, _, end = str(row.get("when", "")).partition("/")
+        split.append({**{k: v for k, v in row.items() if k != "when"}, "start": start,
+                      "end": end or start})
+    return _table(split, path.with_suffix(".tsv"), "\t", {"name": "title", "wkt": "geowkt"})
 
 
 def _frame(rows: list[Row], extra: bool = False) -> Any:

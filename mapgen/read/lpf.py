@@ -43,10 +43,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import DataError, Problem
-from mapgen.fields import LANG, Fields, rename, resolve_columns, with_fields
+from mapgen.fields import LANG, Fields, mapped_dates, rename, resolve_columns, with_fields
 from mapgen.lpfcodec import flatten, when_from_lpf
 from mapgen.raw import RawCollection, RawFeature
 from mapgen.read.geojson import (
@@ -59,6 +59,9 @@ from mapgen.read.geojson import (
     typed_collection,
 )
 from mapgen.read.text import mapped, read_text
+
+if TYPE_CHECKING:
+    from mapgen.datetext import DateOptions
 
 # Compact identifiers the World Historical Gazetteer uses, expanded to web pages.
 PREFIXES = {
@@ -241,19 +244,25 @@ def _features(raw: RawFeature, feature: dict[str, Any], props: dict[str, Any]) -
 
 
 def collection_from_lpf(
-    doc: Any, label: str, chosen: Fields, wheres: list[str] | None = None
+    doc: Any, label: str, chosen: Fields, wheres: list[str] | None = None,
+    options: DateOptions | None = None,
 ) -> RawCollection:
     """An LPF FeatureCollection as raw features; problems are located like GeoJSON's
     ("feature 3 (id=...)"), or by *wheres* ("line 3"). A place may lack a geometry."""
     base, members = features_from_json(doc, label, wheres)
     features: list[RawFeature] = []
-    for raw, feature in zip(base, doc["features"], strict=True):
-        if raw.problem:
+    records = [None if raw.problem else _lpf_properties(feature)
+               for raw, feature in zip(base, doc["features"], strict=True)]
+    found = [resolve_columns(r, chosen, defaults=False) if r is not None else ({}, [])
+             for r in records]
+    dates = mapped_dates(records, [m for m, _ in found], chosen, label, options)
+    for raw, feature, record, (mapping, missing), row in zip(
+        base, doc["features"], records, found, dates, strict=True
+    ):
+        if record is None:
             features.append(raw)
             continue
-        record = _lpf_properties(feature)
-        mapping, missing = resolve_columns(record, chosen, defaults=False)
-        props, date_problems = rename(record, mapping)
+        props, date_problems = rename(record, mapping, row)
         problems = [("properties", f"has no {m}") for m in missing]
         located = replace(
             raw,
@@ -266,7 +275,10 @@ def collection_from_lpf(
                             default_layer=file_layer(label))
 
 
-def read_json(path: Path, label: str, chosen: Fields, kind: str | None = None) -> RawCollection:
+def read_json(
+    path: Path, label: str, chosen: Fields, kind: str | None = None,
+    options: DateOptions | None = None,
+) -> RawCollection:
     """A JSON file as native GeoJSON or as LPF: *kind* ("geojson", "lpf") when given, else
     LPF when it looks like LPF (:func:`is_lpf`)."""
     if kind != "lpf" and not chosen.given():
@@ -276,14 +288,16 @@ def read_json(path: Path, label: str, chosen: Fields, kind: str | None = None) -
             return replace(typed, default_layer=file_layer(label))
     doc = parse_json(read_text(path, label), label)
     if kind == "lpf" or (kind is None and is_lpf(doc)):
-        return collection_from_lpf(doc, label, chosen)
+        return collection_from_lpf(doc, label, chosen, options=options)
     features, members = features_from_json(doc, label)
-    features = with_fields(features, chosen)
+    features = with_fields(features, chosen, label, options)
     check_named(features, label, chosen)
     return RawCollection.of(label, features, members, default_layer=file_layer(label))
 
 
-def read_json_lines(path: Path, label: str, chosen: Fields) -> RawCollection:
+def read_json_lines(
+    path: Path, label: str, chosen: Fields, options: DateOptions | None = None
+) -> RawCollection:
     """JSON-Lines LPF: one feature per line (blank lines skipped); problems name the line."""
     features, lines = [], []
     for number, line in enumerate(read_text(path, label).splitlines(), 1):
@@ -296,4 +310,4 @@ def read_json_lines(path: Path, label: str, chosen: Fields) -> RawCollection:
             raise DataError([Problem(label, message, f"line {number}")]) from None
         lines.append(f"line {number}")
     doc = {"type": "FeatureCollection", "features": features}
-    return collection_from_lpf(doc, label, chosen, lines)
+    return collection_from_lpf(doc, label, chosen, lines, options)
