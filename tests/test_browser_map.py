@@ -19,12 +19,22 @@ def default_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# The points of layer k drawn on the canvas, once the frames a change asked for are drawn.
+DRAWN = """async (k) => {
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
+  await frame(); await frame();
+  const app = window.mapgen;
+  let n = 0;
+  for (const canvas of app.renderer.canvas.layers) {
+    for (let j = 0; j < canvas.drawnCount; j++) n += app.places.layer[canvas.drawn[j]] === k;
+  }
+  return n;
+}"""
+
+
 def drawn(mp, layer_index: int) -> int:  # type: ignore[no-untyped-def]
-    """Places drawn in a layer's pane (SVG paths Leaflet made interactive)."""
-    return mp.evaluate(
-        f"document.querySelectorAll('.leaflet-mapgen-layer-{layer_index}-pane "
-        "path.leaflet-interactive').length"
-    )
+    """Places of a layer drawn (every place of the default map is a point, on the canvas)."""
+    return mp.evaluate(DRAWN, layer_index)
 
 
 def test_every_default_place_is_drawn(open_map: OpenMap, default_map: Path) -> None:
@@ -35,6 +45,7 @@ def test_every_default_place_is_drawn(open_map: OpenMap, default_map: Path) -> N
     hq = sum(p.layer == "headquarters" for p in data.places)
     assert drawn(mp, 0) == hq == 5
     assert drawn(mp, 1) == len(ids) - hq
+    assert mp.evaluate("document.querySelectorAll('canvas.mapgen-points').length") == 1
     assert mp.console_errors == [] and mp.page_errors == []
     assert mp.blocked_requests == []
 
@@ -58,9 +69,9 @@ def test_popup_shows_name_periods_and_sources(open_map: OpenMap, default_map: Pa
     # Zoom in on Paris, then click where it is drawn, as a reader would.
     x, y = mp.evaluate(
         """() => { const app = window.mapgen, i = app.indexOf('hq-paris');
-                   const g = app.places.geom[i];
-                   app.map.setView([g[1], g[0]], 9, {animate: false});
-                   const p = app.map.latLngToContainerPoint([g[1], g[0]]);
+                   const at = [app.lat[i], app.lon[i]];
+                   app.map.setView(at, 9, {animate: false});
+                   const p = app.map.latLngToContainerPoint(at);
                    const r = app.container.getBoundingClientRect();
                    return [r.left + p.x, r.top + p.y]; }"""
     )
@@ -91,7 +102,7 @@ def test_legend_names_layers_title_and_attribution(open_map: OpenMap, default_ma
     assert "Headquarters of the People's Mojahedin Organization of Iran" in legend
     assert "Headquarters" in legend and "Dated events" in legend
     assert "CC BY-SA" in legend
-    assert "28 places shown" in legend
+    assert "28 places in 1965 – present" in legend  # the default map has no undated place
 
 
 def test_movement_path_joins_headquarters_in_time_order(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import folium
 import xyzservices
@@ -13,7 +13,6 @@ from branca.element import Element
 
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
-from mapgen.geometry import places_bounds
 from mapgen.html.elements import (
     InlineLeaflet,
     LoadStatus,
@@ -77,6 +76,7 @@ def build_map(
     strict: bool = False,
     self_contained: bool = False,
     cdn: bool = False,
+    popup_fields: Sequence[str] | None = None,
 ) -> folium.Map:
     """A folium Map of *dataset*: one toggleable layer per category, legend, popups, movement
     paths and the in-browser period control. *period* is only stated on the map (select the
@@ -86,7 +86,10 @@ def build_map(
     under the tiles), so it opens anywhere, with or without network; its Content-Security-
     Policy allows no request but the tiles. *cdn* makes the smallest file instead: Leaflet
     comes from its CDN, and the basemap only when there are no tiles. *self_contained* (no
-    request at all but tiles) is the default, and refuses *cdn*."""
+    request at all but tiles) is the default, and refuses *cdn*.
+
+    A popup shows a place's other properties (`Place.extra`) as a small table: all of them,
+    up to 12 and then "+N more", or only the ones *popup_fields* names, in that order."""
     if title is not None and any("\ud800" <= c <= "\udfff" for c in title):
         # bytes of a command line that were not UTF-8: the page could not be written
         raise OptionError(f"the title {title!r} is not text: it holds a lone surrogate")
@@ -129,14 +132,8 @@ def build_map(
         ),
         style_attributes=tuple(f"background:{layer.color}" for layer in dataset.layers),
     )
-    data = payload(dataset, period=period, strict=strict, title=title)
-    box = places_bounds(dataset.places)
-    # mapgen.js fits the view to these bounds, unless the URL names a view (view-hash.js)
-    data["bounds"] = [[box[1], box[0]], [box[3], box[2]]] if box else None
-    if not cdn or provider is None:
-        from mapgen.basemap import countries_small
-
-        data["basemap"] = countries_small()
+    data = payload(dataset, period=period, strict=strict, title=title,
+                   basemap=not cdn or provider is None, popup_fields=popup_fields)
     PeriodControl().add_to(fmap)
     data, blob = packed(data)
     data_json = script_json(data)  # serialised once: written, and hashed for ids

@@ -1,0 +1,126 @@
+"""A popup shows a place's other properties (Place.extra) as a small table: all of them up to
+POPUP_FIELDS, then "+N more", or the ones popup_fields names; a value that is one http(s) URL
+is a link, everything else text (escaped, never markup)."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mapgen
+from mapgen.errors import MapgenWarning
+from mapgen.html.payload import POPUP_FIELDS, payload, script_json
+from tests.browser import MapPage
+from tests.conftest import OpenMap
+from tests.helpers import feature, write_geojson
+from tests.test_real_data import PLEIADES, REAL
+
+PLEIADES_URL = "https://pleiades.stoa.org/places/579885"
+OTHER = {
+    "pleiades": PLEIADES_URL,
+    "population": 56,
+    "capital": True,
+    "tags": ["port", "colony"],
+    "founded_by": "<b>Megara</b>",
+    "unknown": None,
+    "blank": "  ",
+    "script": "javascript:alert(1)",
+    "spaced": "https://example.org/a b",
+}
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    many = {f"k{n:02d}": f"value {n}" for n in range(POPUP_FIELDS + 3)}
+    return write_geojson(tmp_path / "props.geojson", [
+        feature("byz", name="Byzantion", **OTHER),
+        feature("many", name="Many", lon=12, **many),
+        feature("none", name="Plain", lon=14),
+    ])
+
+
+def fields(data: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+    info = data["places"]["info"]
+    return list(info["fields"]), list(info["more"])
+
+
+def test_other_properties_go_to_the_popup_as_text(source: Path) -> None:
+    shown, more = fields(payload(mapgen.load(source)))
+    assert shown[0] == [  # sorted by name (as loaded); null and blank values left out
+        ["capital", "true"],
+        ["founded_by", "<b>Megara</b>"],
+        ["pleiades", PLEIADES_URL],
+        ["population", "56"],
+        ["script", "javascript:alert(1)"],
+        ["spaced", "https://example.org/a b"],
+        ["tags", '["port", "colony"]'],
+    ]
+    assert [name for name, _ in shown[1]] == [f"k{n:02d}" for n in range(POPUP_FIELDS)]
+    assert more == [None, 3, None] and shown[2] is None
+
+
+def test_popup_fields_names_the_properties_and_their_order(source: Path) -> None:
+    data = mapgen.load(source)
+    shown, more = fields(payload(data, popup_fields=["population", "pleiades", "k01"]))
+    assert shown == [[["population", "56"], ["pleiades", PLEIADES_URL]], [["k01", "value 1"]],
+                     None]
+    assert more == [None, None, None]  # only what was asked for: nothing more to count
+    assert fields(payload(data, popup_fields=[])) == ([None] * 3, [None] * 3)
+    with pytest.warns(MapgenWarning, match="popup fields: no place has 'populaton'"):
+        payload(data, popup_fields=["populaton", "pleiades"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        payload(data, popup_fields=["unknown"])  # a place has it (null): no warning
+    first = script_json(payload(data, popup_fields=["tags", "capital"]))
+    assert first == script_json(payload(mapgen.load(source), popup_fields=["tags", "capital"]))
+
+
+def popup(mp: MapPage, place: str) -> dict[str, Any]:
+    mp.evaluate(f"window.mapgen.openPopup({place!r})")
+    box = mp.page.locator(".leaflet-popup-content")
+    box.wait_for()
+    return mp.evaluate("""() => {
+      const box = document.querySelector('.leaflet-popup-content');
+      const rows = [...box.querySelectorAll('.mapgen-popup-fields tr')].map((tr) => [
+        tr.querySelector('th').textContent, tr.querySelector('td').textContent,
+        tr.querySelector('td a') && tr.querySelector('td a').getAttribute('href'),
+        tr.querySelector('td a') && tr.querySelector('td a').getAttribute('rel')]);
+      const more = box.querySelector('.mapgen-popup-more');
+      return {rows: rows, more: more && more.textContent,
+              markup: box.querySelectorAll('b').length}; }""")
+
+
+def test_the_popup_shows_a_table_with_links_for_urls_only(
+    open_map: OpenMap, source: Path, tmp_path: Path
+) -> None:
+    mp = open_map(mapgen.save(mapgen.build_map(mapgen.load(source)), tmp_path / "p.html"))
+    got = popup(mp, "byz")
+    links = {name: href for name, _, href, _ in got["rows"] if href}
+    assert links == {"pleiades": PLEIADES_URL}
+    assert {rel for *_, rel in got["rows"] if rel} == {"noopener noreferrer"}
+    texts = {name: text for name, text, *_ in got["rows"]}
+    assert texts["founded_by"] == "<b>Megara</b>" and got["markup"] == 0
+    assert texts["script"] == "javascript:alert(1)" and texts["population"] == "56"
+    assert got["more"] is None
+    mp.evaluate("window.mapgen.map.closePopup()")
+    many = popup(mp, "many")
+    assert len(many["rows"]) == POPUP_FIELDS and many["more"] == "+3 more"
+    mp.evaluate("window.mapgen.map.closePopup()")
+    assert popup(mp, "none")["rows"] == []
+    assert mp.page_errors == [] and mp.console_errors == []
+
+
+def test_a_pleiades_export_keeps_its_links_in_the_popup(open_map: OpenMap, tmp_path: Path) -> None:
+    """Real data (tests/data/real/location_points.csv): a Pleiades export's other columns,
+    its URIs as links."""
+    data = mapgen.load(REAL / "location_points.csv", **PLEIADES)
+    place = data.places[0]
+    mp = open_map(mapgen.save(mapgen.build_map(data), tmp_path / "pleiades.html"))
+    got = popup(mp, place.id)
+    assert [name for name, *_ in got["rows"]] == [key for key, _ in place.extra]
+    links = {name: href for name, _, href, _ in got["rows"] if href}
+    assert links["accuracy_assessment_uri"].startswith("https://pleiades.stoa.org/")
+    assert mp.page_errors == []
