@@ -68,9 +68,10 @@ def test_popup_shows_name_periods_and_sources(open_map: OpenMap, default_map: Pa
     mp.page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
     # Zoom in on Paris, then click where it is drawn, as a reader would.
     x, y = mp.evaluate(
-        """() => { const app = window.mapgen, i = app.indexOf('hq-paris');
+        """async () => { const app = window.mapgen, i = app.indexOf('hq-paris');
                    const at = [app.lat[i], app.lon[i]];
                    app.map.setView(at, 9, {animate: false});
+                   await new Promise((done) => requestAnimationFrame(done));  // drawn there
                    const p = app.map.latLngToContainerPoint(at);
                    const r = app.container.getBoundingClientRect();
                    return [r.left + p.x, r.top + p.y]; }"""

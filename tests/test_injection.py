@@ -215,9 +215,11 @@ def hover_tooltips(mp: Any, data: mapgen.Dataset) -> dict[str, str]:
     for place in data.places:
         mp.page.mouse.move(1, 1)
         x, y = mp.evaluate(
-            """(id) => { const app = window.mapgen, g = app.places.geom[app.indexOf(id)];
-                app.map.setView([g[1], g[0]], 9, {animate: false});
-                const p = app.map.latLngToContainerPoint([g[1], g[0]]);
+            """async (id) => { const app = window.mapgen, i = app.indexOf(id);
+                const at = [app.lat[i], app.lon[i]];
+                app.map.setView(at, 9, {animate: false});
+                await new Promise((done) => requestAnimationFrame(done));  // drawn there
+                const p = app.map.latLngToContainerPoint(at);
                 const r = app.container.getBoundingClientRect();
                 return [r.left + p.x, r.top + p.y]; }""",
             place.id,
