@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 INFERRED = "inferred"  # Place.precision: the location is inferred, not stated in the sources
 INFERRED_LABEL = "hollow: location inferred"
+SIZE_LABEL = "marker size: layer order, smaller on top"  # _marker_size, said in the legend
 Move = tuple[Point, Point, str]  # from, to (lon/lat), colour
 ToPoints = Callable[[float, float], Point]  # lon, lat → points from the figure's corner
 
@@ -416,10 +417,11 @@ def _draw_legend(
     *,
     crowded: bool = False,
 ) -> Box:
-    """The layers' colours and labels (and what a hollow marker means, when one is drawn), in
-    the corner with the fewest places near it; returns its box so that labels keep clear of
-    it. On a *crowded* map, whose dots are sized by crowding rather than by layer, every
-    layer's marker has the first layer's size."""
+    """The layers' colours and labels (and what a hollow marker means, when one is drawn, and
+    that a marker's size is its layer's order, when sizes differ), in the corner with the
+    fewest places near it; returns its box so that labels keep clear of it. On a *crowded*
+    map, whose dots are sized by crowding rather than by layer, every layer's marker has the
+    first layer's size."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -445,6 +447,11 @@ def _draw_legend(
     if any(parts[layer.key].inferred for layer in dataset.layers):
         handles.append(Line2D([], [], linewidth=0, **_hollow(STYLE.muted, _marker_size(0))))
         labels.append(INFERRED_LABEL)
+    sizes = {_marker_size(rank) for rank, layer in enumerate(dataset.layers)
+             if parts[layer.key].points or parts[layer.key].inferred}
+    if len(sizes) > 1 and not crowded:  # a size that means nothing but order says so
+        handles.append(Line2D([], [], linewidth=0))
+        labels.append(SIZE_LABEL)
     legend = ax.legend(
         handles,
         labels,
