@@ -23,37 +23,49 @@ from mapgen.defaults import VERSION
 from mapgen.errors import (
     DataError,
     MapgenError,
+    MapgenNote,
     MapgenWarning,
     OptionError,
     OutputError,
     Problem,
 )
 
-if TYPE_CHECKING:
-    from mapgen.defaults import default_source
-    from mapgen.filter import period, select
-    from mapgen.html.build import build_map
-    from mapgen.html.save import save
-    from mapgen.iframe import embed
-    from mapgen.listing import list_places
-    from mapgen.model import Dataset, Layer, Period, Place, Source
-    from mapgen.series import build_series
-    from mapgen.sources import load
-    from mapgen.static import render
-    from mapgen.styling import style
-    from mapgen.writers import dumps, export
+if TYPE_CHECKING:  # for type checkers and editors: _HOMES's names, re-exported (test_api)
+    from mapgen.defaults import default_source as default_source
+    from mapgen.filter import period as period
+    from mapgen.filter import select as select
+    from mapgen.html.build import build_map as build_map
+    from mapgen.html.save import save as save
+    from mapgen.iframe import embed as embed
+    from mapgen.listing import list_places as list_places
+    from mapgen.model import Dataset as Dataset
+    from mapgen.model import Layer as Layer
+    from mapgen.model import LoadReport as LoadReport
+    from mapgen.model import Period as Period
+    from mapgen.model import Place as Place
+    from mapgen.model import Places as Places
+    from mapgen.model import Source as Source
+    from mapgen.series import build_series as build_series
+    from mapgen.sources import load as load
+    from mapgen.static import render as render
+    from mapgen.styling import style as style
+    from mapgen.writers import dumps as dumps
+    from mapgen.writers import export as export
 
 __version__ = VERSION
 
-# name → the module that defines it (the stages of the pipeline, in order)
+# name → the module that defines it (the stages of the pipeline, in order): the one list of
+# what `import mapgen` offers besides the errors
 _HOMES = {
     "load": "mapgen.sources",
     "default_source": "mapgen.defaults",
     "Dataset": "mapgen.model",
-    "Layer": "mapgen.model",
-    "Period": "mapgen.model",
+    "Places": "mapgen.model",
     "Place": "mapgen.model",
+    "Layer": "mapgen.model",
     "Source": "mapgen.model",
+    "LoadReport": "mapgen.model",
+    "Period": "mapgen.model",
     "period": "mapgen.filter",
     "select": "mapgen.filter",
     "style": "mapgen.styling",
@@ -66,6 +78,7 @@ _HOMES = {
     "build_series": "mapgen.series",
     "embed": "mapgen.iframe",
 }
+_ERRORS = (DataError, MapgenError, MapgenNote, MapgenWarning, OptionError, OutputError, Problem)
 
 
 def __getattr__(name: str) -> Any:
@@ -78,30 +91,4 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-__all__ = [
-    "DataError",
-    "Dataset",
-    "Layer",
-    "MapgenError",
-    "MapgenWarning",
-    "OptionError",
-    "OutputError",
-    "Period",
-    "Place",
-    "Problem",
-    "Source",
-    "__version__",
-    "build_map",
-    "build_series",
-    "default_source",
-    "dumps",
-    "embed",
-    "export",
-    "list_places",
-    "load",
-    "period",
-    "render",
-    "save",
-    "select",
-    "style",
-]
+__all__ = sorted(["__version__", *_HOMES, *(error.__name__ for error in _ERRORS)])

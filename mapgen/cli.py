@@ -1,8 +1,9 @@
 """The `mapgen` command: a few lines per command over the public API (`import mapgen`).
 
-The options every command shares (sources, field mapping, selection, styling) are gathered by
-decorators into the click context, so each command reads them with one call (`_load()`,
-`_select()`, `_style()`) instead of taking a dozen parameters.
+The options every command shares (sources and field mapping, selection, styling) are added by
+decorators that hand each command their values as one typed parameter (`inputs: Inputs`,
+`selection: Selection`, `look: Look`), as sqlite-utils' `output_options` hands its own: what
+a command takes is in its signature.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import functools
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -40,7 +42,8 @@ FIELD_OPTIONS = (
 # The API's parameter names as this command line spells them, for OptionError messages.
 FLAGS = {"start": "--from", "end": "--to", "at": "--at", "name": "--period"}
 FLAGS.update({f"{key}_field": f"--{key}-field" for key, _ in FIELD_OPTIONS})
-FLAGS.update({"colors": "--color", "paths": "--path-layer", "keep_undated": "--keep-undated"})
+FLAGS.update({"colors": "--color", "paths": "--path-layer", "keep_undated": "--keep-undated",
+              "format": "--input-format"})
 
 
 def reports_errors(func: F) -> F:
@@ -49,7 +52,7 @@ def reports_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from mapgen.errors import MapgenError, MapgenWarning, terminal_text
+        from mapgen.errors import MapgenError, MapgenNote, MapgenWarning, terminal_text
 
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", MapgenWarning)
@@ -62,7 +65,8 @@ def reports_errors(func: F) -> F:
             finally:
                 for warning in caught:
                     if issubclass(warning.category, MapgenWarning):
-                        click.echo(f"warning: {terminal_text(str(warning.message))}", err=True)
+                        kind = "note" if issubclass(warning.category, MapgenNote) else "warning"
+                        click.echo(f"{kind}: {terminal_text(str(warning.message))}", err=True)
                     else:
                         warnings.showwarning(warning.message, warning.category,
                                              warning.filename, warning.lineno)
@@ -86,147 +90,169 @@ def error_lines(exc: Exception) -> list[str]:
     return [terminal_text(line) for line in lines]
 
 
-# --- shared options, gathered in the context ---------------------------------------------------
+# --- shared options, handed to each command as one typed value --------------------------------
 
 
-def _gather(group: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
-    """A callback that keeps an option's value under *group* in the context."""
+@dataclass(frozen=True)
+class Inputs:
+    """SOURCE... and how to read them: `mapgen.load`'s arguments."""
 
-    def keep(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        if value not in (None, (), False):
-            ctx.meta.setdefault(group, {})[str(param.name)] = value
-        return value
+    sources: tuple[str, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=dict)  # load()'s keyword arguments
 
-    return keep
+    @property
+    def stem(self) -> str:
+        """The name of the first source (of the embedded dataset when there is none)."""
+        return Path(self.sources[0]).stem if self.sources else DEFAULT_NAME
+
+    def load(self) -> Dataset:
+        """The sources, loaded as the options say; what was left out is reported on stderr."""
+        import mapgen
+        from mapgen.errors import terminal_text
+
+        dataset = mapgen.load(*self.sources, **self.options)
+        report = dataset.report
+        for problem in report.problems:
+            click.echo(f"skipped: {terminal_text(str(problem))}", err=True)
+        if report.skipped:
+            click.echo(f"skipped {report.skipped} of {report.features} features", err=True)
+        for problem in report.unlocated:
+            click.echo(f"warning: {terminal_text(str(problem))}", err=True)
+        if report.unlocated:
+            click.echo(f"{len(report.unlocated)} of {report.features} features not located: "
+                       "not drawn", err=True)
+        return dataset
 
 
-def _gathered(group: str) -> dict[str, Any]:
-    return dict(click.get_current_context().meta.get(group, {}))
+@dataclass(frozen=True)
+class Selection:
+    """--from/--to/--at/--period/--strict (`mapgen.period`), --layer and --keep-undated
+    (`mapgen.select`)."""
+
+    start: str | None = None
+    end: str | None = None
+    at: str | None = None
+    name: str | None = None
+    strict: bool = False
+    layers: tuple[str, ...] = ()
+    keep_undated: bool = False
+
+    def apply(self, dataset: Dataset) -> tuple[Dataset, Period]:
+        """The places of *dataset* chosen, and the period."""
+        import mapgen
+
+        period = mapgen.period(dataset, start=self.start, end=self.end, at=self.at,
+                               name=self.name, strict=self.strict)
+        view = mapgen.select(dataset, period, self.layers or None,
+                             keep_undated=self.keep_undated)
+        return view, period
 
 
-def _options(func: F, *options: Callable[[F], F]) -> F:
-    for option in reversed(options):
-        func = option(func)
-    return func
+@dataclass(frozen=True)
+class Look:
+    """--title, --color and --path-layer: how the places are shown (`mapgen.style`; the title
+    is the command's own, since a map's and a render's differ)."""
+
+    title: str | None = None
+    colors: Mapping[str, str] = field(default_factory=dict)
+    paths: tuple[str, ...] = ()
+
+    def apply(self, dataset: Dataset) -> Dataset:
+        import mapgen
+
+        if not self.colors and not self.paths:
+            return dataset
+        return mapgen.style(dataset, colors=self.colors, paths=self.paths)
 
 
-def source_options(*, required: bool = False, format_alias: bool = True) -> Callable[[F], F]:
-    """SOURCE..., the input format (also as --format for commands without an output format
-    of their own), the --*-field options and --skip-invalid: what `mapgen.load` takes."""
-    names = ("--input-format", "--format") if format_alias else ("--input-format",)
-    keep = _gather("mapgen.load")
-    fields = [
-        click.option(f"--{key}-field", f"{key}_field", metavar="FIELD", expose_value=False,
-                     callback=keep, help=f"Input field with {meaning}.")
-        for key, meaning in FIELD_OPTIONS
-    ]
+def _hands(name: str, make: Callable[..., Any], *params: click.Parameter) -> Callable[[F], F]:
+    """A decorator that adds *params* to a command and hands it their values as one
+    parameter, *name* = make(**values)."""
 
     def decorate(func: F) -> F:
-        return _options(
-            func,
-            click.argument("sources", nargs=-1, required=required, expose_value=False,
-                           callback=keep, type=click.Path(dir_okay=False)),
-            click.option(*names, "format", type=click.Choice(INPUT_FORMATS), expose_value=False,
-                         callback=keep, help="Input format, when the file name does not say."),
-            *fields,
-            click.option("--skip-invalid", is_flag=True, expose_value=False, callback=keep,
-                         help="Leave out invalid features (each reported) instead of refusing "
-                         "the file."),
-        )
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values = {str(param.name): kwargs.pop(str(param.name)) for param in params}
+            return func(*args, **kwargs, **{name: make(**values)})
+
+        # click lists a command's parameters in the reverse order of __click_params__
+        wrapper.__click_params__ = [  # type: ignore[attr-defined]
+            *getattr(func, "__click_params__", []), *reversed(params)
+        ]
+        return wrapper  # type: ignore[return-value]
 
     return decorate
 
 
-def selection_options(func: F) -> F:
-    """--from/--to/--at/--period/--strict/--layer/--keep-undated: what `mapgen.period` and
-    `mapgen.select` take."""
-    keep = _gather("mapgen.select")
-    return _options(
-        func,
-        click.option("--from", "start", metavar="DATE", expose_value=False, callback=keep,
-                     help="Start of the period (EDTF/ISO)."),
-        click.option("--to", "end", metavar="DATE", expose_value=False, callback=keep,
-                     help="End of the period; 1986 = all of it."),
-        click.option("--at", metavar="DATE", expose_value=False, callback=keep,
-                     help="One date, year or month."),
-        click.option("--period", "name", metavar="NAME", expose_value=False, callback=keep,
-                     help="A named period."),
-        click.option("--strict", is_flag=True, expose_value=False, callback=keep,
-                     help="Read ?, ~ and % narrowly (default: widest reading)."),
-        click.option("--layer", "layers", multiple=True, metavar="NAME", expose_value=False,
-                     callback=keep, help="Only this layer (repeatable)."),
-        click.option("--keep-undated", is_flag=True, expose_value=False, callback=keep,
-                     help="Keep places without a date when filtering by a period."),
+def _inputs(sources: tuple[str, ...], input_format: str | None, skip_invalid: bool,
+            **fields: str | None) -> Inputs:
+    return Inputs(sources, {"format": input_format, "skip_invalid": skip_invalid, **fields})
+
+
+def source_options(*, required: bool = False) -> Callable[[F], F]:
+    """SOURCE..., --input-format, the --*-field options and --skip-invalid, handed to the
+    command as ``inputs``: what `mapgen.load` takes."""
+    return _hands(
+        "inputs",
+        _inputs,
+        click.Argument(["sources"], nargs=-1, required=required,
+                       type=click.Path(dir_okay=False)),
+        click.Option(["--input-format"], type=click.Choice(INPUT_FORMATS),
+                     help="Input format, when the file name does not say."),
+        *(
+            click.Option([f"--{key}-field", f"{key}_field"], metavar="FIELD",
+                         help=f"Input field with {meaning}.")
+            for key, meaning in FIELD_OPTIONS
+        ),
+        click.Option(["--skip-invalid"], is_flag=True,
+                     help="Leave out invalid features (each reported) instead of refusing "
+                     "the file."),
     )
 
 
-def _color(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> Any:
+selection_options = _hands(
+    "selection",
+    Selection,
+    click.Option(["--from", "start"], metavar="DATE", help="Start of the period (EDTF/ISO)."),
+    click.Option(["--to", "end"], metavar="DATE", help="End of the period; 1986 = all of it."),
+    click.Option(["--at"], metavar="DATE", help="One date, year or month."),
+    click.Option(["--period", "name"], metavar="NAME", help="A named period."),
+    click.Option(["--strict"], is_flag=True,
+                 help="Read ?, ~ and % narrowly (default: widest reading)."),
+    click.Option(["--layer", "layers"], multiple=True, metavar="NAME",
+                 help="Only this layer (repeatable)."),
+    click.Option(["--keep-undated"], is_flag=True,
+                 help="Keep places without a date when filtering by a period."),
+)
+
+
+def _colors(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> Any:
     pairs = {}
     for item in value:
         layer, sep, color = item.rpartition("=")
         if not sep or not layer:
             raise click.BadParameter(f"{item!r} is not LAYER=#hex (e.g. camps=#c0392b)")
         pairs[layer] = color
-    return _gather("mapgen.style")(ctx, param, pairs or None)
+    return pairs
 
 
-def style_options(func: F) -> F:
-    """--title, --path-layer, --color: how the places are shown, as `mapgen.style` takes."""
-    keep = _gather("mapgen.style")
-    return _options(
-        func,
-        click.option("--title", expose_value=False, callback=keep,
-                     help="Map title [default: the dataset's, with the period]."),
-        click.option("--path-layer", "paths", multiple=True, metavar="LAYER", expose_value=False,
-                     callback=keep, help="Join this layer's places in time order by a movement "
-                     "path (repeatable)."),
-        click.option("--color", "colors", multiple=True, metavar="LAYER=#HEX",
-                     expose_value=False, callback=_color,
-                     help="This layer's colour, e.g. camps=#c0392b (repeatable)."),
-    )
+style_options = _hands(
+    "look",
+    Look,
+    click.Option(["--title"], help="Map title [default: the dataset's, with the period]."),
+    click.Option(["--color", "colors"], multiple=True, metavar="LAYER=#HEX", callback=_colors,
+                 help="This layer's colour, e.g. camps=#c0392b (repeatable)."),
+    click.Option(["--path-layer", "paths"], multiple=True, metavar="LAYER",
+                 help="Join this layer's places in time order by a movement path "
+                 "(repeatable)."),
+)
 
 
-def _sources() -> tuple[str, ...]:
-    return tuple(_gathered("mapgen.load").get("sources", ()))
-
-
-def _load() -> Dataset:
-    """The sources, loaded as the options say; what was left out is reported on stderr."""
-    import mapgen
-    from mapgen.errors import terminal_text
-
-    options = _gathered("mapgen.load")
-    dataset = mapgen.load(*options.pop("sources", ()), **options)
-    report = dataset.report
-    for problem in report.problems:
-        click.echo(f"skipped: {terminal_text(str(problem))}", err=True)
-    if report.skipped:
-        click.echo(f"skipped {report.skipped} of {report.features} features", err=True)
-    for problem in report.unlocated:
-        click.echo(f"warning: {terminal_text(str(problem))}", err=True)
-    if report.unlocated:
-        click.echo(f"{len(report.unlocated)} of {report.features} features not located: "
-                   "not drawn", err=True)
-    return dataset
-
-
-def _select() -> tuple[Dataset, Period]:
-    """The loaded places the selection options choose, styled as the style options say (for
-    commands without them, as the data says), and the period."""
-    import mapgen
-
-    dataset = _load()
-    options = _gathered("mapgen.select")
-    layers, keep_undated = options.pop("layers", None), options.pop("keep_undated", False)
-    period = mapgen.period(dataset, **options)
-    view = mapgen.select(dataset, period, layers, keep_undated=keep_undated)
-    style = _gathered("mapgen.style")
-    style.pop("title", None)  # the title is the command's: a map's and a render's differ
-    return (mapgen.style(view, **style) if style else view), period
-
-
-def _title() -> str | None:
-    return _gathered("mapgen.style").get("title")
+def _chosen(inputs: Inputs, selection: Selection, look: Look | None = None
+            ) -> tuple[Dataset, Period]:
+    """The loaded places the selection chooses, styled as *look* says, and the period."""
+    view, period = selection.apply(inputs.load())
+    return (look.apply(view) if look else view), period
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -247,6 +273,17 @@ def main() -> None:
     """
 
 
+def summary(dataset: Dataset) -> str:
+    """The places of *dataset* in one line: how many, in how many layers, how many of them
+    undated, and how many features were left undrawn for want of a location."""
+    places, layers = len(dataset.places), len(dataset.layers)
+    undated, unlocated = len(dataset.places.undated()), len(dataset.report.unlocated)
+    notes = [f"{undated:,} undated"] if undated else []
+    notes += [f"{unlocated:,} not located"] if unlocated else []
+    return (f"{places:,} {'place' if places == 1 else 'places'} in {layers:,} "
+            f"{'layer' if layers == 1 else 'layers'}" + (f" ({', '.join(notes)})" if notes else ""))
+
+
 @main.command()
 @source_options()
 @click.option("-o", "--output", type=click.Path(),
@@ -260,7 +297,7 @@ def main() -> None:
               help="No request at all but tiles (the default now; kept for old scripts).")
 @click.option("--fragment", is_flag=True,
               help="Write an HTML fragment to paste into a report page.")
-@click.option("--height", default="480px", show_default=True, help="Fragment height (CSS).")
+@click.option("--height", help="Fragment height (CSS) [default: 480px].")
 @click.option("--split", type=click.Choice(["decade", "period"]),
               help="Write one map per decade or named period, and index.html, into the folder "
               "-o names.")
@@ -268,12 +305,15 @@ def main() -> None:
 @style_options
 @reports_errors
 def build(
+    inputs: Inputs,
+    selection: Selection,
+    look: Look,
     output: str | None,
     tiles: str,
     cdn: bool,
     self_contained: bool,
     fragment: bool,
-    height: str,
+    height: str | None,
     split: str | None,
 ) -> None:
     """Build an HTML map of SOURCE files (GeoJSON, LPF, CSV/TSV or any GDAL vector file).
@@ -285,34 +325,38 @@ def build(
     """
     import mapgen
 
+    if height is not None and not fragment:
+        raise click.UsageError("--height is the height of a --fragment; add --fragment")
+    if split and fragment:
+        raise click.UsageError("--split writes full pages and their index; it makes no "
+                               "--fragment")
     _import_folium_without_pandas()
-    view, period = _select()
-    strict = period.strict
+    view, period = _chosen(inputs, selection, look)
     if split:
         folder = output or str(Path("output") / f"{DEFAULT_NAME}-{split}s")
         maps = mapgen.build_series(
-            view, folder, split, strict=strict, tiles=tiles, self_contained=self_contained,
-            cdn=cdn, inputs=_sources(),
+            view, folder, split, title=look.title, strict=period.strict, tiles=tiles,
+            self_contained=self_contained, cdn=cdn, inputs=inputs.sources,
             progress=lambda parts: click.progressbar(parts, label="Building maps", file=sys.stderr),
         )
         click.echo(str(Path(folder) / "index.html"))
         click.echo(f"{len(maps)} maps", err=True)
         return
-    stem = Path(_sources()[0]).stem if _sources() else DEFAULT_NAME
-    fmap = mapgen.build_map(view, title=_title(), tiles=tiles, strict=strict,
+    fmap = mapgen.build_map(view, title=look.title, tiles=tiles, strict=period.strict,
                             self_contained=self_contained, cdn=cdn)
-    path = mapgen.save(fmap, output or str(Path("output") / f"{stem}.html"),
-                       inputs=_sources(), fragment=fragment, height=height)
+    path = mapgen.save(fmap, output or str(Path("output") / f"{inputs.stem}.html"),
+                       inputs=inputs.sources, fragment=fragment, height=height or "480px")
     click.echo(str(path))
+    click.echo(summary(view), err=True)
 
 
 @main.command("list")
-@source_options(format_alias=False)
+@source_options()
 @click.option("--format", "output_format", type=click.Choice(LIST_FORMATS),
               default="table", show_default=True, help="Output format.")
 @selection_options
 @reports_errors
-def list_places(output_format: str) -> None:
+def list_places(inputs: Inputs, selection: Selection, output_format: str) -> None:
     """List the places: id, layer, name and periods.
 
     \b
@@ -321,24 +365,21 @@ def list_places(output_format: str) -> None:
     """
     import mapgen
 
-    view, _ = _select()
+    view, _ = _chosen(inputs, selection)
     click.echo(mapgen.list_places(view, output_format), nl=False)
 
 
 @main.command()
 @source_options(required=True)
 @reports_errors
-def validate() -> None:
+def validate(inputs: Inputs) -> None:
     """Check SOURCE files and report every problem, one per line.
 
     \b
     Example:
       mapgen validate places.geojson && echo ok
     """
-    dataset = _load()
-    places, layers = len(dataset.places), len(dataset.layers)
-    click.echo(f"ok: {places} {'place' if places == 1 else 'places'} in {layers} "
-               f"{'layer' if layers == 1 else 'layers'}")
+    click.echo(f"ok: {summary(inputs.load())}")
 
 
 @main.command()
@@ -359,7 +400,7 @@ def embed(path: str, height: int, src: str | None) -> None:
 
 
 @main.command("export")
-@source_options(format_alias=False)
+@source_options()
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="File to write, or - for standard output.")
 @click.option("--format", "output_format", type=click.Choice(EXPORT_FORMATS), default=None,
@@ -369,7 +410,10 @@ def embed(path: str, height: int, src: str | None) -> None:
               "shows them as text, not formulas (the file then no longer round-trips).")
 @selection_options
 @reports_errors
-def export_places(output: str, output_format: str | None, spreadsheet_safe: bool) -> None:
+def export_places(
+    inputs: Inputs, selection: Selection, output: str, output_format: str | None,
+    spreadsheet_safe: bool,
+) -> None:
     """Write the selected places as GeoJSON, Linked Places (LPF) or CSV/TSV.
 
     \b
@@ -379,12 +423,12 @@ def export_places(output: str, output_format: str | None, spreadsheet_safe: bool
     """
     import mapgen
 
-    view, _ = _select()
+    view, _ = _chosen(inputs, selection)
     if output == "-":
         text = mapgen.dumps(view, output_format or "geojson", spreadsheet_safe=spreadsheet_safe)
         click.echo(text, nl=False)
         return
-    path = mapgen.export(view, output, output_format, inputs=_sources(),
+    path = mapgen.export(view, output, output_format, inputs=inputs.sources,
                          spreadsheet_safe=spreadsheet_safe)
     click.echo(str(path))
 
@@ -419,7 +463,10 @@ def _static_output(ctx: click.Context, param: click.Parameter, value: str) -> st
 @selection_options
 @style_options
 @reports_errors
-def render_map(output: str, width: int, height: int, dpi: int, timeline: bool | None) -> None:
+def render_map(
+    inputs: Inputs, selection: Selection, look: Look, output: str, width: int, height: int,
+    dpi: int, timeline: bool | None,
+) -> None:
     """Draw a static map (PNG, SVG or PDF) for print and reports, over an offline basemap.
 
     \b
@@ -429,9 +476,9 @@ def render_map(output: str, width: int, height: int, dpi: int, timeline: bool | 
     """
     import mapgen
 
-    view, _ = _select()
-    path = mapgen.render(view, output, width=width, height=height, dpi=dpi, title=_title(),
-                         timeline=timeline, inputs=_sources())
+    view, _ = _chosen(inputs, selection, look)
+    path = mapgen.render(view, output, width=width, height=height, dpi=dpi, title=look.title,
+                         timeline=timeline, inputs=inputs.sources)
     click.echo(str(path))
 
 

@@ -75,6 +75,13 @@ class MapgenWarning(UserWarning):
     smallest layers as "Other"); the CLI prints it as one ``warning:`` line."""
 
 
+class MapgenNote(MapgenWarning):
+    """A choice mapgen made in reading the data, named so that it can be checked and changed
+    (negative years read as historical, a column read day first, a start alone read as "from
+    then on"); the CLI prints it as one ``note:`` line. Nothing is wrong: a note, not a
+    warning."""
+
+
 def terminal_text(line: str) -> str:
     """*line* safe to print on a terminal: line breaks, escape sequences and other control
     characters from the data are shown escaped (\\n, \\x1b) instead of acting."""

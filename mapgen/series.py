@@ -87,6 +87,7 @@ def build_series(
     folder: str | os.PathLike[str],
     split: str = "decade",
     *,
+    title: str | None = None,
     strict: bool = False,
     tiles: str = DEFAULT_TILES,
     self_contained: bool = False,
@@ -96,9 +97,10 @@ def build_series(
     progress: Callable[[list[Part]], AbstractContextManager[Iterable[Part]]] | None = None,
 ) -> list[SeriesMap]:
     """Write one map per decade the data touches (*split* "decade"; open ends run to *today*)
-    or per named period ("period") into *folder* (created if needed), then its index.html.
-    A folder holding an input HTML file is refused. *progress* wraps the list of maps to come
-    (e.g. ``lambda maps: click.progressbar(maps)``)."""
+    or per named period ("period") into *folder* (created if needed), then its index.html;
+    each map is titled *title* (default: the dataset's) and its period. A folder holding an
+    input HTML file is refused. *progress* wraps the list of maps to come (e.g. ``lambda
+    maps: click.progressbar(maps)``)."""
     from mapgen.html import build_map, page_html
     from mapgen.write import write_atomic
 
@@ -120,15 +122,15 @@ def build_series(
             while name in used:
                 name, number = f"{stem}-{number}", number + 1
             used.add(name)
-            fmap = build_map(view, title=f"{dataset.title} — {label}", period=period,
+            fmap = build_map(view, title=f"{title or dataset.title} — {label}", period=period,
                              strict=strict, tiles=tiles, self_contained=self_contained, cdn=cdn)
             write_atomic(target / f"{name}.html", page_html(fmap))
             maps.append(SeriesMap(f"{name}.html", label, period, len(view.places)))
-    write_atomic(target / "index.html", index_html(dataset, maps))
+    write_atomic(target / "index.html", index_html(dataset, maps, title))
     return maps
 
 
-def index_html(dataset: Dataset, maps: list[SeriesMap]) -> str:
+def index_html(dataset: Dataset, maps: list[SeriesMap], title: str | None = None) -> str:
     """The series' index page: every map with its period and place count (escaped text)."""
     from mapgen.html.elements import asset
 
@@ -138,7 +140,7 @@ def index_html(dataset: Dataset, maps: list[SeriesMap]) -> str:
         f'<span class="count">{m.places} {"place" if m.places == 1 else "places"}</span></li>'
         for m in maps
     )
-    title = html.escape(dataset.title)
+    title = html.escape(title or dataset.title)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<title>{title} — map series</title>\n<style>{asset('series.css')}</style>\n"

@@ -3,6 +3,8 @@ words, and a cut dataset that remembers its period."""
 
 from __future__ import annotations
 
+import ast
+import importlib
 import inspect
 import subprocess
 import sys
@@ -29,6 +31,21 @@ def test_api_functions_have_real_signatures(name: str) -> None:
 
 def test_every_public_name_resolves() -> None:
     assert all(getattr(mapgen, name) is not None for name in mapgen.__all__)
+    for name, home in mapgen._HOMES.items():  # each from the module it is said to live in
+        assert getattr(mapgen, name) is getattr(importlib.import_module(home), name)
+
+
+def test_the_type_checkers_imports_are_the_public_names() -> None:
+    """`mapgen/__init__.py` names what it offers once (_HOMES); its `if TYPE_CHECKING:`
+    imports, for editors, must import exactly those, each from its home."""
+    tree = ast.parse(Path(mapgen.__file__).read_text("utf-8"))
+    [block] = [node for node in tree.body if isinstance(node, ast.If)]
+    imported = {
+        alias.name: node.module for node in block.body if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported == mapgen._HOMES
+    assert {"Places", "LoadReport"} <= set(mapgen.__all__)
 
 
 def test_importing_mapgen_loads_no_heavy_library() -> None:

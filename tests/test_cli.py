@@ -28,7 +28,7 @@ def test_build_default_writes_the_map_and_prints_its_path(
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(main, ["build"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == os.path.join("output", "pmoi-headquarters.html")
+    assert result.stdout.strip() == os.path.join("output", "pmoi-headquarters.html")
     html = (tmp_path / "output" / "pmoi-headquarters.html").read_text("utf-8")
     assert "<title>Headquarters of the People&#x27;s Mojahedin" in html
     assert "hq-camp-liberty" in html
@@ -102,6 +102,51 @@ def test_validate_ok_and_every_problem(runner: CliRunner, tmp_path: Path) -> Non
     ]
 
 
+def test_summaries_count_undated_and_unlocated_places(runner: CliRunner, tmp_path: Path) -> None:
+    source = write_geojson(
+        tmp_path / "some.geojson",
+        [feature("a"), feature("b", when=[]), feature("c", when=[]), feature("d", layer="other")],
+    )
+    result = runner.invoke(main, ["validate", str(source)])
+    assert result.exit_code == 0, result.output
+    assert result.output == "ok: 4 places in 2 layers (2 undated)\n"
+    lpf = tmp_path / "gaz.lpf.json"
+    lpf.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "@id": f"http://example.org/{n}", "properties": {"title": n},
+         "geometry": geometry, "when": {"timespans": [{"start": {"in": "1900"}}]}}
+        for n, geometry in (("x", {"type": "Point", "coordinates": [1, 2]}), ("y", None))
+    ]}), "utf-8")
+    result = runner.invoke(main, ["validate", str(lpf)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "ok: 1 place in 1 layer (1 not located)\n"
+    out = tmp_path / "map.html"
+    result = runner.invoke(main, ["build", str(source), "-o", str(out), "--layer", "sites"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{out}\n"
+    assert result.stderr == "3 places in 1 layer (2 undated)\n"
+
+
+def test_split_honours_the_title_and_refuses_what_it_cannot_make(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "series"
+    result = runner.invoke(main, ["build", "--split", "decade", "--title", "Moves",
+                                  "-o", str(folder)])
+    assert result.exit_code == 0, result.output
+    pages = sorted(folder.glob("19*.html"))
+    assert pages and all("<title>Moves — 19" in p.read_text("utf-8") for p in pages)
+    assert "<h1>Moves</h1>" in (folder / "index.html").read_text("utf-8")
+    for extra in (["--fragment"], ["--fragment", "--height", "300px"]):
+        result = runner.invoke(main, ["build", "--split", "decade", *extra,
+                                      "-o", str(tmp_path / "no")])
+        assert result.exit_code == 2
+        assert "--split writes full pages" in result.output
+    result = runner.invoke(main, ["build", "--height", "300px", "-o", str(tmp_path / "x.html")])
+    assert result.exit_code == 2
+    assert "--height is the height of a --fragment" in result.output
+    assert not (tmp_path / "no").exists() and not (tmp_path / "x.html").exists()
+
+
 def test_usage_errors_exit_2(runner: CliRunner) -> None:
     assert runner.invoke(main, ["build", "--tiles", "NoSuch.Tiles"]).exit_code == 2
     assert runner.invoke(main, ["build", "--layer", "nope"]).exit_code == 2
@@ -166,3 +211,30 @@ def test_list_table_escapes_terminal_control_characters(runner: CliRunner, tmp_p
     assert len(table.strip().splitlines()) == 3
     as_json = json.loads(runner.invoke(main, ["list", str(source), "--format", "json"]).output)
     assert as_json[0]["name"] == "Evil\x1b[2J\nname"  # data formats keep the text exact
+
+
+def test_notes_and_warnings_each_get_their_own_word(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A choice made in reading is a `note:`, a problem that does not stop the work a
+    `warning:`; both on stderr, on one line each, never on stdout."""
+    import warnings
+
+    import mapgen
+    from mapgen.errors import MapgenNote, MapgenWarning
+
+    real_load = mapgen.load
+
+    def load(*args: object, **kwargs: object) -> mapgen.Dataset:
+        warnings.warn("x.csv: column 'from' read as historical years", MapgenNote, stacklevel=1)
+        warnings.warn("x.csv: 2 points at (0, 0)\nforged", MapgenWarning, stacklevel=1)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(mapgen, "load", load)
+    result = runner.invoke(main, ["list", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "note: x.csv: column 'from' read as historical years",
+        "warning: x.csv: 2 points at (0, 0)\\nforged",
+    ]
+    assert "note:" not in result.stdout and "warning:" not in result.stdout

@@ -247,9 +247,13 @@ def test_unknown_suffix_needs_format(here: Path, runner: CliRunner) -> None:
     [line] = problems("places.txt")
     known = "arrow, csv, gdal, geojson, lpf, parquet"
     assert line.startswith(f"places.txt: unknown input format (known: {known}")
-    result = runner.invoke(main, ["validate", "--format", "csv", "places.txt"])
+    result = runner.invoke(main, ["validate", "--input-format", "csv", "places.txt"])
     assert result.exit_code == 0, result.output
     assert result.output == "ok: 1 place in 1 layer\n"
+    # --format names an output format only: never the input's
+    refused = runner.invoke(main, ["validate", "--format", "csv", "places.txt"])
+    assert refused.exit_code == 2
+    assert "No such option '--format'" in refused.output
 
 
 def test_ids_stay_unique_across_a_csv_and_the_default_dataset(here: Path) -> None:

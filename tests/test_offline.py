@@ -62,7 +62,7 @@ def test_default_map_works_with_every_request_blocked(
     html = page.read_text("utf-8")
     assert "<script src=" not in html and '<link rel="stylesheet"' not in html
     mp = open_map(page, offline=True)
-    assert len(mp.visible()) == 28
+    assert len(mp.visible()) == 29
     assert_offline_map(mp)
 
 

@@ -227,7 +227,7 @@ def test_output_that_is_an_input_is_refused_however_it_is_named(
         (["in.geojson"], "hard.html"),  # a hard link to the input
         (["other.geojson", "in.geojson"], "in.geojson"),  # any of several inputs
     ]:
-        fmt = ["--format", "geojson"] if inputs[0].endswith(".html") else []
+        fmt = ["--input-format", "geojson"] if inputs[0].endswith(".html") else []
         line = refused(["build", *inputs, *fmt, "-o", output])
         assert line == f"error: {Path(output)}: is also an input; choose another output file"
     assert source.read_bytes() == before
@@ -309,7 +309,8 @@ def test_a_series_never_writes_over_an_input(tmp_path: Path) -> None:
         folder / "index.html", [feature("a", when=["1990/2000"])], periods=periods
     )
     before = source.read_bytes()
-    args = ["build", str(source), "--format", "geojson", "--split", "period", "-o", str(folder)]
+    args = ["build", str(source), "--input-format", "geojson", "--split", "period",
+            "-o", str(folder)]
     assert refused(args) == f"error: {folder}: holds the input {source}; choose another folder"
     assert source.read_bytes() == before
     assert [p.name for p in folder.iterdir()] == ["index.html"]

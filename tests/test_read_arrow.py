@@ -403,7 +403,7 @@ def test_formats_are_named_and_table_options_refused_elsewhere(here: Path) -> No
     (here / "places.txt").write_text("x", "utf-8")
     assert problems("places.txt") == [
         "places.txt: unknown input format (known: arrow, csv, gdal, geojson, lpf, parquet, tsv); "
-        "use --format"
+        "use --input-format"
     ]
     (here / "p.geojson").write_text('{"type": "FeatureCollection", "features": []}', "utf-8")
     with pytest.raises(mapgen.OptionError) as info:

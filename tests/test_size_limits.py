@@ -101,7 +101,7 @@ def test_50_mb_input_validates_within_memory_bounds(
     path, count = large_inputs[kind]
     code, peak, seconds, stdout, stderr = run_measured("validate", str(path), cwd=path.parent)
     assert code == 0, stderr
-    assert stdout == f"ok: {count} places in 5 layers\n"
+    assert stdout == f"ok: {count:,} places in 5 layers\n"
     assert peak <= RSS_LIMIT_MB, f"peak RSS {peak} MB validating {count} places"
     assert seconds < 60
 

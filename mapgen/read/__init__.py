@@ -66,4 +66,4 @@ def read(
             check_archive(archive, label)
         return read_gdal(str(source) if str(source).startswith(VSIZIP) else path, label, chosen)
     known = ", ".join(sorted(INPUT_FORMATS))
-    raise DataError([Problem(label, f"unknown input format (known: {known}); use --format")])
+    raise DataError([Problem(label, f"unknown input format (known: {known}); use --input-format")])
