@@ -29,6 +29,7 @@ OTHER = {
     "blank": "  ",
     "script": "javascript:alert(1)",
     "spaced": "https://example.org/a b",
+    "turned": "https://example.org/\u202egpj.exe",  # a direction mark: shown as text
 }
 
 
@@ -57,6 +58,7 @@ def test_other_properties_go_to_the_popup_as_text(source: Path) -> None:
         ["script", "javascript:alert(1)"],
         ["spaced", "https://example.org/a b"],
         ["tags", '["port", "colony"]'],
+        ["turned", "https://example.org/\u202egpj.exe"],
     ]
     assert [name for name, _ in shown[1]] == [f"k{n:02d}" for n in range(POPUP_FIELDS)]
     assert more == [None, 3, None] and shown[2] is None

@@ -10,12 +10,15 @@
 
   var dates = window.MapgenDates, ui = window.MapgenUI, el = ui.el, plural = ui.plural;
 
-  /* Links are http(s) only, and the whole text one URL: no space or control character in it
-   * (validate.is_web_url checks sources the same way when loading). */
+  /* Links are http(s) only, the whole text one URL with no space, control, zero-width or
+   * direction character in it: validate.is_web_url's rule, which sources met when loading. */
+  var NOT_IN_URL = "\\s\\u0000-\\u001f\\u007f-\\u009f" +
+    "\\u200b-\\u200f\\u2028-\\u202e\\u2066-\\u2069\\ufeff";
+  var WEB_URL = new RegExp("^https?://[^" + NOT_IN_URL + "/?#@]+(?:[/?#][^" + NOT_IN_URL + "]*)?$",
+    "i");
+
   function isWebUrl(url) {
-    return typeof url === "string" &&
-      /^https?:\/\/[^\s\/?#@\u0000-\u001f\u007f-\u009f]+([\/?#][^\s\u0000-\u001f\u007f-\u009f]*)?$/i
-        .test(url);
+    return typeof url === "string" && WEB_URL.test(url);
   }
 
   var MAX_PANES = 8;  /* layer panes: one per layer up to this many layers */
