@@ -1,7 +1,9 @@
-"""What the browser gets: the dataset once, compactly, as script-safe JSON.
+"""What the browser gets: the dataset once, compactly, in one shape at every size.
 
-Drawing data (ids, layers, coordinates, popup texts) and filter data (span bounds as day
-numbers, flat) are kept apart, so any renderer can reuse the same filter. Every field, its
+`payload` writes the map's data as columns: drawing data (ids, layers, positions, popup texts)
+and filter data (span bounds as day numbers, flat), kept apart so any renderer can reuse the
+same filter. `packed` alone decides how they travel: as script-safe JSON in the page (a small
+map), or gzip-compressed with the numbers as binary columns (a large one). Every field, its
 units and layout are written down in assets/CONTRACT.md; change both together.
 """
 
@@ -102,7 +104,7 @@ def _positions(places: Places) -> dict[str, Any]:
 class Rows(Sequence[Any]):
     """A column whose entries are made when read, a slice at a time: the popups' texts of a
     large map (a string or lists a place) never exist all at once, only the slice being
-    written (`_write_json`)."""
+    written (`_write_json`); a small map's are made whole by `script_json`."""
 
     def __init__(self, count: int, row: Callable[[int], Any]) -> None:
         self.count, self.row = count, row
