@@ -453,10 +453,12 @@
     this.app = app;
     this.radius = radius;
     this.layers = [];
+    this.mine = [];  /* the indices of its places: a period change visits only those */
     this.shown = new Uint8Array(app.count);
     var p = app.places;
     for (var i = 0; i < app.count; i++) {
       if (!mine[i]) { this.layers.push(null); continue; }
+      this.mine.push(i);
       var color = app.data.layers[p.layer[i]].color;
       var geom = app.shapes[i];
       var style = { color: color, fillColor: color, fillOpacity: 0.75, weight: 2, radius: radius,
@@ -477,8 +479,9 @@
 
   MarkerRenderer.prototype.update = function (active) {
     var groups = this.app.groups, layerOf = this.app.places.layer;
-    for (var i = 0; i < this.layers.length; i++) {
-      if (active[i] === this.shown[i] || !this.layers[i]) continue;
+    for (var k = 0; k < this.mine.length; k++) {
+      var i = this.mine[k];
+      if (active[i] === this.shown[i]) continue;
       if (active[i]) groups[layerOf[i]].addLayer(this.layers[i]);
       else groups[layerOf[i]].removeLayer(this.layers[i]);
       this.shown[i] = active[i];
