@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import mapgen
-from mapgen.errors import MapgenWarning
+from mapgen.errors import MapgenWarning, OptionError
 from mapgen.html.payload import POPUP_FIELDS, payload, script_json
 from tests.browser import MapPage
 from tests.conftest import OpenMap
@@ -76,6 +76,9 @@ def test_popup_fields_names_the_properties_and_their_order(source: Path) -> None
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         payload(data, popup_fields=["unknown"])  # a place has it (null): no warning
+    assert fields(payload(data, popup_fields=["k01", "k01"]))[0][1] == [["k01", "value 1"]]
+    with pytest.raises(OptionError, match="a list of property names"):
+        payload(data, popup_fields="pleiades")
     first = script_json(payload(data, popup_fields=["tags", "capital"]))
     assert first == script_json(payload(mapgen.load(source), popup_fields=["tags", "capital"]))
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from mapgen.basemap import countries_small
 from mapgen.dates import spans_words
-from mapgen.errors import MapgenWarning
+from mapgen.errors import MapgenWarning, OptionError
 from mapgen.geometry import places_bounds
 from mapgen.model import Dataset, Layer, Period, Places, property_text
 from mapgen.paths import movements
@@ -157,20 +157,23 @@ def _popup_fields(
     blank): the ones *wanted*, in that order, or else all of them up to POPUP_FIELDS, and
     how many more the place has. A wanted name that no place has is a warning: a misspelt
     name would otherwise show nothing, silently."""
+    if isinstance(wanted, str):
+        raise OptionError(f"popup_fields must be a list of property names, not {wanted!r}")
     fields: list[Any] = [None] * len(places)
     more: list[Any] = [None] * len(places)
     seen: set[str] = set()
+    names = None if wanted is None else list(dict.fromkeys(wanted))  # each name once
     for row, extra in places.extras.items():
         shown = {key: property_text(value) for key, value in extra
                  if value is not None and (not isinstance(value, str) or value.strip())}
         seen.update(key for key, _ in extra)
-        keys = list(shown) if wanted is None else [key for key in wanted if key in shown]
+        keys = list(shown) if names is None else [key for key in names if key in shown]
+        limit = POPUP_FIELDS if names is None else len(keys)
         if keys:
-            fields[row] = [[key, shown[key]] for key in keys[:POPUP_FIELDS if wanted is None
-                                                            else None]]
-        if wanted is None and len(keys) > POPUP_FIELDS:
-            more[row] = len(keys) - POPUP_FIELDS
-    missing = [name for name in wanted or () if name not in seen]
+            fields[row] = [[key, shown[key]] for key in keys[:limit]]
+        if len(keys) > limit:
+            more[row] = len(keys) - limit
+    missing = [name for name in names or () if name not in seen]
     if missing:
         warnings.warn(
             f"popup fields: no place has {', '.join(map(repr, missing))} (popups leave "
