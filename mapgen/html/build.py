@@ -14,6 +14,11 @@ from branca.element import Element
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
 from mapgen.html.elements import (
+    LEAFLET_CSS,
+    LEAFLET_IMAGES,
+    LEAFLET_JS,
+    CdnLeaflet,
+    Countries,
     InlineLeaflet,
     LoadStatus,
     MapFigure,
@@ -24,10 +29,6 @@ from mapgen.html.elements import (
 )
 from mapgen.html.payload import group_small_layers, packed, payload, script_json
 from mapgen.model import Dataset, Period, many_objects
-
-LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
-LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
-LEAFLET_IMAGES = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/images/"
 
 
 def tile_provider(name: str) -> xyzservices.TileProvider | None:
@@ -76,6 +77,7 @@ def build_map(
     strict: bool = False,
     self_contained: bool = False,
     cdn: bool = False,
+    height: str = "480px",
     popup_fields: Sequence[str] | None = None,
 ) -> folium.Map:
     """A folium Map of *dataset*: one toggleable layer per category, legend, popups, movement
@@ -86,7 +88,8 @@ def build_map(
     under the tiles), so it opens anywhere, with or without network; its Content-Security-
     Policy allows no request but the tiles. *cdn* makes the smallest file instead: Leaflet
     comes from its CDN, and the basemap only when there are no tiles. *self_contained* (no
-    request at all but tiles) is the default, and refuses *cdn*.
+    request at all but tiles) is the default, and refuses *cdn*. *height* is the map's height
+    in a notebook and as a fragment (a page's map fills the page).
 
     A popup shows a place's other properties (`Place.extra`) as a small table: all of them,
     up to 12 and then "+N more", or only the ones *popup_fields* names, in that order."""
@@ -102,14 +105,13 @@ def build_map(
     period = period if period is not None else dataset.period
     dataset = group_small_layers(dataset)
     fmap = folium.Map(tiles=None, control_scale=True)
-    figure = MapFigure()  # the page that holds the map's data once (elements.py)
+    figure = MapFigure(height)  # the page that holds the map's data once (elements.py)
     figure.add_child(fmap)
     if provider is not None:
         folium.TileLayer(provider, name=provider.name, control=False).add_to(fmap)
     # mapgen draws with Leaflet alone: no jQuery, no Bootstrap, no Font Awesome
-    fmap.default_js, fmap.default_css = ([LEAFLET_JS], [LEAFLET_CSS]) if cdn else ([], [])
-    if not cdn:
-        InlineLeaflet().add_to(fmap)
+    fmap.default_js, fmap.default_css = [], []
+    (CdnLeaflet() if cdn else InlineLeaflet()).add_to(fmap)
     LoadStatus(cdn=cdn).add_to(fmap)
     groups = []
     for number, layer in enumerate(dataset.layers):
@@ -124,16 +126,19 @@ def build_map(
         groups.append(group)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     figure.policy = Policy(
-        scripts=(LEAFLET_JS[1],) if cdn else (),
-        styles=(LEAFLET_CSS[1],) if cdn else (),
+        scripts=(LEAFLET_JS,) if cdn else (),
+        styles=(LEAFLET_CSS,) if cdn else (),
         images=(
             *((tile_source(provider["url"]),) if provider else ()),
             *((LEAFLET_IMAGES,) if cdn else ()),
         ),
         style_attributes=tuple(f"background:{layer.color}" for layer in dataset.layers),
     )
-    data = payload(dataset, period=period, strict=strict, title=title,
-                   basemap=not cdn or provider is None, popup_fields=popup_fields)
+    basemap = not cdn or provider is None
+    data = payload(dataset, period=period, strict=strict, title=title, basemap=basemap,
+                   popup_fields=popup_fields)
+    if basemap:  # the countries go into the page once, for all its maps (elements.py)
+        Countries().add_to(fmap)
     PeriodControl().add_to(fmap)
     data, blob = packed(data)
     data_json = script_json(data)  # serialised once: written, and hashed for ids

@@ -24,7 +24,6 @@ from functools import partial
 from operator import is_not
 from typing import Any
 
-from mapgen.basemap import countries_small
 from mapgen.dates import spans_words
 from mapgen.errors import MapgenWarning, OptionError
 from mapgen.geometry import places_bounds
@@ -230,9 +229,9 @@ def payload(
     popup_fields: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The map's data for mapgen.js, the whole object assets/CONTRACT.md describes: the
-    same columns at every size (`packed` decides how they travel). *basemap*: carry the
-    offline basemap; *popup_fields*: the other properties popups show (default: all, up to
-    POPUP_FIELDS)."""
+    same columns at every size (`packed` decides how they travel). *basemap*: draw the
+    offline basemap (the page carries its countries once: elements.Countries);
+    *popup_fields*: the other properties popups show (default: all, up to POPUP_FIELDS)."""
     index = {layer.key: number for number, layer in enumerate(dataset.layers)}
     places = dataset.places
     bounds: list[int | None] = []
@@ -284,7 +283,7 @@ def payload(
         ],
         # the initial view (unless the URL names one: view-hash.js)
         "bounds": [[box[1], box[0]], [box[3], box[2]]] if box else None,
-        **({"basemap": countries_small()} if basemap else {}),
+        **({"basemap": True} if basemap else {}),
     }
 
 
