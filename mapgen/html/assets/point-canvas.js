@@ -119,12 +119,12 @@
     }
   };
 
-  /* Draw now what waits for the next frame (the app's first view is set: mapgen.js start). */
+  /* The first drawing, once the app's first view is set (mapgen.js start): every canvas on
+   * the map, now, in that view (a redraw waiting for a frame is dropped). */
   CanvasRenderer.prototype.flush = function () {
     for (var k = 0; k < this.layers.length; k++) {
       var canvas = this.layers[k];
-      if (!canvas.frame) continue;
-      cancelAnimationFrame(canvas.frame);
+      if (canvas.frame) cancelAnimationFrame(canvas.frame);
       canvas.frame = 0;
       canvas.redraw();
     }
@@ -205,7 +205,7 @@
         map.getPane("mapgen-layer-" + this.layerIndex).appendChild(this.canvas);
         map.on("moveend zoomend resize viewreset", this.schedule, this);
         map.on("zoomanim", this.animateZoom, this);
-        this.schedule();  /* the app may set the view first: draw once, where they stay */
+        this.schedule();
       },
       onRemove: function (map) {
         L.DomUtil.remove(this.canvas);
@@ -223,8 +223,10 @@
           ._subtract(map._getNewPixelOrigin(e.center, e.zoom));
         L.DomUtil.setTransform(this.canvas, offset, scale);
       },
+      /* A redraw in the next frame; none before the app's first view is set (its first
+       * drawing is flush's, where the points stay). */
       schedule: function () {
-        if (!this._map || this.frame) return;
+        if (!this._map || this.frame || !this.renderer.app.ready) return;
         var self = this;
         this.frame = requestAnimationFrame(function () { self.frame = 0; self.redraw(); });
       },
