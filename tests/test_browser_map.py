@@ -118,3 +118,26 @@ def test_movement_path_joins_headquarters_in_time_order(
         "hq-camp-liberty>hq-ashraf-3",
     ]
     assert mp.evaluate("document.querySelectorAll('path.mapgen-path').length") == 5
+
+
+# The colour of the canvas under place `id`'s centre, as printed.
+PIXEL = """(id) => { const app = window.mapgen, i = app.indexOf(id);
+  const canvas = app.renderer.canvas.layers[0].canvas, box = canvas.getBoundingClientRect();
+  const p = app.map.latLngToContainerPoint([app.lat[i], app.lon[i]]);
+  const frame = app.container.getBoundingClientRect(), ratio = canvas.width / box.width;
+  const x = (frame.left + p.x - box.left) * ratio, y = (frame.top + p.y - box.top) * ratio;
+  return [getComputedStyle(canvas).display, getComputedStyle(canvas).visibility,
+          Array.from(canvas.getContext('2d').getImageData(Math.round(x), Math.round(y), 1, 1)
+            .data.slice(0, 3))]; }"""
+
+
+def test_points_print(open_map: OpenMap, default_map: Path) -> None:
+    """The points are a canvas: printed as they are shown, each in its layer's colour."""
+    mp = open_map(default_map)
+    mp.page.emulate_media(media="print")
+    colour = mapgen.load().layers[0].color
+    display, visibility, rgb = mp.evaluate(PIXEL, "hq-tehran")
+    assert (display, visibility) == ("block", "visible")
+    assert rgb == [int(colour[k : k + 2], 16) for k in (1, 3, 5)]
+    mp.page.pdf()  # Chromium prints the page without an error
+    assert mp.page_errors == []
