@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mapgen.defaults import DEFAULT_NAME, DEFAULT_TILES, INPUT_FORMATS
+from mapgen.defaults import (
+    BCE_READINGS,
+    DATE_PRECISIONS,
+    DEFAULT_NAME,
+    DEFAULT_TILES,
+    INPUT_FORMATS,
+)
 from mapgen.listing import FORMATS as LIST_FORMATS
 from mapgen.static import DEFAULT_DPI, DEFAULT_HEIGHT, DEFAULT_WIDTH, TIMELINE_MAX_PLACES
 from mapgen.writers import FORMATS as EXPORT_FORMATS
@@ -33,8 +39,8 @@ FIELD_OPTIONS = (
     ("name", "the place name"),
     ("layer", "the layer [default: the file's name]"),
     ("when", "EDTF spans or dates as tables write them, separated by ;"),
-    ("start", "start dates: each span is start/end"),
-    ("end", "end dates (an empty cell: still ongoing)"),
+    ("start", "start dates: each span is start/end (no end field: from then on)"),
+    ("end", "end dates (an empty cell: unknown; present, now, ..: ongoing)"),
     ("wkt", "WKT geometries"),
     ("lat", "latitudes"),
     ("lon", "longitudes"),
@@ -44,7 +50,8 @@ FLAGS = {"start": "--from", "end": "--to", "at": "--at", "name": "--period"}
 FLAGS.update({f"{key}_field": f"--{key}-field" for key, _ in FIELD_OPTIONS})
 FLAGS.update({"colors": "--color", "paths": "--path-layer", "keep_undated": "--keep-undated",
               "format": "--input-format", "fragment": "--fragment", "height": "--height",
-              "shared_assets": "--shared-assets", "url_hash": "--hash"})
+              "shared_assets": "--shared-assets", "url_hash": "--hash", "bce": "--bce",
+              "date_precision": "--date-precision", "date_format": "--date-format"})
 
 
 def reports_errors(func: F) -> F:
@@ -191,8 +198,9 @@ def _inputs(sources: tuple[str, ...], input_format: str | None, skip_invalid: bo
 
 
 def source_options(*, required: bool = False) -> Callable[[F], F]:
-    """SOURCE..., --input-format, the --*-field options and --skip-invalid, handed to the
-    command as ``inputs``: what `mapgen.load` takes."""
+    """SOURCE..., --input-format, the --*-field options, --skip-invalid and how dates are
+    read (--bce, --date-precision, --date-format), handed to the command as ``inputs``: what
+    `mapgen.load` takes."""
     return _hands(
         "inputs",
         _inputs,
@@ -208,6 +216,16 @@ def source_options(*, required: bool = False) -> Callable[[F], F]:
         click.Option(["--skip-invalid"], is_flag=True,
                      help="Leave out invalid features (each reported) instead of refusing "
                      "the file."),
+        click.Option(["--bce"], type=click.Choice(BCE_READINGS),
+                     help="Negative years: historical (-80 is 80 BCE, no year 0) or "
+                     "astronomical (ISO 8601: -80 is 81 BCE) [default: historical for bare "
+                     "numbers, astronomical for years written as EDTF, -0079]."),
+        click.Option(["--date-precision"], type=click.Choice(DATE_PRECISIONS),
+                     help="Cut every date to this [default: as written; a column of nothing "
+                     "but 1 January midnights is years]."),
+        click.Option(["--date-format"], metavar="FORMAT",
+                     help="strftime format of dates whose day and month the file leaves in "
+                     "doubt, e.g. %d/%m/%Y."),
     )
 
 
@@ -308,6 +326,12 @@ def summary(dataset: Dataset) -> str:
 @click.option("--split", type=click.Choice(["decade", "period"]),
               help="Write one map per decade or named period, and index.html, into the folder "
               "-o names.")
+@click.option("--story", type=click.Path(dir_okay=False),
+              help="Walk the reader through the map step by step: a story in Markdown (.md) "
+              "or StoryMapJS JSON (.json).")
+@click.option("--story-panel", type=click.Choice(["on", "off"]),
+              help="The story's caption panel [default: on]; off when a report's own text "
+              "drives the steps.")
 @selection_options
 @style_options
 @reports_errors
@@ -324,6 +348,8 @@ def build(
     shared_assets: bool,
     url_hash: str | None,
     split: str | None,
+    story: str | None,
+    story_panel: str | None,
 ) -> None:
     """Build an HTML map of SOURCE files (GeoJSON, LPF, CSV/TSV or any GDAL vector file).
 
@@ -342,6 +368,11 @@ def build(
     if split and fragment:
         raise click.UsageError("--split writes full pages and their index; it makes no "
                                "--fragment")
+    if story_panel and not story:
+        raise click.UsageError("--story-panel is the panel of a --story; add --story")
+    if split and story:
+        raise click.UsageError("--split writes one map per period; a --story walks through "
+                               "one map")
     _import_folium_without_pandas()
     view, period = _chosen(inputs, selection, look)
     if split:
@@ -355,7 +386,8 @@ def build(
         click.echo(f"{len(maps)} maps", err=True)
         return
     fmap = mapgen.build_map(view, title=look.title, tiles=tiles, strict=period.strict,
-                            self_contained=self_contained, cdn=cdn)
+                            self_contained=self_contained, cdn=cdn, story=story,
+                            story_panel=story_panel != "off")
     path = mapgen.save(fmap, output or str(Path("output") / f"{inputs.stem}.html"),
                        inputs=inputs.sources, fragment=fragment, height=height,
                        shared_assets=shared_assets, url_hash=url_hash == "on")
@@ -403,24 +435,40 @@ def list_places(inputs: Inputs, selection: Selection, output_format: str) -> Non
 
 
 @main.command()
-@source_options(required=True)
+@source_options()
+@click.option("--story", type=click.Path(dir_okay=False),
+              help="Also check a story (.md, .json) against the places [SOURCE: the embedded "
+              "dataset].")
 @reports_errors
-def validate(inputs: Inputs) -> None:
-    """Check SOURCE files and report every problem, one per line.
+def validate(inputs: Inputs, story: str | None) -> None:
+    """Check SOURCE files (and a story) and report every problem, one per line.
 
     \b
     Example:
       mapgen validate places.geojson && echo ok
+      mapgen validate places.geojson --story story.md
     """
-    click.echo(f"ok: {summary(inputs.load())}")
+    import mapgen
+
+    if not inputs.sources and story is None:
+        raise click.UsageError("Missing argument 'SOURCE...'.")
+    dataset = inputs.load()
+    checked = mapgen.load_story(story, dataset) if story is not None else None
+    click.echo(f"ok: {summary(dataset)}")
+    if checked is not None:
+        steps = len(checked.steps)
+        click.echo(f"ok: {story}: {steps} {'step' if steps == 1 else 'steps'}")
 
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--height", default=480, show_default=True, type=int, help="Height in pixels.")
 @click.option("--src", help="URL to link to [default: PATH as given].")
+@click.option("--steps", is_flag=True,
+              help="Also print the script with which the page's elements marked "
+              'data-mapgen-step="N" take a story map to step N as they scroll into view.')
 @reports_errors
-def embed(path: str, height: int, src: str | None) -> None:
+def embed(path: str, height: int, src: str | None, steps: bool) -> None:
     """Print an <iframe> snippet that embeds the map at PATH in a report page.
 
     A relative src is relative to the page that holds the iframe, not to the folder you run
@@ -433,7 +481,7 @@ def embed(path: str, height: int, src: str | None) -> None:
     """
     import mapgen
 
-    click.echo(mapgen.embed(path, height, src), nl=False)
+    click.echo(mapgen.embed(path, height, src, steps=steps), nl=False)
 
 
 @main.command("export")
@@ -497,12 +545,15 @@ def _static_output(ctx: click.Context, param: click.Parameter, value: str) -> st
 @click.option("--timeline/--no-timeline", default=None,
               help="A timeline strip under the map [default: on for up to "
               f"{TIMELINE_MAX_PLACES} places].")
+@click.option("--story", type=click.Path(dir_okay=False),
+              help="A page a step of this story (.md, .json): one PDF, or name-01.png, "
+              "name-02.png...")
 @selection_options
 @style_options
 @reports_errors
 def render_map(
     inputs: Inputs, selection: Selection, look: Look, output: str, width: int, height: int,
-    dpi: int, timeline: bool | None,
+    dpi: int, timeline: bool | None, story: str | None,
 ) -> None:
     """Draw a static map (PNG, SVG or PDF) for print and reports, over an offline basemap.
 
@@ -513,7 +564,15 @@ def render_map(
     """
     import mapgen
 
-    view, _ = _chosen(inputs, selection, look)
+    if story is not None and timeline is not None:
+        raise click.UsageError("--timeline goes with a single map; a --story's pages have none")
+    view, period = _chosen(inputs, selection, look)
+    if story is not None:
+        for page in mapgen.render_story(view, story, output, width=width, height=height,
+                                        dpi=dpi, title=look.title, strict=period.strict,
+                                        inputs=inputs.sources):
+            click.echo(str(page))
+        return
     path = mapgen.render(view, output, width=width, height=height, dpi=dpi, title=look.title,
                          timeline=timeline, inputs=inputs.sources)
     click.echo(str(path))

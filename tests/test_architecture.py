@@ -23,9 +23,11 @@ LAYERS: list[tuple[str, ...]] = [
     ("mapgen.geometry", "mapgen.cells", "mapgen.lpfcodec", "mapgen.paths", "mapgen.filter",
      "mapgen.styling", "mapgen.write", "mapgen.basemap"),
     ("mapgen.fields",),
+    ("mapgen.rules",),  # what a place must be, one definition a rule
     ("mapgen.read",),  # readers
     ("mapgen.validate",),
     ("mapgen.sources",),  # load = read + validate
+    ("mapgen.story",),  # a story: read, its captions cleaned, checked against a dataset
     ("mapgen.html", "mapgen.static", "mapgen.writers", "mapgen.listing", "mapgen.iframe"),
     ("mapgen.series",),  # a folder of html maps
     ("mapgen",),  # the API

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 from collections.abc import Iterator, Sequence
 
 import folium
@@ -28,7 +29,9 @@ from mapgen.html.elements import (
     tile_source,
 )
 from mapgen.html.payload import group_small_layers, packed, payload, script_json
+from mapgen.html.story import StoryAssets, story_payload
 from mapgen.model import Dataset, Period, many_objects
+from mapgen.story import Story, load_story
 
 
 def tile_provider(name: str) -> xyzservices.TileProvider | None:
@@ -78,6 +81,8 @@ def build_map(
     self_contained: bool = False,
     cdn: bool = False,
     height: str = "480px",
+    story: str | os.PathLike[str] | Story | None = None,
+    story_panel: bool = True,
     popup_fields: Sequence[str] | None = None,
 ) -> folium.Map:
     """A folium Map of *dataset*: one toggleable layer per category, legend, popups, movement
@@ -91,6 +96,10 @@ def build_map(
     request at all but tiles) is the default, and refuses *cdn*. *height* is the map's height
     in a notebook and as a fragment (a page's map fills the page).
 
+    *story* (a Markdown or StoryMapJS file, or a loaded :class:`mapgen.story.Story`) walks
+    the reader through the map step by step (`mapgen.story`); *story_panel* False leaves its
+    caption panel out, for a report whose own text drives the steps.
+
     A popup shows a place's other properties (`Place.extra`) as a small table: all of them,
     up to 12 and then "+N more", or only the ones *popup_fields* names, in that order."""
     if title is not None and any("\ud800" <= c <= "\udfff" for c in title):
@@ -103,6 +112,8 @@ def build_map(
         )
     provider = tile_provider(tiles)
     period = period if period is not None else dataset.period
+    if story is not None:
+        story = load_story(story, dataset, strict=strict)
     dataset = group_small_layers(dataset)
     fmap = folium.Map(tiles=None, control_scale=True)
     figure = MapFigure(height)  # the page that holds the map's data once (elements.py)
@@ -136,10 +147,13 @@ def build_map(
     )
     basemap = not cdn or provider is None
     data = payload(dataset, period=period, strict=strict, title=title, basemap=basemap,
-                   popup_fields=popup_fields)
+                   popup_fields=popup_fields,
+                   story=None if story is None else story_payload(story, panel=story_panel))
     if basemap:  # the countries go into the page once, for all its maps (elements.py)
         Countries().add_to(fmap)
     PeriodControl().add_to(fmap)
+    if story is not None:
+        StoryAssets().add_to(fmap)
     data, blob = packed(data)
     data_json = script_json(data)  # serialised once: written, and hashed for ids
     MapgenLayers(data_json, groups, packed=blob).add_to(fmap)

@@ -227,11 +227,13 @@ def payload(
     title: str | None = None,
     basemap: bool = False,
     popup_fields: Sequence[str] | None = None,
+    story: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The map's data for mapgen.js, the whole object assets/CONTRACT.md describes: the
     same columns at every size (`packed` decides how they travel). *basemap*: draw the
     offline basemap (the page carries its countries once: elements.Countries);
-    *popup_fields*: the other properties popups show (default: all, up to POPUP_FIELDS)."""
+    *popup_fields*: the other properties popups show (default: all, up to POPUP_FIELDS);
+    *story*: a story's steps (`story.story_payload`)."""
     index = {layer.key: number for number, layer in enumerate(dataset.layers)}
     places = dataset.places
     bounds: list[int | None] = []
@@ -284,6 +286,7 @@ def payload(
         # the initial view (unless the URL names one: view-hash.js)
         "bounds": [[box[1], box[0]], [box[3], box[2]]] if box else None,
         **({"basemap": True} if basemap else {}),
+        **({"story": story} if story is not None else {}),
     }
 
 

@@ -8,18 +8,8 @@
   "use strict";
   if (window.MapgenApp) return;
 
-  var dates = window.MapgenDates, ui = window.MapgenUI, el = ui.el, plural = ui.plural;
-
-  /* Links are http(s) only, the whole text one URL with no space, control, zero-width or
-   * direction character in it: validate.is_web_url's rule, which sources met when loading. */
-  var NOT_IN_URL = "\\s\\u0000-\\u001f\\u007f-\\u009f" +
-    "\\u200b-\\u200f\\u2028-\\u202e\\u2066-\\u2069\\ufeff";
-  var WEB_URL = new RegExp("^https?://[^" + NOT_IN_URL + "/?#@]+(?:[/?#][^" + NOT_IN_URL + "]*)?$",
-    "i");
-
-  function isWebUrl(url) {
-    return typeof url === "string" && WEB_URL.test(url);
-  }
+  var dates = window.MapgenDates, ui = window.MapgenUI, el = ui.el, isWebUrl = ui.isWebUrl;
+  var plural = ui.plural;
 
   var MAX_PANES = 8;  /* layer panes: one per layer up to this many layers */
 
@@ -189,6 +179,8 @@
      * a task later, unless the map starts late (see above). */
     function ready() {
       self.initialView();
+      /* a story (story.js) takes the map to its first step, or the one the hash names */
+      if (self.data.story && window.MapgenStory) self.story = new window.MapgenStory(self);
       if (self.renderer.canvas) self.renderer.canvas.flush();  /* drawn once, in that view */
       self.ready = true;
       self.container.setAttribute("data-mapgen-ready", "true");

@@ -99,7 +99,7 @@
       this.layers.push(new PointCanvas(this, first, members));
     }
     this.tooltip = L.tooltip({ direction: "top", offset: [0, -radius - 2] });
-    this.marked = null;
+    this.marked = {};  /* a ring by place index, for each place highlighted */
     var self = this;
     app.map.on("click", function (e) { self.click(e); });
     app.map.on("mousemove", function (e) { self.hover(e); });
@@ -168,12 +168,14 @@
       .setContent(this.app.popupContent(i)).openOn(this.app.map);
   };
 
+  /* Ring place i (on) or take its ring away: several places may be highlighted at once (a
+   * story step's). */
   CanvasRenderer.prototype.highlight = function (i, on) {
-    if (this.marked) { this.marked.remove(); this.marked = null; }
+    if (this.marked[i]) { this.marked[i].remove(); delete this.marked[i]; }
     if (!on || !this.active[i]) return;
     var color = this.app.data.layers[this.app.places.layer[i]].color;
-    this.marked = L.circleMarker(this.latLng(i), { radius: this.radius + 5, color: color, weight: 3,
-      fill: false, interactive: false }).addTo(this.app.map);
+    this.marked[i] = L.circleMarker(this.latLng(i), { radius: this.radius + 5, color: color,
+      weight: 3, fill: false, interactive: false }).addTo(this.app.map);
   };
 
   /* Some layers' points on one canvas, redrawn after a move, a zoom or a period change. */
