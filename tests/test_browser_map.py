@@ -141,3 +141,15 @@ def test_points_print(open_map: OpenMap, default_map: Path) -> None:
     assert rgb == [int(colour[k : k + 2], 16) for k in (1, 3, 5)]
     mp.page.pdf()  # Chromium prints the page without an error
     assert mp.page_errors == []
+
+
+def test_several_places_are_highlighted_at_once(open_map: OpenMap, default_map: Path) -> None:
+    """A story step highlights several places: each keeps its ring until it is let go."""
+    mp = open_map(default_map)
+    rings = "document.querySelectorAll('.leaflet-overlay-pane path:not(.mapgen-path)').length"
+    mp.evaluate("['hq-paris', 'hq-tehran'].forEach((id) => window.mapgen.highlight(id, true))")
+    assert mp.evaluate(rings) == 2
+    mp.evaluate("window.mapgen.highlight('hq-paris', false)")
+    assert mp.evaluate(rings) == 1
+    tehran = mp.evaluate("window.mapgen.indexOf('hq-tehran')")
+    assert mp.evaluate("Object.keys(window.mapgen.renderer.canvas.marked)") == [str(tehran)]
