@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 import mapgen
-from mapgen.errors import MapgenWarning, OptionError
+from mapgen.cli import main
+from mapgen.errors import OptionError
 from mapgen.html.payload import POPUP_FIELDS, payload, script_json
 from tests.browser import MapPage
 from tests.conftest import OpenMap
@@ -71,16 +73,52 @@ def test_popup_fields_names_the_properties_and_their_order(source: Path) -> None
                      None]
     assert more == [None, None, None]  # only what was asked for: nothing more to count
     assert fields(payload(data, popup_fields=[])) == ([None] * 3, [None] * 3)
-    with pytest.warns(MapgenWarning, match="popup fields: no place has 'populaton'"):
-        payload(data, popup_fields=["populaton", "pleiades"])
+    with pytest.raises(OptionError, match="popup_fields: no place has 'populaton' "
+                       r"\(did you mean 'population'\?\), 'zzz' \(the properties are: "
+                       "blank, capital, "):
+        payload(data, popup_fields=["populaton", "pleiades", "zzz"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        payload(data, popup_fields=["unknown"])  # a place has it (null): no warning
+        payload(data, popup_fields=["unknown"])  # a place has it (null): no error, no warning
     assert fields(payload(data, popup_fields=["k01", "k01"]))[0][1] == [["k01", "value 1"]]
     with pytest.raises(OptionError, match="a list of property names"):
         payload(data, popup_fields="pleiades")
     first = script_json(payload(data, popup_fields=["tags", "capital"]))
     assert first == script_json(payload(mapgen.load(source), popup_fields=["tags", "capital"]))
+
+
+def test_the_command_line_names_the_popup_fields(source: Path, tmp_path: Path) -> None:
+    """--popup-fields a,b over build_map(popup_fields=); a name no place has is one line
+    naming the properties there are, exit 2, and no page written."""
+    runner = CliRunner()
+    every, chosen = tmp_path / "every.html", tmp_path / "chosen.html"
+    result = runner.invoke(main, ["build", str(source), "-o", str(every)])
+    assert result.exit_code == 0, result.output
+    assert "founded_by" in every.read_text("utf-8")  # by default: every property
+    result = runner.invoke(main, ["build", str(source), "-o", str(chosen),
+                                  "--popup-fields", "population, pleiades"])
+    assert result.exit_code == 0, result.output
+    page = chosen.read_text("utf-8")
+    assert "founded_by" not in page and "Megara" not in page and "k01" not in page
+    assert page.index('"population"') < page.index('"pleiades"') and PLEIADES_URL in page
+
+    wrong = tmp_path / "wrong.html"
+    result = runner.invoke(main, ["build", str(source), "-o", str(wrong),
+                                  "--popup-fields", "populaton,pleiades"])
+    assert result.exit_code == 2 and not wrong.exists()
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        "error: --popup-fields: no place has 'populaton' (did you mean 'population'?) "
+        "(the properties are: blank, capital, founded_by, pleiades, population, script, ")
+    assert lines[0].endswith(", k13, k14)")  # each property once, in the order met
+    for bad in (",", "population,,pleiades"):
+        result = runner.invoke(main, ["build", str(source), "-o", str(wrong),
+                                      "--popup-fields", bad])
+        assert result.exit_code == 2 and "NAME,NAME" in result.stderr and not wrong.exists()
+    result = runner.invoke(main, ["build", str(source), "--split", "decade", "-o",
+                                  str(tmp_path / "series"), "--popup-fields", "population"])
+    assert result.exit_code == 2 and "--popup-fields" in result.stderr
+    assert not (tmp_path / "series").exists()
 
 
 def popup(mp: MapPage, place: str) -> dict[str, Any]:

@@ -101,7 +101,8 @@ def build_map(
     caption panel out, for a report whose own text drives the steps.
 
     A popup shows a place's other properties (`Place.extra`) as a small table: all of them,
-    up to 12 and then "+N more", or only the ones *popup_fields* names, in that order."""
+    up to 12 and then "+N more", or only the ones *popup_fields* names, in that order (a
+    name that no place has is an OptionError)."""
     if title is not None and any("\ud800" <= c <= "\udfff" for c in title):
         # bytes of a command line that were not UTF-8: the page could not be written
         raise OptionError(f"the title {title!r} is not text: it holds a lone surrogate")

@@ -26,6 +26,7 @@ from typing import Any
 
 from mapgen.dates import spans_words
 from mapgen.errors import MapgenWarning, OptionError
+from mapgen.fields import misspelt
 from mapgen.geometry import places_bounds
 from mapgen.model import Dataset, Layer, Period, Places, property_text
 from mapgen.paths import movements
@@ -154,18 +155,18 @@ def _popup_fields(
 ) -> dict[str, list[Any]]:
     """The other properties each popup shows (`Place.extra`, as text; none that is null or
     blank): the ones *wanted*, in that order, or else all of them up to POPUP_FIELDS, and
-    how many more the place has. A wanted name that no place has is a warning: a misspelt
-    name would otherwise show nothing, silently."""
+    how many more the place has. A wanted name that no place has is refused, as a misnamed
+    field option is: a misspelt name would otherwise show nothing, silently."""
     if isinstance(wanted, str):
         raise OptionError(f"popup_fields must be a list of property names, not {wanted!r}")
     fields: list[Any] = [None] * len(places)
     more: list[Any] = [None] * len(places)
-    seen: set[str] = set()
+    seen: dict[str, None] = {}  # the properties there are, in the order met
     names = None if wanted is None else list(dict.fromkeys(wanted))  # each name once
     for row, extra in places.extras.items():
         shown = {key: property_text(value) for key, value in extra
                  if value is not None and (not isinstance(value, str) or value.strip())}
-        seen.update(key for key, _ in extra)
+        seen.update(dict.fromkeys(key for key, _ in extra))
         keys = list(shown) if names is None else [key for key in names if key in shown]
         limit = POPUP_FIELDS if names is None else len(keys)
         if keys:
@@ -174,12 +175,11 @@ def _popup_fields(
             more[row] = len(keys) - limit
     missing = [name for name in names or () if name not in seen]
     if missing:
-        warnings.warn(
-            f"popup fields: no place has {', '.join(map(repr, missing))} (popups leave "
-            f"{'it' if len(missing) == 1 else 'them'} out)",
-            MapgenWarning,
-            stacklevel=4,
-        )
+        said = ", ".join(
+            f"{name!r}" + (f" (did you mean {close!r}?)" if (close := misspelt(name, seen)) else "")
+            for name in missing)
+        raise OptionError.naming("{popup_fields}: no place has {missing} (the properties are: "
+                                 "{found})", missing=said, found=", ".join(seen) or "none")
     return {"fields": fields, "more": more}
 
 
