@@ -49,6 +49,8 @@ if TYPE_CHECKING:  # for type checkers and editors: _HOMES's names, re-exported 
     from mapgen.sources import load as load
     from mapgen.static import render as render
     from mapgen.styling import style as style
+    from mapgen.tiles.build import build_tiles as build_tiles
+    from mapgen.tiles.serve import serve as serve
     from mapgen.writers import dumps as dumps
     from mapgen.writers import export as export
 
@@ -77,6 +79,8 @@ _HOMES = {
     "list_places": "mapgen.listing",
     "build_series": "mapgen.series",
     "embed": "mapgen.iframe",
+    "build_tiles": "mapgen.tiles.build",
+    "serve": "mapgen.tiles.serve",
 }
 _ERRORS = (DataError, MapgenError, MapgenNote, MapgenWarning, OptionError, OutputError, Problem)
 

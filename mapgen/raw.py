@@ -49,7 +49,7 @@ class RawColumns:
     reader hands over for the common shape (only COLUMN_KEYS as properties, a two-number
     Point), so that validation checks a column at once instead of a feature at a time.
     A row in any other shape waits in *irregular*, checked on its own; its column entries
-    are None. Row *n* is "feature n" in messages (or *unit* n)."""
+    are None. Row *n* is "feature n" in messages (or *unit* n; *first* + n in a batch)."""
 
     ids: list[Any]  # the properties' id, else the Feature's own
     names: list[Any]
@@ -62,6 +62,7 @@ class RawColumns:
     lats: list[Any]
     irregular: dict[int, RawFeature] = field(default_factory=dict)
     unit: str = "feature"  # what a message calls a row: "feature 3", "row 3"
+    first: int = 0  # the number row 0 has in messages: a batch of a larger table starts later
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -77,7 +78,7 @@ class RawColumns:
             "sources": sources, "precision": self.precisions[row],
         }
         geometry = {"type": "Point", "coordinates": [self.lons[row], self.lats[row]]}
-        return RawFeature(f"{self.unit} {row}", properties, geometry)
+        return RawFeature(f"{self.unit} {self.first + row}", properties, geometry)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import math
 import re
 import reprlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import PurePath
 from types import NoneType
 from typing import Any
@@ -618,6 +618,13 @@ def _check_layers(checker: _Checker, declared: Any, used: Iterable[str]) -> tupl
     return tuple(sorted(layers, key=lambda layer: (layer.order, layer.key)))
 
 
+def layers_of(used: Iterable[str]) -> tuple[Layer, ...]:
+    """The layers of places checked a batch at a time (`validate` of each batch): *used*,
+    their keys in the order first met, as one load of all of them would make them (labels
+    from the keys, colours from the palette for that many layers)."""
+    return _check_layers(_Checker(""), None, used)
+
+
 def _check_periods(checker: _Checker, periods: Any) -> tuple[tuple[str, Span], ...]:
     if periods is None:
         return ()
@@ -641,23 +648,27 @@ def _check_member(checker: _Checker, members: dict[str, Any], key: str) -> str:
     return value or ""
 
 
-def validate(collections: Iterable[RawCollection], *, skip_invalid: bool = False) -> Dataset:
+def validate(
+    collections: Iterable[RawCollection], *, skip_invalid: bool = False,
+    seen: Mapping[str, str] | None = None,
+) -> Dataset:
     """Check raw collections and merge them into one Dataset; raise DataError listing every
-    problem. Ids must be unique across all collections.
+    problem. Ids must be unique across all collections, and not among *seen* (id → where it
+    was, "file: row N"): ids met in earlier batches of a source read a batch at a time.
 
     With *skip_invalid*, a feature with problems is left out instead (its problems kept in
     ``Dataset.skipped``), as long as one place remains; problems of a whole file (its
     members, a missing column) still raise."""
     with many_objects():
-        return _validate(list(collections), skip_invalid)
+        return _validate(list(collections), skip_invalid, dict(seen or {}))
 
 
-def _validate(collections: list[RawCollection], skip_invalid: bool) -> Dataset:
+def _validate(collections: list[RawCollection], skip_invalid: bool, seen: dict[str, str]
+              ) -> Dataset:
     problems: list[Problem] = []
     skipped: list[Problem] = []
     warnings: list[Problem] = []
-    places = PlacesBuilder()
-    seen: dict[str, str] = {}  # id → "file: feature N"
+    places = PlacesBuilder()  # seen: id → "file: feature N"
     spans_of: dict[str, Span] = {}  # each distinct when text, parsed once
     shared: dict[str, str] = {}  # each layer and precision text, kept once
     layers: dict[str, Layer] = {}
@@ -695,9 +706,10 @@ def _validate(collections: list[RawCollection], skip_invalid: bool) -> Dataset:
             where = f"{raw.file}: {columns.unit} {{}}".format
             oddity = set(odd)
             clean = [row for row in range(len(columns)) if row not in oddity] if odd else None
+            rows = range(len(columns)) if clean is None else clean
             seen.update(zip(
                 columns.ids if clean is None else [columns.ids[row] for row in clean],
-                map(where, range(len(columns)) if clean is None else clean),
+                map(where, rows if not columns.first else [columns.first + r for r in rows]),
                 strict=True,
             ))
         for feature in raw.features:

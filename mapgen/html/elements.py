@@ -92,6 +92,7 @@ class Policy:
     styles: tuple[str, ...] = ()  # stylesheet URLs
     images: tuple[str, ...] = ()  # image sources: the tile host, Leaflet's icons
     style_attributes: tuple[str, ...] = ()  # style="..." values written as HTML at run time
+    connect: tuple[str, ...] = ()  # fetch() targets: a tile folder's page reads its own origin
 
     def header(self, text: str, large: Mapping[str, str] | None = None) -> str:
         """The policy for a page (or fragment) whose HTML is *text* (with the texts of *large*
@@ -107,6 +108,7 @@ class Policy:
             "script-src": [*found["script"], *self.scripts],
             "style-src": [*style_src, *self.styles],
             "img-src": ["data:", *self.images],
+            **({"connect-src": list(self.connect)} if self.connect else {}),
             "base-uri": ["'none'"],
             "form-action": ["'none'"],
         }
@@ -181,9 +183,10 @@ class AssetElement(MacroElement):
                 Verbatim(f"<style>{asset(name)}</style>"), name=f"mapgen-{name}"
             )
         for name in self.default_js_files:
-            figure.header.add_child(
-                Verbatim(f"<script>{asset(name)}</script>"), name=f"mapgen-{name}"
-            )
+            code = asset(name)
+            if name.startswith("vendor/"):  # a library, as published (assets/vendor/README.md)
+                code = _script_safe(code)
+            figure.header.add_child(Verbatim(f"<script>{code}</script>"), name=f"mapgen-{name}")
         super().render(**kwargs)  # the children added to this element
 
 

