@@ -30,7 +30,7 @@ from mapgen.tiles.counts import Counts
 from mapgen.tiles.features import feature_lines, mercator_cell, when_words
 from mapgen.tiles.names import NameIndex
 from mapgen.tiles.source import DEFAULT_ROWS, Reading, batches
-from mapgen.tiles.tiler import Job, binary, join, run_jobs
+from mapgen.tiles.tiler import MIN_TILE_FEATURES, TILE_FEATURES, Job, binary, join, run_jobs
 
 ARCHIVES = ("one", "layer")  # one archive for every layer, or one a layer
 PARTITIONS = ("layer", "grid")  # what a tippecanoe task tiles: a layer, or a grid cell
@@ -225,25 +225,29 @@ def _build(sources: tuple[str | os.PathLike[str], ...], folder: Path, work: Path
         jobs = [Job(tuple(path for _, path in files), str(out / "tiles" / "places.pmtiles"),
                     "every layer")]
     else:
-        jobs = [Job((path,), str(work / f"{key}.pmtiles"), key.replace("-", " "))
+        share = max(MIN_TILE_FEATURES, TILE_FEATURES // len(files)) if archives == "layer" \
+            and partition == "layer" else TILE_FEATURES
+        jobs = [Job((path,), str(work / f"{key}.pmtiles"), key.replace("-", " "), share)
                 for key, path in files]
     made = run_jobs(jobs, scheduler, workers)
+    # each archive's file name and the tile layers it holds
     if archives == "one":
-        names_out = [join(made, out / "tiles" / "places.pmtiles").name]
+        made_out = [(join(made, out / "tiles" / "places.pmtiles").name, sorted(index.values()))]
     elif partition == "layer":
-        names_out = []
+        made_out = []
         for (key, _), archive in zip(files, made, strict=True):
             target = out / "tiles" / f"{key}.pmtiles"
             Path(archive).replace(target)
-            names_out.append(target.name)
+            made_out.append((target.name, [int(key.split("-")[1])]))
     else:
-        names_out = [join(made, out / "tiles" / f"layer-{index[layer.key]}.pmtiles",
-                          f"L{index[layer.key]}").name for layer in final]
+        made_out = [(join(made, out / "tiles" / f"layer-{index[layer.key]}.pmtiles",
+                          f"L{index[layer.key]}").name, [index[layer.key]]) for layer in final]
+    names_out = [name for name, _ in made_out]
     manifest = names.write(out / "names") if searchable else None
     write_page(out, title=title or reading.texts.get("title") or "mapgen map",
                description=reading.texts.get("description", ""),
                attribution=reading.texts.get("attribution", ""), layers=final, index=index,
-               archives=names_out, one=archives == "one", counts=counts, period=period,
+               archives=made_out, counts=counts, period=period,
                strict=period.strict, bounds=bounds, reading=reading, search=manifest,
                places=places, search_limit=search_limit, tiles=tiles)
     return TileSummary(folder, places, features, final, tuple(names_out), reading,

@@ -71,11 +71,12 @@ class MapgenTileLayers(AssetElement):
 
 
 def page_data(*, title: str, description: str, attribution: str, layers: tuple[Layer, ...],
-              index: dict[str, int], archives: list[str], one: bool, counts: Counts,
+              index: dict[str, int], archives: list[tuple[str, list[int]]], counts: Counts,
               period: Period, strict: bool, bounds: list[float] | None, reading: Reading,
               search: dict[str, Any] | None, places: int, search_limit: int) -> dict[str, Any]:
     """The page's data (CONTRACT.md, "Tile maps")."""
     window = None if period.unbounded else [period.start, period.end]
+    position = {index[layer.key]: number for number, layer in enumerate(layers)}
     result = counts.result(len(index), (period.start, period.end) if window else None)
     return {
         "title": title,
@@ -87,8 +88,8 @@ def page_data(*, title: str, description: str, attribution: str, layers: tuple[L
         "layers": [{"key": layer.key, "label": layer.label, "color": layer.color,
                     "path": False, "tile": f"L{index[layer.key]}"} for layer in layers],
         "archives": [{"url": f"tiles/{name}",
-                      "layers": list(range(len(layers))) if one else [number]}
-                     for number, name in enumerate(archives)],
+                      "layers": sorted(position[tile] for tile in tiles)}
+                     for name, tiles in archives],
         "counts": {**result, "layers": [result["layers"][index[layer.key]]
                                         for layer in layers]},
         "bounds": [[bounds[1], bounds[0]], [bounds[3], bounds[2]]] if bounds else None,

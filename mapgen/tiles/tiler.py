@@ -19,6 +19,12 @@ from pathlib import Path
 
 from mapgen.errors import MapgenError
 
+# The tiles at one place hold at most this many features in all (shared by the archives: a
+# layer's archive holds its share): the densest points are thinned at low zooms until they
+# do. A screen of tiles then holds a few tens of thousands of points, about as many discs as
+# it can show apart, and a period change repaints them in tens of milliseconds.
+TILE_FEATURES = 2000
+MIN_TILE_FEATURES = 200
 # tippecanoe's options for every partition: guess the zooms, thin the densest points at low
 # zooms rather than exceed a tile's size, keep every attribute as written.
 TIPPECANOE = ("-zg", "--drop-densest-as-needed", "--extend-zooms-if-still-dropping",
@@ -61,12 +67,13 @@ class Job:
     inputs: tuple[str, ...]
     output: str
     name: str  # what a message calls it: "layer 2", "cell 1/0"
+    features: int = TILE_FEATURES  # at most this many features a tile
 
 
 def run_job(job: Job) -> str:
     """Run tippecanoe for *job* (on a Dask worker, or here); the archive's path."""
-    command = [binary("tippecanoe"), *TIPPECANOE, "-o", job.output, "--read-parallel",
-               *job.inputs]
+    command = [binary("tippecanoe"), *TIPPECANOE, f"--maximum-tile-features={job.features}",
+               "-o", job.output, "--read-parallel", *job.inputs]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0 and "Can't guess maxzoom" in done.stderr:  # one place only
         command[command.index("-zg")] = f"-z{SINGLE_ZOOM}"

@@ -61,6 +61,33 @@
     return [base - sure - maybe, base - sure];
   };
 
+  /* A point as a disc in its layer's colour with a white rim: one drawImage of a disc drawn
+   * once (a path, a fill and a stroke a point made a period change four times slower). */
+  var DOT_RADIUS = 4;
+  function Dot(color) {
+    var size = 2 * DOT_RADIUS + 2, scale = window.devicePixelRatio || 1;
+    var canvas = document.createElement("canvas");
+    canvas.width = canvas.height = Math.ceil(size * scale);
+    var ctx = canvas.getContext("2d");
+    ctx.scale(scale, scale);
+    ctx.globalAlpha = 0.85;
+    ctx.beginPath();
+    ctx.arc(size / 2, size / 2, DOT_RADIUS, 0, 2 * Math.PI);
+    ctx.fillStyle = color;
+    ctx.fill();
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = "#ffffff";
+    ctx.stroke();
+    this.image = canvas;
+    this.size = size;
+  }
+  Dot.prototype.draw = function (ctx, geom) {
+    var half = this.size / 2, points = geom[0];
+    for (var i = 0; i < points.length; i++) {
+      ctx.drawImage(this.image, points[i].x - half, points[i].y - half, this.size, this.size);
+    }
+  };
+
   /* ---- the app ---- */
 
   function TileApp(map, groups, data) {
@@ -179,9 +206,11 @@
     archives.forEach(function (archive, n) {
       archive.getHeader().then(function (header) {
         var layers = self.data.archives[n].layers;
+        /* the first layer on top, as on a one-file map */
         var pm = window.protomapsL.leafletLayer({
           url: archive, maxDataZoom: header.maxZoom, paintRules: self.rules(layers),
-          labelRules: [], attribution: "", pane: "mapgen-layer-0", tileDelay: 0
+          labelRules: [], attribution: "", pane: "mapgen-layer-0", tileDelay: 0.001,
+          zIndex: self.data.layers.length - layers[0]
         });
         pm.mapgenLayers = layers;
         self.tileLayers.push(pm);
@@ -203,9 +232,7 @@
         symbolizer: new P.PolygonSymbolizer({ fill: color, opacity: 0.25 }) });
       out.push({ dataLayer: layer.tile, filter: only(2),
         symbolizer: new P.LineSymbolizer({ color: color, width: 2 }) });
-      out.push({ dataLayer: layer.tile, filter: only(1),
-        symbolizer: new P.CircleSymbolizer({ radius: 4, fill: color, stroke: "#ffffff", width: 1,
-          opacity: 0.85 }) });
+      out.push({ dataLayer: layer.tile, filter: only(1), symbolizer: new Dot(color) });
     });
     return out;
   };
@@ -232,14 +259,28 @@
     var jobs = [];
     this.tileLayers.forEach(function (pm) {
       if (!pm._map) return;
-      for (var key in pm._tiles) {
-        var coords = pm._wrapCoords(pm._keyToTileCoords(key));
-        jobs.push(pm.renderTile(coords, pm._tiles[key].el, pm._tileCoordsToKey(coords)));
-      }
+      for (var key in pm._tiles) jobs.push(repaint(pm, pm._tiles[key].el, key));
     });
     this.drawing = Promise.all(jobs);
     this.emit();
   };
+
+  /* Paint tile `key` of protomaps layer `pm` again from the tile in memory: its canvas
+   * cleared and its features painted by the layer's rules (which read the period), with
+   * none of a first render's waits (tile priority timers, label layout). */
+  function repaint(pm, element, key) {
+    var coords = pm._wrapCoords(pm._keyToTileCoords(key)), wrapped = pm._tileCoordsToKey(coords);
+    return pm.views.get("").getDisplayTile(coords).then(function (prepared) {
+      if (element.key !== wrapped || !element.width) return;
+      var ctx = element.getContext("2d"), scale = pm.tileSize / 256, pad = 16;
+      ctx.setTransform(scale, 0, 0, scale, 0, 0);
+      ctx.clearRect(0, 0, 256, 256);
+      var x = 256 * coords.x, y = 256 * coords.y;
+      window.protomapsL.paint(ctx, coords.z, new Map([["", [prepared]]]), null, pm.paintRules,
+        { minX: x - pad, minY: y - pad, maxX: x + 256 + pad, maxY: y + 256 + pad },
+        { x: x, y: y }, false, "");
+    }, function () { /* a tile no longer wanted */ });
+  }
 
   /* A promise kept when the tiles are drawn for the current period (tests, benchmarks). */
   A.drawn = function () { return this.drawing; };
@@ -318,7 +359,8 @@
     var index = [];
     for (var q = 0; q < n; q++) index.push(q);
     return {
-      count: n, data: this.data, filter: filter, container: this.container,
+      count: n, noun: ["layer", "layers"], data: this.data, filter: filter,
+      container: this.container,
       places: { name: layers.map(function (l) { return l.label; }), layer: index },
       get active() {
         return index.map(function (k) {

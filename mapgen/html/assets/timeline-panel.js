@@ -130,18 +130,18 @@
   var T = TimelinePanel.prototype;
 
   T.build = function (panel, order) {
-    var app = this.app, n = app.count;
+    var app = this.app, n = app.count, noun = app.noun || ["place", "places"];
     var caption = el("div", "mapgen-pc-tl-caption");
     caption.appendChild(el("span", "mapgen-pc-tl-title", "Timeline"));
     caption.appendChild(el("span", "mapgen-pc-tl-key",
-      n + (n === 1 ? " place" : " places") + " · faded: uncertain · ▸ ongoing"));
+      n + " " + noun[n === 1 ? 0 : 1] + " · faded: uncertain · ▸ ongoing"));
     panel.appendChild(caption);
     var box = el("div", "mapgen-pc-tl");
     var scroll = this.scroll = el("div", "mapgen-pc-tl-scroll");
     scroll.setAttribute("tabindex", "0");
     scroll.setAttribute("role", "group");
-    scroll.setAttribute("aria-label", "Timeline of " + n + " places. Up and Down choose a " +
-      "place, Enter opens it on the map.");
+    scroll.setAttribute("aria-label", "Timeline of " + n + " " + noun[1] + ". Up and Down " +
+      "choose a " + noun[0] + ", Enter opens it on the map.");
     this.canvas = scroll.appendChild(el("canvas", "mapgen-pc-tl-canvas"));
     this.canvas.setAttribute("aria-hidden", "true");
     this.spacer = scroll.appendChild(el("div", "mapgen-pc-tl-spacer"));
