@@ -25,9 +25,14 @@ from mapgen.errors import MapgenError
 # it can show apart, and a period change repaints them in tens of milliseconds.
 TILE_FEATURES = 2000
 MIN_TILE_FEATURES = 200
-# tippecanoe's options for every partition: guess the zooms, thin the densest points at low
-# zooms rather than exceed a tile's size, keep every attribute as written.
-TIPPECANOE = ("-zg", "--drop-densest-as-needed", "--extend-zooms-if-still-dropping",
+# The deepest zoom is tippecanoe's guess (-zg), but at least this: for a few places far apart
+# it guessed 0, and a map zoomed in then had no tile to draw.
+LEAST_ZOOM = 10
+# tippecanoe's options for every partition: guess the zooms; keep every point at every zoom
+# (-r1: no drop rate) except where a tile would hold too many, and there thin the densest
+# (so a sparse layer loses nothing); keep every attribute as written.
+TIPPECANOE = ("-zg", f"--smallest-maximum-zoom-guess={LEAST_ZOOM}", "-r1",
+              "--drop-densest-as-needed", "--extend-zooms-if-still-dropping",
               "--no-progress-indicator", "--quiet", "--force")
 
 
