@@ -139,7 +139,7 @@ def test_layer_switches_hide_a_layer_and_its_count(open_map: Any, wide_url: str,
     page = open_at(open_map, wide_url, FAR[0], FAR[1])
     page.evaluate("() => mapgen.setShowUndated(false)")
     assert count(page, 1990, 1990) == listed(loaded, "1990", "1990")
-    near = "() => mapgen.featuresAt(L.latLng(%s, %s), 8).length" % (FAR[1], FAR[0])
+    near = f"() => mapgen.featuresAt(L.latLng({FAR[1]}, {FAR[0]}), 8).length"
     assert page.evaluate(near) == 1
     labels = page.page.locator(".leaflet-control-layers-overlays label")
     notes_switch = labels.filter(has_text="Notes").locator("input")
@@ -189,7 +189,7 @@ def test_strict_and_wide_filtering_differ_as_on_a_one_file_map(
     assert listed(small, "1989", "1989", strict=True) == 0
     wide = open_at(open_map, wide_url, FAR[0], FAR[1])
     strict = open_at(open_map, strict_url, FAR[0], FAR[1])
-    near = "() => mapgen.featuresAt(L.latLng(%s, %s), 8).length" % (FAR[1], FAR[0])
+    near = f"() => mapgen.featuresAt(L.latLng({FAR[1]}, {FAR[0]}), 8).length"
     for page, shown in ((wide, 1), (strict, 0)):
         page.evaluate("() => mapgen.setShowUndated(false)")
         page.evaluate("() => mapgen.setPeriod(1989, 1989)")

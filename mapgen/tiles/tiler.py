@@ -28,12 +28,13 @@ MIN_TILE_FEATURES = 200
 # The deepest zoom is tippecanoe's guess (-zg), but at least this: for a few places far apart
 # it guessed 0, and a map zoomed in then had no tile to draw.
 LEAST_ZOOM = 10
-# tippecanoe's options for every partition: guess the zooms; keep every point at every zoom
-# (-r1: no drop rate) except where a tile would hold too many, and there thin the densest
-# (so a sparse layer loses nothing); keep every attribute as written.
-TIPPECANOE = ("-zg", f"--smallest-maximum-zoom-guess={LEAST_ZOOM}", "-r1",
-              "--drop-densest-as-needed", "--extend-zooms-if-still-dropping",
-              "--no-progress-indicator", "--quiet", "--force")
+# tippecanoe's options for every partition: guess the deepest zoom (-zg; at least LEAST_ZOOM:
+# the spans of a place share its point, and tippecanoe then guessed zoom 1); every point at
+# and above the zoom where the densest tile holds at most a job's `features` (-Bf), fewer
+# below it at the rate that keeps that many there (-rf), so a sparse layer keeps every point
+# at every zoom; where a tile is still too full, the densest thinned; every attribute kept.
+TIPPECANOE = ("-zg", f"--smallest-maximum-zoom-guess={LEAST_ZOOM}",
+              "--drop-densest-as-needed", "--no-progress-indicator", "--quiet", "--force")
 
 
 SINGLE_ZOOM = 12  # the deepest zoom when tippecanoe cannot guess one (a single location)
@@ -75,10 +76,15 @@ class Job:
     features: int = TILE_FEATURES  # at most this many features a tile
 
 
+def density(features: int) -> list[str]:
+    """tippecanoe's options for at most *features* features in a tile (see TIPPECANOE)."""
+    return [f"-Bf{features}", f"-rf{features}", f"--maximum-tile-features={features}"]
+
+
 def run_job(job: Job) -> str:
     """Run tippecanoe for *job* (on a Dask worker, or here); the archive's path."""
-    command = [binary("tippecanoe"), *TIPPECANOE, f"--maximum-tile-features={job.features}",
-               "-o", job.output, "--read-parallel", *job.inputs]
+    command = [binary("tippecanoe"), *TIPPECANOE, *density(job.features), "-o", job.output,
+               "--read-parallel", *job.inputs]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0 and "Can't guess maxzoom" in done.stderr:  # one place only
         command[command.index("-zg")] = f"-z{SINGLE_ZOOM}"
@@ -124,8 +130,10 @@ def run_jobs(jobs: list[Job], scheduler: str | None = None, workers: int | None 
         client = Client(scheduler)
         cluster = None
     else:
+        # threads of this process (inproc: no socket), and the scheduler's HTTP server (it
+        # always has one) on a free loopback port, never on every address
         cluster = LocalCluster(n_workers=1, threads_per_worker=workers or 2, processes=False,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+                               dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
         futures = client.map(run_job, jobs, pure=False)
