@@ -189,14 +189,15 @@ def _inputs(sources: tuple[str, ...], input_format: str | None, skip_invalid: bo
     return Inputs(sources, {"format": input_format, "skip_invalid": skip_invalid, **fields})
 
 
-def source_options(*, required: bool = False) -> Callable[[F], F]:
+def source_options(*, required: bool = False, folders: bool = False) -> Callable[[F], F]:
     """SOURCE..., --input-format, the --*-field options and --skip-invalid, handed to the
-    command as ``inputs``: what `mapgen.load` takes."""
+    command as ``inputs``: what `mapgen.load` takes (with *folders*, a SOURCE may be a folder
+    of Parquet files too)."""
     return _hands(
         "inputs",
         _inputs,
         click.Argument(["sources"], nargs=-1, required=required,
-                       type=click.Path(dir_okay=False)),
+                       type=click.Path(dir_okay=folders)),
         click.Option(["--input-format"], type=click.Choice(INPUT_FORMATS),
                      help="Input format, when the file name does not say."),
         *(
@@ -483,7 +484,7 @@ def render_map(
 
 
 @main.command("tiles")
-@source_options(required=True)
+@source_options(required=True, folders=True)
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Folder to write: index.html, tiles/*.pmtiles, names/.")
 @click.option("--archives", type=click.Choice(["layer", "one"]), default="layer",
@@ -529,15 +530,11 @@ def tiles_command(
     """
     import mapgen
     from mapgen.errors import terminal_text
-    from mapgen.fields import Fields
 
-    options = dict(inputs.options)
-    fields = Fields(**{key[:-6]: options.pop(key) or "" for key in list(options)
-                       if key.endswith("_field")})
     extra = {"rows": batch_rows} if batch_rows else {}
     made = mapgen.build_tiles(
-        *inputs.sources, output=output, format=options["format"], fields=fields,
-        skip_invalid=options["skip_invalid"], start=start, end=end, at=at, strict=strict,
+        *inputs.sources, output=output, **inputs.options, start=start, end=end, at=at,
+        strict=strict,
         layers=layers or None, keep_undated=keep_undated, title=title, colors=colors,
         tiles=basemap, archives=archives, partition=partition, grid=grid,
         scheduler=scheduler, workers=workers, **extra)

@@ -95,7 +95,15 @@ def build_tiles(
     *sources: str | os.PathLike[str],
     output: str | os.PathLike[str],
     format: str | None = None,
-    fields: Fields | None = None,
+    id_field: str | None = None,
+    name_field: str | None = None,
+    layer_field: str | None = None,
+    when_field: str | None = None,
+    start_field: str | None = None,
+    end_field: str | None = None,
+    wkt_field: str | None = None,
+    lat_field: str | None = None,
+    lon_field: str | None = None,
     skip_invalid: bool = False,
     start: str | None = None,
     end: str | None = None,
@@ -114,9 +122,10 @@ def build_tiles(
     rows: int = DEFAULT_ROWS,
     search_limit: int = SEARCH_LIMIT,
 ) -> TileSummary:
-    """Tiles of the places of *sources* (any input mapgen reads; GeoParquet, Parquet and
-    Arrow files and folders are read a batch of *rows* at a time) and the page that shows
-    them, in the folder *output*: see the module's text. Every batch is checked by mapgen's
+    """Tiles of the places of *sources* (any input mapgen reads, with `mapgen.load`'s
+    *format* and ``*_field`` options; GeoParquet, Parquet and Arrow files and folders are
+    read a batch of *rows* at a time) and the page that shows them, in the folder *output*:
+    see the module's text. Every batch is checked by mapgen's
     rules (DataError lists every problem; *skip_invalid* leaves invalid features out).
     *start*/*end*/*at*, *layers* and *keep_undated* choose places as `mapgen.select` does;
     *strict* makes the page filter by the narrow bounds. *archives*: "layer" (one archive a
@@ -130,6 +139,9 @@ def build_tiles(
         raise OptionError(f"partition must be one of {', '.join(PARTITIONS)}, not {partition!r}")
     if not sources:
         raise OptionError("give at least one source: a file or a folder of Parquet files")
+    fields = Fields(id=id_field or "", name=name_field or "", layer=layer_field or "",
+                    when=when_field or "", start=start_field or "", end=end_field or "",
+                    wkt=wkt_field or "", lat=lat_field or "", lon=lon_field or "")
     folder = Path(output)
     _check_folder(folder, sources)
     binary("tippecanoe")  # missing: say so before reading anything

@@ -104,7 +104,7 @@ class NameIndex:
         self.parts += 1
         self.entries += len(columns["k"])
 
-    def write(self, folder: Path, memory: str = "512MB") -> dict[str, Any]:
+    def write(self, folder: Path, memory: str = "256MB") -> dict[str, Any]:
         """The shards into *folder* (``names/NNNNNN.jsonl``: one JSON array an entry, [key,
         rank, id, name, layer index, lon, lat, when, span bounds]) and the manifest the page reads:
         ``{"shards": [[first key, entries before], …], "entries": n}``."""
