@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mapgen.defaults import DEFAULT_NAME, DEFAULT_TILES, INPUT_FORMATS
+from mapgen.defaults import (
+    BCE_READINGS,
+    DATE_PRECISIONS,
+    DEFAULT_NAME,
+    DEFAULT_TILES,
+    INPUT_FORMATS,
+)
 from mapgen.listing import FORMATS as LIST_FORMATS
 from mapgen.static import DEFAULT_DPI, DEFAULT_HEIGHT, DEFAULT_WIDTH, TIMELINE_MAX_PLACES
 from mapgen.writers import FORMATS as EXPORT_FORMATS
@@ -33,8 +39,8 @@ FIELD_OPTIONS = (
     ("name", "the place name"),
     ("layer", "the layer [default: the file's name]"),
     ("when", "EDTF spans or dates as tables write them, separated by ;"),
-    ("start", "start dates: each span is start/end"),
-    ("end", "end dates (an empty cell: still ongoing)"),
+    ("start", "start dates: each span is start/end (no end field: from then on)"),
+    ("end", "end dates (an empty cell: unknown; present, now, ..: ongoing)"),
     ("wkt", "WKT geometries"),
     ("lat", "latitudes"),
     ("lon", "longitudes"),
@@ -43,7 +49,9 @@ FIELD_OPTIONS = (
 FLAGS = {"start": "--from", "end": "--to", "at": "--at", "name": "--period"}
 FLAGS.update({f"{key}_field": f"--{key}-field" for key, _ in FIELD_OPTIONS})
 FLAGS.update({"colors": "--color", "paths": "--path-layer", "keep_undated": "--keep-undated",
-              "format": "--input-format"})
+              "format": "--input-format", "fragment": "--fragment", "height": "--height",
+              "shared_assets": "--shared-assets", "url_hash": "--hash", "bce": "--bce",
+              "date_precision": "--date-precision", "date_format": "--date-format"})
 
 
 def reports_errors(func: F) -> F:
@@ -190,9 +198,9 @@ def _inputs(sources: tuple[str, ...], input_format: str | None, skip_invalid: bo
 
 
 def source_options(*, required: bool = False, folders: bool = False) -> Callable[[F], F]:
-    """SOURCE..., --input-format, the --*-field options and --skip-invalid, handed to the
-    command as ``inputs``: what `mapgen.load` takes (with *folders*, a SOURCE may be a folder
-    of Parquet files too)."""
+    """SOURCE..., --input-format, the --*-field options, --skip-invalid and how dates are
+    read (--bce, --date-precision, --date-format), handed to the command as ``inputs``: what
+    `mapgen.load` takes (with *folders*, a SOURCE may be a folder of Parquet files too)."""
     return _hands(
         "inputs",
         _inputs,
@@ -208,6 +216,16 @@ def source_options(*, required: bool = False, folders: bool = False) -> Callable
         click.Option(["--skip-invalid"], is_flag=True,
                      help="Leave out invalid features (each reported) instead of refusing "
                      "the file."),
+        click.Option(["--bce"], type=click.Choice(BCE_READINGS),
+                     help="Negative years: historical (-80 is 80 BCE, no year 0) or "
+                     "astronomical (ISO 8601: -80 is 81 BCE) [default: historical for bare "
+                     "numbers, astronomical for years written as EDTF, -0079]."),
+        click.Option(["--date-precision"], type=click.Choice(DATE_PRECISIONS),
+                     help="Cut every date to this [default: as written; a column of nothing "
+                     "but 1 January midnights is years]."),
+        click.Option(["--date-format"], metavar="FORMAT",
+                     help="strftime format of dates whose day and month the file leaves in "
+                     "doubt, e.g. %d/%m/%Y."),
     )
 
 
@@ -299,6 +317,12 @@ def summary(dataset: Dataset) -> str:
 @click.option("--fragment", is_flag=True,
               help="Write an HTML fragment to paste into a report page.")
 @click.option("--height", help="Fragment height (CSS) [default: 480px].")
+@click.option("--shared-assets", is_flag=True,
+              help="Leave Leaflet, mapgen's scripts and the basemap out of the --fragment: the "
+              "page carries them once (mapgen assets).")
+@click.option("--hash", "url_hash", type=click.Choice(["on", "off"]),
+              help="Keep the --fragment's period and view in the page's URL hash "
+              "[default: off, the report's anchors stay its own].")
 @click.option("--split", type=click.Choice(["decade", "period"]),
               help="Write one map per decade or named period, and index.html, into the folder "
               "-o names.")
@@ -315,6 +339,8 @@ def build(
     self_contained: bool,
     fragment: bool,
     height: str | None,
+    shared_assets: bool,
+    url_hash: str | None,
     split: str | None,
 ) -> None:
     """Build an HTML map of SOURCE files (GeoJSON, LPF, CSV/TSV or any GDAL vector file).
@@ -328,6 +354,9 @@ def build(
 
     if height is not None and not fragment:
         raise click.UsageError("--height is the height of a --fragment; add --fragment")
+    if (shared_assets or url_hash) and not fragment:
+        raise click.UsageError("--shared-assets and --hash are options of a --fragment; add "
+                               "--fragment")
     if split and fragment:
         raise click.UsageError("--split writes full pages and their index; it makes no "
                                "--fragment")
@@ -346,9 +375,30 @@ def build(
     fmap = mapgen.build_map(view, title=look.title, tiles=tiles, strict=period.strict,
                             self_contained=self_contained, cdn=cdn)
     path = mapgen.save(fmap, output or str(Path("output") / f"{inputs.stem}.html"),
-                       inputs=inputs.sources, fragment=fragment, height=height or "480px")
+                       inputs=inputs.sources, fragment=fragment, height=height,
+                       shared_assets=shared_assets, url_hash=url_hash == "on")
     click.echo(str(path))
     click.echo(summary(view), err=True)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              default=str(Path("output") / "mapgen-assets.html"), show_default=True,
+              help="HTML file to write.")
+@click.option("--cdn", is_flag=True, help="Load Leaflet from cdn.jsdelivr.net.")
+@reports_errors
+def assets(output: str, cdn: bool) -> None:
+    """Write what maps built with --fragment --shared-assets leave out (Leaflet, mapgen's
+    scripts and styles, the basemap), to include once in a page of several maps.
+
+    \b
+    Example:
+      mapgen build --fragment --shared-assets --layer events -o docs/maps/events.html
+      mapgen assets -o docs/maps/assets.html
+    """
+    import mapgen
+
+    click.echo(str(mapgen.save_assets(output, cdn=cdn)))
 
 
 @main.command("list")
@@ -390,6 +440,10 @@ def validate(inputs: Inputs) -> None:
 @reports_errors
 def embed(path: str, height: int, src: str | None) -> None:
     """Print an <iframe> snippet that embeds the map at PATH in a report page.
+
+    A relative src is relative to the page that holds the iframe, not to the folder you run
+    this in: under MkDocs's directory URLs (use_directory_urls, the default) a page's URL is a
+    folder deeper than its file. Give --src the map's URL on the site (a warning says so).
 
     \b
     Example:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
-from mapgen.dates import DateError, parse_bound
-from mapgen.errors import OptionError
+from mapgen.dates import DateError, parse_bound, span_words
+from mapgen.errors import MapgenNote, OptionError
 from mapgen.model import Dataset, Period
 
 
@@ -19,8 +20,10 @@ def period(
     strict: bool = False,
 ) -> Period:
     """The Period that *start*/*end* (either may be open), *at* (one date) or *name* (a period
-    the dataset names) say: EDTF or ISO text, or a year as a number. A year or month means all
-    of it ("1986" ends on 1986-12-31). OptionError if they clash or do not parse.
+    the dataset names) say, each read as a date cell is (:func:`mapgen.datetext.read_column`:
+    "1986", "1986-06", "100", "30 BC", "-50" for 50 BCE, "C18"), or a year as a number. A year
+    or month means all of it ("1986" ends on 1986-12-31); a span its first or last day.
+    OptionError if they clash or do not parse.
 
     >>> period(data, start="1986", end="2003")  # doctest: +SKIP
     Period(start=5844, end=12418, name='', strict=False)
@@ -36,16 +39,32 @@ def period(
             lo, hi = span.bounds(strict)
             return Period(lo, hi, name=name, strict=strict)
         if at is not None:
-            return Period(
-                parse_bound(str(at), end=False), parse_bound(str(at), end=True), strict=strict
-            )
-        lo = parse_bound(str(start), end=False) if start is not None else None
-        hi = parse_bound(str(end), end=True) if end is not None else None
+            text = _option(at)
+            return Period(parse_bound(text, end=False), parse_bound(text, end=True),
+                          strict=strict)
+        lo = parse_bound(_option(start), end=False) if start is not None else None
+        hi = parse_bound(_option(end), end=True) if end is not None else None
     except DateError as exc:
         raise OptionError(str(exc)) from None
     if lo is not None and hi is not None and hi < lo:
         raise OptionError.naming("{end} {hi} is before {start} {lo}", hi=str(end), lo=str(start))
     return Period(lo, hi, strict=strict)
+
+
+def _option(value: str | int) -> str:
+    """A date option as EDTF, read as a date cell is; a negative bare year, read as a year BC
+    (-50 is 50 BCE), is named in a note, as a file's are."""
+    from mapgen.datetext import read_column
+
+    read = read_column([value])
+    text = read.texts[0]
+    if text is None:
+        raise DateError(read.errors.get(0, f"{value!r} is not a date"))
+    if "historical" in read.negative:
+        warnings.warn(MapgenNote(f"{str(value).strip()!r} read as {span_words(text)}: a year "
+                                 f"BC, counted without a year 0 (EDTF writes it {text})"),
+                      stacklevel=3)
+    return text
 
 
 def select(

@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from mapgen.errors import DataError, MapgenWarning, OptionError, OutputError
 from mapgen.fields import Fields
@@ -31,6 +31,9 @@ from mapgen.tiles.features import feature_lines, mercator_cell, when_words
 from mapgen.tiles.names import NameIndex
 from mapgen.tiles.source import DEFAULT_ROWS, Reading, batches
 from mapgen.tiles.tiler import MIN_TILE_FEATURES, TILE_FEATURES, Job, binary, join, run_jobs
+
+if TYPE_CHECKING:
+    from mapgen.datetext import DateOptions
 
 ARCHIVES = ("one", "layer")  # one archive for every layer, or one a layer
 PARTITIONS = ("layer", "grid")  # what a tippecanoe task tiles: a layer, or a grid cell
@@ -105,6 +108,9 @@ def build_tiles(
     lat_field: str | None = None,
     lon_field: str | None = None,
     skip_invalid: bool = False,
+    bce: str | None = None,
+    date_precision: str | None = None,
+    date_format: str | None = None,
     start: str | None = None,
     end: str | None = None,
     at: str | None = None,
@@ -139,9 +145,12 @@ def build_tiles(
         raise OptionError(f"partition must be one of {', '.join(PARTITIONS)}, not {partition!r}")
     if not sources:
         raise OptionError("give at least one source: a file or a folder of Parquet files")
+    from mapgen.datetext import DateOptions
+
     fields = Fields(id=id_field or "", name=name_field or "", layer=layer_field or "",
                     when=when_field or "", start=start_field or "", end=end_field or "",
                     wkt=wkt_field or "", lat=lat_field or "", lon=lon_field or "")
+    dates = DateOptions(bce or "", date_precision or "", date_format or "")
     folder = Path(output)
     _check_folder(folder, sources)
     binary("tippecanoe")  # missing: say so before reading anything
@@ -151,9 +160,21 @@ def build_tiles(
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        summary = _build(sources, folder, work, format, fields, skip_invalid, period, wanted,
-                         keep_undated, title, colors, tiles, archives, partition, grid,
-                         scheduler, workers, rows, search_limit)
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            try:
+                summary = _build(sources, folder, work, format, fields, dates, skip_invalid,
+                                 period, wanted, keep_undated, title, colors, tiles, archives,
+                                 partition, grid, scheduler, workers, rows, search_limit)
+            finally:
+                # each batch reads its date columns anew: a note said once, not once a batch
+                seen: set[tuple[type, str]] = set()
+                for warning in said:
+                    key = (warning.category, str(warning.message))
+                    if key not in seen:
+                        seen.add(key)
+                        warnings.warn_explicit(warning.message, warning.category,
+                                               warning.filename, warning.lineno)
         _replace(work / "out", folder)
         return summary
     finally:
@@ -174,7 +195,8 @@ def _replace(new: Path, folder: Path) -> None:
 
 
 def _build(sources: tuple[str | os.PathLike[str], ...], folder: Path, work: Path,
-           format: str | None, fields: Fields | None, skip_invalid: bool, period: Period,
+           format: str | None, fields: Fields | None, dates: DateOptions, skip_invalid: bool,
+           period: Period,
            wanted: list[str] | None, keep_undated: bool, title: str | None,
            colors: Mapping[str, str] | None, tiles: str | None, archives: str,
            partition: str, grid: int, scheduler: str | None, workers: int | None,
@@ -194,7 +216,7 @@ def _build(sources: tuple[str | os.PathLike[str], ...], folder: Path, work: Path
     places = features = 0
     nul = False
     searchable = True
-    for batch in batches(sources, reading, format=format, fields=fields,
+    for batch in batches(sources, reading, format=format, fields=fields, dates=dates,
                          skip_invalid=skip_invalid, rows=rows):
         view = batch if period.unbounded and wanted is None else select(
             batch, period, wanted, keep_undated=keep_undated)

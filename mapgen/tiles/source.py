@@ -17,7 +17,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import DataError, Problem
 from mapgen.fields import Fields
@@ -26,6 +26,9 @@ from mapgen.raw import RawCollection
 from mapgen.read import input_format, read
 from mapgen.read.arrow import arrow_batches, arrow_ids
 from mapgen.validate import layers_of, validate
+
+if TYPE_CHECKING:
+    from mapgen.datetext import DateOptions
 
 DEFAULT_ROWS = 50_000  # rows a batch: about 70 MB of Python objects while it is checked
 STREAMED = ("parquet", "arrow")
@@ -91,7 +94,8 @@ def _raw_ids(raw: RawCollection) -> list[Any]:
 
 def batches(
     paths: Iterable[str | os.PathLike[str]], reading: Reading, *, format: str | None = None,
-    fields: Fields | None = None, skip_invalid: bool = False, rows: int = DEFAULT_ROWS,
+    fields: Fields | None = None, dates: DateOptions | None = None, skip_invalid: bool = False,
+    rows: int = DEFAULT_ROWS,
 ) -> Iterator[Dataset]:
     """The places of *paths*, a checked batch at a time (only valid places; with
     *skip_invalid* the invalid ones are left out and counted in *reading*). Problems are
@@ -108,7 +112,7 @@ def batches(
             hashes += [_id_hashes(ids) for ids in arrow_ids(
                 source.path, source.label, chosen, source.kind, rows * 4, len(sources) > 1)]
         else:
-            whole[number] = read(source.path, format=format, fields=chosen)
+            whole[number] = read(source.path, format=format, fields=chosen, dates=dates)
             hashes.append(_id_hashes(_raw_ids(whole[number])))
     every = numpy.concatenate(hashes) if hashes else numpy.zeros(0, numpy.int64)
     hashes.clear()
@@ -162,7 +166,7 @@ def batches(
             parts: Iterable[Dataset | None] = [dataset]
         else:
             parts = (check(collection) for collection in arrow_batches(
-                source.path, source.label, chosen, source.kind, rows))
+                source.path, source.label, chosen, source.kind, rows, dates))
         for dataset in parts:
             if dataset is not None and not reading.problems:
                 yield dataset
