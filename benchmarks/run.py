@@ -379,18 +379,21 @@ def page_loads(
 # --------------------------------------------------------------------------- per size
 
 
-def make_dataset(size: int, seed: int, folder: Path) -> tuple[Path, dict[str, Any]]:
+def make_dataset(size: int, seed: int, folder: Path, kind: str = "geojson"
+                 ) -> tuple[Path, dict[str, Any]]:
     """The synthetic places in *folder* and their statistics: written, or reused when *folder*
-    (--data) already holds them from a run with the same synth.py."""
+    (--data) already holds them from a run with the same synth.py. *kind*: "geojson" or
+    "parquet" (GeoParquet, for --tiles)."""
     folder.mkdir(parents=True, exist_ok=True)
     version = hashlib.sha256((BENCH / "synth.py").read_bytes()).hexdigest()[:12]
-    source = folder / f"places-{size}-seed{seed}-{version}.geojson"
+    source = folder / f"places-{size}-seed{seed}-{version}.{kind}"
     about = source.with_suffix(".json")
     if source.exists() and about.exists():
         log(f"{size:,} places: reusing {source}")
         return source, json.loads(about.read_text(encoding="utf-8"))
     log(f"{size:,} places: writing {source}")
-    dataset = synth.write_dataset(size, seed, source)
+    write = synth.write_geoparquet if kind == "parquet" else synth.write_dataset
+    dataset = write(size, seed, source)
     about.write_text(json.dumps(dataset, indent=2) + "\n", encoding="utf-8")
     return source, dataset
 
@@ -442,7 +445,7 @@ def main_tiles(args: argparse.Namespace, argv: list[str] | None) -> int:
     out = args.out if args.out_given else BENCH / "results" / "tiles.json"
     log(f"temporary files in {tmp}")
     try:
-        results = tiles.run(sizes, args.data or tmp / "data", tmp, args)
+        results = tiles.run(sizes, args.data or tmp / "data", tmp, args, make_dataset)
     finally:
         if args.keep:
             log(f"kept {tmp}")

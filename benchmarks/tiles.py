@@ -9,18 +9,16 @@ process: mapgen's overhead is the ratio); the archives' size; and, on the folder
 
 from __future__ import annotations
 
-import hashlib
-import json
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import machine, procs, synth
+from benchmarks import machine, procs
 
-BENCH = Path(__file__).resolve().parent
 TILE_SIZES = (1_000_000, 10_000_000)
 
 READY = ("() => !!(window.mapgen && window.mapgen.ready === true && window.mapgen.tileLayers"
@@ -64,20 +62,6 @@ def stats(samples: list[float]) -> dict[str, Any]:
     return {"n": len(samples), "median_ms": statistics.median(ordered),
             "p95_ms": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
             "max_ms": ordered[-1]}
-
-
-def dataset(size: int, seed: int, folder: Path) -> tuple[Path, dict[str, Any]]:
-    folder.mkdir(parents=True, exist_ok=True)
-    version = hashlib.sha256((BENCH / "synth.py").read_bytes()).hexdigest()[:12]
-    source = folder / f"places-{size}-seed{seed}-{version}.parquet"
-    about = source.with_suffix(".json")
-    if source.exists() and about.exists():
-        log(f"{size:,} places: reusing {source}")
-        return source, json.loads(about.read_text())
-    log(f"{size:,} places: writing {source}")
-    info = synth.write_geoparquet(size, seed, source)
-    about.write_text(json.dumps(info, indent=2) + "\n")
-    return source, info
 
 
 def baseline_input(source: Path, folder: Path) -> list[Path]:
@@ -151,10 +135,12 @@ def pages(folder: Path, windows: int, seed: int, repeat: int) -> dict[str, Any]:
         server.wait(timeout=10)
 
 
-def run(sizes: list[int], data: Path, work: Path, args: Any) -> dict[str, Any]:
+def run(sizes: list[int], data: Path, work: Path, args: Any,
+        make_dataset: Callable[..., tuple[Path, dict[str, Any]]]) -> dict[str, Any]:
+    """Every size's measurements; *make_dataset* is run.py's (written or reused)."""
     results: dict[str, Any] = {"sizes": []}
     for size in sizes:
-        source, info = dataset(size, args.seed, data)
+        source, info = make_dataset(size, args.seed, data, "parquet")
         entry: dict[str, Any] = {"places": size, "dataset": info,
                                  "load_average_before": machine.load()}
         out = work / f"tiles-{size}"

@@ -583,12 +583,19 @@ def tiles_command(
       mapgen tiles parts/ -o tiles --archives layer --scheduler tcp://10.0.0.5:8786
     """
     import mapgen
+    from mapgen.datetext import DateOptions
     from mapgen.errors import terminal_text
+    from mapgen.fields import Fields
 
+    options = dict(inputs.options)
+    fields = Fields(**{key.removesuffix("_field"): options.pop(key) or ""
+                       for key in list(options) if key.endswith("_field")})
+    dates = DateOptions(*(options.pop(key) or "" for key in ("bce", "date_precision",
+                                                            "date_format")))
     extra = {"rows": batch_rows} if batch_rows else {}
     made = mapgen.build_tiles(
-        *inputs.sources, output=output, **inputs.options, start=start, end=end, at=at,
-        strict=strict,
+        *inputs.sources, output=output, format=options["format"], fields=fields, dates=dates,
+        skip_invalid=options["skip_invalid"], start=start, end=end, at=at, strict=strict,
         layers=layers or None, keep_undated=keep_undated, title=title, colors=colors,
         tiles=basemap, archives=archives, partition=partition, grid=grid,
         scheduler=scheduler, workers=workers, **extra)

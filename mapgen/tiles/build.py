@@ -98,19 +98,9 @@ def build_tiles(
     *sources: str | os.PathLike[str],
     output: str | os.PathLike[str],
     format: str | None = None,
-    id_field: str | None = None,
-    name_field: str | None = None,
-    layer_field: str | None = None,
-    when_field: str | None = None,
-    start_field: str | None = None,
-    end_field: str | None = None,
-    wkt_field: str | None = None,
-    lat_field: str | None = None,
-    lon_field: str | None = None,
+    fields: Fields | None = None,
+    dates: DateOptions | None = None,
     skip_invalid: bool = False,
-    bce: str | None = None,
-    date_precision: str | None = None,
-    date_format: str | None = None,
     start: str | None = None,
     end: str | None = None,
     at: str | None = None,
@@ -128,11 +118,13 @@ def build_tiles(
     rows: int = DEFAULT_ROWS,
     search_limit: int = SEARCH_LIMIT,
 ) -> TileSummary:
-    """Tiles of the places of *sources* (any input mapgen reads, with `mapgen.load`'s
-    *format* and ``*_field`` options; GeoParquet, Parquet and Arrow files and folders are
-    read a batch of *rows* at a time) and the page that shows them, in the folder *output*:
-    see the module's text. Every batch is checked by mapgen's
-    rules (DataError lists every problem; *skip_invalid* leaves invalid features out).
+    """Tiles of the places of *sources* (any input mapgen reads: *format*, *fields* (which
+    input fields hold mapgen's properties, `load`'s ``*_field``) and *dates* (how date cells
+    are read, `load`'s *bce*, *date_precision*, *date_format*) as for `mapgen.load`;
+    GeoParquet, Parquet and Arrow files and folders are read a batch of *rows* at a time) and
+    the page that shows them, in the folder *output*: see the module's text. Every batch is
+    checked by mapgen's rules (DataError lists every problem; *skip_invalid* leaves invalid
+    features out).
     *start*/*end*/*at*, *layers* and *keep_undated* choose places as `mapgen.select` does;
     *strict* makes the page filter by the narrow bounds. *archives*: "layer" (one archive a
     layer) or "one"; *partition*: "layer", or "grid" (cells of a web-mercator grid at zoom
@@ -145,12 +137,6 @@ def build_tiles(
         raise OptionError(f"partition must be one of {', '.join(PARTITIONS)}, not {partition!r}")
     if not sources:
         raise OptionError("give at least one source: a file or a folder of Parquet files")
-    from mapgen.datetext import DateOptions
-
-    fields = Fields(id=id_field or "", name=name_field or "", layer=layer_field or "",
-                    when=when_field or "", start=start_field or "", end=end_field or "",
-                    wkt=wkt_field or "", lat=lat_field or "", lon=lon_field or "")
-    dates = DateOptions(bce or "", date_precision or "", date_format or "")
     folder = Path(output)
     _check_folder(folder, sources)
     binary("tippecanoe")  # missing: say so before reading anything
@@ -195,7 +181,8 @@ def _replace(new: Path, folder: Path) -> None:
 
 
 def _build(sources: tuple[str | os.PathLike[str], ...], folder: Path, work: Path,
-           format: str | None, fields: Fields | None, dates: DateOptions, skip_invalid: bool,
+           format: str | None, fields: Fields | None, dates: DateOptions | None,
+           skip_invalid: bool,
            period: Period,
            wanted: list[str] | None, keep_undated: bool, title: str | None,
            colors: Mapping[str, str] | None, tiles: str | None, archives: str,

@@ -39,11 +39,7 @@
     this.strict = !!data.strict;
     this.listeners = [];
     this.ready = false;
-    var ext = this.filter.extent();
-    if (data.window) {
-      if (data.window[0] !== null) ext[0] = Math.max(ext[0], data.window[0]);
-      if (data.window[1] !== null) ext[1] = Math.min(ext[1], data.window[1]);
-    }
+    var ext = MapgenApp.inWindow(this.filter.extent(), data.window);
     this.extent = ext;
     this.from = ext[0];
     this.to = ext[1];
@@ -51,6 +47,17 @@
     /* Below this width the controls start collapsed to their buttons and grow to touch size. */
     this.narrow = this.container.clientWidth < window.MapgenLayout.NARROW;
   }
+
+  /* [first day, last day] of the data, inside the period the map was cut to (`window`: either
+   * side null when open; a tile folder's app reads it too). */
+  MapgenApp.inWindow = function (extent, cut) {
+    var ext = extent.slice();
+    if (cut) {
+      if (cut[0] !== null) ext[0] = Math.max(ext[0], cut[0]);
+      if (cut[1] !== null) ext[1] = Math.min(ext[1], cut[1]);
+    }
+    return ext;
+  };
 
   /* Base64 to bytes: natively where the browser can (Uint8Array.fromBase64), else one pass over
    * atob's text into a preallocated array (Uint8Array.from with a callback a byte took ~1 s

@@ -13,6 +13,7 @@
   if (window.MapgenTileApp) return;
 
   var dates = window.MapgenDates, ui = window.MapgenUI, el = ui.el;
+  var MapgenApp = window.MapgenApp;
   var KEYS = { wide: ["sw", "ew"], strict: ["sn", "en"] };
 
   /* ---- the build's counts: how many places a period shows, per layer ---- */
@@ -114,11 +115,8 @@
     this.undated = undated ? [1] : [];  /* the "Undated places" switch shows when there are some */
     this.showUndated = true;
     var c = data.counts, today = dates.today();
-    var ext = c.low === null ? [today - 3650, today] : [c.low, c.open ? Math.max(c.high, today) : c.high];
-    if (data.window) {
-      if (data.window[0] !== null) ext[0] = Math.max(ext[0], data.window[0]);
-      if (data.window[1] !== null) ext[1] = Math.min(ext[1], data.window[1]);
-    }
+    var ext = MapgenApp.inWindow(c.low === null ? [today - 3650, today]
+      : [c.low, c.open ? Math.max(c.high, today) : c.high], data.window);
     this.extent = ext;
     this.from = ext[0];
     this.to = ext[1];
@@ -291,8 +289,8 @@
     this.refresh();
   };
 
-  A.setPeriod = window.MapgenApp.prototype.setPeriod;
-  A.period = window.MapgenApp.prototype.period;
+  A.setPeriod = MapgenApp.prototype.setPeriod;
+  A.period = MapgenApp.prototype.period;
 
   A.setShowUndated = function (on) {
     this.showUndated = !!on;
@@ -413,7 +411,7 @@
   A.whenText = function (i) { return this.places.info[i].when || ""; };
   A.placeLatLng = function (i) { return L.latLng(this.lat[i], this.lon[i]); };
   A.highlight = function () {};
-  A.legendElement = window.MapgenApp.prototype.legendElement;
+  A.legendElement = MapgenApp.prototype.legendElement;
 
   /* The search box's matches (search.js): from the name index, a few shards fetched. */
   A.findNames = function (query) {
@@ -468,7 +466,7 @@
     if (!found.length) return;
     var p = found[0].props;
     L.popup({ maxWidth: 340, autoPanPadding: [20, 20] }).setLatLng(latlng)
-      .setContent(window.MapgenApp.popupNode(p.name, infoOf(p), !!p.u)).openOn(this.map);
+      .setContent(MapgenApp.popupNode(p.name, infoOf(p), !!p.u)).openOn(this.map);
   };
 
   /* Open known place i's popup (or a place by id): from its tile feature once the tiles
@@ -482,8 +480,8 @@
         return f.props.id === self.places.id[i];
       })[0];
       if (!match && tries++ < 10) { setTimeout(attempt, 150); return; }
-      var node = match ? window.MapgenApp.popupNode(match.props.name, infoOf(match.props), !!match.props.u)
-        : window.MapgenApp.popupNode(self.places.name[i], self.places.info[i], false);
+      var node = match ? MapgenApp.popupNode(match.props.name, infoOf(match.props), !!match.props.u)
+        : MapgenApp.popupNode(self.places.name[i], self.places.info[i], false);
       L.popup({ maxWidth: 340, autoPanPadding: [20, 20] }).setLatLng(at).setContent(node)
         .openOn(self.map);
     }
@@ -491,7 +489,7 @@
   };
 
   Object.assign(A, window.MapgenLayout.methods);
-  A.initialView = window.MapgenApp.prototype.initialView;
+  A.initialView = MapgenApp.prototype.initialView;
   window.MapgenTileApp = TileApp;
   window.MapgenTileCounts = TileCounts;
 })();
