@@ -77,10 +77,15 @@ def wide_url(sources: list[Path], tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 @pytest.fixture(scope="module")
-def strict_url(sources: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def strict_folder(sources: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("tiles") / "strict"
     mapgen.build_tiles(sources[1], output=out, tiles="none", strict=True)
-    yield from serve(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def strict_url(strict_folder: Path) -> Iterator[str]:
+    yield from serve(strict_folder)
 
 
 def listed(data: mapgen.Dataset, start: str, end: str, strict: bool = False,
@@ -197,3 +202,18 @@ def test_strict_and_wide_filtering_differ_as_on_a_one_file_map(
     assert count(strict, 1989, 1989) == 0
     assert count(strict, 1990, 1995) == listed(small, "1990", "1995", strict=True) == 5
     assert not wide.problems() and not strict.problems()
+
+
+def test_from_file_the_page_says_how_to_serve_it(open_map: Any, strict_folder: Path) -> None:
+    page = open_map(strict_folder / "index.html", timeout_ms=60_000)
+    status = page.page.locator(".mapgen-status")
+    assert "mapgen serve" in status.text_content()
+    assert page.page.locator(".mapgen-status input[type=file]").get_attribute("accept") == (
+        ".pmtiles")
+    found = page.evaluate("() => mapgen.find('img')")
+    assert found["note"].startswith("Search needs the map served")
+    policy = page.page.locator("meta[http-equiv=Content-Security-Policy]").get_attribute(
+        "content")
+    assert "connect-src 'self';" in policy
+    assert "http" not in policy  # no origin but its own
+    assert not page.problems()

@@ -508,7 +508,8 @@ def arrow_batches(path: Path, label: str, chosen: Fields, kind: str, rows: int,
         raise DataError([Problem(label, "no such file or folder")])
     try:
         dataset = _dataset(path, kind)
-        scanned = dataset.to_batches(batch_size=rows)
+        # one batch read ahead, not pyarrow's sixteen: memory stays that of a batch or two
+        scanned = dataset.to_batches(batch_size=rows, batch_readahead=1, fragment_readahead=1)
         first = 0
         for batch in scanned:
             if not batch.num_rows:
