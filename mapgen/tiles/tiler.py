@@ -132,7 +132,10 @@ def run_jobs(jobs: list[Job], scheduler: str | None = None, workers: int | None 
     if not jobs:
         return []
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=10)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise TilerError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
         cluster = None
     else:
         # threads of this process (inproc: no socket), and the scheduler's HTTP server (it
