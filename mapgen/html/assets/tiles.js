@@ -128,7 +128,7 @@
   TileApp.create = function (map, groups, data) {
     var app = new TileApp(map, groups, data);
     app.container.mapgen = app;
-    if (!window.mapgen) window.mapgen = app;
+    app.container.classList.add("mapgen-map");  /* window.mapgen: the first such (mapgen.js) */
     app.start();
     return app;
   };
