@@ -286,3 +286,55 @@ def test_same_input_same_options_same_bytes(tmp_path: Path) -> None:
     metadata = gzip.decompress(metadata) if archive[97] == 2 else metadata
     assert json.loads(metadata)["name"] == "mapgen: layer 0"
     assert str(tmp_path) not in metadata.decode()  # no temporary path in it
+
+
+def test_the_builds_counts_give_select_counts_for_whole_years(tmp_path: Path) -> None:
+    """The page's formula (CONTRACT.md, "Tile maps"), evaluated here on the build's counts,
+    against mapgen.select for windows of whole years: places with several spans and gaps,
+    open ends, approximate dates, both readings."""
+    import bisect
+    import random
+
+    import numpy
+
+    from mapgen.tiles.counts import Counts
+
+    rng = random.Random(5)
+    features = []
+    for n in range(400):
+        spans = []
+        for _ in range(rng.choice((1, 1, 2, 3))):
+            start = rng.randint(1900, 2000)
+            shape = rng.random()
+            end = start + rng.randint(0, 12)
+            spans.append(f"{start}/.." if shape < 0.1 else f"../{end}" if shape < 0.15 else
+                         f"{start}~/{end}" if shape < 0.4 else f"{start}-03/{end}-10"
+                         if shape < 0.6 else f"{start}/{end}")
+        features.append(place(f"p{n}", spans, lon=float(n % 50), lat=float(n % 40)))
+    source = tmp_path / "p.geojson"
+    source.write_text(json.dumps(collection(*features)))
+    data = mapgen.load(source)
+    counts = Counts()
+    counts.add(data.places, numpy.zeros(len(data.places), dtype=numpy.int64))
+    result = counts.result(1)
+    assert result["unit"] == "year"
+    layer = result["layers"][0]
+
+    def up_to(pair: list[list[int]], value: int) -> int:
+        found = bisect.bisect_right(pair[0], value)
+        return pair[1][found - 1] if found else 0
+
+    for _ in range(60):
+        a_year = rng.randint(1895, 2020)
+        b_year = a_year + rng.randint(0, 20)
+        a, b = day(a_year), day(b_year, 12, 31)
+        for strict in (False, True):
+            r = layer["strict" if strict else "wide"]
+            starts_total = r["starts"][1][-1] if r["starts"][1] else 0
+            gaps = sum(n for i, j, n in zip(*r["gaps"], strict=True)
+                       if i < a_year and j > b_year)
+            shown = (layer["dated"] - (starts_total - up_to(r["starts"], b))
+                     - up_to(r["ends"], a - 1) - gaps)
+            expected = mapgen.select(data, mapgen.period(
+                data, start=str(a_year), end=str(b_year), strict=strict))
+            assert shown == len(expected.places), (a_year, b_year, strict)

@@ -189,7 +189,8 @@ class Counts:
         undated places and, per reading, the first starts and last ends (distinct days and
         cumulative counts) and the gaps (unit of e, unit of s, how many)."""
         extent = self.extent(window)
-        kind = axis_unit(extent)
+        # the axis' unit, or a coarser one the gaps had to be counted by (MAX_PAIRS)
+        kind = max([axis_unit(extent), *self.resolution.values()], key=RESOLUTIONS.index)
         out = []
         for layer in range(layers):
             entry: dict[str, Any] = {"dated": self.dated[layer], "undated": self.undated[layer]}
@@ -205,10 +206,8 @@ class Counts:
                         strict=True)] or [[], [], []],
                 }
             out.append(entry)
-        return {"unit": kind if RESOLUTIONS.index(kind) >= max(
-            RESOLUTIONS.index(self.resolution[r]) for r in READINGS) else max(
-            (self.resolution[r] for r in READINGS), key=RESOLUTIONS.index),
-                "low": self.low, "high": self.high, "open": self.open, "layers": out}
+        return {"unit": kind, "low": self.low, "high": self.high, "open": self.open,
+                "layers": out}
 
 
 def _recount(pairs: Counter, kind: str, to: str) -> Counter:
