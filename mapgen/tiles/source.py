@@ -83,15 +83,6 @@ def _id_hashes(ids: list[Any]) -> Any:
                           dtype=numpy.int64, count=len(ids))
 
 
-def _raw_ids(raw: RawCollection) -> list[Any]:
-    if raw.columns is not None:
-        return list(raw.columns.ids) + [
-            f.properties.get("id", f.fallback_id) if isinstance(f.properties, dict) else None
-            for f in raw.columns.irregular.values()]
-    return [f.properties.get("id", f.fallback_id) if isinstance(f.properties, dict) else None
-            for f in raw.features]
-
-
 def batches(
     paths: Iterable[str | os.PathLike[str]], reading: Reading, *, format: str | None = None,
     fields: Fields | None = None, dates: DateOptions | None = None, skip_invalid: bool = False,
@@ -113,7 +104,7 @@ def batches(
                 source.path, source.label, chosen, source.kind, rows * 4, len(sources) > 1)]
         else:
             whole[number] = read(source.path, format=format, fields=chosen, dates=dates)
-            hashes.append(_id_hashes(_raw_ids(whole[number])))
+            hashes.append(_id_hashes(whole[number].columns.ids))
     every = numpy.concatenate(hashes) if hashes else numpy.zeros(0, numpy.int64)
     hashes.clear()
     every.sort()  # in place: 8 bytes a place, once
@@ -135,14 +126,12 @@ def batches(
                 reading.problems += found
                 dataset = None
         if repeated:
-            ids = _raw_ids(collection)
+            ids = collection.columns.ids
             columns = collection.columns
-            where = f"{collection.file}: {columns.unit if columns else 'feature'}"
-            first = columns.first if columns is not None else 0
             for row, value in enumerate(ids):
                 key = str(value) if type(value) is int else value
                 if type(key) is str and hash(key) in repeated and key not in first_at:
-                    first_at[key] = f"{where} {first + row}"
+                    first_at[key] = f"{collection.file}: {columns.where(row)}"
         reading.features += collection.count
         if dataset is None:
             return None
