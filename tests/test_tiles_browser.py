@@ -1,7 +1,5 @@
-"""A tile folder in Chromium: 20,000 places (and a few hostile ones) go to tiles, are served
-by `mapgen serve` on a free loopback port, and are opened as a reader would open them. (The
-benchmark, `benchmarks/run.py --tiles`, runs the same page at 100,000 places and more; here a
-size that keeps several points in a tile, thinned where it is dense, is enough.)"""
+"""A tile folder in Chromium: 100,000 places (and a few hostile ones) go to tiles, are served
+by `mapgen serve` on a free loopback port, and are opened as a reader would open them."""
 
 from __future__ import annotations
 
@@ -26,7 +24,7 @@ HOSTILE = [
     '" onmouseover="window.__pwned=4" x="',
     "\u202eevil ltr override & amp;",
 ]
-BIG = 20_000  # synthetic places
+BIG = 100_000  # synthetic places
 FAR = (-150.0, -45.0)  # the South Pacific: no synthetic place is near
 
 
