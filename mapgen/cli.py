@@ -57,7 +57,8 @@ FLAGS.update({f"{key}_field": f"--{key}-field" for key, _ in FIELD_OPTIONS})
 FLAGS.update({"colors": "--color", "paths": "--path-layer", "keep_undated": "--keep-undated",
               "format": "--input-format", "fragment": "--fragment", "height": "--height",
               "shared_assets": "--shared-assets", "url_hash": "--hash", "bce": "--bce",
-              "date_precision": "--date-precision", "date_format": "--date-format"})
+              "date_precision": "--date-precision", "date_format": "--date-format",
+              "popup_fields": "--popup-fields"})
 
 
 def reports_errors(func: F) -> F:
@@ -288,6 +289,16 @@ def _colors(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) 
     return pairs
 
 
+def _names(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """NAME,NAME,... as a tuple of names (None when the option is not given)."""
+    if value is None:
+        return None
+    names = tuple(name.strip() for name in value.split(","))
+    if not all(names):
+        raise click.BadParameter(f"{value!r} is not NAME,NAME,... (e.g. population,pleiades)")
+    return names
+
+
 style_options = _hands(
     "look",
     Look,
@@ -365,6 +376,9 @@ def summary(dataset: Dataset) -> str:
 @click.option("--story-panel", type=click.Choice(["on", "off"]),
               help="The story's caption panel [default: on]; off when a report's own text "
               "drives the steps.")
+@click.option("--popup-fields", callback=_names, metavar="NAME,NAME,...",
+              help="The other properties a popup shows, in this order [default: all of them, "
+              "up to 12].")
 @selection_options
 @style_options
 @reports_errors
@@ -383,6 +397,7 @@ def build(
     split: str | None,
     story: str | None,
     story_panel: str | None,
+    popup_fields: tuple[str, ...] | None,
 ) -> None:
     """Build an HTML map of SOURCE files (GeoJSON, LPF, CSV/TSV or any GDAL vector file).
 
@@ -406,6 +421,9 @@ def build(
     if split and story:
         raise click.UsageError("--split writes one map per period; a --story walks through "
                                "one map")
+    if split and popup_fields is not None:
+        raise click.UsageError("--popup-fields is an option of one map; --split writes one "
+                               "map per period")
     _import_folium_without_pandas()
     view, period = _chosen(inputs, selection, look)
     if split:
@@ -420,7 +438,7 @@ def build(
         return
     fmap = mapgen.build_map(view, title=look.title, tiles=tiles, strict=period.strict,
                             self_contained=self_contained, cdn=cdn, story=story,
-                            story_panel=story_panel != "off")
+                            story_panel=story_panel != "off", popup_fields=popup_fields)
     path = mapgen.save(fmap, output or str(Path("output") / f"{inputs.stem}.html"),
                        inputs=inputs.sources, fragment=fragment, height=height,
                        shared_assets=shared_assets, url_hash=url_hash == "on")
