@@ -125,6 +125,10 @@ def test_period_counts_equal_mapgen_list_counts(open_map: Any, wide_url: str,
     windows = [(1950, 1960), (1900, 1900), (1989, 1989), (2000, 2024), (1905, 1999)]
     for start, end in windows:
         assert count(page, start, end) == listed(loaded, str(start), str(end)) + undated
+    # the legend says the dated and the undated places apart, as a one-file map's does
+    dated = listed(loaded, "1905", "1999")  # the last window set
+    legend = page.evaluate("() => document.querySelector('.mapgen-legend-count').textContent")
+    assert legend.startswith(f"{dated} places in ") and legend.endswith(" · 1 undated"), legend
     page.evaluate("() => mapgen.setShowUndated(false)")
     for start, end in windows:
         assert count(page, start, end) == listed(loaded, str(start), str(end))

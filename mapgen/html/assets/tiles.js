@@ -113,7 +113,8 @@
     var undated = 0;
     data.counts.layers.forEach(function (l) { undated += l.undated; });
     this.undated = undated ? [1] : [];  /* the "Undated places" switch shows when there are some */
-    this.showUndated = true;
+    this.undatedCount = undated;
+    this.filter = { showUndated: true };  /* what a one-file map's TimeFilter holds of it */
     var c = data.counts, today = dates.today();
     var ext = MapgenApp.inWindow(c.low === null ? [today - 3650, today]
       : [c.low, c.open ? Math.max(c.high, today) : c.high], data.window);
@@ -239,7 +240,7 @@
    * time-filter.js on the span's own bounds: an open end is a missing attribute. */
   A.featureShown = function (k, p) {
     if (!this.layerOn(k)) return false;
-    if (p.u) return this.showUndated;
+    if (p.u) return this.filter.showUndated;
     var keys = KEYS[this.strict ? "strict" : "wide"];
     var start = p[keys[0]], end = p[keys[1]];
     return (start === undefined || start <= this.to) && (end === undefined || end >= this.from);
@@ -293,30 +294,34 @@
   A.period = MapgenApp.prototype.period;
 
   A.setShowUndated = function (on) {
-    this.showUndated = !!on;
+    this.filter.showUndated = !!on;
     this.refresh();
   };
 
-  /* [least, most] places shown now (every layer switched on counted), from the build. */
-  A.shownRange = function () {
-    var lo = 0, hi = 0;
+  /* The places shown now, as a one-file map's shownCounts: [dated, undated], every layer
+   * switched on counted, from the build. The dated count is "least–most" for a window that
+   * starts or ends inside a unit of the axis when places with gaps between their spans make
+   * it uncertain (the counts are by unit: see counts.py). */
+  A.shownCounts = function () {
+    var lo = 0, hi = 0, undated = 0;
     for (var k = 0; k < this.data.layers.length; k++) {
       if (!this.layerOn(k)) continue;
       var r = this.counts.range(k, this.from, this.to, this.strict);
-      var undated = this.showUndated ? this.data.counts.layers[k].undated : 0;
-      lo += r[0] + undated;
-      hi += r[1] + undated;
+      lo += r[0];
+      hi += r[1];
+      undated += this.data.counts.layers[k].undated;
     }
-    return [lo, hi];
+    undated = this.filter.showUndated ? undated : 0;
+    return [lo === hi ? lo : lo + "–" + hi, undated, lo + undated, hi + undated];
   };
 
-  /* How many places are shown now: a number, or "least–most" for a window that starts or
-   * ends inside a unit of the axis when places with gaps between their spans make it
-   * uncertain (the counts are by unit: see counts.py). */
+  /* How many places are shown now: a number, or "least–most" (shownCounts). */
   A.shownCount = function () {
-    var r = this.shownRange();
-    return r[0] === r[1] ? r[0] : r[0] + "–" + r[1];
+    var c = this.shownCounts();
+    return c[2] === c[3] ? c[2] : c[2] + "–" + c[3];
   };
+
+  A.countText = MapgenApp.prototype.countText;
 
   /* The histogram's counts (period-histogram.js): places of each layer in each bin, the
    * bins [edges[r], edges[r + 1] - 1]. */
@@ -400,7 +405,7 @@
   /* Is known place i in the period (its layer aside)? time-filter.js's test. */
   A.placeShown = function (i) {
     var spans = this.bounds[i], lo = this.strict ? 1 : 0, hi = this.strict ? 2 : 3;
-    if (!spans.length) return this.showUndated;
+    if (!spans.length) return this.filter.showUndated;
     for (var s = 0; s < spans.length; s++) {
       var a = spans[s][lo], b = spans[s][hi];
       if ((a === null || a <= this.to) && (b === null || b >= this.from)) return true;
