@@ -126,7 +126,7 @@
     this.list = list;
     this.status = status;
     input.addEventListener("focus", function () {
-      self.prepare();
+      if (!self.app.findNames) self.prepare();
       if (self.input.value) self.update();
     });
     input.addEventListener("input", function () { self.update(); });
@@ -140,8 +140,23 @@
     return box;
   };
 
+  /* The matches of the box's text, listed. A tile folder's page finds them in its name
+   * index, fetched on demand (app.findNames, tile-search.js): a promise, shown if the text
+   * is still the same when it is kept. */
   Search.prototype.update = function () {
-    var found = this.find(this.input.value), list = this.list, self = this;
+    var self = this, query = this.input.value;
+    if (!this.app.findNames) { this.show(this.find(query)); return; }
+    this.app.findNames(query).then(function (found) {
+      if (self.input.value === query) self.show(found);
+    }, function () {
+      if (self.input.value === query) self.show({ places: [], total: 0, shown: 0,
+        note: "The name index could not be read." });
+    });
+  };
+
+  /* List `found` ({places, total, shown}, and `note`: words instead of the counts). */
+  Search.prototype.show = function (found) {
+    var list = this.list, self = this;
     this.matches = found.places;
     this.current = -1;
     list.textContent = "";
@@ -162,7 +177,7 @@
       list.appendChild(item);
     });
     var q = this.input.value.trim();
-    this.status.textContent = !q ? "" : found.total === 0 ? "No place found"
+    this.status.textContent = !q ? "" : found.note ? found.note : found.total === 0 ? "No place found"
       : found.total + (found.total === 1 ? " match" : " matches") + ", " + found.shown +
         " in this period";
     this.input.setAttribute("aria-expanded", found.places.length ? "true" : "false");
