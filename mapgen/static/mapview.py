@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
@@ -41,28 +41,108 @@ LABEL_PAD = 1.5  # points between a label block's backing and its text
 LABEL_REACH = 256.0  # points: no label is placed further than this from its place
 
 
-@dataclass
-class LayerParts:
-    """One layer's simple geometries (collections and Multi* flattened), by how each is
-    drawn."""
+@dataclass(frozen=True)
+class Markers:
+    """Point markers in drawing order: layer by layer, stated places before inferred ones,
+    then in row order."""
 
-    points: list[Point] = field(default_factory=list)  # lon, lat
-    inferred: list[Point] = field(default_factory=list)  # location inferred: drawn hollow
-    lines: list[BaseGeometry] = field(default_factory=list)
-    polygons: list[BaseGeometry] = field(default_factory=list)
+    lonlat: NDArray[np.float64]  # n × 2
+    ranks: NDArray[np.intp]  # each marker's layer, by its rank in the dataset's layers
+    hollow: NDArray[np.bool_]  # location inferred
 
+    def __len__(self) -> int:
+        return len(self.ranks)
 
-Parts = dict[str, LayerParts]  # layer key → its parts
+    @property
+    def sizes(self) -> NDArray[np.float64]:
+        """Diameters in points, as drawn uncrowded: smaller for later layers."""
+        import numpy as np
+
+        return np.maximum(8.0 - 3.0 * self.ranks, 4.0)
 
 
 @dataclass(frozen=True)
-class Markers:
-    """Every point marker of the map, layer by layer, stated places before inferred ones."""
+class Sheet:
+    """A dataset's places made ready to draw once, row by row — anchors, every point marker
+    in drawing order, the lines and polygons — so that any set of its rows (the map, a grid's
+    panel, an animation's frame) is drawn without reading the places again."""
 
-    lonlat: NDArray[np.float64]  # n × 2
-    sizes: list[float]  # diameters in points, as drawn uncrowded
-    colors: list[str]  # their layers' colours
-    hollow: list[bool]  # location inferred
+    dataset: Dataset
+    anchors: NDArray[np.float64]  # rows × 2: where each place's name and arrows attach
+    markers: Markers
+    marker_rows: NDArray[np.intp]  # the row of each marker
+    shapes: tuple[tuple[int, int, BaseGeometry], ...]  # (row, layer rank, line or polygon)
+
+    @property
+    def rows(self) -> int:
+        return len(self.anchors)
+
+    def markers_of(self, shown: NDArray[np.bool_]) -> Markers:
+        """The markers of the rows *shown* (a mask), in drawing order."""
+        keep = shown[self.marker_rows]
+        m = self.markers
+        return Markers(m.lonlat[keep], m.ranks[keep], m.hollow[keep])
+
+    def kinds(self, shown: NDArray[np.bool_]) -> list[set[str]]:
+        """For each layer, how its places among *shown* are drawn: "point", "inferred",
+        "LineString", "Polygon"."""
+        kinds: list[set[str]] = [set() for _ in self.dataset.layers]
+        m = self.markers_of(shown)
+        for rank, hollow in set(zip(m.ranks.tolist(), m.hollow.tolist(), strict=True)):
+            kinds[rank].add("inferred" if hollow else "point")
+        for row, rank, shape in self.shapes:
+            if shown[row]:
+                kinds[rank].add(shape.geom_type)
+        return kinds
+
+
+def prepare(dataset: Dataset) -> Sheet:
+    """The :class:`Sheet` of *dataset*. Points are read from their columns as arrays: shapely
+    only for the other geometries, so that 100,000 points cost next to nothing."""
+    import numpy as np
+    from shapely.geometry import shape
+
+    places = dataset.places
+    rank_of = {layer.key: rank for rank, layer in enumerate(dataset.layers)}
+    ranks = np.array([rank_of[key] for key in places.layers], dtype=np.intp)
+    inferred = np.array([p == INFERRED for p in places.precisions], dtype=bool)
+    # a Point's position is in the columns (None elsewhere, which numpy reads as NaN)
+    anchors = np.column_stack([
+        np.array(places.lons, dtype=np.float64), np.array(places.lats, dtype=np.float64)
+    ]).reshape(-1, 2)
+    simple = np.array([g is None for g in places.geometries], dtype=bool)
+    extra: list[tuple[int, Point]] = []  # (row, point) of the other geometries' points
+    shapes: list[tuple[int, int, BaseGeometry]] = []
+    for row in np.flatnonzero(~simple).tolist():
+        geometry = places.geometries[row]
+        assert geometry is not None
+        if geometry["type"] == "Point":
+            x, y = geometry["coordinates"][:2]
+            anchors[row] = (float(x), float(y))
+            extra.append((row, (float(x), float(y))))
+            continue
+        whole = shape(geometry)
+        anchors[row] = _anchor(whole)
+        for part in _parts(whole):
+            if part.geom_type == "Point":
+                extra.append((row, (part.x, part.y)))
+            else:
+                shapes.append((row, int(ranks[row]), part))
+    rows = np.concatenate([
+        np.flatnonzero(simple), np.array([row for row, _ in extra], dtype=np.intp)
+    ])
+    lonlat = np.concatenate([
+        anchors[simple], np.array([xy for _, xy in extra], dtype=np.float64).reshape(-1, 2)
+    ])
+    order = np.lexsort((rows, inferred[rows], ranks[rows]))  # stable: parts keep their order
+    rows = rows[order]
+    return Sheet(
+        dataset,
+        anchors,
+        Markers(lonlat[order], ranks[rows], inferred[rows]),
+        rows,
+        tuple(shapes),
+    )
 
 
 def map_extent(
@@ -92,47 +172,89 @@ def map_extent(
 def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
     """The basemap framed on the places, the places and their moves, then the legend and the
     names where they hide none of it."""
-    parts, anchors = _split(dataset)
-    box = ax.get_position().transformed(ax.figure.transFigure)
-    xlim, ylim, aspect = map_extent(
-        places_bounds(dataset.places), box.width / box.height
-    )
-    points = _markers(dataset, parts)
-    sizes, dots = points.sizes, None
-    if len(sizes) > DENSE_POINTS:  # crowding on the page, from the view about to be set
-        scale = (box.width / (xlim[1] - xlim[0]), box.height / (ylim[1] - ylim[0]))
-        dots = dot_style(crowding(points.lonlat * scale * (72 / ax.figure.dpi)))
-        sizes = dots.sizes.tolist()
+    import numpy as np
 
+    sheet = prepare(dataset)
+    frame_map(ax, places_bounds(dataset.places))
+    draw_places(ax, sheet, np.ones(sheet.rows, dtype=bool), renderer)
+
+
+def frame_map(ax: Axes, bounds: Bounds | None) -> None:
+    """The sea, the frame and the basemap, framed on *bounds* (None: the world): what every
+    map of a grid or frame of an animation drawn in *ax* shares."""
+    box = ax.get_position().transformed(ax.figure.transFigure)
+    xlim, ylim, aspect = map_extent(bounds, box.width / box.height)
     _style_frame(ax)
     _draw_basemap(ax, xlim, ylim)
-    _draw_places(ax, dataset, parts)
-    if dots is None:
-        _draw_markers(ax, dataset, parts)
-    else:
-        _draw_dots(ax, points, dots)
     ax.set_xlabel("")  # geopandas names the axes; a map has no use for that
     ax.set_ylabel("")
-    moves = _moves(dataset, anchors)
-    _draw_moves(ax, moves)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect(aspect, adjustable="box", anchor="C")  # a no-op unless the world is too small
     ax.apply_aspect()
 
+
+@dataclass(frozen=True)
+class Key:
+    """A legend: its entries, and its corner (None: the corner with the fewest places near
+    it, chosen when it is drawn)."""
+
+    handles: tuple[Any, ...]
+    labels: tuple[str, ...]
+    loc: str | None = None
+
+
+def draw_places(
+    ax: Axes,
+    sheet: Sheet,
+    shown: NDArray[np.bool_],
+    renderer: RendererBase,
+    key: Key | bool = True,
+) -> None:
+    """The rows *shown* (a mask) of *sheet* on a map framed by :func:`frame_map`: lines and
+    polygons, markers (dots when crowded), moves, the legend — *key*, or True for the one of
+    these places in their emptiest corner, or False for none — and the names where they hide
+    none of it."""
+    import numpy as np
+
+    points = sheet.markers_of(shown)
+    sizes, dots = points.sizes, None
+    if len(points) > DENSE_POINTS:  # crowding on the page
+        box = ax.get_position(original=True).transformed(ax.figure.transFigure)
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        scale = (box.width / (x1 - x0), box.height / (y1 - y0))
+        dots = dot_style(crowding(points.lonlat * scale * (72 / ax.figure.dpi)))
+        sizes = dots.sizes
+
+    _draw_shapes(ax, sheet, shown)
+    if dots is None:
+        _draw_markers(ax, sheet.dataset, points)
+    else:
+        _draw_dots(ax, sheet.dataset, points, dots)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    moves = _moves(sheet, shown)
+    _draw_moves(ax, moves)
+
+    rows = np.flatnonzero(shown)
     to_points = _points_transform(ax)
     markers = _in_page_points(ax, points.lonlat)
-    named, obstacles = _room_for_names(ax, anchors, markers, sizes, crowded=dots is not None)
+    named, obstacles = _room_for_names(
+        ax, sheet.anchors[rows], markers, sizes.tolist(), crowded=dots is not None
+    )
     obstacles += [_arrowhead(to_points(*a), to_points(*b)) for a, b, _ in moves]
     frame = _in_points(ax.get_window_extent(renderer), ax.figure.dpi)
-    if dataset.layers:
-        obstacles.append(_draw_legend(ax, dataset, parts, renderer, markers, crowded=bool(dots)))
-    _draw_labels(ax, dataset, named, anchors, to_points, obstacles, frame, renderer)
+    if key is True and sheet.dataset.layers:
+        key = legend_key(sheet, shown, crowded=dots is not None)
+    if isinstance(key, Key):
+        obstacles.append(draw_legend(ax, key, renderer, markers)[1])
+    names = rows[list(named)].tolist()
+    _draw_labels(ax, sheet.dataset, names, sheet.anchors, to_points, obstacles, frame, renderer)
 
 
 def _room_for_names(
     ax: Axes,
-    anchors: Sequence[Point],
+    anchors: NDArray[np.float64],
     markers: NDArray[np.float64],
     sizes: Sequence[float],
     *,
@@ -152,30 +274,10 @@ def _room_for_names(
         hiding = near(markers, spots[named], LABEL_REACH)
     boxes = [
         square_box((float(x), float(y)), size + 2)
-        for (x, y), size, keep in zip(markers, sizes, hiding, strict=True)
+        for (x, y), size, keep in zip(markers.tolist(), sizes, hiding.tolist(), strict=True)
         if keep
     ]
     return named, boxes
-
-
-def _markers(dataset: Dataset, parts: Parts) -> Markers:
-    """Every point marker of the map, in one order for sizing, drawing and avoiding them."""
-    import numpy as np
-
-    lonlat: list[Point] = []
-    sizes: list[float] = []
-    colors: list[str] = []
-    hollow: list[bool] = []
-    for rank, layer in enumerate(dataset.layers):
-        for points, inferred in (
-            (parts[layer.key].points, False),
-            (parts[layer.key].inferred, True),
-        ):
-            lonlat += points
-            sizes += [_marker_size(rank)] * len(points)
-            colors += [layer.color] * len(points)
-            hollow += [inferred] * len(points)
-    return Markers(np.array(lonlat, dtype=np.float64).reshape(-1, 2), sizes, colors, hollow)
 
 
 def _in_page_points(ax: Axes, lonlat: Sequence[Point] | NDArray[np.float64]) -> NDArray[np.float64]:
@@ -222,95 +324,72 @@ def _draw_basemap(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float]
         land.plot(ax=ax, facecolor=STYLE.land, edgecolor=STYLE.border, linewidth=0.6, aspect=None)
 
 
-def _split(dataset: Dataset) -> tuple[Parts, list[Point]]:
-    """Each layer's parts, and each place's anchor. A plain point is read straight from its
-    GeoJSON: shapely only for the rest, so that 100,000 points cost next to nothing."""
-    from shapely.geometry import shape
-
-    parts = {layer.key: LayerParts() for layer in dataset.layers}
-    anchors: list[Point] = []
-    places = dataset.places
-    for layer, precision, lon, lat, geometry in zip(
-        places.layers, places.precisions, places.lons, places.lats, places.geometries,
-        strict=True,
-    ):
-        mine = parts[layer]
-        points = mine.inferred if precision == INFERRED else mine.points
-        if geometry is None or geometry["type"] == "Point":  # None: a Point in the columns
-            x, y = (lon, lat) if geometry is None else geometry["coordinates"][:2]
-            anchors.append((float(x), float(y)))
-            points.append(anchors[-1])
-            continue
-        whole = shape(geometry)
-        anchors.append(_anchor(whole))
-        for part in _parts(whole):
-            if part.geom_type == "Point":
-                points.append((part.x, part.y))
-            elif part.geom_type == "Polygon":
-                mine.polygons.append(part)
-            else:
-                mine.lines.append(part)
-    return parts, anchors
-
-
 def _marker_size(rank: int) -> float:
     """Later layers get smaller markers, drawn on top: places at one spot stay visible."""
     return max(8.0 - 3.0 * rank, 4.0)
 
 
-def _draw_places(ax: Axes, dataset: Dataset, parts: Parts) -> None:
+def _draw_shapes(ax: Axes, sheet: Sheet, shown: NDArray[np.bool_]) -> None:
     """Polygons (tinted), then lines, one layer after the other."""
     import geopandas
 
-    for layer in dataset.layers:
-        mine = parts[layer.key]
-        if mine.polygons:
-            geopandas.GeoSeries(mine.polygons).plot(ax=ax, aspect=None, zorder=3, **_fill(layer))
-        if mine.lines:
-            geopandas.GeoSeries(mine.lines).plot(
+    for rank, layer in enumerate(sheet.dataset.layers):
+        mine = [part for row, r, part in sheet.shapes if r == rank and shown[row]]
+        polygons = [part for part in mine if part.geom_type == "Polygon"]
+        lines = [part for part in mine if part.geom_type != "Polygon"]
+        if polygons:
+            geopandas.GeoSeries(polygons).plot(ax=ax, aspect=None, zorder=3, **_fill(layer))
+        if lines:
+            geopandas.GeoSeries(lines).plot(
                 ax=ax, color=layer.color, linewidth=1.6, aspect=None, zorder=3
             )
 
 
-def _draw_markers(ax: Axes, dataset: Dataset, parts: Parts) -> None:
+def _draw_markers(ax: Axes, dataset: Dataset, markers: Markers) -> None:
     """Point markers layer after layer, each smaller than the one before and on top of it;
     hollow where the location is inferred."""
     for rank, layer in enumerate(dataset.layers):
-        mine = parts[layer.key]
-        for points, hollow in ((mine.points, False), (mine.inferred, True)):
-            if points:
+        for hollow in (False, True):
+            mine = markers.lonlat[(markers.ranks == rank) & (markers.hollow == hollow)]
+            if len(mine):
                 ax.plot(
-                    [x for x, _ in points],
-                    [y for _, y in points],
+                    mine[:, 0].tolist(),
+                    mine[:, 1].tolist(),
                     linestyle="none",
                     zorder=6 + rank,
                     **_marker(layer, rank, hollow=hollow),
                 )
 
 
-def _draw_dots(ax: Axes, markers: Markers, dots: Dots) -> None:
+def _draw_dots(ax: Axes, dataset: Dataset, markers: Markers, dots: Dots) -> None:
     """Every point of a crowded map in one pass, layers interleaved so that none is always on
     top; stated places filled, inferred ones rings. Rasterised in SVG and PDF: a vector file
     of 100,000 circles is too heavy to open, and the dots are too small to scale up."""
     import numpy as np
     from matplotlib.colors import to_rgba_array
 
-    rings = np.array(markers.hollow, dtype=bool)
-    color = to_rgba_array(markers.colors).reshape(-1, 4)
+    rings = markers.hollow
+    color = to_rgba_array([layer.color for layer in dataset.layers]).reshape(-1, 4)
+    color = color[markers.ranks]
     color[:, 3] = dots.alphas
-    clear = np.zeros_like(color)
     order = interleave(len(rings))
     xy = markers.lonlat[order]
+    style: dict[str, Any] = {"facecolors": color[order], "edgecolors": "none", "linewidths": 0}
+    if rings.any():  # stroking no outline is twice as fast: only rings are stroked
+        clear = np.zeros_like(color)
+        style = {
+            "facecolors": np.where(rings[:, None], clear, color)[order],
+            "edgecolors": np.where(rings[:, None], color, clear)[order],
+            "linewidths": np.where(rings, 0.5, 0.0)[order],
+        }
     ax.scatter(
         xy[:, 0],
         xy[:, 1],
         s=(dots.sizes**2)[order],
         marker="o",
-        facecolors=np.where(rings[:, None], clear, color)[order],
-        edgecolors=np.where(rings[:, None], color, clear)[order],
-        linewidths=np.where(rings, 0.5, 0.0)[order],  # stroking no outline: twice as fast
         zorder=6,
         rasterized=True,
+        **style,
     )
 
 
@@ -346,13 +425,23 @@ def _hollow(color: str, size: float) -> dict[str, Any]:
     }
 
 
-def _moves(dataset: Dataset, anchors: Sequence[Point]) -> list[Move]:
-    """(from, to, colour) in lon/lat of each move of a path layer between distinct spots."""
+def _moves(sheet: Sheet, shown: NDArray[np.bool_]) -> list[Move]:
+    """(from, to, colour) in lon/lat of each move of a path layer between distinct spots,
+    among the rows *shown*."""
+    import numpy as np
+
     from mapgen.paths import movements
 
+    dataset = sheet.dataset
+    paths = {layer.key for layer in dataset.layers if layer.path}
+    rows = [row for row in np.flatnonzero(shown).tolist() if dataset.places.layers[row] in paths]
+    if not rows:
+        return []
+    view = dataset.with_places(dataset.places.take(rows))
+    anchors = [tuple(xy) for xy in sheet.anchors[rows].tolist()]
     return [
-        (anchors[m.origin], anchors[m.destination], dataset.layer(m.layer).color)
-        for m in movements(dataset)
+        (anchors[m.origin], anchors[m.destination], view.layer(m.layer).color)
+        for m in movements(view)
         if anchors[m.origin] != anchors[m.destination]
     ]
 
@@ -407,26 +496,19 @@ def _in_points(bbox: Bbox, dpi: float) -> Box:
     return (bbox.x0 * s, bbox.y0 * s, bbox.x1 * s, bbox.y1 * s)
 
 
-def _draw_legend(
-    ax: Axes,
-    dataset: Dataset,
-    parts: Parts,
-    renderer: RendererBase,
-    points: NDArray[np.float64],
-    *,
-    crowded: bool = False,
-) -> Box:
-    """The layers' colours and labels (and what a hollow marker means, when one is drawn), in
-    the corner with the fewest places near it; returns its box so that labels keep clear of
-    it. On a *crowded* map, whose dots are sized by crowding rather than by layer, every
+def legend_key(sheet: Sheet, shown: NDArray[np.bool_], *, crowded: bool = False) -> Key:
+    """The legend of the rows *shown*: the layers' colours and labels, each drawn as its
+    places are (a marker, a line or a tinted patch), and what a hollow marker means when one
+    is drawn. On a *crowded* map, whose dots are sized by crowding rather than by layer, every
     layer's marker has the first layer's size."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles: list[Any] = []
-    for rank, layer in enumerate(dataset.layers):
-        kinds = parts[layer.key]
-        if kinds.points or kinds.inferred or not (kinds.lines or kinds.polygons):
+    kinds = sheet.kinds(shown)
+    layers = sheet.dataset.layers
+    for rank, (layer, mine) in enumerate(zip(layers, kinds, strict=True)):
+        if mine & {"point", "inferred"} or not mine:
             width = 1.1 if layer.path else 0.0  # a path layer: the line its arrows draw
             handles.append(
                 Line2D(
@@ -437,17 +519,29 @@ def _draw_legend(
                     **_marker(layer, 0 if crowded else rank),
                 )
             )
-        elif kinds.lines:
+        elif mine - {"Polygon"}:
             handles.append(Line2D([], [], color=layer.color, linewidth=1.6))
         else:
             handles.append(Patch(**_fill(layer)))
-    labels = [layer.label for layer in dataset.layers]
-    if any(parts[layer.key].inferred for layer in dataset.layers):
+    labels = [layer.label for layer in layers]
+    if any("inferred" in mine for mine in kinds):
         handles.append(Line2D([], [], linewidth=0, **_hollow(STYLE.muted, _marker_size(0))))
         labels.append(INFERRED_LABEL)
+    return Key(tuple(handles), tuple(labels))
+
+
+LEGEND_CORNERS = ("lower left", "upper left", "lower right", "upper right")
+
+
+def draw_legend(
+    ax: Axes, key: Key, renderer: RendererBase, points: NDArray[np.float64]
+) -> tuple[str, Box]:
+    """*key* in its corner, or in the corner with the fewest of *points* (markers, in page
+    points) near it; returns the corner and the legend's box, so that labels keep clear of
+    it."""
     legend = ax.legend(
-        handles,
-        labels,
+        list(key.handles),
+        list(key.labels),
         fontsize=STYLE.legend_size,
         framealpha=0.92,
         edgecolor="#bbbbbb",
@@ -459,7 +553,7 @@ def _draw_legend(
         text.set_parse_math(False)
     reach = 24.0  # labels need room around their places too
     best: tuple[int, str, Box] | None = None
-    for loc in ("lower left", "upper left", "lower right", "upper right"):
+    for loc in (key.loc,) if key.loc else LEGEND_CORNERS:
         legend.set_loc(loc)
         box = _in_points(legend.get_window_extent(renderer), ax.figure.dpi)
         near = grow(box, reach)
@@ -469,7 +563,7 @@ def _draw_legend(
             best = (crowd, loc, box)
     assert best is not None
     legend.set_loc(best[1])
-    return best[2]
+    return best[1], best[2]
 
 
 def _first(place: Place) -> float:
@@ -480,7 +574,7 @@ def _first(place: Place) -> float:
 def _names(
     dataset: Dataset,
     named: Sequence[int],
-    anchors: Sequence[Point],
+    anchors: NDArray[np.float64],
     to_points: ToPoints,
     measure: Callable[[str], float],
 ) -> list[Name]:
@@ -491,14 +585,15 @@ def _names(
         named,
         key=lambda i: (order[dataset.places[i].layer], _first(dataset.places[i]), i),
     )
+    spots = [(float(anchors[i][0]), float(anchors[i][1])) for i in indices]
     return [
         Name(
-            anchors[i],
-            to_points(*anchors[i]),
+            spot,
+            to_points(*spot),
             tuple(wrap(measure, dataset.places[i].name, STYLE.label_width)),
             dataset.layer(dataset.places[i].layer).color,
         )
-        for i in indices
+        for i, spot in zip(indices, spots, strict=True)
     ]
 
 
@@ -506,7 +601,7 @@ def _draw_labels(
     ax: Axes,
     dataset: Dataset,
     named: Sequence[int],
-    anchors: Sequence[Point],
+    anchors: NDArray[np.float64],
     to_points: ToPoints,
     obstacles: list[Box],
     frame: Box,
