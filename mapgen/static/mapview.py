@@ -238,9 +238,9 @@ def draw_places(
 
     rows = np.flatnonzero(shown)
     to_points = _points_transform(ax)
-    markers = _in_page_points(ax, points.lonlat)
+    markers = in_page_points(ax, points.lonlat)
     named, obstacles = _room_for_names(
-        ax, sheet.anchors[rows], markers, sizes.tolist(), crowded=dots is not None
+        ax, sheet.anchors[rows], markers, sizes, crowded=dots is not None
     )
     obstacles += [_arrowhead(to_points(*a), to_points(*b)) for a, b, _ in moves]
     frame = _in_points(ax.get_window_extent(renderer), ax.figure.dpi)
@@ -256,7 +256,7 @@ def _room_for_names(
     ax: Axes,
     anchors: NDArray[np.float64],
     markers: NDArray[np.float64],
-    sizes: Sequence[float],
+    sizes: NDArray[np.float64],
     *,
     crowded: bool,
 ) -> tuple[Sequence[int], list[Box]]:
@@ -269,18 +269,17 @@ def _room_for_names(
     named: Sequence[int] = range(len(anchors))
     hiding = np.ones(len(markers), dtype=bool)
     if crowded:
-        spots = _in_page_points(ax, anchors)
+        spots = in_page_points(ax, anchors)
         named = np.flatnonzero(roomy(spots)).tolist()
         hiding = near(markers, spots[named], LABEL_REACH)
     boxes = [
-        square_box((float(x), float(y)), size + 2)
-        for (x, y), size, keep in zip(markers.tolist(), sizes, hiding.tolist(), strict=True)
-        if keep
+        square_box((x, y), size + 2)
+        for (x, y), size in zip(markers[hiding].tolist(), sizes[hiding].tolist(), strict=True)
     ]
     return named, boxes
 
 
-def _in_page_points(ax: Axes, lonlat: Sequence[Point] | NDArray[np.float64]) -> NDArray[np.float64]:
+def in_page_points(ax: Axes, lonlat: Sequence[Point] | NDArray[np.float64]) -> NDArray[np.float64]:
     """lon, lat pairs → points from the figure's lower left corner, all at once."""
     import numpy as np
 

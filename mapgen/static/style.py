@@ -8,12 +8,14 @@ labels.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from matplotlib.backend_bases import RendererBase
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,25 @@ RC = {
 }
 
 
+@contextmanager
+def figure(width: int, height: int, dpi: int, *, exact: bool = True) -> Iterator[Figure]:
+    """A figure of *width* × *height* pixels at *dpi* on an Agg canvas, under :data:`RC`
+    whatever the user's matplotlibrc says. *exact*: a hair over the size, since w / dpi * dpi
+    can come out as 1000.9999…, which a matplotlib that truncates the pixel size would make
+    1000; a PNG or a video frame must be exactly w × h (SVG and PDF: the size in inches)."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()  # the user's matplotlibrc must not change the map
+        matplotlib.rcParams.update(RC)
+        nudge = 1e-6 if exact else 0.0
+        fig = Figure(figsize=((width + nudge) / dpi, (height + nudge) / dpi), dpi=dpi)
+        FigureCanvasAgg(fig)
+        yield fig
+
+
 def text_width(renderer: RendererBase, text: str, size: float, bold: bool = False) -> float:
     """The width of *text* in points, as matplotlib will draw it."""
     from matplotlib.font_manager import FontProperties
@@ -78,3 +99,14 @@ def wrap(measure: Callable[[str], float], text: str, width: float) -> list[str]:
                 line = trial
         lines.append(line)
     return [line for line in lines if line]
+
+
+def shorten(measure: Callable[[str], float], text: str, width: float) -> str:
+    """*text* cut at its end with "…" until its *measure*d width fits *width* (a title line
+    that must stay one line)."""
+    if measure(text) <= width:
+        return text
+    words = text
+    while words and measure(words.rstrip() + "…") > width:
+        words = words[:-1]
+    return words.rstrip() + "…"
