@@ -48,6 +48,8 @@ FORMATS = ("png", "svg", "pdf")
 VIDEO_FORMATS = ("mp4", "webm", "gif")  # mapgen render --animate
 DEFAULT_WIDTH = 1600  # pixels: 8 × 5 inches at 200 dpi, a page-wide figure in a report
 DEFAULT_HEIGHT = 1000
+VIDEO_WIDTH = 1280  # an animation's: HD video, 16:9
+VIDEO_HEIGHT = 720
 DEFAULT_DPI = 200
 
 
@@ -86,8 +88,8 @@ def render(
     step: str | None = None,
     window: str | None = None,
     fps: int | None = None,
-    width: int = DEFAULT_WIDTH,
-    height: int = DEFAULT_HEIGHT,
+    width: int | None = None,
+    height: int | None = None,
     dpi: int = DEFAULT_DPI,
     title: str | None = None,
     timeline: bool | None = None,
@@ -111,13 +113,16 @@ def render(
       frames a second (None: about 20 s in all). *progress* wraps the list of frames.
 
     A grid's panels and an animation's frames show the places with a span in their period,
-    undated ones only with *keep_undated*; texts are read strictly with *strict*. *width* ×
-    *height* pixels at *dpi* (SVG and PDF: that size in inches at *dpi*); *timeline* None
+    undated ones only with *keep_undated*; periods are read strictly with *strict*. *width* ×
+    *height* pixels at *dpi* (SVG and PDF: that size in inches at *dpi*; None: 1600 × 1000,
+    an animation 1280 × 720); *timeline* None
     means a strip for up to 60 places (never in a grid). *inputs* are refused as output
     paths. Open ends run to *today*, a day number (None: SOURCE_DATE_EPOCH if set, else the
     current date)."""
     target = check_output(path, (*inputs, *dataset.sources))
     fmt = output_format(target, animate=animate)
+    width = width or (VIDEO_WIDTH if animate else DEFAULT_WIDTH)
+    height = height or (VIDEO_HEIGHT if animate else DEFAULT_HEIGHT)
     _check_size(width, height, dpi)
     day = today_number(today)
     if animate:
@@ -129,7 +134,7 @@ def render(
             )
         return render_video(
             dataset, target, fmt, period=period or dataset.period, step=step, window=window,
-            fps=fps, width=width, height=height, dpi=dpi,
+            fps=fps, width=width, height=height, dpi=dpi, strict=strict,
             title=dataset.title if title is None else title, timeline=timeline,
             keep_undated=keep_undated, today=day, progress=progress,
         )

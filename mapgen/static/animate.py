@@ -145,13 +145,15 @@ def plan(
     fps: int | None,
     today: int,
     where: str,
+    strict: bool = False,
 ) -> Plan:
     """The frames that step through *period* (an open side, or no period: the data's extent,
     open ends running to *today*) by *step* (None: the page's choice for the extent — days
     under 62 days, months under five years, else years, decades past 250 years), at *fps*
     (None: the whole animation in about 20 s, as the page plays it). The choices made for
-    the user are named in one note, *where* (the output) first."""
-    strict = period.strict if period is not None else False
+    the user are named in one note, *where* (the output) first. Frames read spans strictly
+    when *period* says so (or, without one, *strict*)."""
+    strict = period.strict if period is not None else strict
     lo = period.start if period is not None else None
     hi = period.end if period is not None else None
     if lo is None or hi is None:
@@ -349,6 +351,7 @@ def render_video(
     timeline: bool | None,
     keep_undated: bool,
     today: int,
+    strict: bool = False,
     progress: Progress | None = None,
 ) -> Path:
     """Write *dataset* as an animation into *target* (see :func:`plan` and
@@ -360,7 +363,7 @@ def render_video(
     if fps is not None and not 1 <= fps <= 60:
         raise OptionError(f"fps must be a whole number from 1 to 60, not {fps!r}")
     chosen = plan(dataset, period, step=parse_step(step), window=parse_window(window),
-                  fps=fps, today=today, where=str(target))
+                  fps=fps, today=today, where=str(target), strict=strict)
     with figure(width, height, dpi) as fig, (progress or nullcontext)(chosen.frames) as each:
         pictures = draw_frames(fig, dataset, chosen.frames, title=title, timeline=timeline,
                                keep_undated=keep_undated, today=today, each=each)

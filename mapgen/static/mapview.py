@@ -433,6 +433,8 @@ def _moves(sheet: Sheet, shown: NDArray[np.bool_]) -> list[Move]:
 
     dataset = sheet.dataset
     paths = {layer.key for layer in dataset.layers if layer.path}
+    if not paths:
+        return []
     rows = [row for row in np.flatnonzero(shown).tolist() if dataset.places.layers[row] in paths]
     if not rows:
         return []
