@@ -143,7 +143,10 @@ def render(
     if periods is not None or split is not None:
         chosen = grid_periods(dataset, periods, split, strict=strict, today=day)
         if period is not None:
-            raise OptionError.naming("a grid's periods are {periods} or {split}, not {start}")
+            raise OptionError.naming(
+                "a grid's periods are {periods} or {split}; leave out {start}, {end}, {at} "
+                "and {name}"
+            )
         if timeline:
             raise OptionError.naming("a grid has no {timeline} strip")
         data = _page_bytes(

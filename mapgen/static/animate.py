@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from operator import attrgetter
@@ -25,9 +25,10 @@ from mapgen.errors import MapgenNote, OptionError
 from mapgen.filter import Overlaps, time_extent
 from mapgen.geometry import places_bounds
 from mapgen.model import Period
-from mapgen.static.density import DENSE_POINTS
 from mapgen.static.layout import lay_out, subtitle
 from mapgen.static.mapview import (
+    Key,
+    crowded,
     draw_legend,
     draw_places,
     frame_map,
@@ -237,13 +238,14 @@ def draw_frames(
     ax, renderer = page.map_axes, page.renderer
     frame_map(ax, places_bounds(view.places) if len(view.places) else None)
     sheet = prepare(view)
-    every = np.ones(sheet.rows, dtype=bool)
-    key = None
+    keys: dict[bool, Key] = {}  # a frame's legend, uncrowded and crowded, in one corner
     if view.layers:
-        key = legend_key(sheet, every, crowded=len(sheet.markers) > DENSE_POINTS)
-        corner, _ = draw_legend(ax, key, renderer, in_page_points(ax, sheet.markers.lonlat))
+        every = np.ones(sheet.rows, dtype=bool)
+        corner, _ = draw_legend(ax, legend_key(sheet, every, crowded=crowded(sheet.markers)),
+                                renderer, in_page_points(ax, sheet.markers.lonlat))
         ax.get_legend().remove()
-        key = replace(key, loc=corner)
+        keys = {dense: replace(legend_key(sheet, every, crowded=dense), loc=corner)
+                for dense in (False, True)}
     if page.strip is not None and page.strip_axes is not None:
         draw_timeline(page.strip_axes, page.strip, Period(), renderer)
     changing = [page.subtitle, *([page.strip_axes] if page.strip_axes is not None else [])]
@@ -259,7 +261,8 @@ def draw_frames(
         shown = np.zeros(sheet.rows, dtype=bool)
         shown[overlaps.rows(period, keep_undated=keep_undated)] = True
         before = {id(artist) for artist in ax.get_children()}
-        draw_places(ax, sheet, shown, renderer, key=key if key is not None else False)
+        key = keys.get(crowded(sheet.markers_of(shown)), False)
+        draw_places(ax, sheet, shown, renderer, key=key)
         added = [artist for artist in ax.get_children() if id(artist) not in before]
         canvas.restore_region(background)  # type: ignore[attr-defined]
         for artist in sorted(added, key=attrgetter("zorder")):  # as Axes.draw orders them
@@ -282,12 +285,14 @@ def write_video(
     fmt: str,
     pictures: Iterator[NDArray[np.uint8]],
     fps: int,
+    colors: Sequence[str] = (),
 ) -> None:
     """Encode *pictures* (RGB, all of one size) into *target*, written whole or not at all:
-    MP4 (H.264) or WebM (VP9) by imageio's ffmpeg, GIF by Pillow."""
+    MP4 (H.264) or WebM (VP9) by imageio's ffmpeg, GIF by Pillow (its palette holds the
+    layers' *colors* exactly)."""
     with atomic_path(target, suffix=f".{fmt}") as tmp:
         if fmt == "gif":
-            _write_gif(tmp, pictures, fps)
+            _write_gif(tmp, pictures, fps, colors)
             return
         import imageio.v2 as imageio
 
@@ -311,15 +316,28 @@ def write_video(
             writer.close()
 
 
-def _write_gif(path: Path, pictures: Iterator[NDArray[np.uint8]], fps: int) -> None:
-    """A looping GIF: every frame mapped, without dithering, onto one palette made from the
-    first (so that the sea and the land keep their colour from frame to frame)."""
+GIF_KEPT = 128  # at most this many layer colours are kept exactly in a GIF's palette
+
+
+def _write_gif(
+    path: Path, pictures: Iterator[NDArray[np.uint8]], fps: int, colors: Sequence[str]
+) -> None:
+    """A looping GIF: every frame mapped, without dithering, onto one palette — the layers'
+    colours exactly, and the rest made from the first frame — so that the sea and the land
+    keep their colour from frame to frame and a layer that appears late keeps its own."""
+    from matplotlib.colors import to_rgb
     from PIL import Image
 
+    exact = list(dict.fromkeys(
+        tuple(round(255 * v) for v in to_rgb(color)) for color in colors
+    ))[:GIF_KEPT]
     first = next(pictures)
-    palette = Image.fromarray(first).quantize(
-        colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    made = Image.fromarray(first).quantize(
+        colors=256 - len(exact), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
     )
+    made_colors = (made.getpalette() or [])[: 3 * (256 - len(exact))]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([*made_colors, *(v for rgb in exact for v in rgb)])
 
     def mapped(picture: NDArray[np.uint8]) -> Image.Image:
         return Image.fromarray(picture).quantize(palette=palette, dither=Image.Dither.NONE)
@@ -367,5 +385,6 @@ def render_video(
     with figure(width, height, dpi) as fig, (progress or nullcontext)(chosen.frames) as each:
         pictures = draw_frames(fig, dataset, chosen.frames, title=title, timeline=timeline,
                                keep_undated=keep_undated, today=today, each=each)
-        write_video(target, fmt, pictures, chosen.fps)
+        write_video(target, fmt, pictures, chosen.fps,
+                    [layer.color for layer in dataset.layers])
     return target

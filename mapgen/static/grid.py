@@ -17,9 +17,15 @@ from typing import TYPE_CHECKING
 
 from mapgen.filter import Overlaps
 from mapgen.geometry import places_bounds
-from mapgen.static.density import DENSE_POINTS
 from mapgen.static.layout import draw_footer, draw_header, fraction, page_size, subtitle, text
-from mapgen.static.mapview import draw_places, frame_map, legend_key, map_extent, prepare
+from mapgen.static.mapview import (
+    crowded,
+    draw_places,
+    frame_map,
+    legend_key,
+    map_extent,
+    prepare,
+)
 from mapgen.static.style import STYLE, shorten, text_width
 
 if TYPE_CHECKING:
@@ -67,8 +73,8 @@ def draw_grid(
 
     sheet = prepare(dataset)
     if dataset.layers:
-        crowded = any(len(sheet.markers_of(shown)) > DENSE_POINTS for shown in masks)
-        key = legend_key(sheet, anywhere, crowded=crowded)
+        dense = any(crowded(sheet.markers_of(shown)) for shown in masks)
+        key = legend_key(sheet, anywhere, crowded=dense)
         legend = _page_legend(fig, key.handles, key.labels, renderer, bottom=bottom, width=inner)
         bottom += _height(legend, renderer, fig.dpi) + STYLE.legend_size * 0.5
 

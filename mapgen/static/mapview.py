@@ -96,6 +96,11 @@ class Sheet:
         return kinds
 
 
+def crowded(markers: Markers) -> bool:
+    """Whether markers are drawn as dots sized by crowding (see :mod:`density`)."""
+    return len(markers) > DENSE_POINTS
+
+
 def prepare(dataset: Dataset) -> Sheet:
     """The :class:`Sheet` of *dataset*. Points are read from their columns as arrays: shapely
     only for the other geometries, so that 100,000 points cost next to nothing."""
@@ -219,7 +224,7 @@ def draw_places(
 
     points = sheet.markers_of(shown)
     sizes, dots = points.sizes, None
-    if len(points) > DENSE_POINTS:  # crowding on the page
+    if crowded(points):  # crowding on the page
         box = ax.get_position(original=True).transformed(ax.figure.transFigure)
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
         scale = (box.width / (x1 - x0), box.height / (y1 - y0))
