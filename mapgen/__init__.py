@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # for type checkers and editors: _HOMES's names, re-exported 
     from mapgen.filter import select as select
     from mapgen.html.build import build_map as build_map
     from mapgen.html.save import save as save
+    from mapgen.html.save import save_assets as save_assets
     from mapgen.iframe import embed as embed
     from mapgen.listing import list_places as list_places
     from mapgen.model import Dataset as Dataset
@@ -71,6 +72,7 @@ _HOMES = {
     "style": "mapgen.styling",
     "build_map": "mapgen.html.build",
     "save": "mapgen.html.save",
+    "save_assets": "mapgen.html.save",
     "render": "mapgen.static",
     "export": "mapgen.writers",
     "dumps": "mapgen.writers",

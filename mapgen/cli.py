@@ -50,7 +50,8 @@ FIELD_OPTIONS = (
 FLAGS = {"start": "--from", "end": "--to", "at": "--at", "name": "--period"}
 FLAGS.update({f"{key}_field": f"--{key}-field" for key, _ in FIELD_OPTIONS})
 FLAGS.update({"colors": "--color", "paths": "--path-layer", "keep_undated": "--keep-undated",
-              "format": "--input-format"})
+              "format": "--input-format", "fragment": "--fragment", "height": "--height",
+              "shared_assets": "--shared-assets", "url_hash": "--hash"})
 FLAGS.update({name: f"--{name}" for name in (
     "animate", "step", "window", "fps", "periods", "split", "timeline", "compare")})
 
@@ -313,6 +314,12 @@ def summary(dataset: Dataset) -> str:
 @click.option("--fragment", is_flag=True,
               help="Write an HTML fragment to paste into a report page.")
 @click.option("--height", help="Fragment height (CSS) [default: 480px].")
+@click.option("--shared-assets", is_flag=True,
+              help="Leave Leaflet, mapgen's scripts and the basemap out of the --fragment: the "
+              "page carries them once (mapgen assets).")
+@click.option("--hash", "url_hash", type=click.Choice(["on", "off"]),
+              help="Keep the --fragment's period and view in the page's URL hash "
+              "[default: off, the report's anchors stay its own].")
 @click.option("--split", type=click.Choice(["decade", "period"]),
               help="Write one map per decade or named period, and index.html, into the folder "
               "-o names.")
@@ -329,6 +336,8 @@ def build(
     self_contained: bool,
     fragment: bool,
     height: str | None,
+    shared_assets: bool,
+    url_hash: str | None,
     split: str | None,
 ) -> None:
     """Build an HTML map of SOURCE files (GeoJSON, LPF, CSV/TSV or any GDAL vector file).
@@ -342,6 +351,9 @@ def build(
 
     if height is not None and not fragment:
         raise click.UsageError("--height is the height of a --fragment; add --fragment")
+    if (shared_assets or url_hash) and not fragment:
+        raise click.UsageError("--shared-assets and --hash are options of a --fragment; add "
+                               "--fragment")
     if split and fragment:
         raise click.UsageError("--split writes full pages and their index; it makes no "
                                "--fragment")
@@ -360,9 +372,30 @@ def build(
     fmap = mapgen.build_map(view, title=look.title, tiles=tiles, strict=period.strict,
                             self_contained=self_contained, cdn=cdn)
     path = mapgen.save(fmap, output or str(Path("output") / f"{inputs.stem}.html"),
-                       inputs=inputs.sources, fragment=fragment, height=height or "480px")
+                       inputs=inputs.sources, fragment=fragment, height=height,
+                       shared_assets=shared_assets, url_hash=url_hash == "on")
     click.echo(str(path))
     click.echo(summary(view), err=True)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              default=str(Path("output") / "mapgen-assets.html"), show_default=True,
+              help="HTML file to write.")
+@click.option("--cdn", is_flag=True, help="Load Leaflet from cdn.jsdelivr.net.")
+@reports_errors
+def assets(output: str, cdn: bool) -> None:
+    """Write what maps built with --fragment --shared-assets leave out (Leaflet, mapgen's
+    scripts and styles, the basemap), to include once in a page of several maps.
+
+    \b
+    Example:
+      mapgen build --fragment --shared-assets --layer events -o docs/maps/events.html
+      mapgen assets -o docs/maps/assets.html
+    """
+    import mapgen
+
+    click.echo(str(mapgen.save_assets(output, cdn=cdn)))
 
 
 @main.command("list")
@@ -404,6 +437,10 @@ def validate(inputs: Inputs) -> None:
 @reports_errors
 def embed(path: str, height: int, src: str | None) -> None:
     """Print an <iframe> snippet that embeds the map at PATH in a report page.
+
+    A relative src is relative to the page that holds the iframe, not to the folder you run
+    this in: under MkDocs's directory URLs (use_directory_urls, the default) a page's URL is a
+    folder deeper than its file. Give --src the map's URL on the site (a warning says so).
 
     \b
     Example:

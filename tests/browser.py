@@ -159,6 +159,7 @@ def is_tile_url(url: str) -> bool:
 
 
 _CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
     ".js": "application/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".map": "application/json",
@@ -366,6 +367,7 @@ class OpenMap(Protocol):
         viewport: tuple[int, int] = ...,
         timeout_ms: float = ...,
         extra_assets: Mapping[str, Path] | None = ...,
+        site: Path | None = ...,
     ) -> MapPage: ...
 
 
@@ -380,7 +382,30 @@ def file_url(path: str | Path) -> str:
     return resolved.as_uri()
 
 
-def _install_handlers(mp: MapPage, *, extra_assets: Mapping[str, Path]) -> None:
+# A folder served over HTTP for pages that need an origin (Material for MkDocs' instant
+# navigation fetches its pages), answered by the route handler below: no server, no socket.
+SITE_ORIGIN = "http://site.mapgen.test/"
+
+
+def site_url(site: Path, path: str | Path) -> str:
+    """The URL of *path* (a file or folder under *site*) on :data:`SITE_ORIGIN`."""
+    relative = Path(path).resolve().relative_to(site.resolve()).as_posix()
+    return SITE_ORIGIN + ("" if relative == "." else relative)
+
+
+def _site_file(site: Path, url: str) -> Path | None:
+    """The file of *site* that answers *url* (a folder: its index.html), or None."""
+    relative = urlsplit(url).path.lstrip("/")
+    candidate = (site / relative).resolve()
+    if candidate.is_dir():
+        candidate = candidate / "index.html"
+    inside = candidate.is_relative_to(site.resolve())
+    return candidate if inside and candidate.is_file() else None
+
+
+def _install_handlers(
+    mp: MapPage, *, extra_assets: Mapping[str, Path], site: Path | None = None
+) -> None:
     page, context = mp.page, mp.context
     document_url = urldefrag(mp.url).url
 
@@ -399,6 +424,14 @@ def _install_handlers(mp: MapPage, *, extra_assets: Mapping[str, Path]) -> None:
 
     def handle(route: Route) -> None:
         url = route.request.url
+        if site is not None and url.startswith(SITE_ORIGIN):
+            found = _site_file(site, url)
+            if found is None:
+                mp.failed_requests.append(f"{url} (404)")
+                route.fulfill(status=404, body="not found")
+            else:
+                fulfil_file(route, found)
+            return
         if mp.offline:
             if urldefrag(url).url == document_url:
                 route.continue_()
@@ -475,6 +508,7 @@ def open_page(
     viewport: tuple[int, int] = DEFAULT_VIEWPORT,
     timeout_ms: float = DEFAULT_TIMEOUT_MS,
     extra_assets: Mapping[str, Path] | None = None,
+    site: Path | None = None,
 ) -> MapPage:
     """Open an HTML file in a fresh context and return a :class:`MapPage`.
 
@@ -485,8 +519,10 @@ def open_page(
     :class:`MapgenNotReadyError` (with the collected errors) on timeout.
     ``extra_assets``: URL suffix -> local file, served in addition to
     Leaflet and tiles.
+    ``site``: a folder that holds ``path``, served at :data:`SITE_ORIGIN` (a site that
+    needs an origin), which ``path`` is opened from.
     """
-    url = file_url(path)
+    url = site_url(site, path) if site is not None else file_url(path)
     if url_hash:
         url = urldefrag(url).url + "#" + url_hash.removeprefix("#")
     width, height = viewport
@@ -497,7 +533,7 @@ def open_page(
     page = context.new_page()
     mp = MapPage(page=page, context=context, url=url, offline=offline)
     try:
-        _install_handlers(mp, extra_assets=extra_assets or {})
+        _install_handlers(mp, extra_assets=extra_assets or {}, site=site)
         try:
             page.goto(url, wait_until="load", timeout=timeout_ms)
         except PlaywrightError as exc:

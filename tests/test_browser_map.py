@@ -47,8 +47,8 @@ def test_layer_control_hides_and_shows_a_layer(open_map: OpenMap, default_map: P
     assert drawn(mp, 1) == 0
     assert drawn(mp, 0) == 5
     events.click()
-    assert drawn(mp, 1) == 23
-    assert len(mp.visible()) == 28
+    assert drawn(mp, 1) == 24
+    assert len(mp.visible()) == 29
 
 
 def test_popup_shows_name_periods_and_sources(open_map: OpenMap, default_map: Path) -> None:
@@ -91,7 +91,7 @@ def test_legend_names_layers_title_and_attribution(open_map: OpenMap, default_ma
     assert "Headquarters of the People's Mojahedin Organization of Iran" in legend
     assert "Headquarters" in legend and "Dated events" in legend
     assert "CC BY-SA" in legend
-    assert "28 places shown" in legend
+    assert "29 places shown" in legend
 
 
 def test_movement_path_joins_headquarters_in_time_order(

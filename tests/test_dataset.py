@@ -1,11 +1,13 @@
-"""Invariants of the default dataset (issue 13): sourced events, visible inferences, and
-named periods that cover the headquarters they name."""
+"""Invariants of the default dataset (issues 13 and 26): sourced events, visible inferences,
+named periods that cover the headquarters they name, a credit line that names every adapted
+text and the dataset's own licence, and the places and sources issue 26 corrected."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -52,9 +54,28 @@ MIRROR_HOSTS = (
 )
 
 
+# The licence the dataset itself is under, as CC BY-SA's ShareAlike asks of an adaptation.
+DATASET_LICENCE = "This dataset is licensed under CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/)."
+
+# The dated claims of the phased move between the camps, each with the source that makes it:
+# (words in the description, the source named there, that source's site).
+CAMP_MOVE = (
+    ("17 February 2012", "The Washington Times", "washingtontimes.com"),
+    ("11 September 2013", "Nejat Society", "nejatngo.org"),
+)
+
+
 @pytest.fixture(scope="module")
 def data() -> mapgen.Dataset:
     return mapgen.load()
+
+
+def place(data: mapgen.Dataset, place_id: str) -> mapgen.Place:
+    return next(p for p in data.places if p.id == place_id)
+
+
+def hosts(p: mapgen.Place) -> list[str]:
+    return [(urlsplit(s.url).hostname or "").lower() for s in p.sources]
 
 
 def raw_properties() -> list[dict[str, object]]:
@@ -133,3 +154,66 @@ def test_named_period_covers_the_headquarters_it_names(
     view = mapgen.select(data, mapgen.period(data, name=name), layers=["headquarters"])
     shown = {place.id for place in view.places}
     assert expected <= shown, f"{name} misses {sorted(expected - shown)}"
+
+
+def wikipedia_titles(urls: list[str]) -> set[str]:
+    """English Wikipedia article titles, as a reader sees them, from their canonical URLs."""
+    prefix = "https://en.wikipedia.org/wiki/"
+    return {unquote(u[len(prefix):]).replace("_", " ") for u in urls if u.startswith(prefix)}
+
+
+def readme_paraphrased() -> set[str]:
+    """The Wikipedia articles mapdata/README.md says the descriptions adapt ("Origin and
+    licence")."""
+    readme = (mapgen.default_source().parent / "README.md").read_text("utf-8")
+    section = readme.split("### Origin and licence", 1)[1].split("\n### ", 1)[0]
+    return wikipedia_titles(re.findall(r"\]\((https://en\.wikipedia\.org/wiki/[^)\s]+)\)", section))
+
+
+def test_attribution_credits_every_adapted_wikipedia_text(data: mapgen.Dataset) -> None:
+    # A Wikipedia page cited for its text, not only for a coordinate, is adapted text:
+    # CC BY-SA asks for its credit on the map and in the README.
+    cited = wikipedia_titles(
+        [s.url for p in data.places for s in p.sources if "coordinate" not in s.title]
+    )
+    listed = readme_paraphrased()
+    assert "1980 Iranian presidential election" in cited
+    assert cited <= listed, sorted(cited - listed)
+    missing = sorted(t for t in listed if t not in data.attribution)
+    assert missing == []
+
+
+def test_attribution_states_the_dataset_licence(data: mapgen.Dataset) -> None:
+    assert data.attribution.endswith(DATASET_LICENCE)
+    readme = (mapgen.default_source().parent / "README.md").read_text("utf-8")
+    assert DATASET_LICENCE in readme
+
+
+def test_ncri_founding_follows_the_ncri_account_and_stays_inferred(data: mapgen.Dataset) -> None:
+    ncri = place(data, "ev-1981-ncri-founding")
+    assert ncri.geometry == place(data, "hq-tehran").geometry
+    assert ncri.precision == "inferred"
+    assert "According to the NCRI's own website" in ncri.description
+    assert any(h == "ncr-iran.org" or h.endswith(".ncr-iran.org") for h in hosts(ncri))
+    assert "Paris" in ncri.description  # the other account is stated, not dropped
+
+
+def test_no_event_sits_on_a_headquarters_before_it_existed(data: mapgen.Dataset) -> None:
+    # A map filtered to an event's years must not show a site that did not exist yet: the
+    # 2016 settlement in Albania is not drawn on the camp the infobox dates from 2018.
+    hqs = [p for p in data.places if p.layer == "headquarters"]
+    for event in (p for p in data.places if p.layer == "events"):
+        for hq in hqs:
+            if event.geometry == hq.geometry:
+                assert event.first_day >= hq.first_day, (event.id, hq.id)
+    albania = place(data, "ev-2016-settlement-albania")
+    assert albania.precision == "region"
+    assert albania.geometry != place(data, "hq-ashraf-3").geometry
+
+
+@pytest.mark.parametrize("camp", ["hq-camp-ashraf", "hq-camp-liberty"])
+def test_the_camps_phased_move_names_its_sources(data: mapgen.Dataset, camp: str) -> None:
+    p = place(data, camp)
+    for words, source, site in CAMP_MOVE:
+        assert words in p.description and source in p.description, (camp, words)
+        assert any(h == site or h.endswith("." + site) for h in hosts(p)), (camp, site)

@@ -4,6 +4,8 @@ when its Leaflet does not arrive the page says so in words."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from pathlib import Path
 
@@ -62,7 +64,7 @@ def test_default_map_works_with_every_request_blocked(
     html = page.read_text("utf-8")
     assert "<script src=" not in html and '<link rel="stylesheet"' not in html
     mp = open_map(page, offline=True)
-    assert len(mp.visible()) == 28
+    assert len(mp.visible()) == 29
     assert_offline_map(mp)
 
 
@@ -92,7 +94,22 @@ def test_cdn_map_is_small_and_clean_online(open_map: OpenMap, tmp_path: Path) ->
     page = write(tmp_path, "cdn.html", cdn=True)
     default = write(tmp_path, "map.html")
     html = page.read_text("utf-8")
-    assert '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js">' in html
+    # Subresource Integrity: the hashes of the pinned package's files (the very bytes of npm's
+    # leaflet@1.9.3, which the CDN serves), so a changed copy on the CDN is refused.
+    from xstatic.pkg import leaflet
+
+    def sri(name: str) -> str:
+        data = (Path(leaflet.BASE_DIR) / name).read_bytes()
+        return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+    assert (
+        '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js" '
+        f'integrity="{sri("leaflet.js")}" crossorigin="anonymous"></script>'
+    ) in html
+    assert (
+        '<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css" '
+        f'integrity="{sri("leaflet.css")}" crossorigin="anonymous">'
+    ) in html
     assert '"basemap"' not in html
     assert page.stat().st_size < default.stat().st_size - 300_000
     mp = open_map(page)

@@ -15,7 +15,7 @@ from tests.helpers import feature, write_geojson
 # screen beside the box Leaflet gives its coordinates.
 PLACED = """() => {
   const app = window.mapgen, map = app.map, c = app.container.getBoundingClientRect();
-  const features = app.data.basemap.features, paths = document.querySelectorAll(
+  const features = window.MapgenCountries.features, paths = document.querySelectorAll(
     '.leaflet-mapgen-basemap-pane path');
   let best = 0, size = 0;
   features.forEach((f, k) => {

@@ -118,7 +118,7 @@ def test_histogram_and_count(open_map: OpenMap, default_map: Path) -> None:
     mp = open_map(default_map)
     mp.set_period(1990, 2000)
     count = mp.page.locator(".mapgen-pc-count").inner_text()
-    assert str(len(mp.visible())) in count and "28" in count
+    assert str(len(mp.visible())) in count and "29" in count
     drawn = mp.evaluate(
         """() => { const c = document.querySelector('.mapgen-pc-hist');
                    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;

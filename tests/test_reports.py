@@ -44,7 +44,7 @@ def test_two_fragments_on_one_page_work_independently(open_map: OpenMap, tmp_pat
     )
     handles = "Array.from(document.querySelectorAll('.folium-map')).map(e => e.mapgen)"
     counts = mp.evaluate(f"{handles}.map(a => a.visible().length)")
-    assert counts == [5, 23]
+    assert counts == [5, 24]
     heights = mp.evaluate(
         "Array.from(document.querySelectorAll('.folium-map'))"
         ".map(e => e.getBoundingClientRect().height)"
@@ -139,7 +139,7 @@ def test_self_contained_map_works_with_the_network_off(open_map: OpenMap, tmp_pa
     html = page.read_text("utf-8")
     assert "<script src=" not in html and '<link rel="stylesheet"' not in html
     mp = open_map(page, offline=True)
-    assert len(mp.visible()) == 28
+    assert len(mp.visible()) == 29
     assert (
         mp.evaluate(
             "document.querySelectorAll('.mapgen-basemap path, "

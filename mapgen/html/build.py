@@ -15,6 +15,11 @@ from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
 from mapgen.geometry import places_bounds
 from mapgen.html.elements import (
+    LEAFLET_CSS,
+    LEAFLET_IMAGES,
+    LEAFLET_JS,
+    CdnLeaflet,
+    Countries,
     InlineLeaflet,
     LoadStatus,
     MapFigure,
@@ -25,10 +30,6 @@ from mapgen.html.elements import (
 )
 from mapgen.html.payload import group_small_layers, packed, payload, script_json
 from mapgen.model import Dataset, Period, many_objects
-
-LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
-LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
-LEAFLET_IMAGES = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/images/"
 
 
 def tile_provider(name: str) -> xyzservices.TileProvider | None:
@@ -77,6 +78,7 @@ def build_map(
     strict: bool = False,
     self_contained: bool = False,
     cdn: bool = False,
+    height: str = "480px",
 ) -> folium.Map:
     """A folium Map of *dataset*: one toggleable layer per category, legend, popups, movement
     paths and the in-browser period control. *period* is only stated on the map (select the
@@ -86,7 +88,8 @@ def build_map(
     under the tiles), so it opens anywhere, with or without network; its Content-Security-
     Policy allows no request but the tiles. *cdn* makes the smallest file instead: Leaflet
     comes from its CDN, and the basemap only when there are no tiles. *self_contained* (no
-    request at all but tiles) is the default, and refuses *cdn*."""
+    request at all but tiles) is the default, and refuses *cdn*. *height* is the map's height
+    in a notebook and as a fragment (a page's map fills the page)."""
     if title is not None and any("\ud800" <= c <= "\udfff" for c in title):
         # bytes of a command line that were not UTF-8: the page could not be written
         raise OptionError(f"the title {title!r} is not text: it holds a lone surrogate")
@@ -99,14 +102,13 @@ def build_map(
     period = period if period is not None else dataset.period
     dataset = group_small_layers(dataset)
     fmap = folium.Map(tiles=None, control_scale=True)
-    figure = MapFigure()  # the page that holds the map's data once (elements.py)
+    figure = MapFigure(height)  # the page that holds the map's data once (elements.py)
     figure.add_child(fmap)
     if provider is not None:
         folium.TileLayer(provider, name=provider.name, control=False).add_to(fmap)
     # mapgen draws with Leaflet alone: no jQuery, no Bootstrap, no Font Awesome
-    fmap.default_js, fmap.default_css = ([LEAFLET_JS], [LEAFLET_CSS]) if cdn else ([], [])
-    if not cdn:
-        InlineLeaflet().add_to(fmap)
+    fmap.default_js, fmap.default_css = [], []
+    (CdnLeaflet() if cdn else InlineLeaflet()).add_to(fmap)
     LoadStatus(cdn=cdn).add_to(fmap)
     groups = []
     for number, layer in enumerate(dataset.layers):
@@ -121,8 +123,8 @@ def build_map(
         groups.append(group)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     figure.policy = Policy(
-        scripts=(LEAFLET_JS[1],) if cdn else (),
-        styles=(LEAFLET_CSS[1],) if cdn else (),
+        scripts=(LEAFLET_JS,) if cdn else (),
+        styles=(LEAFLET_CSS,) if cdn else (),
         images=(
             *((tile_source(provider["url"]),) if provider else ()),
             *((LEAFLET_IMAGES,) if cdn else ()),
@@ -133,10 +135,9 @@ def build_map(
     box = places_bounds(dataset.places)
     # mapgen.js fits the view to these bounds, unless the URL names a view (view-hash.js)
     data["bounds"] = [[box[1], box[0]], [box[3], box[2]]] if box else None
-    if not cdn or provider is None:
-        from mapgen.basemap import countries_small
-
-        data["basemap"] = countries_small()
+    if not cdn or provider is None:  # the countries go into the page once (elements.py)
+        data["basemap"] = True
+        Countries().add_to(fmap)
     PeriodControl().add_to(fmap)
     data, blob = packed(data)
     data_json = script_json(data)  # serialised once: written, and hashed for ids

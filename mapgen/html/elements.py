@@ -126,14 +126,41 @@ def tile_source(url: str) -> str:
     return f"{scheme}://{'.'.join(labels)}"
 
 
+_HEIGHT = re.compile(r"\d+(?:\.\d+)?(?:px|em|rem|vh|%)")
+
+
+def css_height(height: str) -> str:
+    """*height* when it is a plain CSS length (it is written into a style)."""
+    if not _HEIGHT.fullmatch(height):
+        from mapgen.errors import OptionError
+
+        raise OptionError(f"height {height!r} must be a CSS length such as 480px or 60vh")
+    return height
+
+
 class MapFigure(Figure):
     """folium's page, which holds the large texts of :class:`Verbatim` elements once: they
     go into the page after the template pass, instead of through it (where the script section
     and the page would each be another copy of a map's tens of MB of data). Its first head
-    element is the page's Content-Security-Policy (:class:`Policy`)."""
+    element is the page's Content-Security-Policy (:class:`Policy`). *height* is the map's
+    height where no page gives it one: in a notebook, and as a fragment."""
 
     _spliced: list[tuple[str, str]] | None = None
     policy: Policy = Policy()
+    shared_assets = False  # while a fragment that leaves them out is written (page.py)
+
+    def __init__(self, height: str = "480px") -> None:
+        super().__init__(height=css_height(height))
+
+    def _repr_html_(self, **kwargs: object) -> str:
+        """The map in a notebook: the page in a frame as wide as the cell and *height* high
+        (folium's frame is 60% of its width: 207 px on a phone, the controls over the places);
+        a frame narrower than 500 px gets the map's narrow layout."""
+        return (
+            f'<iframe srcdoc="{html.escape(self.render(**kwargs))}" title="{self.title}" '
+            f'style="display: block; width: 100%; height: {self.height}; border: 0;" '
+            "allowfullscreen></iframe>"
+        )
 
     def render(self, **kwargs: object) -> str:
         return "".join(self.render_parts(**kwargs))
@@ -166,25 +193,36 @@ class MapFigure(Figure):
 SHARED_JS = ("dates.js", "ui.js")
 
 
-class AssetElement(MacroElement):
+class HeadElement(MacroElement):
+    """An element that writes fixed pieces into the page's head, each once per page (its name
+    is the key): the same for every map, so they can also be written once for a page of many
+    maps (`mapgen assets`, page.assets_html)."""
+
+    @classmethod
+    def pieces(cls) -> list[tuple[str, str]]:
+        """(name, HTML) of each piece, in the order they must run."""
+        return []
+
+    def render(self, **kwargs: object) -> None:
+        figure = self.get_root()
+        assert isinstance(figure, Figure), f"{self._name} must be added to a map in a Figure"
+        for name, text in self.pieces():
+            figure.header.add_child(Verbatim(text), name=name)
+        super().render(**kwargs)  # the children added to this element
+
+
+class AssetElement(HeadElement):
     """A MacroElement that brings its own .js/.css files from mapgen/html/assets, written
     inline (once per page, in the order given) so the map needs no server of mapgen's."""
 
     default_js_files: tuple[str, ...] = ()
     default_css_files: tuple[str, ...] = ()
 
-    def render(self, **kwargs: object) -> None:
-        figure = self.get_root()
-        assert isinstance(figure, Figure), f"{self._name} must be added to a map in a Figure"
-        for name in self.default_css_files:
-            figure.header.add_child(
-                Verbatim(f"<style>{asset(name)}</style>"), name=f"mapgen-{name}"
-            )
-        for name in self.default_js_files:
-            figure.header.add_child(
-                Verbatim(f"<script>{asset(name)}</script>"), name=f"mapgen-{name}"
-            )
-        super().render(**kwargs)  # the children added to this element
+    @classmethod
+    def pieces(cls) -> list[tuple[str, str]]:
+        styles = [(name, f"<style>{asset(name)}</style>") for name in cls.default_css_files]
+        scripts = [(name, f"<script>{asset(name)}</script>") for name in cls.default_js_files]
+        return [(f"mapgen-{name}", text) for name, text in (*styles, *scripts)]
 
 
 class PeriodControl(AssetElement):
@@ -202,7 +240,7 @@ class PeriodControl(AssetElement):
         "timeline-panel.js",
         "period-control.js",
     )
-    default_css_files = ("period-control.css",)
+    default_css_files = ("isolation.css", "period-control.css")
 
     def __init__(self) -> None:
         super().__init__()
@@ -227,7 +265,7 @@ class MapgenLayers(AssetElement):
         "basemap.js",
         "mapgen.js",
     )
-    default_css_files = ("mapgen.css", "search.css")
+    default_css_files = ("isolation.css", "mapgen.css", "search.css")
 
     def __init__(self, data_json: str, groups: list[MacroElement], packed: str | None = None):
         super().__init__()
@@ -263,7 +301,7 @@ STATUS_CSS = (
     "transform: translate(-50%, -50%); max-width: min(30em, 80%); padding: 12px 16px; "
     "background: #fff; color: #1a1a1a; border: 1px solid #767676; border-radius: 4px; "
     "font: 15px/1.4 system-ui, sans-serif; text-align: center; }\n"
-    ".mapgen-fragment { position: relative; }"
+    ".mapgen-fragment { position: relative; margin: 0 0 1.5em; }"
 )
 # Runs before the map's script; on load (all scripts run), or on an error before the map
 # started, it says why the map is missing. Once mapgen.js has started, the line is gone.
@@ -282,6 +320,10 @@ WHY_CDN = (
     "arrive (no network?). A map built without --cdn needs no network."
 )
 WHY_INLINE = "The map could not start: its scripts did not run."
+WHY_SHARED = (
+    "The map could not start: Leaflet and mapgen's scripts are not on this page. This map was "
+    "made with --shared-assets: add the file `mapgen assets` writes to the page, once."
+)
 
 
 class LoadStatus(MacroElement):
@@ -297,7 +339,8 @@ class LoadStatus(MacroElement):
         figure = self.get_root()
         status_id = f"{self._parent.get_name()}-status"
         figure.header.add_child(Verbatim(f"<style>{STATUS_CSS}</style>"), name="mapgen-status")
-        script = STATUS_JS % (json.dumps(status_id), json.dumps(self.why, ensure_ascii=False))
+        why = WHY_SHARED if getattr(figure, "shared_assets", False) else self.why
+        script = STATUS_JS % (json.dumps(status_id), json.dumps(why, ensure_ascii=False))
         figure.header.add_child(Verbatim(f"<script>{script}</script>"), name=self.get_name())
         figure.html.add_child(
             Verbatim(f'<div class="mapgen-status" id="{status_id}" role="status">{LOADING}</div>'),
@@ -324,7 +367,27 @@ def _inline_css_images(css: str, folder: Path) -> str:
     return re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, css)
 
 
-class InlineLeaflet(MacroElement):
+# Leaflet on its CDN, the very files of the pinned xstatic-leaflet package (checked byte for byte
+# against the npm package leaflet@1.9.3, which cdn.jsdelivr.net serves).
+LEAFLET_CDN = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/"
+LEAFLET_JS = LEAFLET_CDN + "leaflet.js"
+LEAFLET_CSS = LEAFLET_CDN + "leaflet.css"
+LEAFLET_IMAGES = LEAFLET_CDN + "images/"
+
+
+def _leaflet_file(name: str) -> Path:
+    from xstatic.pkg import leaflet
+
+    return Path(leaflet.BASE_DIR) / name
+
+
+def subresource_integrity(path: Path) -> str:
+    """The `integrity` value of a file: a browser refuses a CDN's copy that differs from it."""
+    digest = hashlib.sha384(path.read_bytes()).digest()
+    return "sha384-" + base64.b64encode(digest).decode("ascii")
+
+
+class InlineLeaflet(HeadElement):
     """Leaflet itself, inlined from the pinned `xstatic-leaflet` package (the same 1.9.3 that
     folium loads from its CDN), for pages that must work with no network."""
 
@@ -332,12 +395,56 @@ class InlineLeaflet(MacroElement):
         super().__init__()
         self._name = "InlineLeaflet"
 
-    def render(self, **kwargs: object) -> None:
-        from xstatic.pkg import leaflet
-
-        folder = Path(leaflet.BASE_DIR)
+    @classmethod
+    def pieces(cls) -> list[tuple[str, str]]:
+        folder = _leaflet_file("")
         css = _inline_css_images((folder / "leaflet.css").read_text("utf-8"), folder)
         js = _script_safe((folder / "leaflet.js").read_text("utf-8"))
-        header = self.get_root().header
-        header.add_child(Verbatim(f"<style>{css}</style>"), name="leaflet_css")
-        header.add_child(Verbatim(f"<script>{js}</script>"), name="leaflet")
+        return [("leaflet_css", f"<style>{css}</style>"),
+                ("leaflet", f"<script>{js}</script>")]
+
+
+class CdnLeaflet(HeadElement):
+    """Leaflet from its CDN (--cdn), with the hashes of the pinned package's files as
+    Subresource Integrity: a changed or corrupted copy on the CDN is refused, not run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "CdnLeaflet"
+
+    @classmethod
+    def pieces(cls) -> list[tuple[str, str]]:
+        css, js = _leaflet_file("leaflet.css"), _leaflet_file("leaflet.js")
+        return [
+            ("leaflet_css", f'<link rel="stylesheet" href="{LEAFLET_CSS}" '
+                            f'integrity="{subresource_integrity(css)}" crossorigin="anonymous">'),
+            ("leaflet", f'<script src="{LEAFLET_JS}" integrity="{subresource_integrity(js)}" '
+                        'crossorigin="anonymous"></script>'),
+        ]
+
+
+class Countries(HeadElement):
+    """The offline basemap's countries (Natural Earth 1:110m, 180 KB), as `MapgenCountries`:
+    the same for every map, so a page of many maps can carry them once (`mapgen assets`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Countries"
+
+    @classmethod
+    def pieces(cls) -> list[tuple[str, str]]:
+        from mapgen.basemap import countries_small
+        from mapgen.html.payload import script_json
+
+        countries = script_json(countries_small())
+        return [("mapgen-countries", f"<script>window.MapgenCountries = {countries};</script>")]
+
+
+def shared_pieces(*, cdn: bool = False) -> list[tuple[str, str]]:
+    """What every map of a page carries alike — Leaflet, mapgen's styles and scripts, the
+    basemap's countries — in the order they run: written once for a page whose fragments
+    leave them out (--shared-assets)."""
+    pieces: dict[str, str] = {}
+    for element in (CdnLeaflet if cdn else InlineLeaflet, PeriodControl, MapgenLayers, Countries):
+        pieces.update((name, text) for name, text in element.pieces() if name not in pieces)
+    return list(pieces.items())

@@ -11,9 +11,13 @@
   var NARROW = 500; /* px: a phone, or a narrow report column */
   var methods = {};
 
-  /* Does this map keep its state in the URL hash? The first map of a page does. */
+  /* Does this map keep its state in the URL hash? The first map of a page does, unless it is
+   * a fragment that did not ask to (mapgen build --fragment --hash on): a report's hash is
+   * its anchors'. */
   methods.keepsHash = function () {
-    return window.mapgen === this && !!(window.history && window.history.replaceState);
+    var fragment = this.container.closest(".mapgen-fragment");
+    return window.mapgen === this && !!(window.history && window.history.replaceState) &&
+      (!fragment || fragment.hasAttribute("data-mapgen-hash"));
   };
 
   /* A value of the hash ("1", "0"), or undefined (other maps: always undefined). */

@@ -91,11 +91,18 @@
     return info;
   }
 
+  /* window.mapgen: the first map on the page, in document order; never one that the page has
+   * since taken away (Material for MkDocs' instant navigation swaps the content). */
+  Object.defineProperty(window, "mapgen", { configurable: true, get: function () {
+    var first = document.querySelector(".mapgen-map");
+    return first ? first.mapgen : undefined;
+  } });
+
   MapgenApp.create = function (map, groups, data) {
     function go(late) {
       var app = new MapgenApp(map, groups, data);
       app.container.mapgen = app;
-      if (!window.mapgen) window.mapgen = app;
+      app.container.classList.add("mapgen-map");
       app.start(late);
       return app;
     }
@@ -212,7 +219,7 @@
     var pane = this.map.createPane("mapgen-basemap");
     pane.style.zIndex = "150";
     this.container.classList.add("mapgen-has-basemap");
-    new window.MapgenBasemap(this.data.basemap).addTo(this.map);  /* basemap.js */
+    new window.MapgenBasemap(window.MapgenCountries).addTo(this.map);  /* basemap.js */
   };
 
   /* The first view: the one the URL hash names (first map of a page), else every place in
@@ -249,13 +256,20 @@
   };
 
   /* Public script interface: setPeriod(from, to) with years or ISO/EDTF-like date strings;
-   * setPeriod(x) alone selects all of x (a year, a month or a day). */
+   * setPeriod(x) alone selects all of x (a year, a month or a day). The period is taken as
+   * asked, and kept so in the URL hash; one wholly outside the data is said to be. */
   MapgenApp.prototype.setPeriod = function (from, to) {
     var a = missing(from) ? this.extent[0] : dates.parseDay(from, false);
     var b = missing(to) ? (missing(from) ? this.extent[1] : dates.parseDay(from, true))
       : dates.parseDay(to, true);
     if (isNaN(a) || isNaN(b)) throw new Error("mapgen.setPeriod: not a date: " + from + ", " + to);
     this.setDays(a, b);
+    var ext = this.extent;
+    if (this.to < ext[0] || this.from > ext[1]) {
+      console.warn("mapgen.setPeriod: " + dates.isoDate(this.from) + " to " +
+        dates.isoDate(this.to) + " lies outside the map's period, " + dates.isoDate(ext[0]) +
+        " to " + dates.isoDate(ext[1]));
+    }
     return this.period();
   };
 

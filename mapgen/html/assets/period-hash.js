@@ -1,6 +1,7 @@
 /* period-hash.js: the period in the URL hash ("#from=1981&to=1990"), for the first map of a
- * page only: read on load and on every hashchange, written (throttled) after every change,
- * never while playing or dragging. Other hash parameters are kept as they are.
+ * page only (a fragment's only when built with --hash on): read on load and on every hashchange
+ * that names mapgen's keys, written (throttled) after every change, never while playing or
+ * dragging, and never over a hash that holds the page's own anchor or keys (ui.js writeHash).
  */
 (function () {
   "use strict";
@@ -20,14 +21,13 @@
     window.addEventListener("hashchange", function () { self.onChange(); });
   }
 
-  /* Only the first map of a page, in a browser that can rewrite its URL, keeps the hash. */
-  HashSync.wanted = function (app) {
-    return window.mapgen === app && !!(window.history && window.history.replaceState);
-  };
+  /* Only the map that keeps the page's hash (layout.js keepsHash) follows it. */
+  HashSync.wanted = function (app) { return app.keepsHash(); };
 
   var H = HashSync.prototype;
 
-  /* The window the hash asks for, inside the axis; null when it names none. */
+  /* The window the hash asks for, as it asks (setPeriod takes it so too: a reload shows
+   * the period a script set); null when it names none. */
   H.read = function () {
     var params = ui.hashParams(), extent = this.app.extent;
     if (params.from === undefined && params.to === undefined) return null;
@@ -36,7 +36,7 @@
     var b = to ? dates.parseDay(to, true) : extent[1];
     if (isNaN(a) || isNaN(b)) return null;
     if (a > b && from && to) { a = dates.parseDay(to, false); b = dates.parseDay(from, true); }
-    return this.control.scale.clampWindow(Math.min(a, b), Math.max(a, b));
+    return [Math.min(a, b), Math.max(a, b)];
   };
 
   /* "from=1981&to=1990": whole years as years, other days as ISO dates; a bound at the edge
@@ -44,11 +44,11 @@
   H.text = function () {
     var app = this.app, changes = { from: null, to: null };
     var first = dates.civilFromDays(app.from), after = dates.civilFromDays(app.to + 1);
-    if (app.from > app.extent[0]) {
+    if (app.from !== app.extent[0]) {
       changes.from = first[1] === 1 && first[2] === 1 ? dates.yearText(first[0])
         : dates.isoDate(app.from);
     }
-    if (app.to < app.extent[1]) {
+    if (app.to !== app.extent[1]) {
       changes.to = after[1] === 1 && after[2] === 1 ? dates.yearText(after[0] - 1)
         : dates.isoDate(app.to);
     }
@@ -75,8 +75,11 @@
     }
   };
 
+  /* A change of the hash that names none of mapgen's keys (an in-page link) is the page's;
+   * so is any change once the map is no longer the page's first (it was taken away). */
   H.onChange = function () {
     var control = this.control, app = this.app;
+    if (!ui.hashSpeaks() || !app.keepsHash()) return;
     var target = this.read() || [app.extent[0], app.extent[1]];
     if (target[0] === app.from && target[1] === app.to) return;
     control.pause();

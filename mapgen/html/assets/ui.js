@@ -68,9 +68,31 @@
     return out.join("&");
   }
 
-  /* Rewrite the hash without a history entry; false when the browser refuses. */
+  /* The keys mapgen keeps in the hash: the period, the view, folded controls, the undated
+   * switch. */
+  var HASH_KEYS = ["from", "to", "z", "c", "legend", "layers", "filter", "search", "undated"];
+
+  /* How many parts of the hash are mapgen's keys, and how many are not (an anchor such as
+   * "#section-1", another script's keys): [mine, others]. */
+  function hashShare() {
+    var parts = window.location.hash.replace(/^#/, "").split("&").filter(Boolean), mine = 0;
+    parts.forEach(function (part) {
+      var i = part.indexOf("=");
+      if (i > 0 && HASH_KEYS.indexOf(part.slice(0, i)) >= 0) mine++;
+    });
+    return [mine, parts.length - mine];
+  }
+
+  /* Does the hash say anything to mapgen? A change that does not (a table of contents'
+   * link, a footnote) leaves the map as it is. */
+  function hashSpeaks() { return hashShare()[0] > 0; }
+
+  /* Rewrite the hash without a history entry; false when the browser refuses, or when the
+   * hash holds the page's own words (an anchor, another script's keys), which mapgen never
+   * writes over: a shared link still scrolls to its section. */
   function writeHash(text) {
     if (text === window.location.hash.replace(/^#/, "")) return true;
+    if (hashShare()[1] > 0) return false;
     var url = text ? "#" + text : window.location.pathname + window.location.search;
     try { window.history.replaceState(window.history.state, "", url); } catch (e) {
       return false; /* some embedded viewers refuse; the map still works */
@@ -117,7 +139,8 @@
   }
 
   window.MapgenUI = { el: el, button: button, clamp: clamp, now: now, sizeCanvas: sizeCanvas,
-    hashParams: hashParams, hashText: hashText, writeHash: writeHash, contrast: contrast,
+    hashParams: hashParams, hashText: hashText, hashSpeaks: hashSpeaks, writeHash: writeHash,
+    contrast: contrast,
     disclosure: disclosure,
     FONT: "system-ui, -apple-system, \"Segoe UI\", Roboto, sans-serif" };
 })();

@@ -1,7 +1,8 @@
 /* view-hash.js: the map's view in the URL hash ("#z=6&c=33.3,44.4": zoom, then centre as
- * latitude,longitude), beside the period (period-hash.js), for the first map of a page only.
- * Read when the map starts (mapgen.js fits the data only when it names no view) and on every
- * hashchange; written after every move (throttled), also while the period plays. Other hash parameters are kept as they are.
+ * latitude,longitude), beside the period (period-hash.js), for the map that keeps the page's
+ * hash (layout.js keepsHash). Read when the map starts (mapgen.js fits the data only when it
+ * names no view) and on every hashchange; written after every move (throttled), also while the
+ * period plays, but never over the page's own anchor or keys (ui.js writeHash).
  */
 (function () {
   "use strict";
@@ -41,9 +42,8 @@
     this.writtenAt = -Infinity;
   }
 
-  ViewHash.wanted = function (app) {
-    return window.mapgen === app && !!(window.history && window.history.replaceState);
-  };
+  /* Only the map that keeps the page's hash (layout.js keepsHash) follows it. */
+  ViewHash.wanted = function (app) { return app.keepsHash(); };
 
   /* Show the view the hash names; false when it names none. */
   ViewHash.prototype.apply = function () {
@@ -57,7 +57,9 @@
   ViewHash.prototype.listen = function () {
     var self = this;
     this.app.map.on("moveend", function () { self.due(); });
-    window.addEventListener("hashchange", function () { self.apply(); });
+    window.addEventListener("hashchange", function () {
+      if (self.app.keepsHash()) self.apply();
+    });
   };
 
   ViewHash.prototype.write = function () {
@@ -65,11 +67,7 @@
     var mine = text(this.app.map), kept = params().filter(function (part) {
       return !/^(z|c)(=|$)/.test(part);
     });
-    var hash = kept.concat([mine]).join("&");
-    if (hash === window.location.hash.replace(/^#/, "")) return;
-    try { window.history.replaceState(window.history.state, "", "#" + hash); } catch (e) {
-      /* some embedded viewers refuse; the map still works */
-    }
+    window.MapgenUI.writeHash(kept.concat([mine]).join("&"));
   };
 
   ViewHash.prototype.due = function () {
