@@ -323,6 +323,9 @@ def summary(dataset: Dataset) -> str:
 @click.option("--split", type=click.Choice(["decade", "period"]),
               help="Write one map per decade or named period, and index.html, into the folder "
               "-o names.")
+@click.option("--compare", nargs=2, metavar="PERIOD PERIOD",
+              help="Two periods side by side in synced maps, e.g. --compare 1981/1986 2003/.. "
+              "(EDTF, or the data's named periods).")
 @selection_options
 @style_options
 @reports_errors
@@ -339,6 +342,7 @@ def build(
     shared_assets: bool,
     url_hash: str | None,
     split: str | None,
+    compare: tuple[str, str] | None,
 ) -> None:
     """Build an HTML map of SOURCE files (GeoJSON, LPF, CSV/TSV or any GDAL vector file).
 
@@ -346,6 +350,7 @@ def build(
     Example:
       mapgen build --from 1986 --to 2003 --layer headquarters -o iraq.html
       mapgen build residences.csv --path-layer residences --color residences=#c0392b
+      mapgen build --compare 1981/1986 2003/.. -o compare.html
     """
     import mapgen
 
@@ -357,6 +362,11 @@ def build(
     if split and fragment:
         raise click.UsageError("--split writes full pages and their index; it makes no "
                                "--fragment")
+    if compare and split:
+        raise click.UsageError("--compare makes one page of two maps; it makes no --split")
+    if compare and any((selection.start, selection.end, selection.at, selection.name)):
+        raise click.UsageError("--compare shows every place in two periods; leave out --from, "
+                               "--to, --at and --period")
     _import_folium_without_pandas()
     view, period = _chosen(inputs, selection, look)
     if split:
@@ -370,7 +380,8 @@ def build(
         click.echo(f"{len(maps)} maps", err=True)
         return
     fmap = mapgen.build_map(view, title=look.title, tiles=tiles, strict=period.strict,
-                            self_contained=self_contained, cdn=cdn)
+                            self_contained=self_contained, cdn=cdn,
+                            compare=list(compare) if compare else None)
     path = mapgen.save(fmap, output or str(Path("output") / f"{inputs.stem}.html"),
                        inputs=inputs.sources, fragment=fragment, height=height,
                        shared_assets=shared_assets, url_hash=url_hash == "on")

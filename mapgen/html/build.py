@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import folium
 import xyzservices
@@ -13,6 +13,7 @@ from branca.element import Element
 
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
+from mapgen.filter import period_of
 from mapgen.geometry import places_bounds
 from mapgen.html.elements import (
     LEAFLET_CSS,
@@ -68,6 +69,17 @@ def _inert_html(text: str) -> str:
     return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
+def compared(
+    dataset: Dataset, periods: Sequence[Period | str], *, strict: bool = False
+) -> list[Period]:
+    """The two periods of a comparison, read as `filter.period_of` reads them."""
+    if isinstance(periods, str) or len(periods) != 2:
+        raise OptionError.naming("{compare} takes two periods, such as 1981/1986 2003/..")
+    return [
+        period_of(dataset, p, strict=strict) if isinstance(p, str) else p for p in periods
+    ]
+
+
 @many_objects()  # a large map is millions of small objects without a cycle: see model.py
 def build_map(
     dataset: Dataset,
@@ -79,6 +91,7 @@ def build_map(
     self_contained: bool = False,
     cdn: bool = False,
     height: str = "480px",
+    compare: Sequence[Period | str] | None = None,
 ) -> folium.Map:
     """A folium Map of *dataset*: one toggleable layer per category, legend, popups, movement
     paths and the in-browser period control. *period* is only stated on the map (select the
@@ -89,7 +102,9 @@ def build_map(
     Policy allows no request but the tiles. *cdn* makes the smallest file instead: Leaflet
     comes from its CDN, and the basemap only when there are no tiles. *self_contained* (no
     request at all but tiles) is the default, and refuses *cdn*. *height* is the map's height
-    in a notebook and as a fragment (a page's map fills the page)."""
+    in a notebook and as a fragment (a page's map fills the page). *compare*: two periods
+    (`Period`s, or texts such as "1981/1986", "2003/.." or a period the data names) shown side
+    by side in two synced maps (compare.js), read strictly with *strict*."""
     if title is not None and any("\ud800" <= c <= "\udfff" for c in title):
         # bytes of a command line that were not UTF-8: the page could not be written
         raise OptionError(f"the title {title!r} is not text: it holds a lone surrogate")
@@ -132,6 +147,8 @@ def build_map(
         style_attributes=tuple(f"background:{layer.color}" for layer in dataset.layers),
     )
     data = payload(dataset, period=period, strict=strict, title=title)
+    if compare is not None:
+        data["compare"] = [[p.start, p.end] for p in compared(dataset, compare, strict=strict)]
     box = places_bounds(dataset.places)
     # mapgen.js fits the view to these bounds, unless the URL names a view (view-hash.js)
     data["bounds"] = [[box[1], box[0]], [box[3], box[2]]] if box else None

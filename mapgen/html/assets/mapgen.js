@@ -206,6 +206,8 @@
       if (self.renderer.canvas) self.renderer.canvas.flush();  /* drawn once, in that view */
       self.ready = true;
       self.container.setAttribute("data-mapgen-ready", "true");
+      /* extensions (compare.js): each is called with every map once its first view is set */
+      (window.MapgenExtensions || []).forEach(function (extend) { extend(self); });
     }
     function settled() {
       if (self.map._animatingZoom) self.map.once("zoomend", ready); else ready();

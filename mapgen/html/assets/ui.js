@@ -69,8 +69,9 @@
   }
 
   /* The keys mapgen keeps in the hash: the period, the view, folded controls, the undated
-   * switch. */
-  var HASH_KEYS = ["from", "to", "z", "c", "legend", "layers", "filter", "search", "undated"];
+   * switch, two periods compared (compare.js). */
+  var HASH_KEYS = ["from", "to", "z", "c", "legend", "layers", "filter", "search", "undated",
+    "compare"];
 
   /* How many parts of the hash are mapgen's keys, and how many are not (an anchor such as
    * "#section-1", another script's keys): [mine, others]. */
