@@ -237,3 +237,14 @@ def test_build_map_takes_two_periods(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", "--compare", "1981/1986", "2003/..", "--from",
                                        "1990", "-o", str(tmp_path / "x.html")])
     assert result.exit_code == 2 and "leave out --from" in result.output
+
+
+def test_a_comparison_is_the_same_bytes_in_fresh_processes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    outs = [tmp_path / f"{n}.html" for n in (1, 2)]
+    for out in outs:
+        subprocess.run([sys.executable, "-m", "mapgen", "build", "--compare", *PERIODS, "-o",
+                        str(out)], check=True, capture_output=True)
+    assert outs[0].read_bytes() == outs[1].read_bytes()

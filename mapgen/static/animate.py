@@ -202,11 +202,6 @@ def plan(
     return Plan(frames, chosen, window, rate)
 
 
-def frame_words(period: Period) -> str:
-    """The date a frame states: its period in words, at the precision of its ends."""
-    return window_words(period.start, period.end)
-
-
 def draw_frames(
     fig: Figure,
     dataset: Dataset,
@@ -218,10 +213,10 @@ def draw_frames(
     today: int,
     each: Iterable[Period] | None = None,
 ) -> Iterator[NDArray[np.uint8]]:
-    """The RGB pixels of each frame (*each*: the frames as a progress bar hands them out),
-    in order, drawn on *fig* (an Agg canvas): the page laid
-    out and the basemap drawn once, then each frame's places, names, legend, timeline shading
-    and date drawn over that background. The map is framed on every place some frame shows,
+    """The RGB pixels of each frame in order (*each*: the frames as a progress bar hands them
+    out), drawn on *fig* (an Agg canvas): the page laid out and the basemap drawn once, then
+    each frame's places, names, legend, timeline shading and date (its period in words, and
+    its count) drawn over that background. The map is framed on every place some frame shows,
     and the legend, in the corner that suits them all, explains all their layers, so that
     neither moves while the video plays."""
     import numpy as np
