@@ -7,8 +7,9 @@
  * "#compare=1981/1986,2003/.." (".." is the edge of the data), in place of from/to.
  *
  * It starts from `mapgen build --compare` (data.compare, CONTRACT.md), from such a hash, or
- * from the "Compare" button it adds to the period control. mapgen.js calls every function in
- * window.MapgenExtensions with each map once its first view is set; this file adds one.
+ * from the "Compare" button it adds to the period control (after "All"). mapgen.js calls
+ * every function in window.MapgenExtensions with each map once its controls are made, and
+ * what that returns once its first view is set; this file adds one.
  * It uses the app's own handles only (setDays, groups, layerOn, periodControl, keepsHash,
  * fitView, arrange); text reaches the page through textContent.
  */
@@ -74,17 +75,20 @@
 
   var C = Compare.prototype;
 
-  /* The "Compare" switch, in the period control's row of tools. */
+  /* The "Compare" switch, in the period control's first row, after "All". */
   C.addButton = function () {
     var control = this.first.periodControl, self = this;
-    var row = control.element.querySelector(".mapgen-pc-tools");
-    var button = this.button = ui.button("mapgen-pc-compare", "Compare");
+    /* an icon (two panes, compare.css), named for screen readers: the row has no room for
+     * a word on a narrow map */
+    var button = this.button = ui.button("mapgen-pc-compare mapgen-controls-only", "",
+      "Compare");
+    button.appendChild(ui.el("span", "mapgen-pc-compare-icon"));
     button.setAttribute("aria-pressed", "false");
     button.title = "Compare two periods side by side";
     button.addEventListener("click", function () {
       if (self.second) self.close(); else self.open(null, false);
     });
-    row.insertBefore(button, control.timelineButton);
+    control.allButton.parentNode.insertBefore(button, control.allButton.nextSibling);
   };
 
   /* Split the map in two: the first shows periods[0], the second periods[1] (null: both the
@@ -276,19 +280,21 @@
     else if (this.second) this.close();
   };
 
-  /* The extension: every map gets the "Compare" switch; the first map of a page that asks
-   * for a comparison (its hash, else data.compare) opens it; the second map of a comparison
-   * takes the first's view. */
+  /* The extension: every map gets the "Compare" switch before it is first laid out; once
+   * its first view is set, the first map of a page that asks for a comparison (its hash,
+   * else data.compare) opens it, and the second map of a comparison takes the first's view. */
   function extend(app) {
     var pair = app.container.mapgenCompare;
-    if (pair) { pair.secondReady(); return; }
-    if (!app.periodControl) return;
+    if (pair) return function () { pair.secondReady(); };
+    if (!app.periodControl) return null;
     var compare = app.compare = new Compare(app);
-    var periods = app.keepsHash() ? hashPeriods(app) : null;
-    if (!periods && app.data.compare) {
-      periods = [windowOf(app.data.compare[0], app), windowOf(app.data.compare[1], app)];
-    }
-    if (periods) compare.open(periods, true);
+    return function () {
+      var periods = app.keepsHash() ? hashPeriods(app) : null;
+      if (!periods && app.data.compare) {
+        periods = [windowOf(app.data.compare[0], app), windowOf(app.data.compare[1], app)];
+      }
+      if (periods) compare.open(periods, true);
+    };
   }
 
   (window.MapgenExtensions = window.MapgenExtensions || []).push(extend);
