@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mapgen.defaults import DEFAULT_NAME, DEFAULT_TILES, INPUT_FORMATS
+from mapgen.defaults import (
+    BCE_READINGS,
+    DATE_PRECISIONS,
+    DEFAULT_NAME,
+    DEFAULT_TILES,
+    INPUT_FORMATS,
+)
 from mapgen.listing import FORMATS as LIST_FORMATS
 from mapgen.static import (
     DEFAULT_DPI,
@@ -40,8 +46,8 @@ FIELD_OPTIONS = (
     ("name", "the place name"),
     ("layer", "the layer [default: the file's name]"),
     ("when", "EDTF spans or dates as tables write them, separated by ;"),
-    ("start", "start dates: each span is start/end"),
-    ("end", "end dates (an empty cell: still ongoing)"),
+    ("start", "start dates: each span is start/end (no end field: from then on)"),
+    ("end", "end dates (an empty cell: unknown; present, now, ..: ongoing)"),
     ("wkt", "WKT geometries"),
     ("lat", "latitudes"),
     ("lon", "longitudes"),
@@ -51,7 +57,8 @@ FLAGS = {"start": "--from", "end": "--to", "at": "--at", "name": "--period"}
 FLAGS.update({f"{key}_field": f"--{key}-field" for key, _ in FIELD_OPTIONS})
 FLAGS.update({"colors": "--color", "paths": "--path-layer", "keep_undated": "--keep-undated",
               "format": "--input-format", "fragment": "--fragment", "height": "--height",
-              "shared_assets": "--shared-assets", "url_hash": "--hash"})
+              "shared_assets": "--shared-assets", "url_hash": "--hash", "bce": "--bce",
+              "date_precision": "--date-precision", "date_format": "--date-format"})
 FLAGS.update({name: f"--{name}" for name in (
     "animate", "step", "window", "fps", "periods", "split", "timeline", "compare")})
 
@@ -206,8 +213,9 @@ def _inputs(sources: tuple[str, ...], input_format: str | None, skip_invalid: bo
 
 
 def source_options(*, required: bool = False) -> Callable[[F], F]:
-    """SOURCE..., --input-format, the --*-field options and --skip-invalid, handed to the
-    command as ``inputs``: what `mapgen.load` takes."""
+    """SOURCE..., --input-format, the --*-field options, --skip-invalid and how dates are
+    read (--bce, --date-precision, --date-format), handed to the command as ``inputs``: what
+    `mapgen.load` takes."""
     return _hands(
         "inputs",
         _inputs,
@@ -223,6 +231,16 @@ def source_options(*, required: bool = False) -> Callable[[F], F]:
         click.Option(["--skip-invalid"], is_flag=True,
                      help="Leave out invalid features (each reported) instead of refusing "
                      "the file."),
+        click.Option(["--bce"], type=click.Choice(BCE_READINGS),
+                     help="Negative years: historical (-80 is 80 BCE, no year 0) or "
+                     "astronomical (ISO 8601: -80 is 81 BCE) [default: historical for bare "
+                     "numbers, astronomical for years written as EDTF, -0079]."),
+        click.Option(["--date-precision"], type=click.Choice(DATE_PRECISIONS),
+                     help="Cut every date to this [default: as written; a column of nothing "
+                     "but 1 January midnights is years]."),
+        click.Option(["--date-format"], metavar="FORMAT",
+                     help="strftime format of dates whose day and month the file leaves in "
+                     "doubt, e.g. %d/%m/%Y."),
     )
 
 

@@ -79,7 +79,9 @@ def _day(bound: object) -> int | None:
 class Span:
     """One dated span of a place. ``None`` bounds are open: the start runs from any time, the
     end runs on to the present. *wide* bounds include the padding that ``?``, ``~`` and ``%``
-    add ("may have been there"); *narrow* bounds leave it out."""
+    add ("may have been there"); *narrow* bounds leave it out. An unknown end ("1380/", EDTF's
+    empty end) is not an open one: the span counts at its start (its end bounds are the
+    start's) and the end is fuzzy, so the timeline fades it; an unknown start likewise."""
 
     text: str
     start_wide: int | None
@@ -280,11 +282,22 @@ def _edtf_span(text: str) -> Span:
     except (ValueError, OverflowError, TypeError, AttributeError) as exc:
         raise DateError(f"{text!r} is not a date that exists") from exc
     lower, upper = (getattr(obj, "lower", obj), getattr(obj, "upper", obj))
+    fuzzy_start, fuzzy_end = start_wide != start_narrow, end_wide != end_narrow
+    # edtf guesses ten years for an unknown end ("1380/"). mapgen counts the span at its known
+    # end instead ("1380–?" is shown in 1380, never up to today), and fades the unknown one.
+    left, _, right = text.partition("/")
     if getattr(lower, "is_unknown", False):
-        # edtf guesses ten years for an unknown end; mapgen treats it as open instead.
+        known = parse_span(right) if right not in ("", "..") else None
         start_wide = start_narrow = None
+        if known is not None:
+            start_wide, start_narrow = known.start_wide, known.start_narrow
+        fuzzy_start = True
     if getattr(upper, "is_unknown", False):
+        known = parse_span(left) if left not in ("", "..") else None
         end_wide = end_narrow = None
+        if known is not None:
+            end_narrow, end_wide = known.end_narrow, known.end_wide
+        fuzzy_end = True
     if start_narrow is not None and end_narrow is not None and end_narrow < start_narrow:
         raise DateError(f"{text!r} ends before it starts")
     limit = days_from_civil(MAX_YEAR, 1, 1)
@@ -300,8 +313,8 @@ def _edtf_span(text: str) -> Span:
         start_narrow=start_narrow,
         end_narrow=end_narrow,
         end_wide=end_wide,
-        fuzzy_start=start_wide != start_narrow,
-        fuzzy_end=end_wide != end_narrow,
+        fuzzy_start=fuzzy_start,
+        fuzzy_end=fuzzy_end,
         ongoing=bool(getattr(upper, "is_open", False)),
         words=words,
     )
@@ -460,6 +473,37 @@ def _member_words(member: object) -> str:
     return f"{_section_words(lo)}–{_section_words(hi)}"
 
 
+THIRDS = ("early", "mid", "late")
+
+
+def thirds(first: int, length: int, part: str) -> tuple[int, int]:
+    """The early, mid or late third of *length* years from astronomical year *first*, as
+    OpenStreetMap's date parser reads them (openstreetmap-date-parser): early 1920s is
+    1920–1923, mid 1923–1926, late 1926–1929; early 18th century 1700–1733."""
+    third, two = round(length / 3), round(2 * length / 3)
+    return {"early": (first, first + third), "mid": (first + third, first + two - 1),
+            "late": (first + two - 1, first + length - 1)}[part.lower()]
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _third_words(lo: int, hi: int) -> str | None:
+    """Years *lo*–*hi* in words when they are a third of a century or decade: "early 19th
+    century", "late 1920s", "mid 4th century BCE"; None otherwise."""
+    number = (lo // 100 + 1) if lo >= 0 else (99 - lo) // 100  # the century lo falls in
+    first = (number - 1) * 100 if lo >= 0 else 1 - number * 100
+    candidates = [(first, 100, f"{_ordinal(number)} century" + (" BCE" if lo < 0 else ""))]
+    if lo >= 0:
+        candidates.append((lo - lo % 10, 10, f"{lo - lo % 10}s"))
+    for start, length, name in candidates:
+        for part in THIRDS:
+            if thirds(start, length, part) == (lo, hi):
+                return f"{part} {name}"
+    return None
+
+
 def _words(obj: object) -> str:
     members = getattr(obj, "objects", None)
     if members is not None:  # [a, b] is one of them, {a, b} all of them
@@ -468,6 +512,11 @@ def _words(obj: object) -> str:
             return f"all of {listed}"
         if len(members) == 1 and hasattr(members[0], "lower") and " or " in listed:
             return listed  # "[..1849]": "1849 or earlier"
+        if len(members) == 1 and re.fullmatch(r"-?\d{4}", str(members[0].lower)) and \
+                re.fullmatch(r"-?\d{4}", str(members[0].upper)):
+            third = _third_words(int(str(members[0].lower)), int(str(members[0].upper)))
+            if third:
+                return third  # "[1800..1833]": "early 19th century"
         return f"one of {listed}"
     if hasattr(obj, "lower") and hasattr(obj, "upper"):
         start, end = _section_words(obj.lower), _section_words(obj.upper)

@@ -4,7 +4,10 @@ from importlib import resources
 from pathlib import Path
 
 DEFAULT_TILES = "Esri.WorldGrayCanvas"  # light, neutral, no API key
-INPUT_FORMATS = ("geojson", "lpf", "csv", "tsv", "gdal", "parquet", "arrow")  # --input-format
+# --input-format
+INPUT_FORMATS = ("geojson", "lpf", "csv", "tsv", "kml", "gdal", "parquet", "arrow")
+BCE_READINGS = ("historical", "astronomical")  # --bce: how negative years are read
+DATE_PRECISIONS = ("day", "month", "year")  # --date-precision
 DEFAULT_NAME = "pmoi-headquarters"  # the embedded dataset's file stem and default map name
 VERSION = "0.1.0"  # the one place the version is written (pyproject reads it from here)
 

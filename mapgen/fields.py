@@ -7,15 +7,19 @@ from __future__ import annotations
 import math
 import re
 import shlex
-from collections.abc import Iterable, Mapping
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mapgen.cells import parse_sources, split_spans
 from mapgen.dates import DateError
-from mapgen.errors import OptionError, Problem
+from mapgen.errors import DataError, MapgenNote, OptionError, Problem
 from mapgen.raw import RawCollection
+
+if TYPE_CHECKING:
+    from mapgen.datetext import ColumnDates, DateOptions
 
 TEXT_KEYS = ("id", "name", "layer", "when", "description", "precision", "sources")
 LAT_NAMES = ("lat", "latitude")
@@ -29,8 +33,8 @@ class Fields:
     """The --id-field ... --lon-field options: input fields that hold mapgen's properties
     under other names. Empty means mapgen's own name (matched case-insensitively in CSV and
     GDAL inputs). With *start*, each feature's span runs from its start value to its end value
-    (:func:`mapgen.datetext.span_from_start_end`: without *end*, a lone start is one date; with
-    *end*, an empty end value is ongoing). *wkt*, *lat* and *lon* name a table's geometry."""
+    (:func:`mapgen.datetext.span_from_edtf`: without *end*, from the start on; with *end*, an
+    empty end value is unknown). *wkt*, *lat* and *lon* name a table's geometry."""
 
     id: str = ""
     name: str = ""
@@ -104,70 +108,171 @@ def plain_text(value: Any) -> str:
 
 
 FieldProblems = list[tuple[str, str]]
+RowDates = tuple[list[str] | None, FieldProblems]  # a row's spans (None: none) and problems
+DATE_KEYS = ("when", "start", "end")
 
 
-def when_values(value: Any) -> tuple[list[str], FieldProblems]:
-    """A when cell or property as EDTF spans: text split at ``;``, a list taken item by item,
-    a number or date as one value; each read by :func:`mapgen.datetext.edtf_from_value`
-    ("c. 1850", 300, 1850.0). A value that is no date is a ``when[i]`` problem; the same span
-    twice is kept once."""
-    from mapgen.datetext import edtf_from_value
-
+def _when_items(value: Any) -> list[Any]:
+    """A when cell's dates: text split at ``;``, a list item by item, a number or date as one."""
     if isinstance(value, str):
-        items: list[Any] = split_spans(value)
-    elif isinstance(value, list):
-        items = value
-    else:
-        items = [] if value is None else [value]
-    spans: list[str] = []
-    problems: FieldProblems = []
-    for i, item in enumerate(items):
-        if isinstance(item, str) and not item.strip():
-            continue
-        try:
-            spans.append(edtf_from_value(item))
-        except DateError as exc:
-            problems.append((f"when[{i}]", str(exc)))
-    return list(dict.fromkeys(spans)), problems
+        return split_spans(value)
+    if isinstance(value, list):
+        return value
+    return [] if value is None else [value]
+
+
+def read_dates(
+    columns: Mapping[str, Sequence[Any]],
+    names: Mapping[str, str],
+    label: str,
+    options: DateOptions | None = None,
+    *,
+    convention: str = "",
+    unit: str = "column",
+) -> list[RowDates]:
+    """Each row's spans from the date columns *columns* (keyed "when", or "start" and "end";
+    *names* says what the file calls them), every column read as one
+    (:func:`mapgen.datetext.read_column`): whatever it chose (historical years, day first,
+    years for 1 January midnights, a start alone as "from then on") is named in one ``note:``
+    line per column (a :class:`~mapgen.errors.MapgenNote`), and a column that cannot be read
+    as one (day or month first?) is a DataError naming it. A when cell holds spans separated
+    by ``;`` (a problem is ``when[i]``); a start and an end make one span
+    (:func:`mapgen.datetext.span_from_edtf`). A *convention* names a format whose empty start
+    or end is open: "KML" (a TimeSpan without an end is unbounded) and "LP-TSV" (a start
+    alone means "from"; its BCE years are written historically, -320 for 320 BCE)."""
+    from mapgen.dates import span_words
+    from mapgen.datetext import DateOptions, read_column, span_from_edtf
+
+    options = options or DateOptions()
+    if convention == "LP-TSV" and not options.bce:
+        options = replace(options, bce="historical")
+    rows = len(next(iter(columns.values()), ()))
+    notes: dict[str, list[str]] = {}
+    out: list[RowDates] = []
+    if "when" in columns:
+        items = [(row, i, item) for row, cell in enumerate(columns["when"])
+                 for i, item in enumerate(_when_items(cell))
+                 if not (isinstance(item, str) and not item.strip())]
+        read = _column(read_column([item for _, _, item in items], options), names["when"],
+                       label, unit, notes)
+        spans: list[list[str]] = [[] for _ in range(rows)]
+        problems: list[FieldProblems] = [[] for _ in range(rows)]
+        for (row, i, _), text, index in zip(items, read.texts, range(len(items)), strict=True):
+            if text is None:
+                problems[row].append((f"when[{i}]", read.errors[index]))
+            else:
+                spans[row].append(text)
+        out = [(list(dict.fromkeys(found)) or None, problem)
+               for found, problem in zip(spans, problems, strict=True)]
+    elif "start" in columns:
+        start = _column(read_column(columns["start"], options, open_words=True),
+                        names["start"], label, unit, notes)
+        end_given = "end" in columns
+        end = _column(read_column(columns["end"], options, open_words=True), names["end"],
+                      label, unit, notes) if end_given else None
+        opened = ""
+        for row in range(rows):
+            found: FieldProblems = [("when", f"{side} {read.errors[row]}")
+                                    for side, read in (("start", start), ("end", end))
+                                    if read is not None and row in read.errors]
+            span = ""
+            if not found:
+                try:
+                    span = span_from_edtf(start.texts[row], end.texts[row] if end else None,
+                                          end_given=end_given,
+                                          empty="open" if convention else "unknown")
+                except DateError as exc:
+                    found = [("when", str(exc))]
+                if span.endswith("/..") and not opened and (end is None or end.texts[row] is None):
+                    opened = f"{str(columns['start'][row]).strip()!r} is {span_words(span)}"
+            out.append(([span] if span else None, found))
+        if opened:
+            why = "a start alone" if end_given else "a start without an end field"
+            advice = "" if end_given else (f"; --end-field names the ends, --when-field "
+                                           f"{names['start']} reads each as one date")
+            defined = f", as {convention} defines it" if convention else ""
+            notes.setdefault(names["start"], []).append(
+                f"{why} read as from then on ({opened}){defined}{advice}")
+    for column, choices in notes.items():
+        warnings.warn(MapgenNote(f"{label}: {unit} {column!r}: {'; '.join(choices)}"),
+                      stacklevel=2)
+    return out
+
+
+def _column(read: ColumnDates, name: str, label: str, unit: str,
+            notes: dict[str, list[str]]) -> ColumnDates:
+    """*read* once its whole-column problem, if any, is refused and its choices noted."""
+    if read.problem:
+        raise DataError([Problem(label, f"{unit} {name!r}: {read.problem}")])
+    if read.choices:
+        notes.setdefault(name, []).extend(read.choices)
+    return read
+
+
+def dated_records(
+    records: Sequence[Mapping[str, Any]], mapping: Mapping[str, str], label: str,
+    options: DateOptions | None = None, *, convention: str = "", unit: str = "column",
+) -> list[RowDates] | None:
+    """:func:`read_dates` of the date columns *mapping* names among flat *records* (CSV rows,
+    GDAL attributes); None when it names none."""
+    keys = [k for k in DATE_KEYS if k in mapping and not (k == "when" and "start" in mapping)]
+    if not keys:
+        return None
+    columns = {k: [r.get(mapping[k]) for r in records] for k in keys}
+    return read_dates(columns, {k: mapping[k] for k in keys}, label, options,
+                      convention=convention, unit=unit)
 
 
 def rename(
-    record: Mapping[str, Any], mapping: Mapping[str, str]
+    record: Mapping[str, Any], mapping: Mapping[str, str], dates: RowDates | None = None
 ) -> tuple[dict[str, Any], FieldProblems]:
-    """*record* with each mapped column under its mapgen key, and the problems found on its
-    dates. A mapped when value is read as dates people write (:func:`when_values`); a start
-    and an end value become one span (:func:`mapgen.datetext.span_from_start_end`: without an
-    end field a lone start is one date, an empty end cell is ongoing)."""
-    from mapgen.datetext import span_from_start_end
-
+    """*record* with each mapped column under its mapgen key, its date columns replaced by
+    the row's *dates* (:func:`read_dates`: the spans and the problems found on them)."""
     values = {key: record.get(column) for key, column in mapping.items()}
     out = {k: v for k, v in record.items() if k not in mapping.values()}
     problems: FieldProblems = []
-    if "start" in values or "end" in values:
-        start, end = values.pop("start", None), values.pop("end", None)
-        try:
-            span = span_from_start_end(start, end, end_given="end" in mapping)
-        except DateError as exc:
-            problems.append(("when", str(exc)))
-            span = ""
-        values["when"] = [span] if span else None
-    elif "when" in values:
-        spans, problems = when_values(values["when"])
-        values["when"] = spans or None
+    for key in DATE_KEYS:
+        values.pop(key, None)
+    if dates is not None:
+        spans, problems = dates
+        values["when"] = spans
     out.update({k: v for k, v in values.items() if v is not None})
     return out, problems
 
 
-def with_fields(collection: RawCollection, chosen: Fields) -> RawCollection:
-    """Native GeoJSON features with the field options applied to their properties."""
+def mapped_dates(
+    records: Sequence[Any], mappings: Sequence[Mapping[str, str]], chosen: Fields, label: str,
+    options: DateOptions | None = None, *, unit: str = "property",
+) -> list[RowDates | None]:
+    """:func:`read_dates` of the date properties the field options name, across records
+    whose properties differ (GeoJSON, LPF: each with its own *mappings* entry); None a row
+    when no option names a date."""
+    keys = [k for k in DATE_KEYS if getattr(chosen, k)]
+    if not keys:
+        return [None] * len(records)
+    columns = {k: [r.get(m[k]) if isinstance(r, dict) and k in m else None
+                   for r, m in zip(records, mappings, strict=True)] for k in keys}
+    found: list[RowDates | None] = list(
+        read_dates(columns, {k: getattr(chosen, k) for k in keys}, label, options, unit=unit))
+    return found
+
+
+def with_fields(
+    collection: RawCollection, chosen: Fields, options: DateOptions | None = None
+) -> RawCollection:
+    """Native GeoJSON features with the field options applied to their properties; the
+    properties named as dates are read as one column across the features."""
     if not chosen.given():
         return collection
+    records = [raw.properties for raw in collection.features]
+    mappings = [resolve_columns(r, chosen, defaults=False)[0] if isinstance(r, dict) else {}
+                for r in records]
+    dates = mapped_dates(records, mappings, chosen, collection.file, options)
     features = []
-    for raw in collection.features:
+    for raw, mapping, row in zip(collection.features, mappings, dates, strict=True):
         props, problems = raw.properties, []
         if isinstance(props, dict):
-            mapping, _ = resolve_columns(props, chosen, defaults=False)
-            props, problems = rename(props, mapping)
+            props, problems = rename(props, mapping, row)
         features.append(
             replace(raw, properties=props, field_problems=(*raw.field_problems, *problems))
         )
@@ -175,12 +280,12 @@ def with_fields(collection: RawCollection, chosen: Fields) -> RawCollection:
 
 
 def flat_properties(
-    record: Mapping[str, Any], mapping: Mapping[str, str]
+    record: Mapping[str, Any], mapping: Mapping[str, str], dates: RowDates | None = None
 ) -> tuple[dict[str, Any], FieldProblems]:
     """A flat record (CSV row, GDAL attributes) as mapgen properties, and the problems found
-    on its dates: mapped columns renamed, dates and sources cells parsed, empty values left
-    out (an empty cell is no value)."""
-    props, problems = rename(record, mapping)
+    on its dates: mapped columns renamed, its *dates* (:func:`dated_records`) as its when,
+    sources cells parsed, empty values left out (an empty cell is no value)."""
+    props, problems = rename(record, mapping, dates)
     out: dict[str, Any] = {}
     for key, value in props.items():
         if (key in TEXT_KEYS and key != "when") or key.startswith("name_"):

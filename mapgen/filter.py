@@ -3,6 +3,7 @@ a series, a grid or an animation is made of."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from itertools import chain, pairwise, repeat
 
@@ -13,8 +14,9 @@ from mapgen.dates import (
     days_from_civil,
     parse_bound,
     parse_span,
+    span_words,
 )
-from mapgen.errors import OptionError
+from mapgen.errors import MapgenNote, OptionError
 from mapgen.model import Dataset, Period, Places
 
 
@@ -28,8 +30,10 @@ def period(
     strict: bool = False,
 ) -> Period:
     """The Period that *start*/*end* (either may be open), *at* (one date) or *name* (a period
-    the dataset names) say: EDTF or ISO text, or a year as a number. A year or month means all
-    of it ("1986" ends on 1986-12-31). OptionError if they clash or do not parse.
+    the dataset names) say, each read as a date cell is (:func:`mapgen.datetext.read_column`:
+    "1986", "1986-06", "100", "30 BC", "-50" for 50 BCE, "C18"), or a year as a number. A year
+    or month means all of it ("1986" ends on 1986-12-31); a span its first or last day.
+    OptionError if they clash or do not parse.
 
     >>> period(data, start="1986", end="2003")  # doctest: +SKIP
     Period(start=5844, end=12418, name='', strict=False)
@@ -45,16 +49,32 @@ def period(
             lo, hi = span.bounds(strict)
             return Period(lo, hi, name=name, strict=strict)
         if at is not None:
-            return Period(
-                parse_bound(str(at), end=False), parse_bound(str(at), end=True), strict=strict
-            )
-        lo = parse_bound(str(start), end=False) if start is not None else None
-        hi = parse_bound(str(end), end=True) if end is not None else None
+            text = _option(at)
+            return Period(parse_bound(text, end=False), parse_bound(text, end=True),
+                          strict=strict)
+        lo = parse_bound(_option(start), end=False) if start is not None else None
+        hi = parse_bound(_option(end), end=True) if end is not None else None
     except DateError as exc:
         raise OptionError(str(exc)) from None
     if lo is not None and hi is not None and hi < lo:
         raise OptionError.naming("{end} {hi} is before {start} {lo}", hi=str(end), lo=str(start))
     return Period(lo, hi, strict=strict)
+
+
+def _option(value: str | int) -> str:
+    """A date option as EDTF, read as a date cell is; a negative bare year, read as a year BC
+    (-50 is 50 BCE), is named in a note, as a file's are."""
+    from mapgen.datetext import read_column
+
+    read = read_column([value])
+    text = read.texts[0]
+    if text is None:
+        raise DateError(read.errors.get(0, f"{value!r} is not a date"))
+    if "historical" in read.negative:
+        warnings.warn(MapgenNote(f"{str(value).strip()!r} read as {span_words(text)}: a year "
+                                 f"BC, counted without a year 0 (EDTF writes it {text})"),
+                      stacklevel=3)
+    return text
 
 
 def select(
@@ -119,12 +139,13 @@ class Overlaps:
 
 def period_of(dataset: Dataset, text: str, *, strict: bool = False) -> Period:
     """A period written as one text, as `--periods` and `--compare` take them: a period the
-    dataset names, or EDTF — an interval (``1981/1986``, ``2003/..``, ``../1986``) or one date
+    dataset names, or a span read as a date cell is (:func:`_option`, as `--from` and `--to`
+    are) — an interval (``1981/1986``, ``2003/..``, ``../1986``, ``1981-1986``) or one date
     (``1986``, ``1986-03``: all of it)."""
     if dataset.named_period(text) is not None:
         return period(dataset, name=text, strict=strict)
     try:
-        span = parse_span(text.strip())
+        span = parse_span(_option(text))
     except DateError as exc:
         raise OptionError(f"period {text!r}: {exc}") from None
     lo, hi = span.bounds(strict)

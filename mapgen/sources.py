@@ -24,6 +24,9 @@ def load(
     lat_field: str | None = None,
     lon_field: str | None = None,
     skip_invalid: bool = False,
+    bce: str | None = None,
+    date_precision: str | None = None,
+    date_format: str | None = None,
 ) -> Dataset:
     """Read and validate one or more sources (none: the embedded default dataset) into one
     Dataset; ids must be unique across them. Raises DataError listing every problem found.
@@ -33,6 +36,14 @@ def load(
     properties) that hold mapgen's properties under other names; with *start_field*, each
     feature's span runs from its start to its end value; *wkt_field*, or *lat_field* and
     *lon_field*, name the columns of a table's geometry.
+
+    Each date column is read as one, and what its cells leave open is chosen once for the
+    column and named in a ``note:`` (a :class:`mapgen.MapgenNote` warning): *bce*
+    ("historical": -80 is 80 BCE, the default for bare numbers; "astronomical": ISO 8601's,
+    the default for years written as EDTF such as -0079) decides every negative year;
+    *date_precision* ("day", "month", "year") cuts every date to it (a column of nothing but
+    1 January midnights is read as years unless "day"); *date_format* (strftime, "%d/%m/%Y")
+    reads dates whose day and month the column leaves in doubt.
 
     With *skip_invalid*, invalid features are left out rather than refused, as long as one
     place remains; ``dataset.report`` says how many and why (what ``--skip-invalid`` prints),
@@ -51,6 +62,9 @@ def load(
         lat=lat_field or "",
         lon=lon_field or "",
     )
+    from mapgen.datetext import DateOptions
+
+    dates = DateOptions(bce or "", date_precision or "", date_format or "")
     paths = sources or (default_source(),)
-    collections = (read(path, format=format, fields=fields) for path in paths)
+    collections = (read(path, format=format, fields=fields, dates=dates) for path in paths)
     return validate(collections, skip_invalid=skip_invalid)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,9 @@ WHEN = [
     ["-0001-12-31/0001-01-01"],
     ["../-0700"],
     ["1999-12-31/2000-01-01"],
+    ["1380/"],  # an unknown end: counted at its start, faded
+    ["/-0300"],  # an unknown start
+    ["1850~/"],
 ]
 
 
@@ -184,3 +188,28 @@ def test_python_and_the_browser_agree_on_random_periods(
     agree()
     assert len(seen) > 10  # the periods told many different sets of places apart
     assert all(not mp.problems() for mp in pages.values())
+
+
+# Dates as a reader types them in a period box, a report author passes to setPeriod, and a user
+# gives to --from/--to/--at: the same reading in Python (mapgen.period, read as a date cell)
+# and in the browser (MapgenDates.parseDay).
+TYPED = ["1981", "1981-06", "1981-06-28", "-500", "-80", "500 BCE", "500 BC", "-0499", "-1200",
+         "AD 300", "300 CE", "March 500 BCE", "15 March 500 BCE", "30 BC", "300", "0300", -500,
+         1981]
+
+
+def test_typed_dates_read_alike_in_python_and_the_browser(
+    open_map: OpenMap, varied: tuple[mapgen.Dataset, Path, Path]
+) -> None:
+    data, wide_page, _ = varied
+    mp = open_map(wide_page)
+    got = mp.evaluate("(texts) => texts.map((t) => [MapgenDates.parseDay(t, false), "
+                      "MapgenDates.parseDay(t, true)])", TYPED)
+    for text, days in zip(TYPED, got, strict=True):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", mapgen.MapgenNote)
+            period = mapgen.period(data, at=text)
+        assert days == [period.start, period.end], text
+    assert dict(zip(map(str, TYPED), got, strict=True))["-500"] == [
+        days_from_civil(-499, 1, 1), days_from_civil(-499, 12, 31)]  # 500 BCE, not 501
+    assert mp.evaluate("Number.isNaN(MapgenDates.parseDay('0', false))")  # no year 0

@@ -173,8 +173,8 @@ def test_tsv_reads_and_names_lines(here: Path) -> None:
     )
     assert problems("places.tsv") == [
         "places.tsv: line 3 (id=b): when[0]: 'not-a-date' is not a date mapgen reads; "
-        "write e.g. 1850, 1850-03-12, 300, -30 (31 BCE), 30 BC, AD 300, c. 1850, 1850s, "
-        "18th century, 1850-1900, between 1850 and 1900, before 1850, or EDTF"
+        "write e.g. 1850, 1850-03-12, 300, -30 (30 BCE), 30 BC, AD 300, c. 1850, 1850s, "
+        "18th century, C18, 1850-1900, 1850..1860, between 1850 and 1900, before 1850, or EDTF"
     ]
     (here / "places.tsv").write_text(
         "id\tname\tlayer\tlat\tlon\twhen\na\tA, with comma\tsites\t10\t20\t1990/..\n", "utf-8"
@@ -218,7 +218,7 @@ def test_csv_start_and_end_fields(here: Path) -> None:
     )
     assert {p.id: [s.text for s in p.spans] for p in data.places} == {
         "a": ["1981/1986"],
-        "b": ["2003-05/.."],
+        "b": ["2003-05/"],  # an empty end cell: an unknown end, counted at its start
         "c": ["1988-06-18"],
     }
     assert all(p.layer == "camp" and p.extra == () for p in data.places)
@@ -231,7 +231,7 @@ def test_field_options_apply_to_native_geojson(here: Path) -> None:
         path, name_field="title", layer_field="kind", start_field="begin", end_field="finish"
     )
     [camp] = data.places
-    assert (camp.name, camp.layer, [s.text for s in camp.spans]) == ("Camp", "camps", ["1986/.."])
+    assert (camp.name, camp.layer, [s.text for s in camp.spans]) == ("Camp", "camps", ["1986/"])
 
 
 def test_field_options_that_clash_are_usage_errors(runner: CliRunner) -> None:
@@ -245,7 +245,7 @@ def test_field_options_that_clash_are_usage_errors(runner: CliRunner) -> None:
 def test_unknown_suffix_needs_format(here: Path, runner: CliRunner) -> None:
     (here / "places.txt").write_text("id,name,layer,lat,lon,when\np,P,s,1,2,1990\n", "utf-8")
     [line] = problems("places.txt")
-    known = "arrow, csv, gdal, geojson, lpf, parquet"
+    known = "arrow, csv, gdal, geojson, kml, lpf, parquet"
     assert line.startswith(f"places.txt: unknown input format (known: {known}")
     result = runner.invoke(main, ["validate", "--input-format", "csv", "places.txt"])
     assert result.exit_code == 0, result.output
@@ -493,7 +493,7 @@ def test_flatgeobuf_with_start_and_end_fields_via_cli(here: Path, runner: CliRun
     assert result.exit_code == 0, result.output
     rows = {row["id"]: row for row in json.loads(result.output)}
     assert rows["fb-a"]["when"] == "1981-06-01/1986-12-31"
-    assert rows["fb-b"]["when"] == "2003-05-01/.."
+    assert rows["fb-b"]["when"] == "2003-05-01/"  # no end: unknown, not ongoing
     assert {row["layer"] for row in rows.values()} == {"moves"}
     exported = runner.invoke(main, ["export", "moves.fgb", *options, "-o", "-"])
     assert exported.exit_code == 0, exported.output
@@ -521,7 +521,7 @@ def test_shapefile_with_year_fields_via_cli(here: Path, runner: CliRunner) -> No
     )
     assert result.exit_code == 0, result.output
     assert "s1,camps,One,1981–1986,1981/1986" in result.output
-    assert "s2,camps,Two,1990–present,1990/.." in result.output
+    assert "s2,camps,Two,1990–?,1990/" in result.output
 
 
 def test_kml_names_match_ignoring_case(here: Path) -> None:
@@ -554,7 +554,7 @@ def test_gdal_problems_name_the_feature(here: Path) -> None:
 
 
 def test_gdal_dates_become_iso_dates() -> None:
-    from mapgen.fields import when_values
+    from mapgen.fields import read_dates
     from mapgen.read.gdal import plain_value
 
     values = [
@@ -564,9 +564,8 @@ def test_gdal_dates_become_iso_dates() -> None:
         "1981-06",
         1982.0,
     ]
-    assert when_values(values) == (
-        ["1981-06-28", "1981-06-29", "1981-06-30", "1981-06", "1982"],
-        [],
-    )
+    assert read_dates({"when": [values]}, {"when": "when"}, "sites.gpkg") == [
+        (["1981-06-28", "1981-06-29", "1981-06-30", "1981-06", "1982"], [])
+    ]
     assert plain_value(pandas.NaT) is None and plain_value(float("nan")) is None
     assert plain_value(pandas.Timestamp("1981-06-28 10:30")) == "1981-06-28T10:30:00"

@@ -141,3 +141,21 @@ def test_an_element_added_to_the_period_control_renders() -> None:
     child._template = Template("{% macro script(this, kwargs) %}window.childRan = 1;{% endmacro %}")
     control.add_child(child)
     assert "window.childRan = 1;" in page_html(fmap)
+
+
+def test_the_boxes_write_years_bc_as_readers_do(open_map: OpenMap, tmp_path: Path) -> None:
+    """A map of ancient places shows "501 BCE" in its boxes, as its ticks do, never "-0500";
+    "500 BCE" or "-500" typed there is 500 BCE, as a date cell is read."""
+    from tests.helpers import feature, write_geojson
+
+    path = write_geojson(tmp_path / "ancient.geojson", [
+        feature("a", when=["-0500/-0300"]), feature("b", when=["0100/0200"], lon=12, lat=42)])
+    mp = open_map(mapgen.save(mapgen.load(path), tmp_path / "ancient.html"))
+    start = mp.page.locator(".mapgen-pc-from")
+    assert start.input_value() == "501 BCE"
+    assert mp.page.locator(".mapgen-pc-to").input_value() == "200"
+    for typed in ("500 BCE", "-500"):
+        start.fill(typed)
+        start.press("Enter")
+        assert mp.evaluate("window.mapgen.period().from") == "-0499-01-01", typed
+        assert start.input_value() == "500 BCE"

@@ -78,20 +78,23 @@ def test_start_and_end_cells_as_tables_write_them(here: Path) -> None:
         end_field="year_before_which",
     )
     assert spans(data) == {
-        "u1": ["-0030/0300"],
-        "u2": ["-0550/-0030"],
+        "u1": ["-0029/0300"],  # -30 is 30 BCE, as Pleiades counts: astronomical -29
+        "u2": ["-0549/-0029"],
         "u3": ["0300/0640"],
         "u4": ["1850~/1859"],
-        "u5": ["1944/.."],  # an explicit end column whose cell is empty: ongoing
+        "u5": ["1944/"],  # an explicit end column whose cell is empty: an unknown end
         "u6": ["-0029/0014"],
     }
     assert data.places[0].geometry == {"type": "Point", "coordinates": [14.49, 40.75]}
 
 
-def test_a_lone_start_field_is_one_date(here: Path) -> None:
+def test_a_lone_start_field_runs_on_from_then(here: Path) -> None:
+    """--start-field without --end-field: "from then on", as OSM's start_date and Wikidata's
+    inception mean it; --when-field reads the same column as one date."""
     (here / "p.csv").write_text("name,lat,lon,year\nA,1,2,1944\n", "utf-8")
     data = mapgen.load("p.csv", start_field="year", name_field="name")
-    assert spans(data)["line-2"] == ["1944"]
+    assert spans(data)["line-2"] == ["1944/.."]
+    assert spans(mapgen.load("p.csv", when_field="year", name_field="name"))["line-2"] == ["1944"]
 
 
 def test_when_cells_are_read_as_written_and_kept_once(here: Path) -> None:
@@ -117,8 +120,8 @@ def test_a_date_that_is_none_is_a_located_field_problem(here: Path) -> None:
     )
     found = problems("p.csv", start_field="from", end_field="to")
     assert "p.csv: line 3 (id=b): when: start 'soon' is not a date mapgen reads; write e.g. " \
-        "1850, 1850-03-12, 300, -30 (31 BCE), 30 BC, AD 300, c. 1850, 1850s, 18th century, " \
-        "1850-1900, between 1850 and 1900, before 1850, or EDTF" in found
+        "1850, 1850-03-12, 300, -30 (30 BCE), 30 BC, AD 300, c. 1850, 1850s, 18th century, C18, " \
+        "1850-1900, 1850..1860, between 1850 and 1900, before 1850, or EDTF" in found
     assert "p.csv: line 4 (id=c): when: '1900/1850' ends before it starts" in found
     assert not any("line 2" in line for line in found)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,16 @@ FILES: dict[str, tuple[dict[str, Any], int, int, int]] = {
     "pleiades_linked_place.json": ({}, 1, 0, 0),
     "ascsa-monuments-places.lp.json": ({}, 14, 6, 0),
     "aqueducts.json": ({"id_field": "OBJECTID", "name_field": "Source"}, 3, 0, 0),
+    # issue 19: dates as their sources write them
+    "castlemap_castles.csv": ({"id_field": "qid", "start_field": "year"}, 47, 0, 0),
+    "meteorite_landings_socrata.csv": (
+        {"id_field": "id", "when_field": "year", "lat_field": "reclat", "lon_field": "reclong"},
+        38, 0, 0),
+    "wikidata_query_reunion.csv": (
+        {"name_field": "cityLabel", "wkt_field": "coord", "start_field": "inception"}, 12, 0, 0),
+    "osm_historic_north_macedonia.geojson": ({"start_field": "start_date"}, 39, 0, 0),
+    "giscore_timestamps.kml": ({}, 11, 0, 0),
+    "giscore_TimeTest.kml": ({}, 6, 0, 0),
 }
 
 
@@ -53,37 +64,48 @@ def test_every_corpus_file_is_covered() -> None:
     assert sorted(FILES) == sorted(MANIFEST)
 
 
-def year(value: str) -> str:
-    """A manifest date value as EDTF writes it: a bare year astronomical and four digits
-    ("-30" → "-0030", "640" → "0640"); an ISO date as it is."""
+def year(value: str, bce: str = "astronomical") -> str:
+    """A manifest date value as EDTF writes it: a bare year four digits ("640" → "0640"), a
+    negative one astronomical ("-30" → "-0030") or, where the file counts BC years without
+    a year 0 (the manifest's "bce"), one up ("-30" → "-0029"); an ISO date as it is."""
     if re.fullmatch(r"-?\d+", value):
         number = int(value)
+        if number < 0 and bce == "historical":
+            number += 1
         return f"{number:04d}" if number >= 0 else f"-{-number:04d}"
     return value
 
 
-def expected_span(start: str | None, end: str | None) -> list[str]:
-    """The span a start and an end value make (an empty end: ongoing)."""
+def expected_span(start: str | None, end: str | None, bce: str = "astronomical",
+                  empty_end: str = "") -> list[str]:
+    """The span a start and an end value make: an empty end is unknown ("2011-11-01/"), or
+    open where the format says a start alone runs on (LP-TSV: *empty_end* ".."); an empty
+    start is unknown."""
     if not start and not end:
         return []
-    lo, hi = year(start) if start else "..", year(end) if end else ".."
+    lo, hi = year(start, bce) if start else "", year(end, bce) if end else empty_end
     return [lo] if lo == hi else [f"{lo}/{hi}"]
 
 
 def sample_spans(sample: dict[str, Any], entry: dict[str, Any]) -> list[str]:
-    """What the manifest says a sample's spans are: from its two date fields (tables), or its
-    LPF timespans (the place's own, else its geometry's)."""
+    """What the manifest says a sample's spans are: those worked out by hand for it
+    ("expected"), else from its two date fields (tables), or its LPF timespans (the place's
+    own, else its geometry's)."""
+    if "expected" in sample:
+        return sample["expected"]
     fields = entry["date_fields"]
     if isinstance(fields, list):
         if not fields:
             return []
-        return expected_span(sample.get(fields[0]), sample.get(fields[1]))
+        lp_tsv = entry["format"] == "tsv"  # LP-TSV: "a start value alone indicates from"
+        return expected_span(sample.get(fields[0]), sample.get(fields[1]),
+                             entry.get("bce", "astronomical"), ".." if lp_tsv else "")
     whens = [sample["when"]] if "when" in sample else sample.get("geometry_when", [])
     out = []
     for when in whens:
         for span in when.get("timespans", []):
             start, end = span.get("start", {}).get("in"), span.get("end", {}).get("in")
-            out += expected_span(start, end)
+            out += expected_span(start, end, empty_end="..")  # LPF: "end": {"in": null}
     return out
 
 
@@ -116,6 +138,44 @@ def test_counts_and_dates_match_the_manifest(name: str) -> None:
         assert [s.text for s in place.spans] == sample_spans(sample, entry), sample
         if "title" in sample and isinstance(sample["title"], str):
             assert place.name == sample["title"]
+
+
+@pytest.mark.parametrize("name", sorted(n for n in FILES if MANIFEST[n].get("notes") is not None))
+def test_each_reading_that_involves_a_choice_is_one_note(name: str) -> None:
+    """Issue 19, item 5: historical years, day first, years for 1 January midnights, a start
+    alone as "from then on": each named in one note: line per file and column."""
+    options, _, _, _ = FILES[name]
+    result = CliRunner().invoke(main, ["validate", str(REAL / name), *cli_options(options)])
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: ")]
+    for said in MANIFEST[name]["notes"]:
+        assert sum(said in line for line in notes) == 1, (said, notes)
+    columns = [line.split(": ")[2] for line in notes]  # "note: FILE: column 'x': ..."
+    assert len(columns) == len(set(columns))  # one line per column
+    assert bool(notes) == bool(MANIFEST[name]["notes"])
+
+
+def test_dates_filter_as_the_sources_mean_them() -> None:
+    """What a reader asks of these files: query.wikidata.org's year-precision dates are found
+    by --at 1736 and by a June–December 1664 window; a castle built in 1334 is there in 1800;
+    a fortress of -781 stands in 781 BCE but not in 782 BCE; a meteorite of 2001 is found in
+    2001 and not before."""
+    def shown(name: str, **period: str) -> list[str]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", mapgen.MapgenWarning)
+            data = mapgen.load(REAL / name, **FILES[name][0])
+            return sorted(p.name for p in mapgen.select(data, mapgen.period(data, **period)).places)
+
+    wikidata = "wikidata_query_reunion.csv"
+    assert "Saint-Pierre" in shown(wikidata, at="1736")
+    assert "Cayenne" in shown(wikidata, start="1664-06", end="1664-12")
+    osm = "osm_historic_north_macedonia.geojson"
+    assert "Γυναικόκαστρο" in shown(osm, at="1800")
+    castles = "castlemap_castles.csv"
+    assert "Erebuni Fortress" in shown(castles, at="781 BC")
+    assert "Erebuni Fortress" not in shown(castles, at="782 BC")
+    meteorites = "meteorite_landings_socrata.csv"
+    assert "Al Zarnkh" in shown(meteorites, at="2001")
+    assert "Al Zarnkh" not in shown(meteorites, end="2000-12-31")
 
 
 def cli_options(options: dict[str, Any]) -> list[str]:

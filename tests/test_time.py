@@ -60,8 +60,10 @@ def test_script_interface_takes_iso_dates_and_single_dates(
     assert "ev-1981-06-20-demonstration" not in mp.visible()
     assert mp.set_period("1988-06") == {"from": "1988-06-01", "to": "1988-06-30"}
     assert mp.evaluate("window.mapgen.period()") == {"from": "1988-06-01", "to": "1988-06-30"}
+    # a month in words, as a date cell may be written (mapgen.datetext reads it so too)
+    assert mp.set_period("June 1988", None) == {"from": "1988-06-01", "to": "1988-06-30"}
     with pytest.raises(Exception, match="not a date"):
-        mp.set_period("June 1988", None)
+        mp.set_period("midsummer 1988", None)
 
 
 def test_layer_switched_off_stays_off_across_period_changes(

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mapgen.cells import parse_sources, split_spans
+from mapgen.cells import parse_sources
 from mapgen.errors import DataError, Problem
 from mapgen.fields import (
     FieldProblems,
@@ -36,8 +36,8 @@ from mapgen.fields import (
     lookalikes,
     missing_problem,
     plain_text,
+    read_dates,
     resolve_columns,
-    when_values,
 )
 from mapgen.geometry import geometry_to_geojson
 from mapgen.raw import COLUMN_KEYS, RawCollection, RawColumns, RawFeature
@@ -46,6 +46,8 @@ from mapgen.read.gdal import plain_value
 
 if TYPE_CHECKING:
     import pyarrow
+
+    from mapgen.datetext import DateOptions
 
 SUFFIXES = {
     ".parquet": "parquet",
@@ -387,68 +389,28 @@ def read_columns(path: Path, label: str, chosen: Fields, kind: str) -> Columns:
     return replace(columns, x=None, y=None, shapes=shapes)
 
 
-def _hashable(value: Any) -> Any:
-    """*value* as a dictionary key (lists as tuples), or None when it cannot be one."""
-    key = tuple(_hashable(v) for v in value) if isinstance(value, (list, tuple)) else value
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    return key
-
-
 class _Rows:
-    """A table's rows one at a time as RawFeatures, each distinct date value read once: a
-    when item, or a start and end pair."""
+    """A table's rows one at a time as RawFeatures, its date columns read as one
+    (:func:`mapgen.fields.read_dates`)."""
 
-    def __init__(self, table: Columns, layer: str) -> None:
+    def __init__(self, table: Columns, layer: str, label: str,
+                 options: DateOptions | None = None) -> None:
         self.table, self.layer = table, layer
         mapping = table.mapping
-        self.dated = {k: c for k, c in mapping.items() if k in ("when", "start", "end")}
-        self.others = {k: c for k, c in mapping.items() if k not in self.dated}
-        self.names = [n for n in table.values if n not in self.dated.values()]
-        self.when_only = list(self.dated) == ["when"]
-        self.cells: dict[Any, tuple[dict[str, Any], FieldProblems]] = {}
-        self.items: dict[Any, tuple[list[str], FieldProblems]] = {}
+        dated = {k: c for k, c in mapping.items() if k in ("when", "start", "end")}
+        if "start" in dated:
+            dated.pop("when", None)
+        self.others = {k: c for k, c in mapping.items() if k not in dated}
+        self.names = [n for n in table.values if n not in dated.values()]
+        self.read = read_dates({k: table.values[c] for k, c in dated.items()}, dated, label,
+                               options) if dated else None
 
     def dates(self, row: int) -> tuple[dict[str, Any], FieldProblems]:
-        """``({"when": [...]}`` or ``{}``, the problems found on the row's dates), as
-        :func:`mapgen.fields.flat_properties` reads them."""
-        if self.when_only:  # item by item; a cell with a bad item is read whole below
-            found = self._when(self.table.values[self.dated["when"]][row])
-            if found is not None:
-                return found
-        cells = tuple(self.table.values[c][row] for c in self.dated.values())
-        key = _hashable(cells)
-        found = self.cells.get(key) if key is not None else None
-        if found is None:
-            found = flat_properties(dict(zip(self.dated.values(), cells, strict=True)),
-                                    self.dated)
-            if key is not None:
-                self.cells[key] = found
-        return found
-
-    def _when(self, cell: Any) -> tuple[dict[str, Any], FieldProblems] | None:
-        """A when cell read item by item, each distinct item once (a large table repeats its
-        spans in ever new combinations); None when an item is no date, or cannot be a key,
-        so that :func:`mapgen.fields.when_values` reads the whole cell and words its
-        problems."""
-        items = split_spans(cell) if isinstance(cell, str) else (
-            cell if isinstance(cell, list) else [] if cell is None else [cell])
-        spans: list[str] = []
-        for item in items:
-            key = item if type(item) is str else _hashable(item)
-            if key is None:
-                return None
-            if key not in self.items:
-                self.items[key] = when_values([item])
-            read, problems = self.items[key]
-            if problems:
-                return None
-            spans += read
-        if len(spans) > 1:
-            spans = list(dict.fromkeys(spans))
-        return ({"when": spans} if spans else {}), []
+        """``({"when": [...]}`` or ``{}``, the problems found on the row's dates)."""
+        if self.read is None:
+            return {}, []
+        spans, problems = self.read[row]
+        return ({"when": spans} if spans else {}), problems
 
     def feature(self, row: int) -> RawFeature:
         """Row *row* as a RawFeature, located as "row N" (from 0)."""
@@ -513,13 +475,15 @@ def _raw_columns(rows: _Rows) -> RawColumns | None:
     )
 
 
-def read_arrow(path: Path, label: str, chosen: Fields, kind: str) -> RawCollection:
+def read_arrow(
+    path: Path, label: str, chosen: Fields, kind: str, options: DateOptions | None = None
+) -> RawCollection:
     """A GeoParquet, Parquet or Arrow IPC file as a RawCollection: in columns when it holds
     mapgen's own fields and points (:func:`_raw_columns`), else row by row. Without an id
     column a row's id is its position ("row-0"); without a layer column (or with an empty
     value) its layer is the file's name. A list of sources is taken as it is."""
     table = read_columns(path, label, chosen, kind)
-    rows = _Rows(table, Path(label).name.split(".")[0] or "places")
+    rows = _Rows(table, Path(label).name.split(".")[0] or "places", label, options)
     columns = _raw_columns(rows)
     if columns is not None:
         return RawCollection(label, (), columns=columns)

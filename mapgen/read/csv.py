@@ -15,7 +15,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import DataError, Problem
 from mapgen.fields import (
@@ -23,6 +23,7 @@ from mapgen.fields import (
     LON_NAMES,
     WKT_NAMES,
     Fields,
+    dated_records,
     dates_unnamed,
     find_column,
     flat_properties,
@@ -33,6 +34,9 @@ from mapgen.fields import (
 )
 from mapgen.raw import RawCollection, RawFeature
 from mapgen.read.text import read_text
+
+if TYPE_CHECKING:
+    from mapgen.datetext import DateOptions
 
 MAX_CELL = 64 * 1024 * 1024  # a WKT cell of a detailed polygon outgrows csv's 128 KiB default
 
@@ -144,12 +148,16 @@ def _variants(cell: str) -> str:
     return "; ".join(dict.fromkeys(v.strip() for v in cell.split(";") if v.strip()))
 
 
-def read_csv(path: Path, label: str, chosen: Fields, delimiter: str = ",") -> RawCollection:
+def read_csv(
+    path: Path, label: str, chosen: Fields, delimiter: str = ",",
+    options: DateOptions | None = None,
+) -> RawCollection:
     """A CSV or TSV file; each problem names the physical line its row starts on (1 = the
     header), so a quoted cell spanning lines does not shift the numbers. Without an id column
     a row's id is its line ("line-7"); without a layer column (or with an empty cell) its
     layer is the file's name. An LP-TSV file needs no field options, and its rows may lack a
-    geometry."""
+    geometry. Each date column is read as one (:func:`mapgen.fields.read_dates`), as
+    *options* say where its cells leave a choice."""
     text = read_text(path, label)
     csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))
     reader = csv.reader(
@@ -195,20 +203,26 @@ def read_csv(path: Path, label: str, chosen: Fields, delimiter: str = ",") -> Ra
         suggestion = hint(unnamed, [c for c in columns if c not in mapping.values()])
         raise DataError([missing_problem(label, "columns", missing, columns, suggestion)])
     layer = Path(label).name.split(".")[0] or "places"
-    features = []
+    records: list[tuple[str, dict[str, str] | None, int]] = []  # where, cells or None, length
     for line, row in rows[1:]:
-        where = f"line {line}"
-        if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns) :]):
-            problem = f"has {len(row)} cells but the header has {len(columns)}"
+        extra = len(row) > len(columns) and any(cell.strip() for cell in row[len(columns) :])
+        record = None if extra else {c: cell.strip() for c, cell in zip(columns, row, strict=False)}
+        records.append((f"line {line}", record, len(row)))
+    read = [record for _, record, _ in records if record is not None]
+    dates = iter(dated_records(read, mapping, label, options,
+                               convention="LP-TSV" if lp_tsv else "") or [None] * len(read))
+    features = []
+    for where, record, length in records:
+        if record is None:
+            problem = f"has {length} cells but the header has {len(columns)}"
             features.append(RawFeature(where, None, None, problem=problem))
             continue
-        record = {c: cell.strip() for c, cell in zip(columns, row, strict=False)}
         geometry, problems = geometry_from_cells(record, lat, lon, wkt, optional=lp_tsv)
         cells = {c: v for c, v in record.items() if c and c not in (lat, lon, wkt, variants)}
-        props, date_problems = flat_properties(cells, mapping)
+        props, date_problems = flat_properties(cells, mapping, next(dates))
         props.setdefault("layer", layer)
         if "id" not in mapping:
-            props["id"] = f"line-{line}"
+            props["id"] = where.replace(" ", "-")
         if variants and record.get(variants):
             props.setdefault("name_und", _variants(record[variants]))
         features.append(

@@ -1,5 +1,6 @@
-"""Any vector format GDAL reads (GeoPackage, Shapefile, KML, FlatGeobuf, GML, ...), through
-geopandas with the pyogrio engine.
+"""Any vector format GDAL reads (GeoPackage, Shapefile, FlatGeobuf, GML, ...), through
+geopandas with the pyogrio engine. KML has a reader of its own (:mod:`mapgen.read.kml`),
+which keeps its dates as written; ``--input-format gdal`` still hands it to GDAL.
 
 geopandas, pyogrio and shapely are imported inside the functions: importing mapgen (and
 `mapgen --help`) must stay fast for people who never read such files.
@@ -10,11 +11,12 @@ from __future__ import annotations
 import datetime
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import DataError, Problem
 from mapgen.fields import (
     Fields,
+    dated_records,
     dates_unnamed,
     flat_properties,
     hint,
@@ -24,13 +26,14 @@ from mapgen.fields import (
 from mapgen.geometry import geometry_to_geojson
 from mapgen.raw import RawCollection, RawFeature
 
+if TYPE_CHECKING:
+    from mapgen.datetext import DateOptions
+
 SUFFIXES = (
     ".gpkg",
     ".shp",
     ".shz",
     ".shp.zip",
-    ".kml",
-    ".kmz",
     ".fgb",
     ".gml",
     ".gpx",
@@ -61,7 +64,9 @@ def plain_value(value: Any) -> Any:
     return value
 
 
-def read_gdal(path: Path | str, label: str, chosen: Fields) -> RawCollection:
+def read_gdal(
+    path: Path | str, label: str, chosen: Fields, options: DateOptions | None = None
+) -> RawCollection:
     """Every vector layer of a GDAL-readable file, reprojected to EPSG:4326 when it has
     another CRS (no CRS: taken as longitude/latitude). A feature without a layer field goes
     into a layer named after its GDAL layer; one without an id field is identified by its FID.
@@ -103,11 +108,16 @@ def read_gdal(path: Path | str, label: str, chosen: Fields) -> RawCollection:
             problem = missing_problem(label, "fields", missing, columns, suggestion)
             problems.append(Problem(label, problem.message, prefix.rstrip(", ")))
             continue
-        records = frame.drop(columns=geometry_column).to_dict("records")
-        for fid, record, shape in zip(frame.index, records, frame.geometry, strict=True):
+        records = [{str(k): plain_value(v) for k, v in record.items()}
+                   for record in frame.drop(columns=geometry_column).to_dict("records")]
+        where = f"{label}: layer {layer!r}" if prefix else label
+        dates = dated_records(records, mapping, where, options, unit="field")
+        for row, (fid, attributes, shape) in enumerate(
+            zip(frame.index, records, frame.geometry, strict=True)
+        ):
             fid = plain_value(fid)
-            attributes = {str(k): plain_value(v) for k, v in record.items()}
-            props, problems_found = flat_properties(attributes, mapping)
+            props, problems_found = flat_properties(attributes, mapping,
+                                                    dates[row] if dates else None)
             props.setdefault("layer", layer)  # no layer field, or an empty value
             features.append(
                 RawFeature(

@@ -44,10 +44,10 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import DataError, Problem
-from mapgen.fields import LANG, Fields, rename, resolve_columns, with_fields
+from mapgen.fields import LANG, Fields, mapped_dates, rename, resolve_columns, with_fields
 from mapgen.lpfcodec import flatten, when_from_lpf
 from mapgen.raw import RawCollection, RawFeature
 from mapgen.read.geojson import (
@@ -58,6 +58,9 @@ from mapgen.read.geojson import (
     with_defaults,
 )
 from mapgen.read.text import mapped, read_text
+
+if TYPE_CHECKING:
+    from mapgen.datetext import DateOptions
 
 # Compact identifiers the World Historical Gazetteer uses, expanded to web pages.
 PREFIXES = {
@@ -241,20 +244,26 @@ def _features(raw: RawFeature, feature: dict[str, Any], props: dict[str, Any]) -
 
 
 def collection_from_lpf(
-    doc: Any, label: str, chosen: Fields, wheres: list[str] | None = None
+    doc: Any, label: str, chosen: Fields, wheres: list[str] | None = None,
+    options: DateOptions | None = None,
 ) -> RawCollection:
     """An LPF FeatureCollection as raw features; problems are located like GeoJSON's
     ("feature 3 (id=...)"), or by *wheres* ("line 3"). A place may lack a geometry."""
     base = collection_from_json(doc, label, wheres)
     default_layer = Path(label).name.split(".")[0] or "places"
     features: list[RawFeature] = []
-    for raw, feature in zip(base.features, doc["features"], strict=True):
-        if raw.problem:
+    records = [None if raw.problem else _lpf_properties(feature, default_layer)
+               for raw, feature in zip(base.features, doc["features"], strict=True)]
+    found = [resolve_columns(r, chosen, defaults=False) if r is not None else ({}, [])
+             for r in records]
+    dates = mapped_dates(records, [m for m, _ in found], chosen, label, options)
+    for raw, feature, record, (mapping, missing), row in zip(
+        base.features, doc["features"], records, found, dates, strict=True
+    ):
+        if record is None:
             features.append(raw)
             continue
-        record = _lpf_properties(feature, default_layer)
-        mapping, missing = resolve_columns(record, chosen, defaults=False)
-        props, date_problems = rename(record, mapping)
+        props, date_problems = rename(record, mapping, row)
         problems = [("properties", f"has no {m}") for m in missing]
         located = replace(
             raw,
@@ -281,7 +290,10 @@ def is_lpf(doc: Any) -> bool:
     return isinstance(props, dict) and "@id" in first and isinstance(props.get("title"), str)
 
 
-def read_json(path: Path, label: str, chosen: Fields, kind: str | None = None) -> RawCollection:
+def read_json(
+    path: Path, label: str, chosen: Fields, kind: str | None = None,
+    options: DateOptions | None = None,
+) -> RawCollection:
     """A JSON file as native GeoJSON or as LPF: *kind* ("geojson", "lpf") when given, else
     LPF when it looks like LPF (:func:`is_lpf`)."""
     if kind != "lpf" and not chosen.given():
@@ -292,11 +304,13 @@ def read_json(path: Path, label: str, chosen: Fields, kind: str | None = None) -
             return typed
     doc = parse_json(read_text(path, label), label)
     if kind == "lpf" or (kind is None and is_lpf(doc)):
-        return collection_from_lpf(doc, label, chosen)
-    return with_defaults(with_fields(collection_from_json(doc, label), chosen), chosen)
+        return collection_from_lpf(doc, label, chosen, options=options)
+    return with_defaults(with_fields(collection_from_json(doc, label), chosen, options), chosen)
 
 
-def read_json_lines(path: Path, label: str, chosen: Fields) -> RawCollection:
+def read_json_lines(
+    path: Path, label: str, chosen: Fields, options: DateOptions | None = None
+) -> RawCollection:
     """JSON-Lines LPF: one feature per line (blank lines skipped); problems name the line."""
     features, lines = [], []
     for number, line in enumerate(read_text(path, label).splitlines(), 1):
@@ -309,4 +323,4 @@ def read_json_lines(path: Path, label: str, chosen: Fields) -> RawCollection:
             raise DataError([Problem(label, message, f"line {number}")]) from None
         lines.append(f"line {number}")
     doc = {"type": "FeatureCollection", "features": features}
-    return collection_from_lpf(doc, label, chosen, lines)
+    return collection_from_lpf(doc, label, chosen, lines, options)

@@ -62,22 +62,74 @@
     return m === 2 && leap ? 29 : MONTH_DAYS[m - 1];
   }
 
-  /* A year (number), or "YYYY", "YYYY-MM", "YYYY-MM-DD" with an optional sign, to a day
-   * number: its first day, or its last when `end` is set. NaN when it is not a date. */
-  function parseDay(value, end) {
-    if (typeof value === "number") {
-      if (!isFinite(value)) return NaN;
-      value = String(Math.trunc(value));
+  var MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  var ISO = /^([+-]?)(\d{1,6})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+  var ERA = /^(?:(\d{1,2})\s+)?(?:([a-z]{3,9})\.?\s+)?(?:(ad|ce)\s*)?(\d{1,6})\s*(b\.?\s?c\.?(?:\s?e\.?)?|a\.?d\.?|c\.?e\.?)?$/i;
+
+  /* The astronomical year, month (or null) and day (or null) of a date as the period boxes,
+   * setPeriod and the hash take it, read as mapgen reads a date cell (mapgen/datetext.py):
+   * "1981", "1981-06", "1981-06-28"; a year BC in words, "500 BCE", "March 500 BCE",
+   * "15 March 500 BCE", and "AD 300"; a bare negative number (-500, "-80") counts years BC
+   * without a year 0, as historians' tables do, where a year written with four digits is
+   * EDTF's and astronomical ("-0499" is 500 BCE). Null when it is not a date. */
+  function readDate(value) {
+    var text = typeof value === "number" ? String(Math.trunc(value)) : String(value).trim();
+    var m = ISO.exec(text), y, month, day, bc;
+    if (m) {
+      y = parseInt(m[2], 10) * (m[1] === "-" ? -1 : 1);
+      month = m[3] ? parseInt(m[3], 10) : null;
+      day = m[4] ? parseInt(m[4], 10) : null;
+      /* a bare number: a table's year (no year 0) unless written as EDTF writes years */
+      if (!m[3] && (typeof value === "number" || !/^[+-]?0\d{3}/.test(text) && m[2].length < 4)) {
+        if (y === 0) return null;
+        if (y < 0) y += 1;
+      }
+      return { year: y, month: month, day: day };
     }
-    var m = /^\s*([+-]?\d{1,6})(?:-(\d{2})(?:-(\d{2}))?)?\s*$/.exec(String(value));
-    if (!m) return NaN;
-    var y = parseInt(m[1], 10);
-    var month = m[2] ? parseInt(m[2], 10) : end ? 12 : 1;
+    m = ERA.exec(text);
+    if (!m || (m[3] && m[5])) return null;
+    month = null;
+    if (m[2]) {
+      var name = m[2].toLowerCase();
+      month = MONTH_NAMES.findIndex(function (full) {
+        return full.toLowerCase().indexOf(name) === 0;
+      }) + 1;
+      if (!month) return null;
+    } else if (m[1]) return null;
+    y = parseInt(m[4], 10);
+    bc = m[5] && /^b/i.test(m[5]);
+    if (y === 0) return null;
+    return { year: bc ? 1 - y : y, month: month, day: m[1] ? parseInt(m[1], 10) : null };
+  }
+
+  /* A date as readDate reads it (a year (number), "1981-06", "500 BCE", ...) to a day number:
+   * its first day, or its last when `end` is set. NaN when it is not a date. */
+  function parseDay(value, end) {
+    if (typeof value === "number" && !isFinite(value)) return NaN;
+    var d = readDate(value);
+    if (!d) return NaN;
+    var y = d.year;
+    var month = d.month !== null ? d.month : end ? 12 : 1;
     if (month < 1 || month > 12) return NaN;
     var last = monthLength(y, month);
-    var day = m[3] ? parseInt(m[3], 10) : end ? last : 1;
+    var day = d.day !== null ? d.day : end ? last : 1;
     if (day < 1 || day > last) return NaN;
     return daysFromCivil(y, month, day);
+  }
+
+  /* A box's text ("1981", "1981-06", "-0499-03-15"...) as a reader writes it: a year before
+   * 1 CE in words, "500 BCE", "March 500 BCE", "15 March 500 BCE"; a year with no leading
+   * zeros ("200", not "0200"); later months and days as they are. */
+  function boxText(text) {
+    var m = ISO.exec(text);
+    if (!m) return text;
+    var y = parseInt(m[2], 10) * (m[1] === "-" ? -1 : 1);
+    if (y > 0) return m[3] ? text : String(y);
+    var words = humanYear(y, false);
+    if (m[3]) words = MONTH_NAMES[parseInt(m[3], 10) - 1] + " " + words;
+    if (m[4]) words = parseInt(m[4], 10) + " " + words;
+    return words;
   }
 
   /* Today's day number (UTC). */
@@ -88,5 +140,5 @@
 
   window.MapgenDates = { daysFromCivil: daysFromCivil, civilFromDays: civilFromDays,
     pad: pad, yearText: yearText, humanYear: humanYear, isoDate: isoDate, parseDay: parseDay,
-    today: today };
+    boxText: boxText, today: today };
 })();

@@ -311,7 +311,7 @@
     }
     if (isNaN(a) || isNaN(b)) {
       input.setAttribute("aria-invalid", "true");
-      input.title = "Not a date: write a year (1981, -0500), a month (1981-06) or a day " +
+      input.title = "Not a date: write a year (1981, 500 BCE), a month (1981-06) or a day " +
         "(1981-06-28)";
       this.update();
       return;
@@ -382,8 +382,9 @@
   M.updateTexts = function () {
     var scale = this.scale, at = this.mode === "at", cur = this.current();
     var a = scale.startText(cur[0]), b = at ? scale.endText(cur[1]) : this.endText(cur[1]);
-    if (!this.fromInput.dirty) this.fromInput.value = at && a !== b ? dates.isoDate(cur[0]) : a;
-    if (!this.toInput.dirty) this.toInput.value = b;
+    var shown = at && a !== b ? dates.isoDate(cur[0]) : a;
+    if (!this.fromInput.dirty) this.fromInput.value = dates.boxText(shown); /* "500 BCE" */
+    if (!this.toInput.dirty) this.toInput.value = b === PRESENT ? b : dates.boxText(b);
     var yearMin = dates.civilFromDays(scale.firstDay)[0];
     var yearMax = dates.civilFromDays(scale.lastDay)[0];
     [[this.fromHandle, cur[0]], [this.toHandle, cur[1]]].forEach(function (pair) {
