@@ -344,6 +344,12 @@ def summary(dataset: Dataset) -> str:
 @click.option("--compare", nargs=2, metavar="PERIOD PERIOD",
               help="Two periods side by side in synced maps, e.g. --compare 1981/1986 2003/.. "
               "(EDTF, or the data's named periods).")
+@click.option("--story", type=click.Path(dir_okay=False),
+              help="Walk the reader through the map step by step: a story in Markdown (.md) "
+              "or StoryMapJS JSON (.json).")
+@click.option("--story-panel", type=click.Choice(["on", "off"]),
+              help="The story's caption panel [default: on]; off when a report's own text "
+              "drives the steps.")
 @selection_options
 @style_options
 @reports_errors
@@ -361,6 +367,8 @@ def build(
     url_hash: str | None,
     split: str | None,
     compare: tuple[str, str] | None,
+    story: str | None,
+    story_panel: str | None,
 ) -> None:
     """Build an HTML map of SOURCE files (GeoJSON, LPF, CSV/TSV or any GDAL vector file).
 
@@ -380,11 +388,19 @@ def build(
     if split and fragment:
         raise click.UsageError("--split writes full pages and their index; it makes no "
                                "--fragment")
+    if story_panel and not story:
+        raise click.UsageError("--story-panel is the panel of a --story; add --story")
+    if split and story:
+        raise click.UsageError("--split writes one map per period; a --story walks through "
+                               "one map")
     if compare and split:
         raise click.UsageError("--compare makes one page of two maps; it makes no --split")
     if compare and any((selection.start, selection.end, selection.at, selection.name)):
         raise click.UsageError("--compare shows every place in two periods; leave out --from, "
                                "--to, --at and --period")
+    if compare and story:
+        raise click.UsageError("--compare shows two periods side by side; a --story walks "
+                               "through one map")
     _import_folium_without_pandas()
     view, period = _chosen(inputs, selection, look)
     if split:
@@ -398,7 +414,8 @@ def build(
         click.echo(f"{len(maps)} maps", err=True)
         return
     fmap = mapgen.build_map(view, title=look.title, tiles=tiles, strict=period.strict,
-                            self_contained=self_contained, cdn=cdn,
+                            self_contained=self_contained, cdn=cdn, story=story,
+                            story_panel=story_panel != "off",
                             compare=list(compare) if compare else None)
     path = mapgen.save(fmap, output or str(Path("output") / f"{inputs.stem}.html"),
                        inputs=inputs.sources, fragment=fragment, height=height,
@@ -447,24 +464,40 @@ def list_places(inputs: Inputs, selection: Selection, output_format: str) -> Non
 
 
 @main.command()
-@source_options(required=True)
+@source_options()
+@click.option("--story", type=click.Path(dir_okay=False),
+              help="Also check a story (.md, .json) against the places [SOURCE: the embedded "
+              "dataset].")
 @reports_errors
-def validate(inputs: Inputs) -> None:
-    """Check SOURCE files and report every problem, one per line.
+def validate(inputs: Inputs, story: str | None) -> None:
+    """Check SOURCE files (and a story) and report every problem, one per line.
 
     \b
     Example:
       mapgen validate places.geojson && echo ok
+      mapgen validate places.geojson --story story.md
     """
-    click.echo(f"ok: {summary(inputs.load())}")
+    import mapgen
+
+    if not inputs.sources and story is None:
+        raise click.UsageError("Missing argument 'SOURCE...'.")
+    dataset = inputs.load()
+    checked = mapgen.load_story(story, dataset) if story is not None else None
+    click.echo(f"ok: {summary(dataset)}")
+    if checked is not None:
+        steps = len(checked.steps)
+        click.echo(f"ok: {story}: {steps} {'step' if steps == 1 else 'steps'}")
 
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--height", default=480, show_default=True, type=int, help="Height in pixels.")
 @click.option("--src", help="URL to link to [default: PATH as given].")
+@click.option("--steps", is_flag=True,
+              help="Also print the script with which the page's elements marked "
+              'data-mapgen-step="N" take a story map to step N as they scroll into view.')
 @reports_errors
-def embed(path: str, height: int, src: str | None) -> None:
+def embed(path: str, height: int, src: str | None, steps: bool) -> None:
     """Print an <iframe> snippet that embeds the map at PATH in a report page.
 
     A relative src is relative to the page that holds the iframe, not to the folder you run
@@ -477,7 +510,7 @@ def embed(path: str, height: int, src: str | None) -> None:
     """
     import mapgen
 
-    click.echo(mapgen.embed(path, height, src), nl=False)
+    click.echo(mapgen.embed(path, height, src, steps=steps), nl=False)
 
 
 @main.command("export")
@@ -552,6 +585,9 @@ def split_periods_option(text: str) -> list[str]:
               "such as '10 years' [default: instant].")
 @click.option("--fps", type=click.IntRange(1, 60),
               help="--animate: frames a second [default: the whole in about 20 s].")
+@click.option("--story", type=click.Path(dir_okay=False),
+              help="A page a step of this story (.md, .json): one PDF, or name-01.png, "
+              "name-02.png...")
 @selection_options
 @style_options
 @reports_errors
@@ -559,6 +595,7 @@ def render_map(
     inputs: Inputs, selection: Selection, look: Look, output: str, width: int | None,
     height: int | None, dpi: int, timeline: bool | None, periods: str | None,
     split: str | None, animate: bool, step: str | None, window: str | None, fps: int | None,
+    story: str | None,
 ) -> None:
     """Draw a static map (PNG, SVG or PDF), a grid of maps, or an animation (MP4, WebM, GIF),
     over an offline basemap.
@@ -573,6 +610,20 @@ def render_map(
     import mapgen
     from mapgen.static import output_format
 
+    if story is not None:
+        if timeline is not None:
+            raise click.UsageError("--timeline goes with a single map; a --story's pages have "
+                                   "none")
+        if animate or periods or split or step or window or fps:
+            raise click.UsageError("--story draws a page a step; it makes no --animate, "
+                                   "--periods or --split")
+        view, period = _chosen(inputs, selection, look)
+        for page in mapgen.render_story(view, story, output, width=width or DEFAULT_WIDTH,
+                                        height=height or DEFAULT_HEIGHT, dpi=dpi,
+                                        title=look.title, strict=period.strict,
+                                        inputs=inputs.sources):
+            click.echo(str(page))
+        return
     if not Path(output).is_dir():  # a folder: the API says that it is one (exit 3)
         output_format(output, animate=animate)
     if not (animate or periods or split):

@@ -20,6 +20,13 @@ from mapgen.errors import MapgenNote, OptionError
 from mapgen.model import Dataset, Period, Places
 
 
+def span_period(span: Span, *, name: str = "", strict: bool = False) -> Period:
+    """The Period an EDTF interval covers, as a named period reads it: its wide bounds (its
+    narrow ones when *strict*), open ends left open."""
+    lo, hi = span.bounds(strict)
+    return Period(lo, hi, name=name, strict=strict)
+
+
 def period(
     dataset: Dataset,
     *,
@@ -46,8 +53,7 @@ def period(
             if span is None:
                 known = ", ".join(n for n, _ in dataset.periods) or "none"
                 raise OptionError(f"unknown period {name!r} (this dataset has: {known})")
-            lo, hi = span.bounds(strict)
-            return Period(lo, hi, name=name, strict=strict)
+            return span_period(span, name=name, strict=strict)
         if at is not None:
             text = _option(at)
             return Period(parse_bound(text, end=False), parse_bound(text, end=True),
@@ -59,6 +65,16 @@ def period(
     if lo is not None and hi is not None and hi < lo:
         raise OptionError.naming("{end} {hi} is before {start} {lo}", hi=str(end), lo=str(start))
     return Period(lo, hi, strict=strict)
+
+
+def interval(text: str, *, strict: bool = False) -> Period:
+    """The Period a date or an interval names ("1981/1986", "1850–1900", "June 1988", "2003/.."),
+    each read as a date option is (`_option`), its bounds read as a named period's: a story's
+    ``period``."""
+    try:
+        return span_period(parse_span(_option(text)), strict=strict)
+    except DateError as exc:
+        raise OptionError(str(exc)) from None
 
 
 def _option(value: str | int) -> str:
@@ -139,19 +155,14 @@ class Overlaps:
 
 def period_of(dataset: Dataset, text: str, *, strict: bool = False) -> Period:
     """A period written as one text, as `--periods` and `--compare` take them: a period the
-    dataset names, or a span read as a date cell is (:func:`_option`, as `--from` and `--to`
-    are) — an interval (``1981/1986``, ``2003/..``, ``../1986``, ``1981-1986``) or one date
-    (``1986``, ``1986-03``: all of it)."""
+    dataset names, else :func:`interval` (``1981/1986``, ``2003/..``, ``1850–1900``,
+    ``1986``), open at one end at most."""
     if dataset.named_period(text) is not None:
         return period(dataset, name=text, strict=strict)
-    try:
-        span = parse_span(_option(text))
-    except DateError as exc:
-        raise OptionError(f"period {text!r}: {exc}") from None
-    lo, hi = span.bounds(strict)
-    if lo is None and hi is None:
+    chosen = interval(text, strict=strict)
+    if chosen.unbounded:
         raise OptionError(f"period {text!r} is open at both ends; give a date")
-    return Period(lo, hi, strict=strict)
+    return chosen
 
 
 def time_extent(places: Places, today: int) -> tuple[int, int] | None:
@@ -180,10 +191,7 @@ def split_periods(
     if split == "period":
         if not dataset.periods:
             raise OptionError("this dataset has no named periods; split it by decade")
-        return [
-            Period(*span.bounds(strict), name=name, strict=strict)
-            for name, span in dataset.periods
-        ]
+        return [span_period(span, name=name, strict=strict) for name, span in dataset.periods]
     extent = time_extent(dataset.places, today)
     if extent is None:
         return []

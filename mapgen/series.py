@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import html
 import os
 import re
@@ -12,7 +11,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from mapgen.dates import civil_from_days, days_from_civil, iso_date
+from mapgen.dates import civil_from_days, iso_date, today_number
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OutputError
 from mapgen.filter import select, split_periods
@@ -44,13 +43,10 @@ def series_parts(
     dataset: Dataset, split: str, *, strict: bool = False, today: int | None = None
 ) -> list[Part]:
     """The maps a series will have: one per decade the data touches (open ends run to
-    *today*, default the real today) or one per named period."""
-    if today is None:
-        now = datetime.date.today()
-        today = days_from_civil(now.year, now.month, now.day)
+    *today*, default `today_number()`) or one per named period."""
     return [
         (_stem(split, period), period.name, period)
-        for period in split_periods(dataset, split, strict=strict, today=today)
+        for period in split_periods(dataset, split, strict=strict, today=today_number(today))
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 from collections.abc import Iterator, Sequence
 
 import folium
@@ -30,7 +31,9 @@ from mapgen.html.elements import (
     tile_source,
 )
 from mapgen.html.payload import group_small_layers, packed, payload, script_json
+from mapgen.html.story import StoryAssets, story_payload
 from mapgen.model import Dataset, Period, many_objects
+from mapgen.story import Story, load_story
 
 
 def tile_provider(name: str) -> xyzservices.TileProvider | None:
@@ -91,6 +94,8 @@ def build_map(
     self_contained: bool = False,
     cdn: bool = False,
     height: str = "480px",
+    story: str | os.PathLike[str] | Story | None = None,
+    story_panel: bool = True,
     compare: Sequence[Period | str] | None = None,
 ) -> folium.Map:
     """A folium Map of *dataset*: one toggleable layer per category, legend, popups, movement
@@ -102,9 +107,14 @@ def build_map(
     Policy allows no request but the tiles. *cdn* makes the smallest file instead: Leaflet
     comes from its CDN, and the basemap only when there are no tiles. *self_contained* (no
     request at all but tiles) is the default, and refuses *cdn*. *height* is the map's height
-    in a notebook and as a fragment (a page's map fills the page). *compare*: two periods
+    in a notebook and as a fragment (a page's map fills the page).
+
+    *story* (a Markdown or StoryMapJS file, or a loaded :class:`mapgen.story.Story`) walks
+    the reader through the map step by step (`mapgen.story`); *story_panel* False leaves its
+    caption panel out, for a report whose own text drives the steps. *compare*: two periods
     (`Period`s, or texts such as "1981/1986", "2003/.." or a period the data names) shown side
-    by side in two synced maps (compare.js), read strictly with *strict*."""
+    by side in two synced maps (compare.js), read strictly with *strict*; not with a story,
+    whose steps drive one map's period."""
     if title is not None and any("\ud800" <= c <= "\udfff" for c in title):
         # bytes of a command line that were not UTF-8: the page could not be written
         raise OptionError(f"the title {title!r} is not text: it holds a lone surrogate")
@@ -115,6 +125,11 @@ def build_map(
         )
     provider = tile_provider(tiles)
     period = period if period is not None else dataset.period
+    if story is not None and compare is not None:
+        raise OptionError.naming("a {story} walks through one map's periods; it makes no "
+                                 "{compare}")
+    if story is not None:
+        story = load_story(story, dataset, strict=strict)
     dataset = group_small_layers(dataset)
     fmap = folium.Map(tiles=None, control_scale=True)
     figure = MapFigure(height)  # the page that holds the map's data once (elements.py)
@@ -156,6 +171,9 @@ def build_map(
         data["basemap"] = True
         Countries().add_to(fmap)
     PeriodControl().add_to(fmap)
+    if story is not None:
+        data["story"] = story_payload(story, panel=story_panel)
+        StoryAssets().add_to(fmap)
     data, blob = packed(data)
     data_json = script_json(data)  # serialised once: written, and hashed for ids
     MapgenLayers(data_json, groups, packed=blob).add_to(fmap)

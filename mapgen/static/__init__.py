@@ -20,10 +20,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mapgen.dates import today_number
 from mapgen.defaults import VERSION
 from mapgen.errors import OptionError
-from mapgen.static.style import figure
-from mapgen.static.timeline import TIMELINE_MAX_PLACES, today_number
+from mapgen.static.style import house_style, new_figure
+from mapgen.static.timeline import TIMELINE_MAX_PLACES
 from mapgen.write import check_output, write_atomic
 
 if TYPE_CHECKING:
@@ -39,6 +40,10 @@ __all__ = [
     "FORMATS",
     "TIMELINE_MAX_PLACES",
     "VIDEO_FORMATS",
+    "check_page",
+    "house_style",
+    "metadata",
+    "new_figure",
     "output_format",
     "render",
     "render_bytes",
@@ -123,7 +128,7 @@ def render(
     fmt = output_format(target, animate=animate)
     width = width or (VIDEO_WIDTH if animate else DEFAULT_WIDTH)
     height = height or (VIDEO_HEIGHT if animate else DEFAULT_HEIGHT)
-    _check_size(width, height, dpi)
+    check_size(width, height, dpi)
     day = today_number(today)
     if animate:
         from mapgen.static.animate import render_video
@@ -207,10 +212,28 @@ def _grid(fig: Figure, dataset: Dataset, periods: list[Period], title: str,
     draw_grid(fig, dataset, periods, title, keep_undated=keep_undated)
 
 
-def _check_size(width: int, height: int, dpi: int) -> None:
+def check_page(fmt: str, width: int, height: int, dpi: int) -> None:
+    """An OptionError for a format or a page size mapgen does not draw."""
+    if fmt not in FORMATS:
+        raise OptionError(f"unknown static map format {fmt!r}; use one of {', '.join(FORMATS)}")
+    check_size(width, height, dpi)
+
+
+def check_size(width: int, height: int, dpi: int) -> None:
+    """An OptionError for a page (or a video frame) size mapgen does not draw."""
     for name, value, low in (("width", width, 100), ("height", height, 100), ("dpi", dpi, 10)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise OptionError(f"{name} must be a whole number of at least {low}, not {value!r}")
+
+
+def metadata(fmt: str, title: str) -> dict[str, Any]:
+    """A file's metadata: its title and creator, never a date (same input, same bytes)."""
+    creator = f"mapgen {VERSION}"
+    return {
+        "png": {"Software": None, "Title": title},
+        "svg": {"Date": None, "Creator": creator, "Title": title},
+        "pdf": {"CreationDate": None, "Creator": creator, "Title": title},
+    }[fmt]
 
 
 def _page_bytes(
@@ -218,18 +241,12 @@ def _page_bytes(
 ) -> bytes:
     """The bytes of one page drawn by *draw*(figure, title) in memory (so a failure never
     leaves a file), with no date in them."""
-    if fmt not in FORMATS:
-        raise OptionError(f"unknown static map format {fmt!r}; use one of {', '.join(FORMATS)}")
-    creator = f"mapgen {VERSION}"
-    metadata: dict[str, dict[str, Any]] = {
-        "png": {"Software": None, "Title": title},
-        "svg": {"Date": None, "Creator": creator, "Title": title},
-        "pdf": {"CreationDate": None, "Creator": creator, "Title": title},
-    }
-    with figure(width, height, dpi, exact=fmt == "png") as fig:
+    check_page(fmt, width, height, dpi)
+    with house_style():
+        fig = new_figure(fmt, width, height, dpi)
         draw(fig, title)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata[fmt])
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata(fmt, title))
     return buffer.getvalue()
 
 
@@ -250,7 +267,6 @@ def render_bytes(
     from mapgen.model import Period
     from mapgen.static.layout import draw_page
 
-    _check_size(width, height, dpi)
     day = today_number(today)
     shown = period or dataset.period or Period()
     strip = len(dataset.places) <= TIMELINE_MAX_PLACES if timeline is None else timeline

@@ -36,7 +36,7 @@ from mapgen.static.mapview import (
     legend_key,
     prepare,
 )
-from mapgen.static.style import figure
+from mapgen.static.style import house_style, new_figure
 from mapgen.static.timeline import TIMELINE_MAX_PLACES, draw_timeline, shade_period
 from mapgen.write import atomic_path
 
@@ -377,7 +377,8 @@ def render_video(
         raise OptionError(f"fps must be a whole number from 1 to 60, not {fps!r}")
     chosen = plan(dataset, period, step=parse_step(step), window=parse_window(window),
                   fps=fps, today=today, where=str(target), strict=strict)
-    with figure(width, height, dpi) as fig, (progress or nullcontext)(chosen.frames) as each:
+    with house_style(), (progress or nullcontext)(chosen.frames) as each:
+        fig = new_figure("png", width, height, dpi)  # exactly width × height pixels
         pictures = draw_frames(fig, dataset, chosen.frames, title=title, timeline=timeline,
                                keep_undated=keep_undated, today=today, each=each)
         write_video(target, fmt, pictures, chosen.fps,

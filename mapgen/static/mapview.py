@@ -174,13 +174,16 @@ def map_extent(
     return (cx - w / 2, cx + w / 2), (cy - half, cy + half), aspect
 
 
-def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
-    """The basemap framed on the places, the places and their moves, then the legend and the
-    names where they hide none of it."""
+def draw_map(
+    ax: Axes, dataset: Dataset, renderer: RendererBase, bounds: Bounds | None = None
+) -> None:
+    """The basemap framed on the places (or on *bounds*, west, south, east, north: a story's
+    step), the places and their moves, then the legend and the names where they hide none
+    of it."""
     import numpy as np
 
     sheet = prepare(dataset)
-    frame_map(ax, places_bounds(dataset.places))
+    frame_map(ax, bounds or places_bounds(dataset.places))
     draw_places(ax, sheet, np.ones(sheet.rows, dtype=bool), renderer)
 
 

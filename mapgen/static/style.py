@@ -54,22 +54,29 @@ RC = {
 
 
 @contextmanager
-def figure(width: int, height: int, dpi: int, *, exact: bool = True) -> Iterator[Figure]:
-    """A figure of *width* × *height* pixels at *dpi* on an Agg canvas, under :data:`RC`
-    whatever the user's matplotlibrc says. *exact*: a hair over the size, since w / dpi * dpi
-    can come out as 1000.9999…, which a matplotlib that truncates the pixel size would make
-    1000; a PNG or a video frame must be exactly w × h (SVG and PDF: the size in inches)."""
+def house_style() -> Iterator[None]:
+    """matplotlib's defaults and mapgen's own settings (:data:`RC`) while drawing: the user's
+    matplotlibrc must not change the map."""
     import matplotlib
+
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(RC)
+        yield
+
+
+def new_figure(fmt: str, width: int, height: int, dpi: int) -> Figure:
+    """A page of *width* × *height* pixels at *dpi*, drawn by Agg (inside `house_style`)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context():
-        matplotlib.rcdefaults()  # the user's matplotlibrc must not change the map
-        matplotlib.rcParams.update(RC)
-        nudge = 1e-6 if exact else 0.0
-        fig = Figure(figsize=((width + nudge) / dpi, (height + nudge) / dpi), dpi=dpi)
-        FigureCanvasAgg(fig)
-        yield fig
+    # A hair over the size: w / dpi * dpi can come out as 1000.9999…, which a matplotlib
+    # that truncates the pixel size would make 1000; a PNG (or a video frame, drawn as a PNG
+    # is) must be exactly w × h.
+    nudge = 1e-6 if fmt == "png" else 0.0
+    fig = Figure(figsize=((width + nudge) / dpi, (height + nudge) / dpi), dpi=dpi)
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def text_width(renderer: RendererBase, text: str, size: float, bold: bool = False) -> float:

@@ -286,7 +286,7 @@
   function extend(app) {
     var pair = app.container.mapgenCompare;
     if (pair) return function () { pair.secondReady(); };
-    if (!app.periodControl) return null;
+    if (!app.periodControl || app.data.story) return null; /* a story's steps set one period */
     var compare = app.compare = new Compare(app);
     return function () {
       var periods = app.keepsHash() ? hashPeriods(app) : null;
