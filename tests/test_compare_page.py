@@ -234,9 +234,13 @@ def test_build_map_takes_two_periods(tmp_path: Path) -> None:
     for bad in (["1981/1986"], ["1981/1986", "2003/..", "2010"], "1981/1986"):
         with pytest.raises(mapgen.OptionError, match="two periods"):
             mapgen.build_map(data, compare=bad)  # type: ignore[arg-type]
-    result = CliRunner().invoke(main, ["build", "--compare", "1981/1986", "2003/..", "--from",
-                                       "1990", "-o", str(tmp_path / "x.html")])
-    assert result.exit_code == 2 and "leave out --from" in result.output
+    for extra, words in ((["--from", "1990"], "leave out --from"),
+                         (["--split", "decade"], "no --split"),
+                         (["--story", "s.md"], "--story")):
+        result = CliRunner().invoke(main, ["build", "--compare", "1981/1986", "2003/..", *extra,
+                                           "-o", str(tmp_path / "x.html")])
+        assert result.exit_code == 2 and words in result.output, result.output
+    assert not (tmp_path / "x.html").exists()
 
 
 def test_a_comparison_is_the_same_bytes_in_fresh_processes(tmp_path: Path) -> None:
