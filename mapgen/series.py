@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import html
 import os
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OutputError
 from mapgen.filter import select, split_periods
 from mapgen.model import Dataset, Period
+from mapgen.rules import slugify
 
 
 @dataclass(frozen=True)
@@ -26,14 +25,6 @@ class SeriesMap:
     label: str
     period: Period
     places: int
-
-
-def slugify(text: str, fallback: str = "map") -> str:
-    """A safe file name stem from untrusted text: ASCII letters, digits and hyphens only, so
-    no path separators, no dots, no traversal."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
-    return slug or fallback
 
 
 Part = tuple[str, str, Period]  # file stem, label, period

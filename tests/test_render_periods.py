@@ -403,3 +403,67 @@ def test_the_api_takes_grids_and_animations(grid_source: Path, tmp_path: Path) -
 
     first = next(iter(iio.imiter(video)))
     assert np.asarray(first).shape[:2] == (720, 1280)  # an animation's default size
+
+
+def panel_height(panel: ET.Element) -> float:
+    """A panel's height in points, from its frame (the first path: its background)."""
+    frame = next(p for p in panel.iter(f"{SVG}path") if p.get("d", "").startswith("M "))
+    ys = [float(v) for v in frame.get("d", "").replace("z", "").split()[2::3]]
+    return max(ys) - min(ys)
+
+
+def test_a_grid_legend_of_many_layers_leaves_the_panels_their_room(tmp_path: Path) -> None:
+    """45 layers (as INRAP's 45 départements) under a grid at 800 × 600: the legend takes no
+    more than its share of the page (LEGEND_SHARE), the rest said in a last line "+N more",
+    and the panels stay maps as tall as with two layers."""
+    def grid(layers: int) -> bytes:
+        source = write_geojson(tmp_path / f"{layers}.geojson", [
+            feature(f"p{n}", name=f"Place {n}", layer=f"layer-{n % layers:02}",
+                    when=["1990/2000"], lon=n % 9, lat=40 + n // 9)
+            for n in range(45)
+        ], title="Layers", attribution="Test data")
+        out = tmp_path / f"{layers}.svg"
+        result = CliRunner().invoke(main, [
+            "render", str(source), "--periods", "1990/1995,1995/2000", "--width", "800",
+            "--height", "600", "-o", str(out),
+        ])
+        assert result.exit_code == 0, result.output
+        return out.read_bytes()
+
+    many, two = grid(45), grid(2)
+    words = texts(many)
+    [more] = [w for w in words if w.startswith("+") and w.endswith(" more")]
+    listed = [w for w in words if w.startswith("layer-")]
+    assert len(listed) + int(more[1:-5]) == 45 and len(listed) >= 4
+    heights = [panel_height(p) for p in panels(many)]
+    assert len(heights) == 2
+    assert min(heights) >= 0.6 * min(panel_height(p) for p in panels(two))
+
+
+def test_an_animation_places_its_legend_once_clear_of_every_frame(tmp_path: Path) -> None:
+    """Places on a lattice, a layer a row, a column a year: no frame alone covers a corner
+    (each would have its legend in one), all of them together cover every corner, so the
+    legend is beside the map in every frame, at one spot, and the map is narrowed once (a
+    frame's legend never moves nor hides a place another frame shows)."""
+    from mapgen.model import Period
+    from mapgen.static.style import house_style, new_figure
+
+    source = write_geojson(tmp_path / "lattice.geojson", [
+        feature(f"p{i}-{j}", name=f"P{i}-{j}", layer=f"lattice row number {j}",
+                when=[f"{1981 + i}/{1981 + i}"], lon=5.0 * i, lat=40 + 1.25 * j)
+        for i in range(9) for j in range(9)
+    ], title="Lattice", attribution="Test data")
+    data = mapgen.load(source)
+    frames = [Period(days_from_civil(y, 1, 1), days_from_civil(y, 12, 31))
+              for y in range(1981, 1990)]
+    seen = set()
+    with house_style():
+        fig = new_figure("png", 480, 300, 75)
+        pictures = animate.draw_frames(fig, data, frames, title="Lattice", timeline=False,
+                                       keep_undated=False, today=TODAY)
+        for _ in pictures:  # while a frame is handed out, its artists are on the map
+            [ax] = [a for a in fig.axes if a.get_legend() is not None]
+            legend = ax.get_legend().get_window_extent()
+            assert legend.x0 >= ax.get_window_extent().x1  # beside the map
+            seen.add((tuple(legend.bounds), tuple(ax.get_position().bounds)))
+    assert len(seen) == 1

@@ -21,20 +21,20 @@ import datetime
 import decimal
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mapgen.cells import parse_sources
 from mapgen.errors import DataError, Problem
 from mapgen.fields import (
+    SAMPLE_ROWS,
     FieldProblems,
     Fields,
-    dates_unnamed,
+    Sample,
+    columns_problem,
     flat_properties,
-    hint,
-    lookalikes,
-    missing_problem,
+    flat_value,
     plain_text,
     read_dates,
     resolve_columns,
@@ -43,6 +43,7 @@ from mapgen.geometry import geometry_to_geojson
 from mapgen.raw import COLUMN_KEYS, RawCollection, RawColumns, RawFeature
 from mapgen.read.csv import _geometry_columns, geometry_from_cells
 from mapgen.read.gdal import plain_value
+from mapgen.read.geojson import file_layer
 
 if TYPE_CHECKING:
     import pyarrow
@@ -340,6 +341,11 @@ def _sources(value: Any) -> Any:
     return value
 
 
+def _head(table: pyarrow.Table) -> Iterator[dict[str, Any]]:
+    """The first rows of *table* as JSON-ready dicts, made only when first asked for."""
+    yield from (_json_value(row) for row in table.slice(0, SAMPLE_ROWS).to_pylist())
+
+
 def read_columns(path: Path, label: str, chosen: Fields, kind: str) -> Columns:
     """The table at *path* as :class:`Columns`, its attribute columns mapped to mapgen's
     keys by the field options. One DataError line, naming the file, for a file
@@ -358,18 +364,12 @@ def read_columns(path: Path, label: str, chosen: Fields, kind: str) -> Columns:
         lat, lon, wkt, missing = _geometry_columns(columns, chosen)
     data_columns = [c for c in columns if c not in (lat, lon, wkt)]
     mapping, missing_fields = resolve_columns(data_columns, chosen, required=("name",))
-    missing += missing_fields
-    unnamed = ["name"] if "name" in missing else []
-    if dates_unnamed(mapping, data_columns):
-        missing.append("when")
-        unnamed.append("when")
-    if geometry_column is None and wkt is None and (lat is None or lon is None):
-        absent = [n for n, c in (("lat", lat), ("lon", lon)) if c is None]
-        missing.append(f"{' and '.join(absent)} (or wkt, or a GeoParquet geometry)")
-        unnamed += ["wkt"] if lookalikes("wkt", columns) else absent
-    if missing:
-        suggestion = hint(unnamed, [c for c in columns if c not in mapping.values()])
-        raise DataError([missing_problem(label, "columns", missing, columns, suggestion)])
+    sample = Sample(_head(table.select(columns)))
+    problem = columns_problem(label, "columns", columns, chosen, mapping, missing + missing_fields,
+                              sample, None if geometry_column else (lat, lon, wkt),
+                              ", or a GeoParquet geometry")
+    if problem:
+        raise DataError([problem])
     values = {name: _values(table, name, label) for name in columns}
     if "sources" in mapping:
         values[mapping["sources"]] = [_sources(v) for v in values[mapping["sources"]]]
@@ -393,9 +393,8 @@ class _Rows:
     """A table's rows one at a time as RawFeatures, its date columns read as one
     (:func:`mapgen.fields.read_dates`)."""
 
-    def __init__(self, table: Columns, layer: str, label: str,
-                 options: DateOptions | None = None) -> None:
-        self.table, self.layer = table, layer
+    def __init__(self, table: Columns, label: str, options: DateOptions | None = None) -> None:
+        self.table = table
         mapping = table.mapping
         dated = {k: c for k, c in mapping.items() if k in ("when", "start", "end")}
         if "start" in dated:
@@ -423,7 +422,6 @@ class _Rows:
         props.update(dates)
         if listed:
             props["sources"] = listed
-        props.setdefault("layer", self.layer)
         if "id" not in mapping:
             props["id"] = f"row-{row}"
         found = (*table.problems.get(row, ()), *date_problems)
@@ -431,60 +429,47 @@ class _Rows:
 
 
 def _raw_columns(rows: _Rows) -> RawColumns | None:
-    """The table as columns for validation to check a column at a time, when it holds
-    mapgen's own fields only (no other attribute, no ``name_<lang>``) and points; a row the
-    reader already found a problem in (dates, geometry) is irregular, read as a RawFeature.
-    Each value is what :func:`mapgen.fields.flat_properties` makes of it."""
+    """The table as columns, a column at a time, when it holds mapgen's own fields only (no
+    other attribute, no ``name_<lang>``) and points; a row the reader already found a
+    problem in (dates, geometry) is added as read (`_Rows.feature`). Each value is what
+    :func:`mapgen.fields.flat_value` makes of it, as for a row."""
     table, mapping = rows.table, rows.table.mapping
     if table.x is None or table.y is None or set(table.values) - set(mapping.values()):
         return None
     if not mapping.keys() - {"start", "end"} <= COLUMN_KEYS:
         return None
 
-    def text(key: str) -> list[Any]:  # a text key as flat_properties reads it: "" is None
-        values = table.values.get(mapping.get(key, ""))
-        return [None] * table.rows if values is None else [plain_text(v) or None for v in values]
+    def values(key: str) -> list[Any]:
+        found = table.values.get(mapping.get(key, ""))
+        if found is None:
+            return [None] * table.rows
+        if key == "sources":  # a list of sources is taken as it is
+            return [(v or None) if type(v) is list else flat_value(key, v) for v in found]
+        return [flat_value(key, v) for v in found]
 
-    def source(value: Any) -> Any:
-        if type(value) is list or value is None:
-            return value or None
-        return parse_sources(plain_text(value)) or None
-
-    ids = text("id") if "id" in mapping else [f"row-{row}" for row in range(table.rows)]
-    whens: list[Any] = []
-    irregular: dict[int, RawFeature] = {}
+    columns = RawColumns(
+        values("id") if "id" in mapping else [f"row-{row}" for row in range(table.rows)],
+        values("name"), values("layer"), [], values("description"), values("precision"),
+        values("sources"), table.x, table.y, unit="row",
+    )
     for row, (x, y) in enumerate(zip(table.x, table.y, strict=True)):
         dates, problems = rows.dates(row)
-        whens.append(dates.get("when"))
+        columns.whens.append(dates.get("when"))
         if problems or row in table.problems or x != x or y != y:
-            irregular[row] = rows.feature(row)
-    for row in irregular:
-        ids[row] = None
-    return RawColumns(
-        ids,
-        text("name"),
-        [v or rows.layer for v in text("layer")],
-        whens,
-        text("description"),
-        text("precision"),
-        [source(v) for v in table.values.get(mapping.get("sources", ""), [None] * table.rows)],
-        table.x,
-        table.y,
-        irregular,
-        unit="row",
-    )
+            columns.put(row, rows.feature(row))
+    return columns
 
 
 def read_arrow(
     path: Path, label: str, chosen: Fields, kind: str, options: DateOptions | None = None
 ) -> RawCollection:
-    """A GeoParquet, Parquet or Arrow IPC file as a RawCollection: in columns when it holds
-    mapgen's own fields and points (:func:`_raw_columns`), else row by row. Without an id
-    column a row's id is its position ("row-0"); without a layer column (or with an empty
-    value) its layer is the file's name. A list of sources is taken as it is."""
+    """A GeoParquet, Parquet or Arrow IPC file as a RawCollection: a column at a time when
+    it holds mapgen's own fields and points (:func:`_raw_columns`), else row by row. Without
+    an id column a row's id is its position ("row-0"); without a layer column (or with an
+    empty value) its layer is the file's name. A list of sources is taken as it is."""
     table = read_columns(path, label, chosen, kind)
-    rows = _Rows(table, Path(label).name.split(".")[0] or "places", label, options)
+    rows = _Rows(table, label, options)
     columns = _raw_columns(rows)
-    if columns is not None:
-        return RawCollection(label, (), columns=columns)
-    return RawCollection(label, tuple(rows.feature(row) for row in range(table.rows)))
+    if columns is None:
+        columns = RawColumns.of(map(rows.feature, range(table.rows)), unit="row")
+    return RawCollection(label, columns, geometry_optional=True, default_layer=file_layer(label))

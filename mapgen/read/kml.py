@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from mapgen.errors import DataError, MapgenWarning, Problem
 from mapgen.fields import (
     Fields,
+    Sample,
     dated_records,
     flat_properties,
     hint,
@@ -34,6 +35,7 @@ from mapgen.fields import (
 )
 from mapgen.raw import RawCollection, RawFeature
 from mapgen.read.archive import check_archive
+from mapgen.read.geojson import file_layer
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -215,7 +217,8 @@ def read_kml(
     columns = list(dict.fromkeys(k for record in records for k in record))
     mapping, missing = resolve_columns(columns, chosen, required=("name",) if found else ())
     if missing:
-        problem = missing_problem(label, "fields", missing, columns, hint(["name"], columns))
+        suggestion = hint(["name"], columns, Sample(records))
+        problem = missing_problem(label, "fields", missing, columns, suggestion)
         raise DataError([problem])
     named = chosen.when or chosen.start
     times = [times for _, _, times in found]
@@ -245,7 +248,8 @@ def read_kml(
                 break
         features.append(RawFeature(f"feature {number}", props, geometry,
                                    fallback_id=str(number), field_problems=tuple(problems)))
-    return RawCollection(label, tuple(features), geometry_optional=True)
+    return RawCollection.of(label, features, geometry_optional=True,
+                            default_layer=file_layer(label))
 
 
 def _kml_dates(times: list[_Times], label: str, options: DateOptions | None) -> list[Any]:

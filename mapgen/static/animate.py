@@ -29,12 +29,13 @@ from mapgen.static.layout import lay_out, subtitle
 from mapgen.static.mapview import (
     Key,
     crowded,
-    draw_legend,
     draw_places,
     frame_map,
-    in_page_points,
+    frame_view,
     legend_key,
+    place_legend,
     prepare,
+    spots,
 )
 from mapgen.static.style import house_style, new_figure
 from mapgen.static.timeline import TIMELINE_MAX_PLACES, draw_timeline, shade_period
@@ -217,8 +218,8 @@ def draw_frames(
     out), drawn on *fig* (an Agg canvas): the page laid out and the basemap drawn once, then
     each frame's places, names, legend, timeline shading and date (its period in words, and
     its count) drawn over that background. The map is framed on every place some frame shows,
-    and the legend, in the corner that suits them all, explains all their layers, so that
-    neither moves while the video plays."""
+    and the legend explains all their layers where it covers none of them (in a corner, else
+    beside the map), so that neither moves while the video plays."""
     import numpy as np
 
     overlaps = Overlaps(dataset.places)
@@ -231,16 +232,17 @@ def draw_frames(
         timeline = len(view.places) <= TIMELINE_MAX_PLACES
     page = lay_out(fig, view, title, subtitle(frames[0], 0), timeline=timeline, today=today)
     ax, renderer = page.map_axes, page.renderer
-    frame_map(ax, places_bounds(view.places) if len(view.places) else None)
+    bounds = places_bounds(view.places) if len(view.places) else None
     sheet = prepare(view)
-    keys: dict[bool, Key] = {}  # a frame's legend, uncrowded and crowded, in one corner
-    if view.layers:
+    keys: dict[bool, Key] = {}  # a frame's legend, uncrowded and crowded, in one place
+    if view.layers:  # placed once, clear of every frame's places, so that it never moves
         every = np.ones(sheet.rows, dtype=bool)
-        corner, _ = draw_legend(ax, legend_key(sheet, every, crowded=crowded(sheet.markers)),
-                                renderer, in_page_points(ax, sheet.markers.lonlat))
-        ax.get_legend().remove()
-        keys = {dense: replace(legend_key(sheet, every, crowded=dense), loc=corner)
+        frame_view(ax, bounds)
+        placed = place_legend(ax, legend_key(sheet, every, crowded=crowded(sheet.markers)),
+                              renderer, spots(ax, sheet, every))
+        keys = {dense: replace(placed, handles=legend_key(sheet, every, crowded=dense).handles)
                 for dense in (False, True)}
+    frame_map(ax, bounds)
     if page.strip is not None and page.strip_axes is not None:
         draw_timeline(page.strip_axes, page.strip, Period(), renderer)
     changing = [page.subtitle, *([page.strip_axes] if page.strip_axes is not None else [])]
@@ -256,7 +258,7 @@ def draw_frames(
         shown = np.zeros(sheet.rows, dtype=bool)
         shown[overlaps.rows(period, keep_undated=keep_undated)] = True
         before = {id(artist) for artist in ax.get_children()}
-        key = keys.get(crowded(sheet.markers_of(shown)), False)
+        key = keys.get(crowded(sheet.markers_of(shown)))
         draw_places(ax, sheet, shown, renderer, key=key)
         added = [artist for artist in ax.get_children() if id(artist) not in before]
         canvas.restore_region(background)  # type: ignore[attr-defined]

@@ -19,7 +19,10 @@ from mapgen.filter import Overlaps
 from mapgen.geometry import places_bounds
 from mapgen.static.layout import draw_footer, draw_header, fraction, page_size, subtitle, text
 from mapgen.static.mapview import (
+    LEGEND_SHARE,
+    Key,
     crowded,
+    cut_legend,
     draw_places,
     frame_map,
     legend_key,
@@ -75,7 +78,8 @@ def draw_grid(
     if dataset.layers:
         dense = any(crowded(sheet.markers_of(shown)) for shown in masks)
         key = legend_key(sheet, anywhere, crowded=dense)
-        legend = _page_legend(fig, key.handles, key.labels, renderer, bottom=bottom, width=inner)
+        legend = _page_legend(fig, key, renderer, bottom=bottom, width=inner,
+                              height=LEGEND_SHARE * (top - bottom))
         bottom += _height(legend, renderer, fig.dpi) + STYLE.legend_size * 0.5
 
     bounds = places_bounds(dataset.places.take(np.flatnonzero(anywhere).tolist()))
@@ -93,7 +97,7 @@ def draw_grid(
              size=STYLE.subtitle_size, weight="bold", color=STYLE.text)
         axes = fig.add_axes(fraction(fig, x, y, cell_w, cell_h - heading))
         frame_map(axes, bounds)
-        draw_places(axes, sheet, shown, renderer, key=False)
+        draw_places(axes, sheet, shown, renderer)
 
 
 def _shape(
@@ -120,22 +124,23 @@ def _shape(
 
 def _page_legend(
     fig: Figure,
-    handles: Sequence[object],
-    labels: Sequence[str],
+    key: Key,
     renderer: RendererBase,
     *,
     bottom: float,
     width: float,
+    height: float,
 ) -> Legend:
     """One legend for every panel, centred above the footer, in as many columns as fit in
-    *width* points."""
-    legend = None
-    for columns in range(len(labels), 0, -1):
-        if legend is not None:
-            legend.remove()
-        legend = fig.legend(
-            list(handles),
-            list(labels),
+    *width* points and no taller than *height* points: past what fits, its last line says
+    "+31 more" (as a single map's legend beside the map does), so that the panels keep their
+    room."""
+    entries = len(key.labels)
+
+    def made(columns: int, rows: int) -> Legend:
+        """The legend in *columns* of *rows*."""
+        make = partial(
+            fig.legend,
             loc="lower center",
             bbox_to_anchor=(0.5, bottom / page_size(fig)[1]),
             ncols=columns,
@@ -145,12 +150,25 @@ def _page_legend(
             borderaxespad=0.0,
             borderpad=0.0,
         )
+        legend = cut_legend(make, key, columns * rows)
         for label in legend.get_texts():
             label.set_parse_math(False)
-        if legend.get_window_extent(renderer).width * 72 / fig.dpi <= width:
-            break
-    assert legend is not None
-    return legend
+        return legend
+
+    def size(columns: int, rows: int) -> tuple[float, float]:
+        """Width and height in points of the legend in *columns* of *rows*, drawn to measure."""
+        legend = made(columns, rows)
+        box = legend.get_window_extent(renderer)
+        legend.remove()
+        return box.width * 72 / fig.dpi, box.height * 72 / fig.dpi
+
+    columns = entries
+    while columns > 1 and size(columns, math.ceil(entries / columns))[0] > width:
+        columns -= 1
+    rows = math.ceil(entries / columns)
+    while rows > 1 and size(columns, rows)[1] > height:
+        rows -= 1
+    return made(columns, rows)
 
 
 def _height(legend: Legend, renderer: RendererBase, dpi: float) -> float:

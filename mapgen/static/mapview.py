@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import numpy as np
     from matplotlib.axes import Axes
     from matplotlib.backend_bases import RendererBase
+    from matplotlib.legend import Legend
     from matplotlib.transforms import Bbox, Transform
     from numpy.typing import NDArray
     from shapely.geometry.base import BaseGeometry
@@ -39,6 +40,9 @@ BEND = 0.18  # arc3 curvature of movement arrows: a move and its return stay apa
 SHRINK_END = 5.0  # points between an arrow's tip and the place it points to
 LABEL_PAD = 1.5  # points between a label block's backing and its text
 LABEL_REACH = 256.0  # points: no label is placed further than this from its place
+LEGEND_CLEARANCE = 5.0  # points around a legend inside the map that no place may be in
+LEGEND_SHARE = 0.4  # a legend takes at most this share of the maps' room: beside a map, of
+# its row's width; under a grid of maps, of the grid's height
 
 
 @dataclass(frozen=True)
@@ -178,38 +182,73 @@ def draw_map(
     ax: Axes, dataset: Dataset, renderer: RendererBase, bounds: Bounds | None = None
 ) -> None:
     """The basemap framed on the places (or on *bounds*, west, south, east, north: a story's
-    step), the places and their moves, then the legend and the names where they hide none
-    of it."""
+    step), the places and their moves, the legend in a corner that hides none of them (else
+    beside the map, which then gets narrower), and the names where they hide none of it."""
     import numpy as np
 
     sheet = prepare(dataset)
-    frame_map(ax, bounds or places_bounds(dataset.places))
-    draw_places(ax, sheet, np.ones(sheet.rows, dtype=bool), renderer)
+    every = np.ones(sheet.rows, dtype=bool)
+    bounds = bounds or places_bounds(dataset.places)
+    key = None
+    if dataset.layers:
+        frame_view(ax, bounds)
+        key = place_legend(
+            ax, legend_key(sheet, every, crowded=crowded(sheet.markers)), renderer,
+            spots(ax, sheet, every),
+        )
+    frame_map(ax, bounds)
+    draw_places(ax, sheet, every, renderer, key=key)
+
+
+def frame_view(
+    ax: Axes, bounds: Bounds | None
+) -> tuple[tuple[float, float], tuple[float, float], float]:
+    """Set the view that frames *bounds* (None: the world) in *ax*'s box as asked for
+    (:func:`map_extent`), not the one an earlier view made of it, and return it: a legend
+    placed beside the map narrows the box, and the view is then set again."""
+    box = ax.get_position(original=True).transformed(ax.figure.transFigure)
+    xlim, ylim, aspect = map_extent(bounds, box.width / box.height)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect(aspect, adjustable="box", anchor="C")  # a no-op unless the world is too small
+    ax.apply_aspect()
+    return xlim, ylim, aspect
 
 
 def frame_map(ax: Axes, bounds: Bounds | None) -> None:
     """The sea, the frame and the basemap, framed on *bounds* (None: the world): what every
     map of a grid or frame of an animation drawn in *ax* shares."""
-    box = ax.get_position().transformed(ax.figure.transFigure)
-    xlim, ylim, aspect = map_extent(bounds, box.width / box.height)
+    xlim, ylim, _ = frame_view(ax, bounds)
     _style_frame(ax)
-    _draw_basemap(ax, xlim, ylim)
+    _draw_basemap(ax, xlim, ylim)  # the view is set: drawing does not move it
     ax.set_xlabel("")  # geopandas names the axes; a map has no use for that
     ax.set_ylabel("")
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect(aspect, adjustable="box", anchor="C")  # a no-op unless the world is too small
-    ax.apply_aspect()
+
+
+def spots(ax: Axes, sheet: Sheet, shown: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """Where the rows *shown* are on the page (points): their markers and their anchors,
+    which a legend inside the map must not cover."""
+    import numpy as np
+
+    lonlat = np.concatenate([sheet.markers_of(shown).lonlat, sheet.anchors[shown]])
+    return in_page_points(ax, lonlat)
+
+
+BESIDE = "beside"  # Key.loc: to the right of the map
 
 
 @dataclass(frozen=True)
 class Key:
-    """A legend: its entries, and its corner (None: the corner with the fewest places near
-    it, chosen when it is drawn)."""
+    """A legend: its entries and its place — a corner, or BESIDE the map in *columns* of
+    *rows* (0: every entry) with its left edge at *anchor* (axes fraction); None: not yet
+    placed (:func:`place_legend`)."""
 
     handles: tuple[Any, ...]
     labels: tuple[str, ...]
     loc: str | None = None
+    columns: int = 1
+    rows: int = 0
+    anchor: float = 1.0
 
 
 def draw_places(
@@ -217,12 +256,11 @@ def draw_places(
     sheet: Sheet,
     shown: NDArray[np.bool_],
     renderer: RendererBase,
-    key: Key | bool = True,
+    key: Key | None = None,
 ) -> None:
     """The rows *shown* (a mask) of *sheet* on a map framed by :func:`frame_map`: lines and
-    polygons, markers (dots when crowded), moves, the legend — *key*, or True for the one of
-    these places in their emptiest corner, or False for none — and the names where they hide
-    none of it."""
+    polygons, markers (dots when crowded), moves, the legend *key* (placed by
+    :func:`place_legend`; None: no legend), and the names where they hide none of it."""
     import numpy as np
 
     points = sheet.markers_of(shown)
@@ -252,10 +290,8 @@ def draw_places(
     )
     obstacles += [_arrowhead(to_points(*a), to_points(*b)) for a, b, _ in moves]
     frame = _in_points(ax.get_window_extent(renderer), ax.figure.dpi)
-    if key is True and sheet.dataset.layers:
-        key = legend_key(sheet, shown, crowded=dots is not None)
-    if isinstance(key, Key):
-        obstacles.append(draw_legend(ax, key, renderer, markers)[1])
+    if key is not None:
+        obstacles.append(draw_legend(ax, key, renderer))
     names = rows[list(named)].tolist()
     _draw_labels(ax, sheet.dataset, names, sheet.anchors, to_points, obstacles, frame, renderer)
 
@@ -506,10 +542,10 @@ def _in_points(bbox: Bbox, dpi: float) -> Box:
 
 
 def legend_key(sheet: Sheet, shown: NDArray[np.bool_], *, crowded: bool = False) -> Key:
-    """The legend of the rows *shown*: the layers' colours and labels, each drawn as its
-    places are (a marker, a line or a tinted patch), and what a hollow marker means when one
-    is drawn. On a *crowded* map, whose dots are sized by crowding rather than by layer, every
-    layer's marker has the first layer's size."""
+    """The legend of the rows *shown*, not yet placed: the layers' colours and labels, each
+    drawn as its places are (a marker, a line or a tinted patch), and what a hollow marker
+    means when one is drawn. On a *crowded* map, whose dots are sized by crowding rather than
+    by layer, every layer's marker has the first layer's size."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -519,15 +555,8 @@ def legend_key(sheet: Sheet, shown: NDArray[np.bool_], *, crowded: bool = False)
     for rank, (layer, mine) in enumerate(zip(layers, kinds, strict=True)):
         if mine & {"point", "inferred"} or not mine:
             width = 1.1 if layer.path else 0.0  # a path layer: the line its arrows draw
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color=layer.color,
-                    linewidth=width,
-                    **_marker(layer, 0 if crowded else rank),
-                )
-            )
+            marker = _marker(layer, 0 if crowded else rank)
+            handles.append(Line2D([], [], color=layer.color, linewidth=width, **marker))
         elif mine - {"Polygon"}:
             handles.append(Line2D([], [], color=layer.color, linewidth=1.6))
         else:
@@ -542,37 +571,116 @@ def legend_key(sheet: Sheet, shown: NDArray[np.bool_], *, crowded: bool = False)
 LEGEND_CORNERS = ("lower left", "upper left", "lower right", "upper right")
 
 
-def draw_legend(
-    ax: Axes, key: Key, renderer: RendererBase, points: NDArray[np.float64]
-) -> tuple[str, Box]:
-    """*key* in its corner, or in the corner with the fewest of *points* (markers, in page
-    points) near it; returns the corner and the legend's box, so that labels keep clear of
-    it."""
+def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], **where: Any) -> Legend:
+    """A legend on *ax* in mapgen's look; its text never read as mathtext."""
     legend = ax.legend(
-        list(key.handles),
-        list(key.labels),
+        list(handles),
+        list(labels),
         fontsize=STYLE.legend_size,
         framealpha=0.92,
         edgecolor="#bbbbbb",
         fancybox=False,
         handlelength=1.8,
+        columnspacing=1.2,
+        **where,
     )
     legend.set_zorder(20)
     for text in legend.get_texts():
         text.set_parse_math(False)
+    return legend
+
+
+def draw_legend(ax: Axes, key: Key, renderer: RendererBase) -> Box:
+    """*key* drawn where :func:`place_legend` put it: in its corner, or beside the map in its
+    columns, past what fits a last line "+31 more". Returns its box in points, so that names
+    keep clear of it."""
+    if key.loc != BESIDE:
+        legend = _legend(ax, key.handles, key.labels, loc=key.loc)
+    else:
+        make = partial(_legend, ax, ncols=key.columns, loc="upper left",
+                       bbox_to_anchor=(key.anchor, 1.0), borderaxespad=0.0)
+        legend = cut_legend(make, key, key.rows * key.columns if key.rows else len(key.labels))
+    return _in_points(legend.get_window_extent(renderer), ax.figure.dpi)
+
+
+def cut_legend(
+    make: Callable[[list[Any], list[str]], Legend], key: Key, room: int
+) -> Legend:
+    """The legend *make* draws of *key*'s entries, no more than *room* of them: past what
+    fits, its last line says "+31 more" (muted)."""
+    from matplotlib.lines import Line2D
+
+    handles, labels = key.handles, key.labels
+    keep = len(labels) if len(labels) <= room else room - 1
+    more = [f"+{len(labels) - keep:,} more"] if keep < len(labels) else []
+    legend = make([*handles[:keep], *[Line2D([], [], linewidth=0)] * len(more)],
+                  [*labels[:keep], *more])
+    if more:
+        legend.get_texts()[-1].set_color(STYLE.muted)
+    return legend
+
+
+def place_legend(
+    ax: Axes, key: Key, renderer: RendererBase, spots: NDArray[np.float64]
+) -> Key:
+    """*key* placed on the map as framed now (:func:`frame_view`): in the corner with the
+    fewest of the places' *spots* (page points, :func:`spots`) near it, when it covers none
+    of them and fits; else beside the map, on its right, in as many columns as the map's
+    height needs, the map's box narrowed to make room (frame the view again after). The
+    legend drawn to measure is removed: :func:`draw_places` draws the key placed."""
+    frame = _in_points(ax.get_window_extent(renderer), ax.figure.dpi)
     reach = 24.0  # labels need room around their places too
-    best: tuple[int, str, Box] | None = None
-    for loc in (key.loc,) if key.loc else LEGEND_CORNERS:
-        legend.set_loc(loc)
-        box = _in_points(legend.get_window_extent(renderer), ax.figure.dpi)
-        near = grow(box, reach)
-        x, y = points[:, 0], points[:, 1]
-        crowd = int(((near[0] <= x) & (x <= near[2]) & (near[1] <= y) & (y <= near[3])).sum())
-        if best is None or crowd < best[0]:
-            best = (crowd, loc, box)
+    x, y = spots[:, 0], spots[:, 1]
+
+    def count(box: Box) -> int:
+        return int(((box[0] <= x) & (x <= box[2]) & (box[1] <= y) & (y <= box[3])).sum())
+
+    def box_of(placed: Key) -> Box:
+        box = draw_legend(ax, placed, renderer)
+        ax.get_legend().remove()
+        return box
+
+    best: tuple[int, Key, Box] | None = None
+    for loc in LEGEND_CORNERS:
+        corner = replace(key, loc=loc)
+        box = box_of(corner)
+        if best is None or count(grow(box, reach)) < best[0]:
+            best = (count(grow(box, reach)), corner, box)
     assert best is not None
-    legend.set_loc(best[1])
-    return best[1], best[2]
+    _, corner, box = best
+    fits = box[3] - box[1] <= 0.9 * (frame[3] - frame[1]) and (
+        box[2] - box[0] <= 0.5 * (frame[2] - frame[0]))
+    if fits and not count(grow(box, LEGEND_CLEARANCE)):
+        return corner
+    return _beside(ax, replace(key, loc=BESIDE), frame, box_of)
+
+
+def _beside(ax: Axes, key: Key, frame: Box, box_of: Callable[[Key], Box]) -> Key:
+    """*key* to the right of the map, its top at the map's top, in columns no taller than
+    the map and together no wider than LEGEND_SHARE of the map's row (past what fits, a last
+    line "+31 more"); the map's box is narrowed by the legend's width."""
+    height, row_width = frame[3] - frame[1], frame[2] - frame[0]
+    entries = len(key.labels)
+
+    def size(rows: int, columns: int = 1) -> tuple[float, float]:
+        box = box_of(replace(key, rows=rows, columns=columns))
+        return box[2] - box[0], box[3] - box[1]
+
+    one, every = size(1)[1], size(entries)[1]
+    row = (every - one) / max(entries - 1, 1)
+    rows = entries if every <= height else max(1, 1 + int((height - one) / max(row, 1.0)))
+    while rows > 1 and size(rows)[1] > height:
+        rows -= 1
+    columns = 1  # more columns while they fit the row
+    while rows * columns < entries and size(rows, columns + 1)[0] <= LEGEND_SHARE * row_width:
+        columns += 1
+    width = size(rows, columns)[0]
+    gap = STYLE.legend_size
+    narrower = row_width - width - gap
+    position = ax.get_position(original=True)
+    ax.set_position((position.x0, position.y0, position.width * narrower / row_width,
+                     position.height))
+    return replace(key, rows=rows, columns=columns, anchor=1.0 + gap / narrower)
 
 
 def _first(place: Place) -> float:
