@@ -64,7 +64,8 @@ FLAGS.update({f"{key}_field": f"--{key}-field" for key, _ in FIELD_OPTIONS})
 FLAGS.update({"colors": "--color", "paths": "--path-layer", "keep_undated": "--keep-undated",
               "format": "--input-format", "fragment": "--fragment", "height": "--height",
               "shared_assets": "--shared-assets", "url_hash": "--hash", "bce": "--bce",
-              "date_precision": "--date-precision", "date_format": "--date-format"})
+              "date_precision": "--date-precision", "date_format": "--date-format",
+              "popup_fields": "--popup-fields"})
 FLAGS.update({name: f"--{name}" for name in (
     "animate", "step", "window", "fps", "periods", "split", "timeline", "compare")})
 
@@ -302,6 +303,16 @@ def _colors(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) 
     return pairs
 
 
+def _names(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """NAME,NAME,... as a tuple of names (None when the option is not given)."""
+    if value is None:
+        return None
+    names = tuple(name.strip() for name in value.split(","))
+    if not all(names):
+        raise click.BadParameter(f"{value!r} is not NAME,NAME,... (e.g. population,pleiades)")
+    return names
+
+
 style_options = _hands(
     "look",
     Look,
@@ -382,6 +393,9 @@ def summary(dataset: Dataset) -> str:
 @click.option("--story-panel", type=click.Choice(["on", "off"]),
               help="The story's caption panel [default: on]; off when a report's own text "
               "drives the steps.")
+@click.option("--popup-fields", callback=_names, metavar="NAME,NAME,...",
+              help="The other properties a popup shows, in this order [default: all of them, "
+              "up to 12].")
 @selection_options
 @style_options
 @reports_errors
@@ -401,6 +415,7 @@ def build(
     compare: tuple[str, str] | None,
     story: str | None,
     story_panel: str | None,
+    popup_fields: tuple[str, ...] | None,
 ) -> None:
     """Build an HTML map of SOURCE files (GeoJSON, LPF, CSV/TSV or any GDAL vector file).
 
@@ -433,6 +448,9 @@ def build(
     if compare and story:
         raise click.UsageError("--compare shows two periods side by side; a --story walks "
                                "through one map")
+    if split and popup_fields is not None:
+        raise click.UsageError("--popup-fields is an option of one map; --split writes one "
+                               "map per period")
     _import_folium_without_pandas()
     view, period = _chosen(inputs, selection, look)
     if split:
@@ -447,7 +465,7 @@ def build(
         return
     fmap = mapgen.build_map(view, title=look.title, tiles=tiles, strict=period.strict,
                             self_contained=self_contained, cdn=cdn, story=story,
-                            story_panel=story_panel != "off",
+                            story_panel=story_panel != "off", popup_fields=popup_fields,
                             compare=list(compare) if compare else None)
     path = mapgen.save(fmap, output or str(Path("output") / f"{inputs.stem}.html"),
                        inputs=inputs.sources, fragment=fragment, height=height,

@@ -39,9 +39,10 @@ HIDDEN = """() => [...document.querySelectorAll('.mapgen-map')].flatMap(node => 
     .map(n => [n.className, n.getBoundingClientRect()]).filter(b => b[1].width && b[1].height);
   const out = [];
   app.visible().forEach(id => {
-    const i = app.indexOf(id), g = app.places.geom[i];
-    if (!Array.isArray(g) || !map.getBounds().contains([g[1], g[0]])) return;
-    const p = map.latLngToContainerPoint([g[1], g[0]]), x = c.left + p.x, y = c.top + p.y;
+    const i = app.indexOf(id);
+    if (app.shapes[i] || !map.getBounds().contains([app.lat[i], app.lon[i]])) return;
+    const p = map.latLngToContainerPoint([app.lat[i], app.lon[i]]);
+    const x = c.left + p.x, y = c.top + p.y;
     boxes.forEach(([name, r]) => {
       if (x >= r.left && x <= r.right && y >= r.top && y <= r.bottom)
         out.push(node.id + ': ' + id + ' under ' + name);

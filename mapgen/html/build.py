@@ -15,7 +15,6 @@ from branca.element import Element
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
 from mapgen.filter import period_of
-from mapgen.geometry import places_bounds
 from mapgen.html.elements import (
     LEAFLET_CSS,
     LEAFLET_IMAGES,
@@ -97,6 +96,7 @@ def build_map(
     story: str | os.PathLike[str] | Story | None = None,
     story_panel: bool = True,
     compare: Sequence[Period | str] | None = None,
+    popup_fields: Sequence[str] | None = None,
 ) -> folium.Map:
     """A folium Map of *dataset*: one toggleable layer per category, legend, popups, movement
     paths and the in-browser period control. *period* is only stated on the map (select the
@@ -114,7 +114,11 @@ def build_map(
     caption panel out, for a report whose own text drives the steps. *compare*: two periods
     (`Period`s, or texts such as "1981/1986", "2003/.." or a period the data names) shown side
     by side in two synced maps (compare.js), read strictly with *strict*; not with a story,
-    whose steps drive one map's period."""
+    whose steps drive one map's period.
+
+    A popup shows a place's other properties (`Place.extra`) as a small table: all of them,
+    up to 12 and then "+N more", or only the ones *popup_fields* names, in that order (a
+    name that no place has is an OptionError)."""
     if title is not None and any("\ud800" <= c <= "\udfff" for c in title):
         # bytes of a command line that were not UTF-8: the page could not be written
         raise OptionError(f"the title {title!r} is not text: it holds a lone surrogate")
@@ -161,18 +165,16 @@ def build_map(
         ),
         style_attributes=tuple(f"background:{layer.color}" for layer in dataset.layers),
     )
-    data = payload(dataset, period=period, strict=strict, title=title)
+    basemap = not cdn or provider is None
+    data = payload(dataset, period=period, strict=strict, title=title, basemap=basemap,
+                   popup_fields=popup_fields,
+                   story=None if story is None else story_payload(story, panel=story_panel))
     if compare is not None:
         data["compare"] = [[p.start, p.end] for p in compared(dataset, compare, strict=strict)]
-    box = places_bounds(dataset.places)
-    # mapgen.js fits the view to these bounds, unless the URL names a view (view-hash.js)
-    data["bounds"] = [[box[1], box[0]], [box[3], box[2]]] if box else None
-    if not cdn or provider is None:  # the countries go into the page once (elements.py)
-        data["basemap"] = True
+    if basemap:  # the countries go into the page once, for all its maps (elements.py)
         Countries().add_to(fmap)
     PeriodControl().add_to(fmap)
     if story is not None:
-        data["story"] = story_payload(story, panel=story_panel)
         StoryAssets().add_to(fmap)
     data, blob = packed(data)
     data_json = script_json(data)  # serialised once: written, and hashed for ids

@@ -235,7 +235,8 @@ def draw_frames(
     bounds = places_bounds(view.places) if len(view.places) else None
     sheet = prepare(view)
     keys: dict[bool, Key] = {}  # a frame's legend, uncrowded and crowded, in one place
-    if view.layers:  # placed once, clear of every frame's places, so that it never moves
+    if view.layers:  # placed once, clear of every frame's places, so that it never moves;
+        # its title (what a marker's size means) only when no frame is crowded
         every = np.ones(sheet.rows, dtype=bool)
         frame_view(ax, bounds)
         placed = place_legend(ax, legend_key(sheet, every, crowded=crowded(sheet.markers)),

@@ -25,6 +25,7 @@ from mapgen.static.mapview import (
     cut_legend,
     draw_places,
     frame_map,
+    house_legend,
     legend_key,
     map_extent,
     prepare,
@@ -140,20 +141,17 @@ def _page_legend(
     def made(columns: int, rows: int) -> Legend:
         """The legend in *columns* of *rows*."""
         make = partial(
-            fig.legend,
+            house_legend,
+            fig,
+            title=key.title,
             loc="lower center",
             bbox_to_anchor=(0.5, bottom / page_size(fig)[1]),
             ncols=columns,
-            fontsize=STYLE.legend_size,
             frameon=False,
-            handlelength=1.8,
             borderaxespad=0.0,
             borderpad=0.0,
         )
-        legend = cut_legend(make, key, columns * rows)
-        for label in legend.get_texts():
-            label.set_parse_math(False)
-        return legend
+        return cut_legend(make, key, columns * rows)
 
     def size(columns: int, rows: int) -> tuple[float, float]:
         """Width and height in points of the legend in *columns* of *rows*, drawn to measure."""

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import numpy as np
     from matplotlib.axes import Axes
     from matplotlib.backend_bases import RendererBase
+    from matplotlib.figure import Figure
     from matplotlib.legend import Legend
     from matplotlib.transforms import Bbox, Transform
     from numpy.typing import NDArray
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 INFERRED = "inferred"  # Place.precision: the location is inferred, not stated in the sources
 INFERRED_LABEL = "hollow: location inferred"
+SIZE_LABEL = "marker size: layer order, smaller on top"  # _marker_size, said in the legend
 Move = tuple[Point, Point, str]  # from, to (lon/lat), colour
 ToPoints = Callable[[float, float], Point]  # lon, lat → points from the figure's corner
 
@@ -239,12 +241,13 @@ BESIDE = "beside"  # Key.loc: to the right of the map
 
 @dataclass(frozen=True)
 class Key:
-    """A legend: its entries and its place — a corner, or BESIDE the map in *columns* of
-    *rows* (0: every entry) with its left edge at *anchor* (axes fraction); None: not yet
-    placed (:func:`place_legend`)."""
+    """A legend: its entries, its *title* (or None), and its place — a corner, or BESIDE the
+    map in *columns* of *rows* (0: every entry) with its left edge at *anchor* (axes
+    fraction); None: not yet placed (:func:`place_legend`)."""
 
     handles: tuple[Any, ...]
     labels: tuple[str, ...]
+    title: str | None = None
     loc: str | None = None
     columns: int = 1
     rows: int = 0
@@ -543,9 +546,11 @@ def _in_points(bbox: Bbox, dpi: float) -> Box:
 
 def legend_key(sheet: Sheet, shown: NDArray[np.bool_], *, crowded: bool = False) -> Key:
     """The legend of the rows *shown*, not yet placed: the layers' colours and labels, each
-    drawn as its places are (a marker, a line or a tinted patch), and what a hollow marker
-    means when one is drawn. On a *crowded* map, whose dots are sized by crowding rather than
-    by layer, every layer's marker has the first layer's size."""
+    drawn as its places are (a marker, a line or a tinted patch), what a hollow marker means
+    when one is drawn, and its title: that a marker's size is its layer's order, when sizes
+    differ (a title, so that "+N more" never cuts it and counts layers). On a *crowded* map,
+    whose dots are sized by crowding rather than by layer, every layer's marker has the first
+    layer's size."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -565,17 +570,24 @@ def legend_key(sheet: Sheet, shown: NDArray[np.bool_], *, crowded: bool = False)
     if any("inferred" in mine for mine in kinds):
         handles.append(Line2D([], [], linewidth=0, **_hollow(STYLE.muted, _marker_size(0))))
         labels.append(INFERRED_LABEL)
-    return Key(tuple(handles), tuple(labels))
+    sizes = {_marker_size(rank) for rank, mine in enumerate(kinds) if mine & {"point", "inferred"}}
+    title = SIZE_LABEL if len(sizes) > 1 and not crowded else None  # says what size means
+    return Key(tuple(handles), tuple(labels), title)
 
 
 LEGEND_CORNERS = ("lower left", "upper left", "lower right", "upper right")
 
 
-def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], **where: Any) -> Legend:
-    """A legend on *ax* in mapgen's look; its text never read as mathtext."""
-    legend = ax.legend(
+def house_legend(owner: Axes | Figure, handles: Sequence[Any], labels: Sequence[str],
+                 title: str | None, **where: Any) -> Legend:
+    """A legend on *owner* (a map, or a grid's page) in mapgen's look, its title muted; its
+    text never read as mathtext."""
+    legend = owner.legend(
         list(handles),
         list(labels),
+        title=title,
+        title_fontsize=STYLE.legend_size,
+        alignment="left",
         fontsize=STYLE.legend_size,
         framealpha=0.92,
         edgecolor="#bbbbbb",
@@ -585,8 +597,9 @@ def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], **where: An
         **where,
     )
     legend.set_zorder(20)
-    for text in legend.get_texts():
+    for text in [*legend.get_texts(), legend.get_title()]:
         text.set_parse_math(False)
+    legend.get_title().set_color(STYLE.muted)
     return legend
 
 
@@ -595,9 +608,9 @@ def draw_legend(ax: Axes, key: Key, renderer: RendererBase) -> Box:
     columns, past what fits a last line "+31 more". Returns its box in points, so that names
     keep clear of it."""
     if key.loc != BESIDE:
-        legend = _legend(ax, key.handles, key.labels, loc=key.loc)
+        legend = house_legend(ax, key.handles, key.labels, key.title, loc=key.loc)
     else:
-        make = partial(_legend, ax, ncols=key.columns, loc="upper left",
+        make = partial(house_legend, ax, title=key.title, ncols=key.columns, loc="upper left",
                        bbox_to_anchor=(key.anchor, 1.0), borderaxespad=0.0)
         legend = cut_legend(make, key, key.rows * key.columns if key.rows else len(key.labels))
     return _in_points(legend.get_window_extent(renderer), ax.figure.dpi)
@@ -658,9 +671,11 @@ def place_legend(
 def _beside(ax: Axes, key: Key, frame: Box, box_of: Callable[[Key], Box]) -> Key:
     """*key* to the right of the map, its top at the map's top, in columns no taller than
     the map and together no wider than LEGEND_SHARE of the map's row (past what fits, a last
-    line "+31 more"); the map's box is narrowed by the legend's width."""
+    line "+31 more"); the map's box is narrowed by the legend's width. Its title is kept only
+    where it costs no entry and no width (a small page's layers come first)."""
     height, row_width = frame[3] - frame[1], frame[2] - frame[0]
     entries = len(key.labels)
+    title, key = key.title, replace(key, title=None)
 
     def size(rows: int, columns: int = 1) -> tuple[float, float]:
         box = box_of(replace(key, rows=rows, columns=columns))
@@ -675,6 +690,10 @@ def _beside(ax: Axes, key: Key, frame: Box, box_of: Callable[[Key], Box]) -> Key
     while rows * columns < entries and size(rows, columns + 1)[0] <= LEGEND_SHARE * row_width:
         columns += 1
     width = size(rows, columns)[0]
+    if title is not None and rows * columns >= entries:
+        titled = box_of(replace(key, rows=rows, columns=columns, title=title))
+        if titled[2] - titled[0] <= width and titled[3] - titled[1] <= height:
+            key = replace(key, title=title)
     gap = STYLE.legend_size
     narrower = row_width - width - gap
     position = ax.get_position(original=True)

@@ -1,18 +1,14 @@
 /* legend.js: the map's legend (bottom left): title, period, layer colours, how many places
- * are shown (and how many the data had that could not be drawn), attribution. It collapses to
- * a button (collapsed from the start on narrow maps; the state is kept in the URL hash as
- * legend=0|1). mapgen.js adds it to every map.
+ * are shown (dated and undated apart; and how many the data had that could not be drawn),
+ * attribution. It collapses to a button (collapsed from the start on narrow maps; the state
+ * is kept in the URL hash as legend=0|1). mapgen.js adds it to every map.
  */
 (function () {
   "use strict";
   if (window.MapgenLegend) return;
-  var ui = window.MapgenUI, el = ui.el;
+  var ui = window.MapgenUI, el = ui.el, plural = ui.plural;
 
   var seq = 0; /* unique element ids when a page holds several maps */
-
-  function plural(n, one, many) {
-    return n + " " + (n === 1 ? one : many);
-  }
 
   /* The lines about features the map could not draw: payload keys `skipped` (left out as
    * invalid) and `unlocated` (no geometry), integers, absent when 0. */
@@ -87,7 +83,7 @@
     });
     app.on(function () {
       if (!app.countNode) return;
-      app.countNode.textContent = plural(app.shownCount(), "place", "places") + " shown";
+      app.countNode.textContent = app.countText();
     });
     return new Legend();
   }
