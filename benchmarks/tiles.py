@@ -176,7 +176,8 @@ def run(sizes: list[int], data: Path, work: Path, args: Any,
         build = procs.run(command, timeout_s=args.build_timeout, log_dir=work / "logs",
                           name=f"mapgen-tiles-{size}")
         entry["mapgen"] = build.as_dict()
-        log(f"  mapgen tiles {build.status} {build.wall_s:.1f} s {build.peak_rss_mb:.0f} MB")
+        log(f"  mapgen tiles {build.status} {build.wall_s:.1f} s (CPU {build.cpu_s or 0:.1f} s) "
+            f"{build.peak_rss_mb:.0f} MB")
         if build.ok:
             entry["archives_bytes"] = folder_bytes(out / "tiles")
             entry["names_bytes"] = folder_bytes(out / "names")
@@ -189,13 +190,15 @@ def run(sizes: list[int], data: Path, work: Path, args: Any,
                                      f"tippecanoe-{archives}-{size}")
             entry[key] = alone.as_dict()
             entry[key]["archives_bytes"] = archives_bytes(base) if alone.ok else None
-            log(f"  tippecanoe ({archives}) {alone.status} {alone.wall_s:.1f} s "
-                f"{alone.peak_rss_mb:.0f} MB")
+            log(f"  tippecanoe ({archives}) {alone.status} {alone.wall_s:.1f} s (CPU "
+                f"{alone.cpu_s or 0:.1f} s) {alone.peak_rss_mb:.0f} MB")
             for path in base.rglob("*.pmtiles"):
                 path.unlink()
             if build.ok and alone.ok:
-                entry["overhead" if archives == "layer" else "overhead_one_process"] = \
-                    build.wall_s / alone.wall_s
+                suffix = "" if archives == "layer" else "_one_process"
+                entry[f"overhead{suffix}"] = build.wall_s / alone.wall_s
+                if build.cpu_s and alone.cpu_s:  # CPU: less bent by other sessions' load
+                    entry[f"overhead_cpu{suffix}"] = build.cpu_s / alone.cpu_s
         shutil.rmtree(base)
         if build.ok and not args.no_browser:
             log(f"{size:,}: pages")
