@@ -541,10 +541,12 @@ def check_null_island(columns: RawColumns, rows: Sequence[int], load: Load) -> F
 _OSM_ID = re.compile(r"(?:node|way|relation)/\d+")  # an OpenStreetMap element, as exports name it
 
 
+_LEVEL = re.compile(r"-?[0-5]")  # what OpenStreetMap's layer tag takes: -5 to 5
+
+
 def _level(value: Any) -> bool:
-    """True for a value OpenStreetMap's ``layer`` tag takes: a whole number from -5 to 5."""
-    text = str(value).strip() if type(value) in (str, int) else ""
-    return text.lstrip("-").isdigit() and abs(int(text)) <= 5
+    """True for a value OpenStreetMap's ``layer`` tag takes (as text or a number)."""
+    return type(value) in (str, int) and _LEVEL.fullmatch(str(value).strip()) is not None
 
 
 @rule("OSM layer tag", warning="carry OpenStreetMap's layer tag (which of two crossing ways is "
