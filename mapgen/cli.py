@@ -25,6 +25,7 @@ from mapgen.defaults import (
     DEFAULT_TILES,
     INPUT_FORMATS,
 )
+from mapgen.language import DEFAULT_LANGUAGE, LANGUAGES
 from mapgen.listing import FORMATS as LIST_FORMATS
 from mapgen.static import DEFAULT_DPI, DEFAULT_HEIGHT, DEFAULT_WIDTH, TIMELINE_MAX_PLACES
 from mapgen.writers import FORMATS as EXPORT_FORMATS
@@ -51,7 +52,8 @@ FLAGS.update({f"{key}_field": f"--{key}-field" for key, _ in FIELD_OPTIONS})
 FLAGS.update({"colors": "--color", "paths": "--path-layer", "keep_undated": "--keep-undated",
               "format": "--input-format", "fragment": "--fragment", "height": "--height",
               "shared_assets": "--shared-assets", "url_hash": "--hash", "bce": "--bce",
-              "date_precision": "--date-precision", "date_format": "--date-format"})
+              "date_precision": "--date-precision", "date_format": "--date-format",
+              "lang": "--lang"})
 
 
 def reports_errors(func: F) -> F:
@@ -267,6 +269,26 @@ style_options = _hands(
 )
 
 
+def lang_option(func: F) -> F:
+    """--lang: the language of every word the output says to its reader. Checked before any
+    data is read: an unknown one is a usage error that lists the languages there are."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: str) -> str:
+        from mapgen.errors import OptionError
+        from mapgen.language import check_language
+
+        try:
+            return check_language(value)
+        except OptionError as exc:
+            click.echo(f"error: {exc.spoken(FLAGS)}", err=True)
+            sys.exit(exc.exit_code)
+
+    return click.option(
+        "--lang", default=DEFAULT_LANGUAGE, show_default=True, callback=check, metavar="LANG",
+        help=f"Language of the words for the reader: {', '.join(LANGUAGES)}.",
+    )(func)
+
+
 def _chosen(inputs: Inputs, selection: Selection, look: Look | None = None
             ) -> tuple[Dataset, Period]:
     """The loaded places the selection chooses, styled as *look* says, and the period."""
@@ -292,15 +314,23 @@ def main() -> None:
     """
 
 
-def summary(dataset: Dataset) -> str:
-    """The places of *dataset* in one line: how many, in how many layers, how many of them
-    undated, and how many features were left undrawn for want of a location."""
+def summary(dataset: Dataset, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The places of *dataset* in one line, in *lang*: how many, in how many layers, how many
+    of them undated, and how many features were left undrawn for want of a location."""
+    from mapgen.language import language
+
+    say = language(lang)
     places, layers = len(dataset.places), len(dataset.layers)
     undated, unlocated = len(dataset.places.undated()), len(dataset.report.unlocated)
-    notes = [f"{undated:,} undated"] if undated else []
-    notes += [f"{unlocated:,} not located"] if unlocated else []
-    return (f"{places:,} {'place' if places == 1 else 'places'} in {layers:,} "
-            f"{'layer' if layers == 1 else 'layers'}" + (f" ({', '.join(notes)})" if notes else ""))
+    notes = [say.ngettext("{n} undated", "{n} undated", undated)] if undated else []
+    notes += [say.ngettext("{n} not located", "{n} not located", unlocated)] if unlocated else []
+    line = say.pgettext("summary", "{places} in {layers}",
+                        places=say.ngettext("{n} place", "{n} places", places),
+                        layers=say.ngettext("{n} layer", "{n} layers", layers))
+    if not notes:
+        return line
+    return say.pgettext("summary", "{summary} ({notes})", summary=line,
+                        notes=say.listed(notes))
 
 
 @main.command()
@@ -328,11 +358,13 @@ def summary(dataset: Dataset) -> str:
               "-o names.")
 @selection_options
 @style_options
+@lang_option
 @reports_errors
 def build(
     inputs: Inputs,
     selection: Selection,
     look: Look,
+    lang: str,
     output: str | None,
     tiles: str,
     cdn: bool,
@@ -366,19 +398,19 @@ def build(
         folder = output or str(Path("output") / f"{DEFAULT_NAME}-{split}s")
         maps = mapgen.build_series(
             view, folder, split, title=look.title, strict=period.strict, tiles=tiles,
-            self_contained=self_contained, cdn=cdn, inputs=inputs.sources,
+            self_contained=self_contained, cdn=cdn, inputs=inputs.sources, lang=lang,
             progress=lambda parts: click.progressbar(parts, label="Building maps", file=sys.stderr),
         )
         click.echo(str(Path(folder) / "index.html"))
         click.echo(f"{len(maps)} maps", err=True)
         return
     fmap = mapgen.build_map(view, title=look.title, tiles=tiles, strict=period.strict,
-                            self_contained=self_contained, cdn=cdn)
+                            self_contained=self_contained, cdn=cdn, lang=lang)
     path = mapgen.save(fmap, output or str(Path("output") / f"{inputs.stem}.html"),
                        inputs=inputs.sources, fragment=fragment, height=height,
                        shared_assets=shared_assets, url_hash=url_hash == "on")
     click.echo(str(path))
-    click.echo(summary(view), err=True)
+    click.echo(summary(view, lang), err=True)
 
 
 @main.command()
@@ -406,8 +438,9 @@ def assets(output: str, cdn: bool) -> None:
 @click.option("--format", "output_format", type=click.Choice(LIST_FORMATS),
               default="table", show_default=True, help="Output format.")
 @selection_options
+@lang_option
 @reports_errors
-def list_places(inputs: Inputs, selection: Selection, output_format: str) -> None:
+def list_places(inputs: Inputs, selection: Selection, lang: str, output_format: str) -> None:
     """List the places: id, layer, name and periods.
 
     \b
@@ -417,7 +450,7 @@ def list_places(inputs: Inputs, selection: Selection, output_format: str) -> Non
     import mapgen
 
     view, _ = _chosen(inputs, selection)
-    click.echo(mapgen.list_places(view, output_format), nl=False)
+    click.echo(mapgen.list_places(view, output_format, lang=lang), nl=False)
 
 
 @main.command()
@@ -517,9 +550,11 @@ def _static_output(ctx: click.Context, param: click.Parameter, value: str) -> st
               f"{TIMELINE_MAX_PLACES} places].")
 @selection_options
 @style_options
+@lang_option
 @reports_errors
 def render_map(
-    inputs: Inputs, selection: Selection, look: Look, output: str, width: int, height: int,
+    inputs: Inputs, selection: Selection, look: Look, lang: str, output: str, width: int,
+    height: int,
     dpi: int, timeline: bool | None,
 ) -> None:
     """Draw a static map (PNG, SVG or PDF) for print and reports, over an offline basemap.
@@ -533,7 +568,7 @@ def render_map(
 
     view, _ = _chosen(inputs, selection, look)
     path = mapgen.render(view, output, width=width, height=height, dpi=dpi, title=look.title,
-                         timeline=timeline, inputs=inputs.sources)
+                         timeline=timeline, inputs=inputs.sources, lang=lang)
     click.echo(str(path))
 
 

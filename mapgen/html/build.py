@@ -29,6 +29,8 @@ from mapgen.html.elements import (
     tile_source,
 )
 from mapgen.html.payload import group_small_layers, packed, payload, script_json
+from mapgen.html.words import page_words
+from mapgen.language import check_language
 from mapgen.model import Dataset, Period, many_objects
 
 
@@ -79,6 +81,7 @@ def build_map(
     self_contained: bool = False,
     cdn: bool = False,
     height: str = "480px",
+    lang: str = "en",
 ) -> folium.Map:
     """A folium Map of *dataset*: one toggleable layer per category, legend, popups, movement
     paths and the in-browser period control. *period* is only stated on the map (select the
@@ -89,7 +92,10 @@ def build_map(
     Policy allows no request but the tiles. *cdn* makes the smallest file instead: Leaflet
     comes from its CDN, and the basemap only when there are no tiles. *self_contained* (no
     request at all but tiles) is the default, and refuses *cdn*. *height* is the map's height
-    in a notebook and as a fragment (a page's map fills the page)."""
+    in a notebook and as a fragment (a page's map fills the page). Every word the map says
+    to its reader — controls, periods, popups, legend — is *lang*'s (one of
+    `mapgen.language.LANGUAGES`); a place is named in *lang* first where it has such a name,
+    and a right-to-left language's page runs right to left."""
     if title is not None and any("\ud800" <= c <= "\udfff" for c in title):
         # bytes of a command line that were not UTF-8: the page could not be written
         raise OptionError(f"the title {title!r} is not text: it holds a lone surrogate")
@@ -100,9 +106,9 @@ def build_map(
         )
     provider = tile_provider(tiles)
     period = period if period is not None else dataset.period
-    dataset = group_small_layers(dataset)
+    dataset = group_small_layers(dataset.in_language(check_language(lang)))
     fmap = folium.Map(tiles=None, control_scale=True)
-    figure = MapFigure(height)  # the page that holds the map's data once (elements.py)
+    figure = MapFigure(height, lang=lang)  # the page that holds the map's data once
     figure.add_child(fmap)
     if provider is not None:
         folium.TileLayer(provider, name=provider.name, control=False).add_to(fmap)
@@ -131,7 +137,8 @@ def build_map(
         ),
         style_attributes=tuple(f"background:{layer.color}" for layer in dataset.layers),
     )
-    data = payload(dataset, period=period, strict=strict, title=title)
+    data = payload(dataset, period=period, strict=strict, title=title, lang=lang)
+    data["i18n"] = page_words(lang)
     box = places_bounds(dataset.places)
     # mapgen.js fits the view to these bounds, unless the URL names a view (view-hash.js)
     data["bounds"] = [[box[1], box[0]], [box[3], box[2]]] if box else None

@@ -88,9 +88,9 @@ def _positions(places: Places) -> dict[str, Any]:
     }
 
 
-def _popups(places: Places) -> list[dict[str, Any]]:
+def _popups(places: Places, lang: str = "en") -> list[dict[str, Any]]:
     """What each place's popup shows (INFO_KEYS; a key only where the place has it)."""
-    columns = _popup_columns(places)
+    columns = _popup_columns(places, lang)
     return [
         {key: column[row] for key, column in columns.items() if column[row] is not None}
         for row in range(len(places))
@@ -114,8 +114,9 @@ class Rows(Sequence[Any]):
         return self.row(range(self.count)[index])
 
 
-def _popup_columns(places: Places) -> dict[str, Sequence[Any]]:
-    """The popups' texts as columns, one a key of INFO_KEYS, None where a place has none."""
+def _popup_columns(places: Places, lang: str = "en") -> dict[str, Sequence[Any]]:
+    """The popups' texts as columns, one a key of INFO_KEYS, None where a place has none; the
+    periods in *lang*'s words."""
     spans, titles, urls = places.spans, places.source_titles, places.source_urls
     span_starts, source_starts = places.span_starts, places.source_starts
     names: list[Any] = [None] * len(places)
@@ -124,7 +125,7 @@ def _popup_columns(places: Places) -> dict[str, Sequence[Any]]:
 
     def when(row: int) -> str:
         first, end = span_starts[row], span_starts[row + 1]
-        return spans[first].words if end == first + 1 else spans_words(tuple(spans[first:end]))
+        return spans_words(tuple(spans[first:end]), lang)
 
     def sources(row: int) -> list[list[str]] | None:
         first, end = source_starts[row], source_starts[row + 1]
@@ -181,6 +182,7 @@ def payload(
     period: Period | None = None,
     strict: bool = False,
     title: str | None = None,
+    lang: str = "en",
 ) -> dict[str, Any]:
     """The map's data for mapgen.js, as assets/CONTRACT.md describes it. For a map that
     `packed` will pack, the points are already the binary columns it sends (`lon`, `lat`,
@@ -189,9 +191,9 @@ def payload(
     index = {layer.key: number for number, layer in enumerate(dataset.layers)}
     places = dataset.places
     drawn = (
-        {**_positions(places), "info": _popup_columns(places)}
+        {**_positions(places), "info": _popup_columns(places, lang)}
         if len(places) >= PACK_MIN_PLACES
-        else {"geom": _geometries(places), "info": _popups(places)}
+        else {"geom": _geometries(places), "info": _popups(places, lang)}
     )
     bounds: list[int | None] = []
     flags: list[int] = []
@@ -213,7 +215,7 @@ def payload(
         "title": title or dataset.title,
         "description": dataset.description,
         "attribution": dataset.attribution,
-        "period": period.label() if period and not period.unbounded else "",
+        "period": period.label(lang) if period and not period.unbounded else "",
         "window": [period.start, period.end] if period and not period.unbounded else None,
         "strict": strict,
         "layers": [

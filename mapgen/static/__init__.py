@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from mapgen.defaults import VERSION
 from mapgen.errors import OptionError
 from mapgen.static.layout import draw_page
-from mapgen.static.style import RC
+from mapgen.static.style import speaking
 from mapgen.static.timeline import today_number
 from mapgen.write import check_output, write_atomic
 
@@ -69,13 +69,15 @@ def render(
     timeline: bool | None = None,
     inputs: Iterable[str | os.PathLike[str]] = (),
     today: int | None = None,
+    lang: str = "en",
 ) -> Path:
     """Draw *dataset* (already selected) as a PNG, SVG or PDF, chosen by the suffix of *path*,
     and write it atomically. *period* is what the map states and shades on the timeline
     (None: the period *dataset* was selected for, if any); *width* × *height* pixels at
     *dpi* (SVG and PDF: that size in inches at *dpi*); *timeline* None means on for up to 60
     places. *inputs* are refused as output paths. Open-ended spans run to *today* on the
-    timeline, a day number (None: SOURCE_DATE_EPOCH if set, else the current date)."""
+    timeline, a day number (None: SOURCE_DATE_EPOCH if set, else the current date). Its
+    words, names and digits are *lang*'s (`mapgen.language.LANGUAGES`)."""
     target = check_output(path, (*inputs, *dataset.sources))
     fmt = output_format(target)
     data = render_bytes(
@@ -88,6 +90,7 @@ def render(
         title=title,
         timeline=timeline,
         today=today,
+        lang=lang,
     )
     return write_atomic(target, data)
 
@@ -103,14 +106,17 @@ def render_bytes(
     title: str | None = None,
     timeline: bool | None = None,
     today: int | None = None,
+    lang: str = "en",
 ) -> bytes:
     """The file's bytes: rendering happens in memory, so a failure never leaves a file."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    from mapgen.language import check_language
     from mapgen.model import Period
 
+    check_language(lang)
     if fmt not in FORMATS:
         raise OptionError(f"unknown static map format {fmt!r}; use one of {', '.join(FORMATS)}")
     for name, value, low in (("width", width, 100), ("height", height, 100), ("dpi", dpi, 10)):
@@ -127,9 +133,10 @@ def render_bytes(
         "svg": {"Date": None, "Creator": creator, "Title": title},
         "pdf": {"CreationDate": None, "Creator": creator, "Title": title},
     }
-    with matplotlib.rc_context():
+    dataset = dataset.in_language(lang)  # names in lang first
+    with speaking(lang) as rc, matplotlib.rc_context():
         matplotlib.rcdefaults()  # the user's matplotlibrc must not change the map
-        matplotlib.rcParams.update(RC)
+        matplotlib.rcParams.update(rc)
         # A hair over the size: w / dpi * dpi can come out as 1000.9999…, which a matplotlib
         # that truncates the pixel size would make 1000; a PNG must be exactly w × h.
         nudge = 1e-6 if fmt == "png" else 0.0

@@ -12,7 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from mapgen.static.mapview import draw_map
-from mapgen.static.style import STYLE, text_width, wrap
+from mapgen.static.style import STYLE, say, text_width, wrap
 from mapgen.static.timeline import draw_timeline, layout_timeline, timeline_bars
 
 if TYPE_CHECKING:
@@ -65,7 +65,10 @@ def _draw_header(
     the map's top may be."""
     measure = partial(text_width, renderer, size=STYLE.title_size, bold=True)
     count = len(dataset.places)
-    subtitle = f"{period.label() or 'All dates'} · {count:,} place{'' if count == 1 else 's'}"
+    words = say()
+    subtitle = words.pgettext("static map", "{period} · {places}",
+                              period=period.label(words.code) or words.gettext("All dates"),
+                              places=words.ngettext("{n} place", "{n} places", count))
     y = top
     for line in wrap(measure, title, width):
         y -= STYLE.title_size * 1.2
@@ -80,7 +83,8 @@ def _draw_footer(fig: Figure, renderer: RendererBase, dataset: Dataset, *, width
     the height the footer reaches."""
     from mapgen.basemap import ATTRIBUTION
 
-    attribution = " · ".join(t for t in (dataset.attribution, ATTRIBUTION) if t)
+    basemap = say().pgettext("attribution", ATTRIBUTION)
+    attribution = " · ".join(t for t in (dataset.attribution, basemap) if t)
     measure = partial(text_width, renderer, size=STYLE.footer_size)
     y = STYLE.margin
     for line in reversed(wrap(measure, attribution, width)):
@@ -102,6 +106,9 @@ def _fraction(fig: Figure, x: float, y: float, w: float, h: float) -> tuple[floa
 
 
 def _text(fig: Figure, x: float, y: float, text: str, **style: Any) -> None:
-    """Text on the page at (x, y) points; never read as mathtext ($ in a name stays $)."""
+    """Text on the page at (x, y) points; never read as mathtext ($ in a name stays $). In a
+    right-to-left language the page's text starts at its right margin instead."""
     width, height = _page_size(fig)
+    if say().direction == "rtl":
+        x, style = width - x, {**style, "ha": "right"}
     fig.text(x / width, y / height, text, parse_math=False, va="baseline", **style)

@@ -15,10 +15,11 @@ from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from mapgen.geometry import Bounds, places_bounds
+from mapgen.language import NP_
 from mapgen.static.density import DENSE_POINTS, Dots, crowding, dot_style, interleave, near, roomy
 from mapgen.static.labels import LEADER, Block, Box, Name, Point, arrange_labels, grow, nearest
 from mapgen.static.labels import square as square_box
-from mapgen.static.style import STYLE, text_width, wrap
+from mapgen.static.style import STYLE, say, text_width, wrap
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from mapgen.model import Dataset, Layer, Place
 
 INFERRED = "inferred"  # Place.precision: the location is inferred, not stated in the sources
-INFERRED_LABEL = "hollow: location inferred"
+INFERRED_LABEL = NP_("static legend", "hollow: location inferred")
 Move = tuple[Point, Point, str]  # from, to (lon/lat), colour
 ToPoints = Callable[[float, float], Point]  # lon, lat → points from the figure's corner
 
@@ -444,7 +445,7 @@ def _draw_legend(
     labels = [layer.label for layer in dataset.layers]
     if any(parts[layer.key].inferred for layer in dataset.layers):
         handles.append(Line2D([], [], linewidth=0, **_hollow(STYLE.muted, _marker_size(0))))
-        labels.append(INFERRED_LABEL)
+        labels.append(say().pgettext("static legend", INFERRED_LABEL))
     legend = ax.legend(
         handles,
         labels,
@@ -453,6 +454,7 @@ def _draw_legend(
         edgecolor="#bbbbbb",
         fancybox=False,
         handlelength=1.8,
+        markerfirst=say().direction == "ltr",  # right to left: the key after the words
     )
     legend.set_zorder(20)
     for text in legend.get_texts():
