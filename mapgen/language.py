@@ -39,7 +39,7 @@ HOUSE_RANGES = {"en": ("–", " – ", " – ")}
 # locale of LANGUAGES may default to; Babel names the system but does not carry its digits.
 DIGITS = {"latn": "0123456789", "arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
 # CLDR skeletons of the three precisions a date is said at: a year, a month, a day.
-SKELETONS = (("y", "Gy"), ("yMMMM", "GyMMMM"), ("yMMMMd", "GyMMMMd"))
+SKELETONS = ("y", "yMMMM", "yMMMMd")
 RANGE_SKELETONS = ("y", "yMMMM", "yMMMd")  # whose interval formats give the range separators
 PLURAL_TAGS = ("zero", "one", "two", "few", "many", "other")  # gettext's order of CLDR's forms
 
@@ -231,9 +231,13 @@ def language(code: str = DEFAULT_LANGUAGE) -> Language:
     system = locale.default_numbering_system
     symbols = locale.number_symbols[system]
     skeletons = locale.datetime_skeletons
+    # A year BCE is written as CLDR's "Gy" writes it ("y G"), in each precision's own pattern
+    # (CLDR's month-with-era patterns differ in places: Arabic's "G y MMMM" reads "BC 44 March").
+    era_year = compile_pattern(skeletons["Gy"].pattern)
     patterns = tuple(
-        (compile_pattern(skeletons[ce].pattern), compile_pattern(_bce_pattern(skeletons, bce)))
-        for ce, bce in SKELETONS
+        (compile_pattern(skeletons[skeleton].pattern),
+         compile_pattern(skeletons[skeleton].pattern).replace("{y}", era_year))
+        for skeleton in SKELETONS
     )
     intervals = locale.interval_formats
     ranges = HOUSE_RANGES.get(code) or tuple(
@@ -259,11 +263,3 @@ def language(code: str = DEFAULT_LANGUAGE) -> Language:
         plural_rules=tuple((tag, _Parser(rules[tag]).ast) for tag in tags if tag != "other"),
         ordinal=locale.ordinal_form,
     )
-
-
-def _bce_pattern(skeletons: Any, skeleton: str) -> str:
-    """The pattern of a BCE date: the skeleton's own, or (no day skeleton with a wide
-    month) the abbreviated-month one with the month written in full."""
-    if skeleton in skeletons:
-        return skeletons[skeleton].pattern
-    return skeletons[skeleton.replace("MMMM", "MMM")].pattern.replace("MMM", "MMMM")
