@@ -62,6 +62,7 @@ RC = {
 # by glyph). matplotlib >= 3.11 shapes and orders the text itself, through libraqm.
 ARABIC_FONT = "Noto Sans Arabic"
 ARABIC_FONT_FILE = "NotoSansArabic-Regular.ttf"
+ARABIC_FONT_BOLD = "NotoSansArabic-Bold.ttf"  # titles; registered when it is there
 ARABIC_FONT_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/noto",
                     "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 _SPEAKING: ContextVar[str] = ContextVar("mapgen_static_language", default=DEFAULT_LANGUAGE)
@@ -104,6 +105,9 @@ def _add_arabic_font() -> None:
         found = sorted(Path(folder).expanduser().rglob(ARABIC_FONT_FILE))
         if found:
             font_manager.fontManager.addfont(str(found[0]))
+            bold = found[0].with_name(ARABIC_FONT_BOLD)
+            if bold.exists():
+                font_manager.fontManager.addfont(str(bold))
             return
     raise OptionError(
         f"{say().code} text needs the {ARABIC_FONT} font ({ARABIC_FONT_FILE}), not found in "
