@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from mapgen.calendars import CALENDARS
 from mapgen.defaults import (
     BCE_READINGS,
     DATE_PRECISIONS,
@@ -353,6 +354,8 @@ def summary(dataset: Dataset, lang: str = DEFAULT_LANGUAGE) -> str:
 @click.option("--hash", "url_hash", type=click.Choice(["on", "off"]),
               help="Keep the --fragment's period and view in the page's URL hash "
               "[default: off, the report's anchors stay its own].")
+@click.option("--calendar", type=click.Choice(CALENDARS), default="gregorian", show_default=True,
+              help="Show each period in this calendar too (popups, timeline axis).")
 @click.option("--split", type=click.Choice(["decade", "period"]),
               help="Write one map per decade or named period, and index.html, into the folder "
               "-o names.")
@@ -373,6 +376,7 @@ def build(
     height: str | None,
     shared_assets: bool,
     url_hash: str | None,
+    calendar: str,
     split: str | None,
 ) -> None:
     """Build an HTML map of SOURCE files (GeoJSON, LPF, CSV/TSV or any GDAL vector file).
@@ -405,7 +409,8 @@ def build(
         click.echo(f"{len(maps)} maps", err=True)
         return
     fmap = mapgen.build_map(view, title=look.title, tiles=tiles, strict=period.strict,
-                            self_contained=self_contained, cdn=cdn, lang=lang)
+                            self_contained=self_contained, cdn=cdn, lang=lang,
+                            calendar=calendar)
     path = mapgen.save(fmap, output or str(Path("output") / f"{inputs.stem}.html"),
                        inputs=inputs.sources, fragment=fragment, height=height,
                        shared_assets=shared_assets, url_hash=url_hash == "on")

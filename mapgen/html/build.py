@@ -11,6 +11,7 @@ import folium
 import xyzservices
 from branca.element import Element
 
+from mapgen.calendars import check_calendar
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
 from mapgen.geometry import places_bounds
@@ -82,6 +83,7 @@ def build_map(
     cdn: bool = False,
     height: str = "480px",
     lang: str = "en",
+    calendar: str = "gregorian",
 ) -> folium.Map:
     """A folium Map of *dataset*: one toggleable layer per category, legend, popups, movement
     paths and the in-browser period control. *period* is only stated on the map (select the
@@ -95,7 +97,9 @@ def build_map(
     in a notebook and as a fragment (a page's map fills the page). Every word the map says
     to its reader — controls, periods, popups, legend — is *lang*'s (one of
     `mapgen.language.LANGUAGES`); a place is named in *lang* first where it has such a name,
-    and a right-to-left language's page runs right to left."""
+    and a right-to-left language's page runs right to left. *calendar* ("persian",
+    "islamic") shows each period in that calendar too, in the popups and on the timeline's
+    axis; the filter stays on Gregorian days."""
     if title is not None and any("\ud800" <= c <= "\udfff" for c in title):
         # bytes of a command line that were not UTF-8: the page could not be written
         raise OptionError(f"the title {title!r} is not text: it holds a lone surrogate")
@@ -137,7 +141,8 @@ def build_map(
         ),
         style_attributes=tuple(f"background:{layer.color}" for layer in dataset.layers),
     )
-    data = payload(dataset, period=period, strict=strict, title=title, lang=lang)
+    data = payload(dataset, period=period, strict=strict, title=title, lang=lang,
+                   calendar=check_calendar(calendar))
     data["i18n"] = page_words(lang)
     box = places_bounds(dataset.places)
     # mapgen.js fits the view to these bounds, unless the URL names a view (view-hash.js)

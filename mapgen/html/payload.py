@@ -22,8 +22,10 @@ from functools import partial
 from operator import is_not
 from typing import Any
 
+from mapgen.calendars import calendar_words, first_days
 from mapgen.dates import spans_words
 from mapgen.errors import MapgenWarning
+from mapgen.language import language
 from mapgen.model import Dataset, Layer, Period, Places
 from mapgen.paths import movements
 
@@ -88,9 +90,10 @@ def _positions(places: Places) -> dict[str, Any]:
     }
 
 
-def _popups(places: Places, lang: str = "en") -> list[dict[str, Any]]:
+def _popups(places: Places, lang: str = "en", calendar: str = "gregorian"
+            ) -> list[dict[str, Any]]:
     """What each place's popup shows (INFO_KEYS; a key only where the place has it)."""
-    columns = _popup_columns(places, lang)
+    columns = _popup_columns(places, lang, calendar)
     return [
         {key: column[row] for key, column in columns.items() if column[row] is not None}
         for row in range(len(places))
@@ -114,9 +117,10 @@ class Rows(Sequence[Any]):
         return self.row(range(self.count)[index])
 
 
-def _popup_columns(places: Places, lang: str = "en") -> dict[str, Sequence[Any]]:
+def _popup_columns(places: Places, lang: str = "en", calendar: str = "gregorian"
+                   ) -> dict[str, Sequence[Any]]:
     """The popups' texts as columns, one a key of INFO_KEYS, None where a place has none; the
-    periods in *lang*'s words."""
+    periods in *lang*'s words, and in *calendar*'s beside them."""
     spans, titles, urls = places.spans, places.source_titles, places.source_urls
     span_starts, source_starts = places.span_starts, places.source_starts
     names: list[Any] = [None] * len(places)
@@ -126,6 +130,12 @@ def _popup_columns(places: Places, lang: str = "en") -> dict[str, Sequence[Any]]
     def when(row: int) -> str:
         first, end = span_starts[row], span_starts[row + 1]
         return spans_words(tuple(spans[first:end]), lang)
+
+    def in_calendar(row: int) -> str | None:
+        said = [calendar_words(span, calendar, lang)
+                for span in spans[span_starts[row] : span_starts[row + 1]]]
+        known = [words for words in said if words]
+        return language(lang).pgettext("spans", "; ").join(known) if known else None
 
     def sources(row: int) -> list[list[str]] | None:
         first, end = source_starts[row], source_starts[row + 1]
@@ -137,6 +147,7 @@ def _popup_columns(places: Places, lang: str = "en") -> dict[str, Sequence[Any]]
         "description": [text or None for text in places.descriptions],
         "precision": [text or None for text in places.precisions],
         "sources": Rows(len(places), sources),
+        **({"calendar": Rows(len(places), in_calendar)} if calendar != "gregorian" else {}),
     }
 
 
@@ -183,6 +194,7 @@ def payload(
     strict: bool = False,
     title: str | None = None,
     lang: str = "en",
+    calendar: str = "gregorian",
 ) -> dict[str, Any]:
     """The map's data for mapgen.js, as assets/CONTRACT.md describes it. For a map that
     `packed` will pack, the points are already the binary columns it sends (`lon`, `lat`,
@@ -191,9 +203,9 @@ def payload(
     index = {layer.key: number for number, layer in enumerate(dataset.layers)}
     places = dataset.places
     drawn = (
-        {**_positions(places), "info": _popup_columns(places, lang)}
+        {**_positions(places), "info": _popup_columns(places, lang, calendar)}
         if len(places) >= PACK_MIN_PLACES
-        else {"geom": _geometries(places), "info": _popups(places, lang)}
+        else {"geom": _geometries(places), "info": _popups(places, lang, calendar)}
     )
     bounds: list[int | None] = []
     flags: list[int] = []
@@ -240,12 +252,25 @@ def payload(
         "moves": [
             [index[m.layer], m.origin, m.destination, m.day_from, m.day_to] for m in moves
         ],
+        **({"calendar": _calendar_axis(calendar, bounds)} if calendar != "gregorian" else {}),
     }
+
+
+def _calendar_axis(calendar: str, bounds: list[int | None]) -> dict[str, Any]:
+    """What the timeline's axis needs to label *calendar*'s years beside the Gregorian ones:
+    the first day of each of its years over the data's dates (to 2100, where open ends run,
+    so the bytes do not change with the day the map is built)."""
+    from mapgen.dates import days_from_civil
+
+    known = [b for b in bounds if b is not None]
+    lo = min(known, default=days_from_civil(2000, 1, 1))
+    hi = max([*known, days_from_civil(2100, 1, 1)])
+    return {"name": calendar, "years": first_days(calendar, lo, hi)}
 
 
 PACK_MIN_PLACES = 2000  # from here on, places travel gzip-compressed (about 5x smaller)
 PACKED_KEYS = ("places", "time", "moves")
-INFO_KEYS = ("when", "names", "description", "precision", "sources")  # _popup's keys
+INFO_KEYS = ("when", "names", "description", "precision", "sources", "calendar")  # _popup's
 # Packed parts the browser reads only when asked (a popup, a tooltip, the search, the script
 # interface), in the order they follow the binary columns, one a line: drawing starts without
 # decoding them.

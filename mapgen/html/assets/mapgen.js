@@ -368,6 +368,7 @@
     });
     box.appendChild(el("div", "mapgen-popup-periods", info.when || (this.undated[i] ? "Undated"
       : "")));
+    if (info.calendar) box.appendChild(el("div", "mapgen-popup-calendar", info.calendar));
     if (info.precision) {
       box.appendChild(el("div", "mapgen-popup-precision", "Precision: " + info.precision));
     }
