@@ -119,6 +119,7 @@ class Language:
     group: str  # the thousands separator
     months: tuple[str, ...]  # format context, wide
     months_alone: tuple[str, ...]  # stand-alone context, wide
+    months_short: tuple[str, ...]  # format context, abbreviated (the page's axis)
     eras: tuple[str, str]  # before and after the epoch
     patterns: tuple[tuple[str, str], ...]  # per precision: (CE, BCE) templates
     ranges: tuple[str, str, str]  # separators of a range of years, months, days
@@ -255,6 +256,7 @@ def language(code: str = DEFAULT_LANGUAGE) -> Language:
         group=symbols.get("group", ","),
         months=tuple(locale.months["format"]["wide"][m] for m in range(1, 13)),
         months_alone=tuple(locale.months["stand-alone"]["wide"][m] for m in range(1, 13)),
+        months_short=tuple(locale.months["format"]["abbreviated"][m] for m in range(1, 13)),
         eras=eras,
         patterns=patterns,
         ranges=ranges,  # type: ignore[arg-type]

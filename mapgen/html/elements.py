@@ -198,7 +198,7 @@ class MapFigure(Figure):
 
 
 # Helpers every mapgen script uses, inlined first (once per page: the name is the key).
-SHARED_JS = ("dates.js", "ui.js")
+SHARED_JS = ("dates.js", "i18n.js", "ui.js")
 
 
 class HeadElement(MacroElement):

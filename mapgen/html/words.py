@@ -26,6 +26,7 @@ def page_words(lang: str) -> dict[str, Any]:
         "digits": words.digits,
         "group": words.group,
         "months": list(words.months),
+        "monthsShort": list(words.months_short),
         "eras": list(words.eras),
         "patterns": [list(pair) for pair in words.patterns],
         "ranges": list(words.ranges),

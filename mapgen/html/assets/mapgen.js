@@ -27,6 +27,7 @@
     this.map = map;
     this.groups = groups;
     this.data = data;
+    this.words = window.MapgenI18n.words(data.i18n); /* the map's language (i18n.js) */
     this.places = data.places;
     this.count = data.places.layer.length;
     var where = positions(data.places, this.count);
@@ -219,7 +220,9 @@
     var pane = this.map.createPane("mapgen-basemap");
     pane.style.zIndex = "150";
     this.container.classList.add("mapgen-has-basemap");
-    new window.MapgenBasemap(window.MapgenCountries).addTo(this.map);  /* basemap.js */
+    new window.MapgenBasemap(window.MapgenCountries, {
+      attribution: this.words.tp("attribution", "Basemap: Natural Earth")
+    }).addTo(this.map);  /* basemap.js */
   };
 
   /* The first view: the one the URL hash names (first map of a page), else every place in
@@ -366,11 +369,12 @@
       other.setAttribute("lang", pair[0]);
       box.appendChild(other);
     });
-    box.appendChild(el("div", "mapgen-popup-periods", info.when || (this.undated[i] ? "Undated"
-      : "")));
+    box.appendChild(el("div", "mapgen-popup-periods", info.when || (this.undated[i] ?
+      this.words.tp("a place", "Undated") : "")));
     if (info.calendar) box.appendChild(el("div", "mapgen-popup-calendar", info.calendar));
     if (info.precision) {
-      box.appendChild(el("div", "mapgen-popup-precision", "Precision: " + info.precision));
+      box.appendChild(el("div", "mapgen-popup-precision", this.words.t("Precision: {precision}",
+        { precision: info.precision })));
     }
     if (info.description) {
       box.appendChild(el("p", "mapgen-popup-description", info.description));
@@ -390,7 +394,7 @@
         }
         list.appendChild(item);
       });
-      box.appendChild(el("div", "mapgen-popup-sources-head", "Sources"));
+      box.appendChild(el("div", "mapgen-popup-sources-head", this.words.t("Sources")));
       box.appendChild(list);
     }
     return box;

@@ -26,7 +26,7 @@
     var self = this;
     this.app = app;
     this.id = "mapgen-pc-" + (++seq);
-    this.scale = new parts.TimeScale(app.extent);
+    this.scale = new parts.TimeScale(app.extent, app.words);
     this.mode = "range"; /* or "at": one year, month or day */
     this.savedRange = null; /* the range to return to when "At one date" ends */
     this.playing = false;
@@ -213,7 +213,8 @@
   P.updateCount = function () {
     var app = this.app, n = app.shownCount();
     if (n === undefined) return;
-    var text = n + " of " + app.count + (app.count === 1 ? " place" : " places");
+    var text = app.words.tn("{shown} of {n} place", "{shown} of {n} places", app.count,
+      { shown: app.words.number(n, true) });
     if (this.countNode.textContent !== text) this.countNode.textContent = text;
   };
 

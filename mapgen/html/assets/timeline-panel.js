@@ -128,16 +128,18 @@
   T.build = function (panel, order) {
     var app = this.app, n = app.count;
     var caption = el("div", "mapgen-pc-tl-caption");
-    caption.appendChild(el("span", "mapgen-pc-tl-title", "Timeline"));
+    caption.appendChild(el("span", "mapgen-pc-tl-title", app.words.t("Timeline")));
     caption.appendChild(el("span", "mapgen-pc-tl-key",
-      n + (n === 1 ? " place" : " places") + " · faded: uncertain · ▸ ongoing"));
+      app.words.tn("{n} place · faded: uncertain · ▸ ongoing",
+        "{n} places · faded: uncertain · ▸ ongoing", n)));
     panel.appendChild(caption);
     var box = el("div", "mapgen-pc-tl");
     var scroll = this.scroll = el("div", "mapgen-pc-tl-scroll");
     scroll.setAttribute("tabindex", "0");
     scroll.setAttribute("role", "group");
-    scroll.setAttribute("aria-label", "Timeline of " + n + " places. Up and Down choose a " +
-      "place, Enter opens it on the map.");
+    scroll.setAttribute("aria-label", app.words.tn(
+      "Timeline of {n} place. Up and Down choose a place, Enter opens it on the map.",
+      "Timeline of {n} places. Up and Down choose a place, Enter opens it on the map.", n));
     this.canvas = scroll.appendChild(el("canvas", "mapgen-pc-tl-canvas"));
     this.canvas.setAttribute("aria-hidden", "true");
     this.spacer = scroll.appendChild(el("div", "mapgen-pc-tl-spacer"));
@@ -153,7 +155,7 @@
     if (n <= 200) {
       /* for screen readers: every place and its periods, in timeline order */
       var list = el("ul", "mapgen-pc-sr mapgen-pc-tl-list");
-      list.setAttribute("aria-label", "Places in the timeline");
+      list.setAttribute("aria-label", app.words.t("Places in the timeline"));
       for (var t = 0; t < n; t++) {
         var i = order[t];
         list.appendChild(el("li", null, app.places.name[i] + " (" +
@@ -413,7 +415,7 @@
     this.setCursor(k);
     var place = rows[k];
     this.status.textContent = app.places.name[place] + ": " + app.whenText(place) +
-      (app.active[place] ? "" : " (outside the period)");
+      (app.active[place] ? "" : " " + app.words.t("(outside the period)"));
   };
 
   TimelinePanel.label = { PANEL: PANEL, TEXT: TEXT, TEXT_OFF: TEXT_OFF, fitText: fitText };
