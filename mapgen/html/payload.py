@@ -270,7 +270,8 @@ def _calendar_axis(calendar: str, bounds: list[int | None]) -> dict[str, Any]:
 
 PACK_MIN_PLACES = 2000  # from here on, places travel gzip-compressed (about 5x smaller)
 PACKED_KEYS = ("places", "time", "moves")
-INFO_KEYS = ("when", "names", "description", "precision", "sources", "calendar")  # _popup's
+# _popup's keys; with a calendar (build_map(calendar=)) a "calendar" column follows
+INFO_KEYS = ("when", "names", "description", "precision", "sources")
 # Packed parts the browser reads only when asked (a popup, a tooltip, the search, the script
 # interface), in the order they follow the binary columns, one a line: drawing starts without
 # decoding them.
