@@ -41,7 +41,8 @@ def _cases() -> list[tuple[str, tuple[int, int]]]:
 @pytest.mark.parametrize(("lang", "size"), _cases(),
                          ids=[f"{lang}-{w}x{h}" for lang, (w, h) in _cases()])
 def test_each_language_s_map_is_laid_out_and_accessible(
-    open_map: OpenMap, maps: dict[str, Path], shots: Path, lang: str, size: tuple[int, int]
+    open_map: OpenMap, maps: dict[str, Path], shots: Path,  # noqa: F811 (test_layout's fixture)
+    lang: str, size: tuple[int, int],
 ) -> None:
     assert AXE.is_file()
     mp = open_map(maps[lang], viewport=size)
