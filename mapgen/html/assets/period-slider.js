@@ -408,7 +408,7 @@
     this.fromHandle.setAttribute("aria-valuetext", scale.valueText(a));
     this.toHandle.setAttribute("aria-valuetext", b === PRESENT ? this.presentWord()
       : scale.valueText(b));
-    var period = b === PRESENT ? words.range(scale.humanText(a), this.presentWord(), 0)
+    var period = b === PRESENT ? words.range(scale.humanText(a), this.presentWord(), 1)
       : scale.periodLabel(cur[0], cur[1]);
     var label = at ? words.t("Date: {date}", { date: period })
       : words.t("Period: {period}", { period: period });

@@ -155,8 +155,9 @@
       name.setAttribute("dir", "auto");
       item.appendChild(name);
       var when = app.whenText(i);
-      item.appendChild(el("span", "mapgen-search-when", (when || "undated") +
-        (shown ? "" : " · not shown now")));
+      var words = app.words, said = when || words.tp("a place", "undated");
+      item.appendChild(el("span", "mapgen-search-when", shown ? said
+        : words.t("{when} · not shown now", { when: said })));
       item.addEventListener("mousedown", function (e) { e.preventDefault(); });
       item.addEventListener("click", function () { self.choose(n); });
       list.appendChild(item);
