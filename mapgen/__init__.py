@@ -32,6 +32,7 @@ from mapgen.errors import (
 
 if TYPE_CHECKING:  # for type checkers and editors: _HOMES's names, re-exported (test_api)
     from mapgen.defaults import default_source as default_source
+    from mapgen.defaults import default_story as default_story
     from mapgen.filter import period as period
     from mapgen.filter import select as select
     from mapgen.html.build import build_map as build_map
@@ -49,6 +50,9 @@ if TYPE_CHECKING:  # for type checkers and editors: _HOMES's names, re-exported 
     from mapgen.series import build_series as build_series
     from mapgen.sources import load as load
     from mapgen.static import render as render
+    from mapgen.static.story import render_story as render_story
+    from mapgen.story import Story as Story
+    from mapgen.story import load_story as load_story
     from mapgen.styling import style as style
     from mapgen.writers import dumps as dumps
     from mapgen.writers import export as export
@@ -70,10 +74,14 @@ _HOMES = {
     "period": "mapgen.filter",
     "select": "mapgen.filter",
     "style": "mapgen.styling",
+    "load_story": "mapgen.story",
+    "default_story": "mapgen.defaults",
+    "Story": "mapgen.story",
     "build_map": "mapgen.html.build",
     "save": "mapgen.html.save",
     "save_assets": "mapgen.html.save",
     "render": "mapgen.static",
+    "render_story": "mapgen.static.story",
     "export": "mapgen.writers",
     "dumps": "mapgen.writers",
     "list_places": "mapgen.listing",

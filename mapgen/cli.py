@@ -359,6 +359,12 @@ def summary(dataset: Dataset, lang: str = DEFAULT_LANGUAGE) -> str:
 @click.option("--split", type=click.Choice(["decade", "period"]),
               help="Write one map per decade or named period, and index.html, into the folder "
               "-o names.")
+@click.option("--story", type=click.Path(dir_okay=False),
+              help="Walk the reader through the map step by step: a story in Markdown (.md) "
+              "or StoryMapJS JSON (.json).")
+@click.option("--story-panel", type=click.Choice(["on", "off"]),
+              help="The story's caption panel [default: on]; off when a report's own text "
+              "drives the steps.")
 @selection_options
 @style_options
 @lang_option
@@ -378,6 +384,8 @@ def build(
     url_hash: str | None,
     calendar: str,
     split: str | None,
+    story: str | None,
+    story_panel: str | None,
 ) -> None:
     """Build an HTML map of SOURCE files (GeoJSON, LPF, CSV/TSV or any GDAL vector file).
 
@@ -396,6 +404,11 @@ def build(
     if split and fragment:
         raise click.UsageError("--split writes full pages and their index; it makes no "
                                "--fragment")
+    if story_panel and not story:
+        raise click.UsageError("--story-panel is the panel of a --story; add --story")
+    if split and story:
+        raise click.UsageError("--split writes one map per period; a --story walks through "
+                               "one map")
     _import_folium_without_pandas()
     view, period = _chosen(inputs, selection, look)
     if split:
@@ -410,7 +423,7 @@ def build(
         return
     fmap = mapgen.build_map(view, title=look.title, tiles=tiles, strict=period.strict,
                             self_contained=self_contained, cdn=cdn, lang=lang,
-                            calendar=calendar)
+                            calendar=calendar, story=story, story_panel=story_panel != "off")
     path = mapgen.save(fmap, output or str(Path("output") / f"{inputs.stem}.html"),
                        inputs=inputs.sources, fragment=fragment, height=height,
                        shared_assets=shared_assets, url_hash=url_hash == "on")
@@ -459,24 +472,40 @@ def list_places(inputs: Inputs, selection: Selection, lang: str, output_format: 
 
 
 @main.command()
-@source_options(required=True)
+@source_options()
+@click.option("--story", type=click.Path(dir_okay=False),
+              help="Also check a story (.md, .json) against the places [SOURCE: the embedded "
+              "dataset].")
 @reports_errors
-def validate(inputs: Inputs) -> None:
-    """Check SOURCE files and report every problem, one per line.
+def validate(inputs: Inputs, story: str | None) -> None:
+    """Check SOURCE files (and a story) and report every problem, one per line.
 
     \b
     Example:
       mapgen validate places.geojson && echo ok
+      mapgen validate places.geojson --story story.md
     """
-    click.echo(f"ok: {summary(inputs.load())}")
+    import mapgen
+
+    if not inputs.sources and story is None:
+        raise click.UsageError("Missing argument 'SOURCE...'.")
+    dataset = inputs.load()
+    checked = mapgen.load_story(story, dataset) if story is not None else None
+    click.echo(f"ok: {summary(dataset)}")
+    if checked is not None:
+        steps = len(checked.steps)
+        click.echo(f"ok: {story}: {steps} {'step' if steps == 1 else 'steps'}")
 
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--height", default=480, show_default=True, type=int, help="Height in pixels.")
 @click.option("--src", help="URL to link to [default: PATH as given].")
+@click.option("--steps", is_flag=True,
+              help="Also print the script with which the page's elements marked "
+              'data-mapgen-step="N" take a story map to step N as they scroll into view.')
 @reports_errors
-def embed(path: str, height: int, src: str | None) -> None:
+def embed(path: str, height: int, src: str | None, steps: bool) -> None:
     """Print an <iframe> snippet that embeds the map at PATH in a report page.
 
     A relative src is relative to the page that holds the iframe, not to the folder you run
@@ -489,7 +518,7 @@ def embed(path: str, height: int, src: str | None) -> None:
     """
     import mapgen
 
-    click.echo(mapgen.embed(path, height, src), nl=False)
+    click.echo(mapgen.embed(path, height, src, steps=steps), nl=False)
 
 
 @main.command("export")
@@ -553,14 +582,16 @@ def _static_output(ctx: click.Context, param: click.Parameter, value: str) -> st
 @click.option("--timeline/--no-timeline", default=None,
               help="A timeline strip under the map [default: on for up to "
               f"{TIMELINE_MAX_PLACES} places].")
+@click.option("--story", type=click.Path(dir_okay=False),
+              help="A page a step of this story (.md, .json): one PDF, or name-01.png, "
+              "name-02.png...")
 @selection_options
 @style_options
 @lang_option
 @reports_errors
 def render_map(
     inputs: Inputs, selection: Selection, look: Look, lang: str, output: str, width: int,
-    height: int,
-    dpi: int, timeline: bool | None,
+    height: int, dpi: int, timeline: bool | None, story: str | None,
 ) -> None:
     """Draw a static map (PNG, SVG or PDF) for print and reports, over an offline basemap.
 
@@ -571,7 +602,15 @@ def render_map(
     """
     import mapgen
 
-    view, _ = _chosen(inputs, selection, look)
+    if story is not None and timeline is not None:
+        raise click.UsageError("--timeline goes with a single map; a --story's pages have none")
+    view, period = _chosen(inputs, selection, look)
+    if story is not None:
+        for page in mapgen.render_story(view, story, output, width=width, height=height,
+                                        dpi=dpi, title=look.title, strict=period.strict,
+                                        inputs=inputs.sources):
+            click.echo(str(page))
+        return
     path = mapgen.render(view, output, width=width, height=height, dpi=dpi, title=look.title,
                          timeline=timeline, inputs=inputs.sources, lang=lang)
     click.echo(str(path))

@@ -8,12 +8,15 @@ plain integers in Python and in the browser alike.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import functools
 import io
+import os
 import re
 import time
 from dataclasses import dataclass
 
+from mapgen.errors import OptionError
 from mapgen.language import NP_, Language, language
 
 Date = tuple[int, "int | None", "int | None"]  # (astronomical year, month, day) as written
@@ -614,3 +617,23 @@ def spans_words(spans: tuple[Span, ...], lang: str = "en") -> str:
     """All spans of a place, joined: "1981–1986; 2003–present"."""
     separator = language(lang).pgettext("spans", "; ")
     return separator.join(_text_words(span.text, lang) for span in spans)
+
+
+def today_number(today: int | None = None) -> int:
+    """The day number open-ended spans run to, as they do in the HTML map: *today* if given,
+    else SOURCE_DATE_EPOCH (the reproducible-builds convention, seconds since 1970: the same
+    bytes from the same data on any day), else the current date in UTC (as the browser
+    takes it)."""
+    if today is not None:
+        if isinstance(today, bool) or not isinstance(today, int):
+            raise OptionError(f"today must be a day number (a whole number), not {today!r}")
+        return today
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch:
+        if not re.fullmatch(r"[0-9]+", epoch):
+            raise OptionError(
+                f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not {epoch!r}"
+            )
+        return int(epoch) // 86400  # day 0 is 1970-01-01
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return days_from_civil(now.year, now.month, now.day)

@@ -19,3 +19,8 @@ def default_source() -> Path:
     except ModuleNotFoundError:
         path = Path(__file__).resolve().parents[1] / "mapdata" / f"{DEFAULT_NAME}.geojson"
     return path
+
+
+def default_story() -> Path:
+    """The embedded dataset's story: the headquarters' moves in a few steps (Markdown)."""
+    return default_source().with_name(f"{DEFAULT_NAME}.story.md")

@@ -5,9 +5,16 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable
 
-from mapgen.dates import DateError, parse_bound, span_words
+from mapgen.dates import DateError, Span, parse_bound, parse_span, span_words
 from mapgen.errors import MapgenNote, OptionError
 from mapgen.model import Dataset, Period
+
+
+def span_period(span: Span, *, name: str = "", strict: bool = False) -> Period:
+    """The Period an EDTF interval covers, as a named period reads it: its wide bounds (its
+    narrow ones when *strict*), open ends left open."""
+    lo, hi = span.bounds(strict)
+    return Period(lo, hi, name=name, strict=strict)
 
 
 def period(
@@ -36,8 +43,7 @@ def period(
             if span is None:
                 known = ", ".join(n for n, _ in dataset.periods) or "none"
                 raise OptionError(f"unknown period {name!r} (this dataset has: {known})")
-            lo, hi = span.bounds(strict)
-            return Period(lo, hi, name=name, strict=strict)
+            return span_period(span, name=name, strict=strict)
         if at is not None:
             text = _option(at)
             return Period(parse_bound(text, end=False), parse_bound(text, end=True),
@@ -49,6 +55,16 @@ def period(
     if lo is not None and hi is not None and hi < lo:
         raise OptionError.naming("{end} {hi} is before {start} {lo}", hi=str(end), lo=str(start))
     return Period(lo, hi, strict=strict)
+
+
+def interval(text: str, *, strict: bool = False) -> Period:
+    """The Period a date or an interval names ("1981/1986", "1850–1900", "June 1988", "2003/.."),
+    each read as a date option is (`_option`), its bounds read as a named period's: a story's
+    ``period``."""
+    try:
+        return span_period(parse_span(_option(text)), strict=strict)
+    except DateError as exc:
+        raise OptionError(str(exc)) from None
 
 
 def _option(value: str | int) -> str:

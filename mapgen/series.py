@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import html
 import os
 import re
@@ -12,10 +11,10 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from mapgen.dates import civil_from_days, days_from_civil, iso_date
+from mapgen.dates import civil_from_days, days_from_civil, iso_date, today_number
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError, OutputError
-from mapgen.filter import select
+from mapgen.filter import select, span_period
 from mapgen.language import Language, check_language, language
 from mapgen.model import Dataset, Period
 
@@ -63,8 +62,7 @@ def named_periods(dataset: Dataset, strict: bool) -> Iterator[tuple[str, str, Pe
     if not dataset.periods:
         raise OptionError("this dataset has no named periods; split it by decade")
     for name, span in dataset.periods:
-        lo, hi = span.bounds(strict)
-        yield slugify(name, "period"), name, Period(lo, hi, name=name, strict=strict)
+        yield slugify(name, "period"), name, span_period(span, name=name, strict=strict)
 
 
 Part = tuple[str, str, Period]  # file stem, label, period
@@ -74,13 +72,10 @@ def series_parts(
     dataset: Dataset, split: str, *, strict: bool = False, today: int | None = None
 ) -> list[Part]:
     """The maps a series will have: one per decade the data touches (open ends run to
-    *today*, default the real today) or one per named period."""
+    *today*, default `today_number()`) or one per named period."""
     if split == "period":
         return list(named_periods(dataset, strict))
-    if today is None:
-        now = datetime.date.today()
-        today = days_from_civil(now.year, now.month, now.day)
-    return list(decades(dataset, today))
+    return list(decades(dataset, today_number(today)))
 
 
 def build_series(

@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("mapgen.read",),  # readers
     ("mapgen.validate",),
     ("mapgen.sources",),  # load = read + validate
+    ("mapgen.story",),  # a story: read, its captions cleaned, checked against a dataset
     ("mapgen.html", "mapgen.static", "mapgen.writers", "mapgen.listing", "mapgen.iframe"),
     ("mapgen.series",),  # a folder of html maps
     ("mapgen",),  # the API

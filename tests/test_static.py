@@ -21,12 +21,12 @@ from PIL import Image
 
 import mapgen
 from mapgen.cli import main
-from mapgen.dates import days_from_civil
+from mapgen.dates import days_from_civil, today_number
 from mapgen.static import render_bytes
 from mapgen.static.density import DENSE_POINTS, crowding, dot_style, near, roomy
 from mapgen.static.labels import place_labels
 from mapgen.static.mapview import map_extent
-from mapgen.static.timeline import layout_timeline, timeline_bars, today_number, year_ticks
+from mapgen.static.timeline import layout_timeline, timeline_bars, year_ticks
 from tests.helpers import feature, write_geojson
 
 SVG = "{http://www.w3.org/2000/svg}"

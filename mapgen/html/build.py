@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 from collections.abc import Iterator
 
 import folium
@@ -30,9 +31,11 @@ from mapgen.html.elements import (
     tile_source,
 )
 from mapgen.html.payload import group_small_layers, packed, payload, script_json
+from mapgen.html.story import StoryAssets, story_payload
 from mapgen.html.words import page_words
 from mapgen.language import check_language
 from mapgen.model import Dataset, Period, many_objects
+from mapgen.story import Story, load_story
 
 
 def tile_provider(name: str) -> xyzservices.TileProvider | None:
@@ -84,6 +87,8 @@ def build_map(
     height: str = "480px",
     lang: str = "en",
     calendar: str = "gregorian",
+    story: str | os.PathLike[str] | Story | None = None,
+    story_panel: bool = True,
 ) -> folium.Map:
     """A folium Map of *dataset*: one toggleable layer per category, legend, popups, movement
     paths and the in-browser period control. *period* is only stated on the map (select the
@@ -99,7 +104,11 @@ def build_map(
     `mapgen.language.LANGUAGES`); a place is named in *lang* first where it has such a name,
     and a right-to-left language's page runs right to left. *calendar* ("persian",
     "islamic") shows each period in that calendar too, in the popups and on the timeline's
-    axis; the filter stays on Gregorian days."""
+    axis; the filter stays on Gregorian days.
+
+    *story* (a Markdown or StoryMapJS file, or a loaded :class:`mapgen.story.Story`) walks
+    the reader through the map step by step (`mapgen.story`); *story_panel* False leaves its
+    caption panel out, for a report whose own text drives the steps."""
     if title is not None and any("\ud800" <= c <= "\udfff" for c in title):
         # bytes of a command line that were not UTF-8: the page could not be written
         raise OptionError(f"the title {title!r} is not text: it holds a lone surrogate")
@@ -110,6 +119,8 @@ def build_map(
         )
     provider = tile_provider(tiles)
     period = period if period is not None else dataset.period
+    if story is not None:
+        story = load_story(story, dataset, strict=strict)
     dataset = group_small_layers(dataset.in_language(check_language(lang)))
     fmap = folium.Map(tiles=None, control_scale=True)
     figure = MapFigure(height, lang=lang)  # the page that holds the map's data once
@@ -151,6 +162,9 @@ def build_map(
         data["basemap"] = True
         Countries().add_to(fmap)
     PeriodControl().add_to(fmap)
+    if story is not None:
+        data["story"] = story_payload(story, panel=story_panel)
+        StoryAssets().add_to(fmap)
     data, blob = packed(data)
     data_json = script_json(data)  # serialised once: written, and hashed for ids
     MapgenLayers(data_json, groups, packed=blob).add_to(fmap)

@@ -16,18 +16,21 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mapgen.dates import today_number
 from mapgen.defaults import VERSION
 from mapgen.errors import OptionError
 from mapgen.static.layout import draw_page
 from mapgen.static.style import speaking
-from mapgen.static.timeline import today_number
 from mapgen.write import check_output, write_atomic
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from mapgen.model import Dataset, Period
 
 __all__ = [
@@ -109,40 +112,65 @@ def render_bytes(
     lang: str = "en",
 ) -> bytes:
     """The file's bytes: rendering happens in memory, so a failure never leaves a file."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     from mapgen.language import check_language
     from mapgen.model import Period
 
+    check_page(fmt, width, height, dpi)
     check_language(lang)
-    if fmt not in FORMATS:
-        raise OptionError(f"unknown static map format {fmt!r}; use one of {', '.join(FORMATS)}")
-    for name, value, low in (("width", width, 100), ("height", height, 100), ("dpi", dpi, 10)):
-        if not isinstance(value, int) or value < low:
-            raise OptionError(f"{name} must be a whole number of at least {low}, not {value!r}")
     day = today_number(today)
     title = dataset.title if title is None else title
     period = period or dataset.period or Period()
     if timeline is None:
         timeline = len(dataset.places) <= TIMELINE_MAX_PLACES
+    dataset = dataset.in_language(lang)  # names in lang first
+    with house_style(lang):
+        fig = new_figure(fmt, width, height, dpi)
+        draw_page(fig, dataset, period, title, timeline, day)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata(fmt, title))
+    return buffer.getvalue()
+
+
+def check_page(fmt: str, width: int, height: int, dpi: int) -> None:
+    """An OptionError for a format or a page size mapgen does not draw."""
+    if fmt not in FORMATS:
+        raise OptionError(f"unknown static map format {fmt!r}; use one of {', '.join(FORMATS)}")
+    for name, value, low in (("width", width, 100), ("height", height, 100), ("dpi", dpi, 10)):
+        if not isinstance(value, int) or value < low:
+            raise OptionError(f"{name} must be a whole number of at least {low}, not {value!r}")
+
+
+def metadata(fmt: str, title: str) -> dict[str, Any]:
+    """A file's metadata: its title and creator, never a date (same input, same bytes)."""
     creator = f"mapgen {VERSION}"
-    metadata: dict[str, dict[str, Any]] = {
+    return {
         "png": {"Software": None, "Title": title},
         "svg": {"Date": None, "Creator": creator, "Title": title},
         "pdf": {"CreationDate": None, "Creator": creator, "Title": title},
-    }
-    dataset = dataset.in_language(lang)  # names in lang first
+    }[fmt]
+
+
+@contextmanager
+def house_style(lang: str = "en") -> Iterator[None]:
+    """matplotlib's defaults and mapgen's own settings while drawing (the user's matplotlibrc
+    must not change the map), speaking *lang* in the fonts its letters need
+    (`style.speaking`)."""
+    import matplotlib
+
     with speaking(lang) as rc, matplotlib.rc_context():
-        matplotlib.rcdefaults()  # the user's matplotlibrc must not change the map
+        matplotlib.rcdefaults()
         matplotlib.rcParams.update(rc)
-        # A hair over the size: w / dpi * dpi can come out as 1000.9999…, which a matplotlib
-        # that truncates the pixel size would make 1000; a PNG must be exactly w × h.
-        nudge = 1e-6 if fmt == "png" else 0.0
-        fig = Figure(figsize=((width + nudge) / dpi, (height + nudge) / dpi), dpi=dpi)
-        FigureCanvasAgg(fig)
-        draw_page(fig, dataset, period, title, timeline, day)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata[fmt])
-    return buffer.getvalue()
+        yield
+
+
+def new_figure(fmt: str, width: int, height: int, dpi: int) -> Figure:
+    """A page of *width* × *height* pixels at *dpi*, drawn by Agg (inside `house_style`)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    # A hair over the size: w / dpi * dpi can come out as 1000.9999…, which a matplotlib
+    # that truncates the pixel size would make 1000; a PNG must be exactly w × h.
+    nudge = 1e-6 if fmt == "png" else 0.0
+    fig = Figure(figsize=((width + nudge) / dpi, (height + nudge) / dpi), dpi=dpi)
+    FigureCanvasAgg(fig)
+    return fig

@@ -90,13 +90,16 @@ def map_extent(
     return (cx - w / 2, cx + w / 2), (cy - half, cy + half), aspect
 
 
-def draw_map(ax: Axes, dataset: Dataset, renderer: RendererBase) -> None:
-    """The basemap framed on the places, the places and their moves, then the legend and the
-    names where they hide none of it."""
+def draw_map(
+    ax: Axes, dataset: Dataset, renderer: RendererBase, bounds: Bounds | None = None
+) -> None:
+    """The basemap framed on the places (or on *bounds*, west, south, east, north: a story's
+    step), the places and their moves, then the legend and the names where they hide none
+    of it."""
     parts, anchors = _split(dataset)
     box = ax.get_position().transformed(ax.figure.transFigure)
     xlim, ylim, aspect = map_extent(
-        places_bounds(dataset.places), box.width / box.height
+        bounds or places_bounds(dataset.places), box.width / box.height
     )
     points = _markers(dataset, parts)
     sizes, dots = points.sizes, None

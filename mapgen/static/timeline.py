@@ -8,15 +8,11 @@ it can place the map above it.
 
 from __future__ import annotations
 
-import datetime
 import math
-import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mapgen.errors import OptionError
 from mapgen.static.style import STYLE, say, text_width
 
 if TYPE_CHECKING:
@@ -61,28 +57,6 @@ class Strip:
     def extent(self, bar: Bar) -> tuple[float, float]:
         """The days *bar* covers on this strip."""
         return _extent(bar, self.lo, self.today, self.min_days)
-
-
-def today_number(today: int | None = None) -> int:
-    """The day number open-ended spans run to, as they do in the HTML map: *today* if given,
-    else SOURCE_DATE_EPOCH (the reproducible-builds convention, seconds since 1970: the same
-    bytes from the same data on any day), else the current date in UTC (as the browser
-    takes it)."""
-    if today is not None:
-        if isinstance(today, bool) or not isinstance(today, int):
-            raise OptionError(f"today must be a day number (a whole number), not {today!r}")
-        return today
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch:
-        if not re.fullmatch(r"[0-9]+", epoch):
-            raise OptionError(
-                f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01, not {epoch!r}"
-            )
-        return int(epoch) // 86400  # day 0 is 1970-01-01
-    from mapgen.dates import days_from_civil
-
-    now = datetime.datetime.now(datetime.timezone.utc)
-    return days_from_civil(now.year, now.month, now.day)
 
 
 def timeline_bars(dataset: Dataset) -> list[Bar]:

@@ -9,6 +9,7 @@
   if (window.MapgenLayout) return;
   var ui = window.MapgenUI, el = ui.el;
   var NARROW = 500; /* px: a phone, or a narrow report column */
+  var SHORT = 600; /* px: a story map lower than this starts with its controls folded */
   var methods = {};
 
   /* Does this map keep its state in the URL hash? The first map of a page does, unless it is
@@ -32,9 +33,16 @@
     ui.writeHash(ui.hashText(change));
   };
 
+  /* Do the controls start folded? On a narrow map, and on a short one that tells a story
+   * (its caption panel needs the room). */
+  methods.startsFolded = function () {
+    var story = this.data.story;
+    return this.narrow || !!(story && story.panel && this.container.clientHeight < SHORT);
+  };
+
   /* Make `root` collapse to its `toggle` button, hiding `body`; open from the start unless
-   * the map is narrow or the hash says `key`=0. A click keeps the state in the hash, then
-   * calls after(open). Returns the setter: set(open). */
+   * the controls start folded or the hash says `key`=0. A click keeps the state in the hash,
+   * then calls after(open). Returns the setter: set(open). */
   methods.collapsible = function (root, toggle, body, key, after) {
     var self = this, wanted = this.hashState(key);
     var set = ui.disclosure(root, toggle, body, function (open) {
@@ -42,7 +50,7 @@
       if (after) after(open);
       self.arrange();
     });
-    set(wanted === undefined ? !this.narrow : wanted !== "0");
+    set(wanted === undefined ? !this.startsFolded() : wanted !== "0");
     return function (open) {
       set(open);
       if (after) after(open);
@@ -67,7 +75,7 @@
       self.setHashState("layers", open ? "1" : "0");
       self.arrange();
     });
-    set(wanted === undefined ? !this.narrow && n <= 12 : wanted !== "0");
+    set(wanted === undefined ? !this.startsFolded() && n <= 12 : wanted !== "0");
   };
 
   /* After any change of size or of a control: narrow or not; the legend and the layer list no
@@ -144,11 +152,12 @@
   /* Padding [top, right, bottom, left] in px that keeps every control outside the rectangle
    * left free: each control is kept out across one side of the map (any of the four; a
    * control low on the left may be best kept out from below, or from the left); of those
-   * choices (4^n, n <= 7 controls), the one `score` (padding -> number) rates highest among
-   * those that leave at least 40 x 40 px; no padding when none does. */
+   * choices (4^n, n <= 8 controls: a story's panel is the eighth; 5-20 ms), the one `score`
+   * (padding -> number) rates highest among those that leave at least 40 x 40 px; no padding
+   * when none does. */
   methods.freePadding = function (score) {
     var W = this.container.clientWidth, H = this.container.clientHeight;
-    var boxes = this.controlBoxes(MARGIN).slice(0, 7), n = boxes.length;
+    var boxes = this.controlBoxes(MARGIN).slice(0, 8), n = boxes.length;
     var reach = boxes.map(function (b) { return [b.bottom, W - b.left, H - b.top, b.right]; });
     var best = null, bestScore = -Infinity, combos = Math.pow(4, n), scored = {};
     for (var code = 0; code < combos; code++) {
@@ -168,25 +177,43 @@
 
   var MARGIN = 14; /* px between a control and the nearest place's centre (a marker's radius) */
   var MAX_ZOOM = 8;
+  var FLIGHT = 0.8; /* s: a story's move from one step's view to the next */
 
   function area(pad, W, H) {
     return (W - pad[1] - pad[3]) * (H - pad[0] - pad[2]);
   }
 
   /* Every place, as large as it fits in the area the controls leave free (data.bounds:
-   * [[south, west], [north, east]] from Python); false when there is nothing to fit. */
-  methods.fitView = function () {
-    var map = this.map, bounds = this.data.bounds, c = this.container;
+   * [[south, west], [north, east]] from Python); false when there is nothing to fit. Or
+   * other `bounds` (a story's step frames its places), with a short flight when `fly`, no
+   * closer than `maxZoom` (default 8). */
+  methods.fitView = function (bounds, fly, maxZoom) {
+    var map = this.map, c = this.container;
     var W = c.clientWidth, H = c.clientHeight;
+    var most = maxZoom || MAX_ZOOM;
+    bounds = bounds || this.data.bounds;
     if (!bounds || !W || !H) return false;
     var pad = this.freePadding(function (p) {
-      var zoom = Math.min(MAX_ZOOM, map.getBoundsZoom(bounds, false,
+      var zoom = Math.min(most, map.getBoundsZoom(bounds, false,
         [p[1] + p[3], p[0] + p[2]]));
       return zoom * 1e7 + area(p, W, H);
     });
-    map.fitBounds(bounds, { paddingTopLeft: [pad[3], pad[0]], paddingBottomRight: [pad[1], pad[2]],
-      maxZoom: MAX_ZOOM, animate: false });
+    var options = { paddingTopLeft: [pad[3], pad[0]], paddingBottomRight: [pad[1], pad[2]],
+      maxZoom: most, animate: false };
+    if (fly) map.flyToBounds(bounds, L.extend(options, { animate: true, duration: FLIGHT }));
+    else map.fitBounds(bounds, options);
     return true;
+  };
+
+  /* The view centred on `latLng` at `zoom` in the middle of the area the controls leave free
+   * (the largest one), with a short flight when `fly`. */
+  methods.centreView = function (latLng, zoom, fly) {
+    var map = this.map, W = this.container.clientWidth, H = this.container.clientHeight;
+    var pad = this.freePadding(function (p) { return area(p, W, H); });
+    var shift = L.point((pad[1] - pad[3]) / 2, (pad[2] - pad[0]) / 2);
+    var centre = map.unproject(map.project(latLng, zoom).add(shift), zoom);
+    if (fly) map.flyTo(centre, zoom, { duration: FLIGHT });
+    else map.setView(centre, zoom, { animate: false });
   };
 
   /* Pan an opened popup clear of the controls: into the largest free area it fits in, or,
@@ -211,5 +238,5 @@
     popup.update();
   };
 
-  window.MapgenLayout = { NARROW: NARROW, methods: methods };
+  window.MapgenLayout = { NARROW: NARROW, methods: methods, scrollable: scrollable };
 })();

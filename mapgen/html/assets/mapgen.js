@@ -8,11 +8,7 @@
   "use strict";
   if (window.MapgenApp) return;
 
-  var dates = window.MapgenDates, ui = window.MapgenUI, el = ui.el;
-
-  function isWebUrl(url) {
-    return typeof url === "string" && /^https?:\/\/[^\s]/i.test(url);
-  }
+  var dates = window.MapgenDates, ui = window.MapgenUI, el = ui.el, isWebUrl = ui.isWebUrl;
 
   var MAX_PANES = 8;  /* layer panes: one per layer up to this many layers */
 
@@ -204,6 +200,8 @@
      * a task later, unless the map starts late (see above). */
     function ready() {
       self.initialView();
+      /* a story (story.js) takes the map to its first step, or the one the hash names */
+      if (self.data.story && window.MapgenStory) self.story = new window.MapgenStory(self);
       if (self.renderer.canvas) self.renderer.canvas.flush();  /* drawn once, in that view */
       self.ready = true;
       self.container.setAttribute("data-mapgen-ready", "true");

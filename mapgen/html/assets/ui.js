@@ -20,6 +20,18 @@
 
   function clamp(v, lo, hi) { return v < lo ? lo : v > hi ? hi : v; }
 
+  /* Links are http(s) only, the whole text one URL with no space, control, zero-width or
+   * direction character in it: mapgen.validate.is_web_url's rule, which links met when
+   * loading (a popup's sources, a story's captions). */
+  var NOT_IN_URL = "\\s\\u0000-\\u001f\\u007f-\\u009f" +
+    "\\u200b-\\u200f\\u2028-\\u202e\\u2066-\\u2069\\ufeff";
+  var WEB_URL = new RegExp("^https?://[^" + NOT_IN_URL + "/?#@]+(?:[/?#][^" + NOT_IN_URL +
+    "]*)?$", "i");
+
+  function isWebUrl(url) {
+    return typeof url === "string" && WEB_URL.test(url);
+  }
+
   /* Milliseconds for throttling only, never for dates. */
   function now() { return window.performance.now(); }
 
@@ -69,8 +81,9 @@
   }
 
   /* The keys mapgen keeps in the hash: the period, the view, folded controls, the undated
-   * switch. */
-  var HASH_KEYS = ["from", "to", "z", "c", "legend", "layers", "filter", "search", "undated"];
+   * switch, a story's step and its folded caption (story.js). */
+  var HASH_KEYS = ["from", "to", "z", "c", "legend", "layers", "filter", "search", "undated",
+    "step", "caption"];
 
   /* How many parts of the hash are mapgen's keys, and how many are not (an anchor such as
    * "#section-1", another script's keys): [mine, others]. */
@@ -138,7 +151,8 @@
     return set;
   }
 
-  window.MapgenUI = { el: el, button: button, clamp: clamp, now: now, sizeCanvas: sizeCanvas,
+  window.MapgenUI = { el: el, button: button, clamp: clamp, isWebUrl: isWebUrl, now: now,
+    sizeCanvas: sizeCanvas,
     hashParams: hashParams, hashText: hashText, hashSpeaks: hashSpeaks, writeHash: writeHash,
     contrast: contrast,
     disclosure: disclosure,
