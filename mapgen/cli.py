@@ -608,7 +608,7 @@ def render_map(
     if story is not None:
         for page in mapgen.render_story(view, story, output, width=width, height=height,
                                         dpi=dpi, title=look.title, strict=period.strict,
-                                        inputs=inputs.sources):
+                                        inputs=inputs.sources, lang=lang):
             click.echo(str(page))
         return
     path = mapgen.render(view, output, width=width, height=height, dpi=dpi, title=look.title,

@@ -163,7 +163,7 @@ def build_map(
         Countries().add_to(fmap)
     PeriodControl().add_to(fmap)
     if story is not None:
-        data["story"] = story_payload(story, panel=story_panel)
+        data["story"] = story_payload(story, panel=story_panel, lang=lang)
         StoryAssets().add_to(fmap)
     data, blob = packed(data)
     data_json = script_json(data)  # serialised once: written, and hashed for ids
