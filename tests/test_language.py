@@ -83,7 +83,7 @@ def test_counts_in_each_language():
     assert got["en", 1] == "1 layer" and got["en", 2] == "2 layers"
     assert got["en", 1234] == "1,234 layers"
     assert [got["ar", n] for n in (0, 1, 2, 3, 11, 100)] == [
-        "لا طبقات", "طبقة واحدة", "طبقتان", "3 طبقات", "11 طبقةً", "100 طبقة"]
+        "لا طبقات", "طبقة واحدة", "طبقتان", "3 طبقات", "11 طبقة", "100 طبقة"]
     assert got["fa", 2] == "۲ لایه" and got["fa", 1234] == "۱٬۲۳۴ لایه"
     assert got["fr", 0] == "0 couche" and got["fr", 2] == "2 couches"
     assert got["de", 1] == "1 Ebene" and got["es", 2] == "2 capas"

@@ -64,7 +64,7 @@ def test_the_controls_speak_the_language(open_map: OpenMap, maps: dict[str, Path
       play: document.querySelector('.mapgen-pc-play').getAttribute('aria-label'),
       to: document.querySelector('.mapgen-pc-to').value
     })""")
-    assert words["search"] == "جستجوی مکان"
+    assert words["search"] == "جستجو در مکان‌ها"
     assert words["count"] == "۲۹ مکان نمایش داده شده"
     assert words["play"] == "پخش"
     assert words["to"] == "اکنون"

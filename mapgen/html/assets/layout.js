@@ -105,7 +105,11 @@
       var leftBox = boxIn(left, c);
       Array.prototype.forEach.call(right.children, function (control) {
         var box = boxIn(control, c);
-        if (box.w && box.left < leftBox.right + 6) lift = Math.max(lift, H - box.top);
+        /* side by side unless they meet (either way round: a right-to-left page's "left"
+         * corner is on the right) */
+        if (box.w && box.left < leftBox.right + 6 && box.right > leftBox.left - 6) {
+          lift = Math.max(lift, H - box.top);
+        }
       });
       if (lift) left.style.bottom = lift + "px";
     }
