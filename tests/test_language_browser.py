@@ -85,6 +85,10 @@ def test_a_persian_popup_has_persian_digits_and_the_persian_name_first(
     assert popup["other"][0] == "Tehran, Iran"  # its other names after it
     assert popup["when"] == ["۱۹۶۵ تا ۱۹۸۱"]  # Persian digits, Persian range
     assert popup["calendar"] == ["۱۳۴۳ تا ۱۳۶۰ ه‍.ش."]  # 1965 = 1343/44 SH, 1981 = 1359/60
+    # the axis: each year with the Solar Hijri year its 1 January falls in (1 January 1980 is
+    # 11 Dey 1358, by convertdate)
+    labels = mp.evaluate("() => window.mapgen.periodControl.ticks.major.map(t => t.label)")
+    assert "۱۹۸۰ / ۱۳۵۸" in labels, labels
     mp.assert_clean()
 
 

@@ -47,8 +47,10 @@
   }
 
   /* The axis over `extent` ([first day, last day] of the data). */
-  function TimeScale(extent, words) {
+  function TimeScale(extent, words, calendar) {
     this.words = words; /* the map's language (i18n.js) */
+    /* another calendar's years beside the Gregorian ones (data.calendar), or none */
+    this.calendarYears = calendar ? calendar.years : null;
     var length = extent[1] - extent[0] + 1;
     this.units = makeUnits(length >= 5 * 365 ? "year" : length >= 62 ? "month" : "day");
     this.firstUnit = this.units.index(extent[0]);
@@ -89,6 +91,20 @@
     var y = parseInt(m[1], 10), month = m[2] ? parseInt(m[2], 10) : null;
     if (month === null) return this.yearText(y);
     return this.words.date(y, month, m[3] ? parseInt(m[3], 10) : null);
+  };
+
+  /* A year tick's label: the year, and with another calendar the year of it that 1 January
+   * falls in ("1981 / 1359"), read from data.calendar's first days (convertdate's). */
+  S.tickText = function (y) {
+    var text = this.yearText(y), years = this.calendarYears;
+    if (!years || !years.length) return text;
+    var day = dates.daysFromCivil(y, 1, 1), lo = 0, hi = years.length - 1;
+    if (day < years[0][0]) return text;
+    while (lo < hi) {  /* the last year that began on or before the day */
+      var mid = (lo + hi + 1) >> 1;
+      if (years[mid][0] <= day) lo = mid; else hi = mid - 1;
+    }
+    return text + " / " + this.words.number(years[lo][1]);
   };
 
   /* A year on this axis in words: "1981", "500 BCE", and "1200 CE" on an axis into BCE. */
@@ -192,14 +208,14 @@
     if (u.kind === "year") {
       var y0 = this.firstUnit, y1 = this.lastUnit + 1;
       var self2 = this;
-      var widest = Math.max(width(self2.yearText(y0)), width(self2.yearText(y1)),
-        width(self2.yearText(Math.round((y0 + y1) / 2))));
+      var widest = Math.max(width(self2.tickText(y0)), width(self2.tickText(y1)),
+        width(self2.tickText(Math.round((y0 + y1) / 2))));
       step = stepAtLeast((widest + 14) / px);
       /* Round numbers in historical years (no year 0), so BCE ticks read 500 BCE, 450 BCE. */
       var hist = function (y) { return y > 0 ? y : y - 1; };
       var astro = function (h) { return h > 0 ? h : h + 1; };
       for (var h = Math.ceil(hist(y0) / step) * step; h <= hist(y1); h += step) {
-        if (h !== 0) add(major, astro(h), self2.yearText(astro(h)));
+        if (h !== 0) add(major, astro(h), self2.tickText(astro(h)));
       }
       sub = [step / 10, step / 5, step / 2].filter(function (s) {
         return s >= 1 && s === Math.round(s) && s * px >= 5;
