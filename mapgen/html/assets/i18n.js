@@ -91,10 +91,12 @@
     return fill(text, all);
   };
 
-  /* A year, month or day in words, as mapgen/language.py's Language.date says it. */
-  W.date = function (year, month, day) {
+  /* A year, month or day in words, as mapgen/language.py's Language.date says it; `short`
+   * with CLDR's abbreviated month names (the period control's compact texts). */
+  W.date = function (year, month, day, short) {
     var level = month ? (day ? 2 : 1) : 0, bce = year <= 0;
-    var month_name = month ? this.data.months[month - 1] : "";
+    var names = short ? this.data.monthsShort : this.data.months;
+    var month_name = month ? names[month - 1] : "";
     return fill(this.data.patterns[level][bce ? 1 : 0], {
       y: this.number(bce ? 1 - year : year), M: month_name, L: month_name,
       m: this.number(month || 0), d: this.number(day || 0), G: this.data.eras[bce ? 0 : 1]

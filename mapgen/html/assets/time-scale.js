@@ -90,7 +90,7 @@
     if (!m) return text;
     var y = parseInt(m[1], 10), month = m[2] ? parseInt(m[2], 10) : null;
     if (month === null) return this.yearText(y);
-    return this.words.date(y, month, m[3] ? parseInt(m[3], 10) : null);
+    return this.words.date(y, month, m[3] ? parseInt(m[3], 10) : null, true);
   };
 
   /* A year tick's label: the year, and with another calendar the year of it that 1 January
