@@ -1,8 +1,10 @@
 """EDTF text → spans of integer day numbers, and back to words.
 
-Parsing is the `edtf` package's job; this module only turns its bounds into proleptic-Gregorian
-day numbers (day 0 = 1970-01-01) so that BCE years, pre-1970 dates and open ends compare as
-plain integers in Python and in the browser alike.
+Plain ISO dates and intervals (qualified with ``~ ? %`` or not, with ``..`` open ends), the
+common case of large tables, are read here (`_fast_span`); anything else goes to the `edtf`
+package's grammar. Either way the bounds become proleptic-Gregorian day numbers (day 0 =
+1970-01-01), so that BCE years, pre-1970 dates and open ends compare as plain integers in
+Python and in the browser alike.
 """
 
 from __future__ import annotations

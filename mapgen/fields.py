@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from mapgen.cells import parse_sources, split_spans
 from mapgen.dates import DateError
 from mapgen.errors import DataError, MapgenNote, OptionError, Problem
-from mapgen.raw import RawCollection
+from mapgen.raw import RawFeature
 
 if TYPE_CHECKING:
     from mapgen.datetext import ColumnDates, DateOptions
@@ -258,25 +258,23 @@ def mapped_dates(
 
 
 def with_fields(
-    collection: RawCollection, chosen: Fields, options: DateOptions | None = None
-) -> RawCollection:
-    """Native GeoJSON features with the field options applied to their properties; the
-    properties named as dates are read as one column across the features."""
+    features: list[RawFeature], chosen: Fields, label: str, options: DateOptions | None = None
+) -> list[RawFeature]:
+    """Native GeoJSON features (of the file *label*) with the field options applied to their
+    properties; the properties named as dates are read as one column across the features."""
     if not chosen.given():
-        return collection
-    records = [raw.properties for raw in collection.features]
+        return features
+    records = [raw.properties for raw in features]
     mappings = [resolve_columns(r, chosen, defaults=False)[0] if isinstance(r, dict) else {}
                 for r in records]
-    dates = mapped_dates(records, mappings, chosen, collection.file, options)
-    features = []
-    for raw, mapping, row in zip(collection.features, mappings, dates, strict=True):
+    dates = mapped_dates(records, mappings, chosen, label, options)
+    out = []
+    for raw, mapping, row in zip(features, mappings, dates, strict=True):
         props, problems = raw.properties, []
         if isinstance(props, dict):
             props, problems = rename(props, mapping, row)
-        features.append(
-            replace(raw, properties=props, field_problems=(*raw.field_problems, *problems))
-        )
-    return replace(collection, features=tuple(features))
+        out.append(replace(raw, properties=props, field_problems=(*raw.field_problems, *problems)))
+    return out
 
 
 def flat_properties(
@@ -284,18 +282,22 @@ def flat_properties(
 ) -> tuple[dict[str, Any], FieldProblems]:
     """A flat record (CSV row, GDAL attributes) as mapgen properties, and the problems found
     on its dates: mapped columns renamed, its *dates* (:func:`dated_records`) as its when,
-    sources cells parsed, empty values left out (an empty cell is no value)."""
+    each value read by :func:`flat_value`, empty values left out (an empty cell is no value)."""
     props, problems = rename(record, mapping, dates)
-    out: dict[str, Any] = {}
-    for key, value in props.items():
-        if (key in TEXT_KEYS and key != "when") or key.startswith("name_"):
-            value = plain_text(value)
-        if value is None or value == "":
-            continue
-        if key == "sources" and isinstance(value, str):
-            value = parse_sources(value)
-        out[key] = value
-    return out, problems
+    values = ((key, flat_value(key, value)) for key, value in props.items())
+    return {key: value for key, value in values if value is not None}, problems
+
+
+def flat_value(key: str, value: Any) -> Any:
+    """One value of a flat record as the property *key*: mapgen's text properties and names
+    as text, a sources cell parsed; None for an empty value."""
+    if (key in TEXT_KEYS and key != "when") or key.startswith("name_"):
+        value = plain_text(value)
+    if value is None or value == "":
+        return None
+    if key == "sources" and isinstance(value, str):
+        return parse_sources(value)
+    return value
 
 
 # Words in a column's name that make it look like one of mapgen's fields, for hints.

@@ -1,13 +1,15 @@
-"""The data model: frozen data classes, built once by validation and never mutated."""
+"""The data model: frozen data classes and read-only columns, built once by validation and
+never mutated."""
 
 from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
-from itertools import accumulate, compress, pairwise
+from itertools import accumulate, pairwise
+from types import MappingProxyType
 from typing import Any, overload
 
 from mapgen.dates import Span, window_words
@@ -91,7 +93,8 @@ class Place:
 class Places(Sequence[Place]):
     """A dataset's places as columns, one row per place: what loading builds and renderers
     read, so 100,000 places are a few dozen lists, not 100,000 objects with their tuples and
-    dicts. Indexing or iterating makes a `Place` for callers that want one, when asked.
+    dicts. Indexing or iterating makes a `Place` for callers that want one, when asked. The
+    columns are tuples and read-only mappings: a Places is never changed, only made anew.
 
     A Point's position is in *lons*/*lats* (its *geometries* entry is None); any other
     geometry is its GeoJSON dict there. The spans of row *i* are
@@ -99,21 +102,23 @@ class Places(Sequence[Place]):
     slice of *source_titles* and *source_urls* by *source_starts*. Other names and extra
     properties, which few places have, are kept by row."""
 
-    ids: list[str]
-    names: list[str]
-    layers: list[str]
-    lons: list[float | None]
-    lats: list[float | None]
-    geometries: list[dict[str, Any] | None]
-    span_starts: list[int]  # one more than rows
-    spans: list[Span]
-    descriptions: list[str]
-    precisions: list[str]
-    source_starts: list[int]  # one more than rows
-    source_titles: list[str]
-    source_urls: list[str]
-    other_names: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
-    extras: dict[int, tuple[tuple[str, Any], ...]] = field(default_factory=dict)
+    ids: Sequence[str]
+    names: Sequence[str]
+    layers: Sequence[str]
+    lons: Sequence[float | None]
+    lats: Sequence[float | None]
+    geometries: Sequence[dict[str, Any] | None]
+    span_starts: Sequence[int]  # one more than rows
+    spans: Sequence[Span]
+    descriptions: Sequence[str]
+    precisions: Sequence[str]
+    source_starts: Sequence[int]  # one more than rows
+    source_titles: Sequence[str]
+    source_urls: Sequence[str]
+    other_names: Mapping[int, tuple[tuple[str, str], ...]] = field(
+        default_factory=lambda: MappingProxyType({}))
+    extras: Mapping[int, tuple[tuple[str, Any], ...]] = field(
+        default_factory=lambda: MappingProxyType({}))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -204,21 +209,15 @@ class Places(Sequence[Place]):
         return [row for row, (a, b) in enumerate(self.span_rows()) if a == b]
 
     def take(self, rows: Iterable[int]) -> Places:
-        """The places of *rows*, in ascending order without repeats, as columns."""
+        """The places of *rows*, in the order given (a row given twice is there twice)."""
         rows = list(rows)
-        if len(rows) == len(self):
+        if rows == list(range(len(self))):
             return self
-        keep = set(rows)
-        mask = [row in keep for row in range(len(self))]
         build = PlacesBuilder()
-        build.ids = list(compress(self.ids, mask))
-        build.names = list(compress(self.names, mask))
-        build.layers = list(compress(self.layers, mask))
-        build.lons = list(compress(self.lons, mask))
-        build.lats = list(compress(self.lats, mask))
-        build.geometries = list(compress(self.geometries, mask))
-        build.descriptions = list(compress(self.descriptions, mask))
-        build.precisions = list(compress(self.precisions, mask))
+        for name in ("ids", "names", "layers", "lons", "lats", "geometries", "descriptions",
+                     "precisions"):
+            values = getattr(self, name)
+            setattr(build, name, [values[row] for row in rows])
         for new, row in enumerate(rows):
             build.spans += self.spans[self.span_starts[row] : self.span_starts[row + 1]]
             build.span_starts.append(len(build.spans))
@@ -232,9 +231,9 @@ class Places(Sequence[Place]):
                 build.extras[new] = self.extras[row]
         return build.places()
 
-    def relayered(self, layers: list[str]) -> Places:
+    def relayered(self, layers: Sequence[str]) -> Places:
         """The same places in other layers, one key a row."""
-        return replace(self, layers=layers)
+        return replace(self, layers=tuple(layers))
 
     @classmethod
     def of(cls, places: Iterable[Place]) -> Places:
@@ -312,19 +311,28 @@ class PlacesBuilder:
             self.extras[row] = extra
 
     def extend(
-        self, ids: list[str], names: list[str], layers: list[str], lons: list[float],
-        lats: list[float], descriptions: list[str], precisions: list[str],
+        self, ids: list[str], names: list[str], layers: list[str], lons: list[float | None],
+        lats: list[float | None], descriptions: list[str], precisions: list[str],
         spans: tuple[list[Span], Iterable[int]],
         sources: tuple[list[str], list[str], Iterable[int]],
+        shapes: dict[int, dict[str, Any]] | None = None,
+        other_names: dict[int, tuple[tuple[str, str], ...]] | None = None,
+        extras: dict[int, tuple[tuple[str, Any], ...]] | None = None,
     ) -> None:
-        """Rows of Points a column at a time; *spans* as (all of them in row order, how many
-        each row has), *sources* as (titles, URLs, how many each row has)."""
+        """Rows a column at a time; *spans* as (all of them in row order, how many each row
+        has), *sources* as (titles, URLs, how many each row has). What few rows have is
+        given by their position among these rows: a geometry other than a two-number Point
+        (*shapes*; lons and lats None there), other names and extra properties."""
+        first = len(self.ids)
         self.ids += ids
         self.names += names
         self.layers += layers
         self.lons += lons
         self.lats += lats
         self.geometries += [None] * len(ids)
+        for row, shape in (shapes or {}).items():
+            self.geometries[first + row] = shape
+            self.lons[first + row] = self.lats[first + row] = None
         self.descriptions += descriptions
         self.precisions += precisions
         # each row's first span follows the last row's spans: the last start is the first
@@ -333,13 +341,18 @@ class PlacesBuilder:
         self.source_starts += accumulate(sources[2], initial=self.source_starts.pop())
         self.source_titles += sources[0]
         self.source_urls += sources[1]
+        self.other_names.update({first + row: v for row, v in (other_names or {}).items()})
+        self.extras.update({first + row: v for row, v in (extras or {}).items()})
 
     def places(self) -> Places:
+        """The columns as `Places`: tuples and read-only mappings, so that neither this
+        builder nor a reader can change a place afterwards."""
         return Places(
-            self.ids, self.names, self.layers, self.lons, self.lats, self.geometries,
-            self.span_starts, self.spans, self.descriptions, self.precisions,
-            self.source_starts, self.source_titles, self.source_urls, self.other_names,
-            self.extras,
+            tuple(self.ids), tuple(self.names), tuple(self.layers), tuple(self.lons),
+            tuple(self.lats), tuple(self.geometries), tuple(self.span_starts),
+            tuple(self.spans), tuple(self.descriptions), tuple(self.precisions),
+            tuple(self.source_starts), tuple(self.source_titles), tuple(self.source_urls),
+            MappingProxyType(dict(self.other_names)), MappingProxyType(dict(self.extras)),
         )
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import html
 import os
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from mapgen.errors import OptionError, OutputError
 from mapgen.filter import select, span_period
 from mapgen.language import Language, check_language, language
 from mapgen.model import Dataset, Period
+from mapgen.rules import slugify
 
 
 @dataclass(frozen=True)
@@ -27,14 +26,6 @@ class SeriesMap:
     label: str
     period: Period
     places: int
-
-
-def slugify(text: str, fallback: str = "map") -> str:
-    """A safe file name stem from untrusted text: ASCII letters, digits and hyphens only, so
-    no path separators, no dots, no traversal."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
-    return slug or fallback
 
 
 def _year(day: int) -> int:

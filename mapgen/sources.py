@@ -31,11 +31,12 @@ def load(
     """Read and validate one or more sources (none: the embedded default dataset) into one
     Dataset; ids must be unique across them. Raises DataError listing every problem found.
 
-    *format* ("geojson", "lpf", "csv", "tsv", "gdal") overrides what the file name says. The
-    ``*_field`` arguments name the input fields (CSV columns, GDAL attributes, LPF or GeoJSON
-    properties) that hold mapgen's properties under other names; with *start_field*, each
+    *format* ("geojson", "lpf", "csv", "tsv", "gdal", "parquet", "arrow") overrides what the
+    file name says. The ``*_field`` arguments name the input fields (CSV, Parquet and Arrow
+    columns, GDAL attributes, LPF or GeoJSON properties) that hold mapgen's properties under
+    other names; with *start_field*, each
     feature's span runs from its start to its end value; *wkt_field*, or *lat_field* and
-    *lon_field*, name the columns of a table's geometry.
+    *lon_field*, name the columns of a table's geometry (CSV, TSV, Parquet, Arrow).
 
     Each date column is read as one, and what its cells leave open is chosen once for the
     column and named in a ``note:`` (a :class:`mapgen.MapgenNote` warning): *bce*

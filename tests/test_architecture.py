@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("mapgen.geometry", "mapgen.cells", "mapgen.lpfcodec", "mapgen.paths", "mapgen.filter",
      "mapgen.styling", "mapgen.write", "mapgen.basemap"),
     ("mapgen.fields",),
+    ("mapgen.rules",),  # what a place must be, one definition a rule
     ("mapgen.read",),  # readers
     ("mapgen.validate",),
     ("mapgen.sources",),  # load = read + validate

@@ -1,12 +1,13 @@
 """What a large load costs in memory and objects, measured without a clock: a change that goes
 back to heavier building per place (intermediate dicts, more objects, a copy of every feature)
-fails here in CI, where timings would be noise. And the quick path that makes loading cheap
-(:meth:`mapgen.validate._Checker.quick_place`) agrees with the full checker on every feature
-it takes, so it cannot change a place or hide a problem."""
+fails here in CI, where timings would be noise. And the rules, which check a column at once,
+find in a batch of many rows what they find in each row alone, so a column's shortcut cannot
+change a place or hide a problem."""
 
 from __future__ import annotations
 
 import gc
+import re
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,9 @@ from hypothesis import strategies as st
 
 import mapgen
 from benchmarks import synth
-from mapgen.model import PlacesBuilder
-from mapgen.raw import RawFeature
-from mapgen.validate import _Checker
+from mapgen import rules
+from mapgen.raw import RawCollection, RawFeature
+from mapgen.validate import validate
 
 PLACES = 20_000
 # Measured on the synthetic places (617 bytes of pretty GeoJSON each: one to three spans, a
@@ -41,19 +42,56 @@ def places_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_loading_many_places_peaks_under_a_bound_per_place(places_file: Path) -> None:
+def measured_load(path: Path) -> tuple[mapgen.Dataset, float, float]:
+    """The dataset at *path*, and the bytes a place its load peaked at and kept."""
     gc.collect()
     tracemalloc.start()
     try:
         before, _ = tracemalloc.get_traced_memory()
         tracemalloc.reset_peak()
-        data = mapgen.load(places_file)
+        data = mapgen.load(path)
         kept, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
+    return data, (peak - before) / PLACES, (kept - before) / PLACES
+
+
+def test_loading_many_places_peaks_under_a_bound_per_place(places_file: Path) -> None:
+    data, peak, kept = measured_load(places_file)
     assert len(data.places) == PLACES
-    assert (peak - before) / PLACES < PEAK_BYTES_PER_PLACE
-    assert (kept - before) / PLACES < KEPT_BYTES_PER_PLACE
+    assert peak < PEAK_BYTES_PER_PLACE
+    assert kept < KEPT_BYTES_PER_PLACE
+
+
+@pytest.fixture(scope="module")
+def odd_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same places in a file with each shape that once sent the whole file through
+    `json.loads` (issue 18, item 3): an ``@context`` that is not LPF's, an ``@id`` on the
+    first feature, a GeometryCollection, a surrogate pair written as escapes."""
+    data = synth.collection(PLACES)
+    data["@context"] = {"@vocab": "https://schema.org/"}
+    first, other = data["features"][0], data["features"][PLACES // 2]
+    first["@id"] = "https://example.org/places/0"
+    first["properties"]["name"] += " \U0001f3db"  # 🏛, written \ud83c\udfdb below
+    other["geometry"] = {"type": "GeometryCollection", "geometries": [other["geometry"]]}
+    path = tmp_path_factory.mktemp("cost") / "odd.geojson"
+    synth.write_pretty(data, path)
+    text = path.read_text("utf-8").replace("\U0001f3db", "\\ud83c\\udfdb")
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_odd_features_are_read_a_batch_at_a_time(places_file: Path, odd_file: Path) -> None:
+    """A file with odd features loads within the bound of a plain one: its odd rows go to the
+    rules as rows, the file is not parsed whole."""
+    from mapgen.read.geojson import typed_collection
+
+    assert typed_collection(odd_file.read_bytes(), "odd.geojson") is not None
+    data, peak, _ = measured_load(odd_file)
+    assert len(data.places) == PLACES
+    assert data.places[0].name.endswith(" \U0001f3db")
+    assert data.places[PLACES // 2].geometry["type"] == "GeometryCollection"
+    assert peak < PEAK_BYTES_PER_PLACE
 
 
 def test_a_loaded_place_is_a_few_objects(places_file: Path) -> None:
@@ -68,7 +106,7 @@ def test_a_loaded_place_is_a_few_objects(places_file: Path) -> None:
     assert kept / PLACES < KEPT_OBJECTS_PER_PLACE
 
 
-# --- the quick path agrees with the full checker -----------------------------------------
+# --- a batch of rows is checked as each row alone ------------------------------------------
 
 texts = st.one_of(
     st.sampled_from(["a", "x-1", " ", "", "camps", "site", "city", "a b", "\u200b", "Ort"]),
@@ -76,8 +114,8 @@ texts = st.one_of(
 )
 values = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(), texts)
 def likely(good: list[Any], other: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    """Mostly a valid value, so that the quick path takes many features, sometimes another:
-    a feature then has one field or two the quick path must not let through."""
+    """Mostly a valid value, so that a column's shortcut vouches for many batches, sometimes
+    another: a feature then has one field or two the shortcut must not let through."""
     return st.integers(0, 7).flatmap(lambda i: other if i == 0 else st.sampled_from(good))
 
 
@@ -177,37 +215,47 @@ features = st.builds(
 )
 
 
-@settings(max_examples=1500, deadline=None)
-@given(features, st.booleans(), st.sampled_from([{}, {"dup": "f: feature 9"}]))
-def test_the_quick_path_makes_the_place_the_full_checker_makes(
-    raw: RawFeature, geometry_optional: bool, seen: dict[str, str]
+def _checked(collections: list[RawCollection], skip: bool) -> Any:
+    try:
+        data = validate(collections, skip_invalid=skip)
+    except mapgen.DataError as error:  # "f, f: all 2 features are invalid" names each file
+        return [re.sub(r"^f(, f)*:", "f:", str(problem)) for problem in error.problems]
+    return list(data.places), data.layers, data.report
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(features, min_size=1, max_size=6), st.booleans(), st.booleans())
+def test_a_batch_finds_what_batches_of_one_find(
+    raws: list[RawFeature], geometry_optional: bool, skip: bool
 ) -> None:
-    quick, full = _Checker("f"), _Checker("f")
-    quick_seen, full_seen = dict(seen), dict(seen)
-    rows = PlacesBuilder()
-    taken = quick.quick_place(raw, quick_seen, {}, {}, rows)
-    expected = full.check_feature(raw, full_seen, geometry_optional)
-    assert not quick.problems and not quick.warnings  # it never reports: it steps aside
-    if not taken:
-        assert quick_seen == seen and not len(rows)  # and leaves no trace for the full checker
-        return
-    [place] = rows.places()
-    assert not full.problems and not full.warnings
-    assert place == expected
-    assert list(place.geometry) == list(expected.geometry)  # same keys, same order
-    assert quick_seen == full_seen
+    """The feature-by-feature check is the same rules on a batch of one: rows checked
+    together (each rule's column shortcut, duplicates within the batch) make the places,
+    problems and warnings that each row checked alone makes."""
+    raws = [RawFeature(f"feature {n}", *[getattr(r, f) for f in r.__slots__[1:]])
+            for n, r in enumerate(raws)]
+    together = RawCollection.of("f", raws, geometry_optional=geometry_optional)
+    alone = [RawCollection.of("f", [raw], geometry_optional=geometry_optional) for raw in raws]
+    assert _checked([together], skip) == _checked(alone, skip)
 
 
-def test_the_benchmark_places_all_take_the_quick_path() -> None:
+def test_the_benchmark_places_are_checked_a_column_at_a_time(
+    monkeypatch: pytest.MonkeyPatch, places_file: Path
+) -> None:
     """The shape of large real tables (and of the benchmark's places) is the common one: if
-    the quick path stopped taking it, loading would silently be several times slower."""
-    collection = synth.collection(500)
-    checker, seen = _Checker("f"), {}
-    for number, feature in enumerate(collection["features"]):
-        raw = RawFeature(f"feature {number}", feature["properties"], feature["geometry"])
-        rows = PlacesBuilder()
-        assert checker.quick_place(raw, seen, {}, {}, rows)
-        assert rows.places()[0] == _Checker("f").check_feature(raw, {}, False)
+    a rule's column shortcut stopped vouching for it, every row would be asked on its own
+    and loading would silently be several times slower."""
+    each = rules.each
+
+    def vouched(values: list[Any], rows: Any, reasons: Any, clean: Any) -> Any:
+        assert clean(values), reasons
+        return each(values, rows, reasons, clean)
+
+    def never(*args: Any) -> Any:
+        raise AssertionError("a Point asked on its own")
+
+    monkeypatch.setattr(rules, "each", vouched)
+    monkeypatch.setattr(rules, "checked_geometry", never)
+    assert len(mapgen.load(places_file).places) == PLACES
 
 
 # --- the columns read from a file agree with the features read one by one ----------------
@@ -242,11 +290,12 @@ collection_features = st.lists(
 def _whole(path: Path, skip_invalid: bool) -> mapgen.Dataset:
     """The file read as one document, feature by feature: the path every format takes."""
     from mapgen.fields import Fields
-    from mapgen.read.geojson import collection_from_json, parse_json, with_defaults
-    from mapgen.validate import validate
+    from mapgen.read.geojson import check_named, features_from_json, file_layer, parse_json
 
-    text = path.read_text("utf-8")
-    raw = with_defaults(collection_from_json(parse_json(text, str(path)), str(path)), Fields())
+    label = str(path)
+    features, members = features_from_json(parse_json(path.read_text("utf-8"), label), label)
+    check_named(features, label, Fields())
+    raw = RawCollection.of(label, features, members, default_layer=file_layer(label))
     return validate([raw], skip_invalid=skip_invalid)
 
 
@@ -274,11 +323,6 @@ def test_columns_make_the_places_and_problems_of_features_one_by_one(
     except ValueError:
         assume(False)
     path.write_text(text, "utf-8")
-    typed = all(
-        feature["geometry"] is None or (isinstance(feature["geometry"], dict)
-                                        and feature["geometry"].get("type") != "GeometryCollection")
-        for feature in features
-    )
-    assert (typed_collection(text.encode(), str(path)) is not None) == typed  # columns read
+    assert typed_collection(text.encode(), str(path)) is not None  # read a batch at a time
     columns = _outcome(lambda: mapgen.load(path, skip_invalid=skip))
     assert columns == _outcome(lambda: _whole(path, skip))

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import mapgen
-from mapgen.cli import main
+from mapgen.cli import main, summary
 from mapgen.raw import RawCollection, RawFeature
 from mapgen.validate import validate
 from tests.helpers import feature, write_geojson
@@ -88,13 +88,13 @@ def test_a_place_without_location_in_a_gazetteer_is_a_warning_not_an_error() -> 
     located = RawFeature("feature 0", {"id": "a", "name": "A", "layer": "l", "when": ["1900"]},
                          {"type": "Point", "coordinates": [1, 2]})
     unlocated = RawFeature("feature 1", {"id": "b", "name": "B", "layer": "l"}, None)
-    data = validate([RawCollection("g.lpf.json", (located, unlocated), geometry_optional=True)])
+    data = validate([RawCollection.of("g.lpf.json", (located, unlocated), geometry_optional=True)])
     assert [p.id for p in data.places] == ["a"]
     assert [str(p) for p in data.report.unlocated] == [
         "g.lpf.json: feature 1 (id=b): geometry: not located: not drawn"
     ]
     with pytest.raises(mapgen.DataError, match="geometry: is missing"):  # GeoJSON requires one
-        validate([RawCollection("g.geojson", (located, unlocated))])
+        validate([RawCollection.of("g.geojson", (located, unlocated))])
 
 
 def test_a_table_says_title_colours_and_paths(tmp_path: Path) -> None:
@@ -175,3 +175,49 @@ def test_cdn_opts_in_to_the_smallest_file(tmp_path: Path) -> None:
     assert sizes["--cdn"] < sizes["--self-contained"] / 2
     both = CliRunner().invoke(main, ["build", str(source), "--cdn", "--self-contained"])
     assert both.exit_code == 2
+
+
+def _no_layer(tmp_path: Path, kind: str) -> Path:
+    """Five places, of which the second and the fifth name no layer (one blank, one without
+    the property or cell)."""
+    rows = [("a", "sites"), ("b", ""), ("c", "sites"), ("d", "events"), ("e", None)]
+    if kind == "csv":
+        path = tmp_path / "finds.csv"
+        lines = ["id,name,layer,when,lat,lon"]
+        lines += [f"{i},{i.upper()},{layer or ''},1900,1,2" for i, layer in rows]
+        path.write_text("\n".join(lines) + "\n", "utf-8")
+        return path
+    features = [feature(i, name=i.upper(), layer=layer) for i, layer in rows]
+    for item in features:
+        if item["properties"]["layer"] is None:
+            del item["properties"]["layer"]
+    path = write_geojson(tmp_path / "finds.geojson", features)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["geojson", "csv"])
+def test_a_feature_without_a_layer_among_others_with_one_is_named(
+    tmp_path: Path, kind: str
+) -> None:
+    """Issue 18, item 4: the file's name as a layer is a choice, so it is said, once."""
+    path = _no_layer(tmp_path, kind)
+    with pytest.warns(mapgen.MapgenWarning) as caught:
+        data = mapgen.load(path)
+    assert [p.layer for p in data.places] == ["sites", "finds", "sites", "events", "finds"]
+    first = "line 3 (id=b), line 6 (id=e)" if kind == "csv" else (
+        "feature 1 (id=b), feature 4 (id=e)")
+    assert [str(w.message) for w in caught] == [
+        f"{path}: layer: 2 of 5 features name no layer, unlike the others: put in layer "
+        f"'finds' ({first})"]
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.output.count("warning: ") == 1 and "2 of 5 features" in result.output
+
+
+def test_the_summary_counts_undated_and_unlocated_places(tmp_path: Path) -> None:
+    located = [RawFeature(f"feature {n}", {"id": f"p{n}", "name": "P", "layer": "l",
+                                           "when": ["1900"] if n else []},
+                          {"type": "Point", "coordinates": [1, 2]}) for n in range(1200)]
+    unlocated = RawFeature("feature 1200", {"id": "q", "name": "Q", "layer": "m"}, None)
+    data = validate([RawCollection.of("g.lpf.json", (*located, unlocated),
+                                      geometry_optional=True)])
+    assert summary(data) == "1,200 places in 1 layer (1 undated, 1 not located)"

@@ -208,8 +208,9 @@ def test_lp_tsv_rows_may_lack_a_geometry() -> None:
 
     collection = read(REAL / "diamonds135.tsv")
     assert collection.geometry_optional
-    unlocated = [f for f in collection.features if f.geometry is None]
-    assert len(unlocated) == 120 and all(not f.field_problems for f in unlocated)
+    columns = collection.columns
+    unlocated = [row for row, geometry in columns.shapes.items() if geometry is None]
+    assert len(unlocated) == 120 and not columns.field_problems.keys() & set(unlocated)
 
 
 # --- LPF (items 4, 7) ------------------------------------------------------------------------

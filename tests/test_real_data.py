@@ -47,6 +47,8 @@ FILES: dict[str, tuple[dict[str, Any], int, int, int]] = {
     "pleiades_linked_place.json": ({}, 1, 0, 0),
     "ascsa-monuments-places.lp.json": ({}, 14, 6, 0),
     "aqueducts.json": ({"id_field": "OBJECTID", "name_field": "Source"}, 3, 0, 0),
+    "osm_castles_portugal.geojson": ({"layer_field": "historic", "start_field": "start_date"},
+                                     24, 0, 0),
     # issue 19: dates as their sources write them
     "castlemap_castles.csv": ({"id_field": "qid", "start_field": "year"}, 47, 0, 0),
     "meteorite_landings_socrata.csv": (

@@ -96,7 +96,7 @@ def test_a_canvas_draws_dense_layers_and_places_stay_clickable(
 
 def test_switching_a_dense_layer_off_removes_it(open_map: OpenMap, big: tuple[Path, Path]) -> None:
     mp = open_map(big[1])
-    mp.page.locator(".leaflet-control-layers-overlays label", has_text="Layer 0").click()
+    mp.page.locator(".leaflet-control-layers-overlays label", has_text="layer-0").click()
     assert mp.evaluate("document.querySelectorAll('canvas.mapgen-points').length") == 1
     assert not [i for i in mp.visible() if int(i[1:]) % 3 == 0]
     mp.set_period(1990, 2000)

@@ -25,13 +25,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mapgen.cells import parse_sources
 from mapgen.errors import DataError, Problem
 from mapgen.fields import (
     FieldProblems,
     Fields,
     dates_unnamed,
     flat_properties,
+    flat_value,
     hint,
     lookalikes,
     missing_problem,
@@ -43,6 +43,7 @@ from mapgen.geometry import geometry_to_geojson
 from mapgen.raw import COLUMN_KEYS, RawCollection, RawColumns, RawFeature
 from mapgen.read.csv import _geometry_columns, geometry_from_cells
 from mapgen.read.gdal import plain_value
+from mapgen.read.geojson import file_layer
 
 if TYPE_CHECKING:
     import pyarrow
@@ -393,9 +394,8 @@ class _Rows:
     """A table's rows one at a time as RawFeatures, its date columns read as one
     (:func:`mapgen.fields.read_dates`)."""
 
-    def __init__(self, table: Columns, layer: str, label: str,
-                 options: DateOptions | None = None) -> None:
-        self.table, self.layer = table, layer
+    def __init__(self, table: Columns, label: str, options: DateOptions | None = None) -> None:
+        self.table = table
         mapping = table.mapping
         dated = {k: c for k, c in mapping.items() if k in ("when", "start", "end")}
         if "start" in dated:
@@ -423,7 +423,6 @@ class _Rows:
         props.update(dates)
         if listed:
             props["sources"] = listed
-        props.setdefault("layer", self.layer)
         if "id" not in mapping:
             props["id"] = f"row-{row}"
         found = (*table.problems.get(row, ()), *date_problems)
@@ -431,60 +430,47 @@ class _Rows:
 
 
 def _raw_columns(rows: _Rows) -> RawColumns | None:
-    """The table as columns for validation to check a column at a time, when it holds
-    mapgen's own fields only (no other attribute, no ``name_<lang>``) and points; a row the
-    reader already found a problem in (dates, geometry) is irregular, read as a RawFeature.
-    Each value is what :func:`mapgen.fields.flat_properties` makes of it."""
+    """The table as columns, a column at a time, when it holds mapgen's own fields only (no
+    other attribute, no ``name_<lang>``) and points; a row the reader already found a
+    problem in (dates, geometry) is added as read (`_Rows.feature`). Each value is what
+    :func:`mapgen.fields.flat_value` makes of it, as for a row."""
     table, mapping = rows.table, rows.table.mapping
     if table.x is None or table.y is None or set(table.values) - set(mapping.values()):
         return None
     if not mapping.keys() - {"start", "end"} <= COLUMN_KEYS:
         return None
 
-    def text(key: str) -> list[Any]:  # a text key as flat_properties reads it: "" is None
-        values = table.values.get(mapping.get(key, ""))
-        return [None] * table.rows if values is None else [plain_text(v) or None for v in values]
+    def values(key: str) -> list[Any]:
+        found = table.values.get(mapping.get(key, ""))
+        if found is None:
+            return [None] * table.rows
+        if key == "sources":  # a list of sources is taken as it is
+            return [(v or None) if type(v) is list else flat_value(key, v) for v in found]
+        return [flat_value(key, v) for v in found]
 
-    def source(value: Any) -> Any:
-        if type(value) is list or value is None:
-            return value or None
-        return parse_sources(plain_text(value)) or None
-
-    ids = text("id") if "id" in mapping else [f"row-{row}" for row in range(table.rows)]
-    whens: list[Any] = []
-    irregular: dict[int, RawFeature] = {}
+    columns = RawColumns(
+        values("id") if "id" in mapping else [f"row-{row}" for row in range(table.rows)],
+        values("name"), values("layer"), [], values("description"), values("precision"),
+        values("sources"), table.x, table.y, unit="row",
+    )
     for row, (x, y) in enumerate(zip(table.x, table.y, strict=True)):
         dates, problems = rows.dates(row)
-        whens.append(dates.get("when"))
+        columns.whens.append(dates.get("when"))
         if problems or row in table.problems or x != x or y != y:
-            irregular[row] = rows.feature(row)
-    for row in irregular:
-        ids[row] = None
-    return RawColumns(
-        ids,
-        text("name"),
-        [v or rows.layer for v in text("layer")],
-        whens,
-        text("description"),
-        text("precision"),
-        [source(v) for v in table.values.get(mapping.get("sources", ""), [None] * table.rows)],
-        table.x,
-        table.y,
-        irregular,
-        unit="row",
-    )
+            columns.put(row, rows.feature(row))
+    return columns
 
 
 def read_arrow(
     path: Path, label: str, chosen: Fields, kind: str, options: DateOptions | None = None
 ) -> RawCollection:
-    """A GeoParquet, Parquet or Arrow IPC file as a RawCollection: in columns when it holds
-    mapgen's own fields and points (:func:`_raw_columns`), else row by row. Without an id
-    column a row's id is its position ("row-0"); without a layer column (or with an empty
-    value) its layer is the file's name. A list of sources is taken as it is."""
+    """A GeoParquet, Parquet or Arrow IPC file as a RawCollection: a column at a time when
+    it holds mapgen's own fields and points (:func:`_raw_columns`), else row by row. Without
+    an id column a row's id is its position ("row-0"); without a layer column (or with an
+    empty value) its layer is the file's name. A list of sources is taken as it is."""
     table = read_columns(path, label, chosen, kind)
-    rows = _Rows(table, Path(label).name.split(".")[0] or "places", label, options)
+    rows = _Rows(table, label, options)
     columns = _raw_columns(rows)
-    if columns is not None:
-        return RawCollection(label, (), columns=columns)
-    return RawCollection(label, tuple(rows.feature(row) for row in range(table.rows)))
+    if columns is None:
+        columns = RawColumns.of(map(rows.feature, range(table.rows)), unit="row")
+    return RawCollection(label, columns, geometry_optional=True, default_layer=file_layer(label))

@@ -33,6 +33,7 @@ from mapgen.fields import (
     resolve_columns,
 )
 from mapgen.raw import RawCollection, RawFeature
+from mapgen.read.geojson import file_layer
 from mapgen.read.text import read_text
 
 if TYPE_CHECKING:
@@ -73,12 +74,10 @@ def geometry_from_cells(
     lat: str | None,
     lon: str | None,
     wkt: str | None,
-    *,
-    optional: bool = False,
 ) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
     """A row's geometry from its wkt cell, or else its lat and lon cells, with the problems
-    found on those fields. With *optional* (LP-TSV), a row with none of them has no geometry
-    and no problem; half a position (a lat without its lon) is still one."""
+    found on those fields. A row with none of them has no geometry and no problem (it is not
+    located, a warning); half a position (a lat without its lon) is still a problem."""
     if wkt and record.get(wkt, ""):
         from mapgen.geometry import geometry_from_wkt
 
@@ -87,7 +86,7 @@ def geometry_from_cells(
         except ValueError as exc:
             return None, [("wkt", str(exc))]
     lat_cell, lon_cell = record.get(lat or "", ""), record.get(lon or "", "")
-    if optional and not lat_cell and not lon_cell:
+    if not lat_cell and not lon_cell:
         return None, []
     if lat is None or lon is None:
         return None, [("wkt", "is missing")]
@@ -202,7 +201,6 @@ def read_csv(
     if missing:
         suggestion = hint(unnamed, [c for c in columns if c not in mapping.values()])
         raise DataError([missing_problem(label, "columns", missing, columns, suggestion)])
-    layer = Path(label).name.split(".")[0] or "places"
     records: list[tuple[str, dict[str, str] | None, int]] = []  # where, cells or None, length
     for line, row in rows[1:]:
         extra = len(row) > len(columns) and any(cell.strip() for cell in row[len(columns) :])
@@ -217,10 +215,9 @@ def read_csv(
             problem = f"has {length} cells but the header has {len(columns)}"
             features.append(RawFeature(where, None, None, problem=problem))
             continue
-        geometry, problems = geometry_from_cells(record, lat, lon, wkt, optional=lp_tsv)
+        geometry, problems = geometry_from_cells(record, lat, lon, wkt)
         cells = {c: v for c, v in record.items() if c and c not in (lat, lon, wkt, variants)}
         props, date_problems = flat_properties(cells, mapping, next(dates))
-        props.setdefault("layer", layer)
         if "id" not in mapping:
             props["id"] = where.replace(" ", "-")
         if variants and record.get(variants):
@@ -228,4 +225,5 @@ def read_csv(
         features.append(
             RawFeature(where, props, geometry, field_problems=(*problems, *date_problems))
         )
-    return RawCollection(label, tuple(features), geometry_optional=lp_tsv)
+    return RawCollection.of(label, features, geometry_optional=True,
+                            default_layer=file_layer(label))

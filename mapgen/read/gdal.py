@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from mapgen.fields import (
 )
 from mapgen.geometry import geometry_to_geojson
 from mapgen.raw import RawCollection, RawFeature
+from mapgen.rules import slugify
 
 if TYPE_CHECKING:
     from mapgen.datetext import DateOptions
@@ -64,12 +66,30 @@ def plain_value(value: Any) -> Any:
     return value
 
 
+# Spaces that are not ASCII: GDAL's KML reader does not split coordinates at them, and reads
+# "10,50<NBSP>11,51" as 10,50 then 0,51 (a path drawn to longitude 0, without a word).
+_ODD_SPACE = re.compile("[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+_COORDINATES = re.compile(r"<(?:\w+:)?coordinates\b[^>]*>([^<]*)<", re.IGNORECASE)
+
+
+def kml_problems(path: Path, label: str) -> list[Problem]:
+    """One problem for each line of a KML file whose coordinates are separated by a space
+    that is not ASCII (a non-breaking space, pasted from a web page or a word processor)."""
+    text = path.read_bytes().decode("utf-8", "replace")
+    lines = {text.count("\n", 0, match.start(1)) + 1 for match in _COORDINATES.finditer(text)
+             if _ODD_SPACE.search(match.group(1))}
+    message = ("separated by a non-breaking (or other non-ASCII) space, which GDAL misreads as "
+               "longitude 0; replace it with a plain space")
+    return [Problem(label, message, f"line {line}", "coordinates") for line in sorted(lines)]
+
+
 def read_gdal(
     path: Path | str, label: str, chosen: Fields, options: DateOptions | None = None
 ) -> RawCollection:
     """Every vector layer of a GDAL-readable file, reprojected to EPSG:4326 when it has
     another CRS (no CRS: taken as longitude/latitude). A feature without a layer field goes
-    into a layer named after its GDAL layer; one without an id field is identified by its FID.
+    into a layer named after its GDAL layer; one without an id field is identified by its FID
+    (in a file of several layers, by its layer's name as a slug and its FID: "the-places-3").
     Problems name the feature by FID ("feature 3"), and by layer when the file has several."""
     try:
         import geopandas
@@ -86,6 +106,9 @@ def read_gdal(
         raise DataError([Problem(label, f"GDAL cannot read it: {reason}")]) from None
     if not layers:
         raise DataError([Problem(label, "has no layer with geometries")])
+    if isinstance(path, Path) and path.suffix.lower() == ".kml" and (
+            found := kml_problems(path, label)):
+        raise DataError(found)
     features: list[RawFeature] = []
     problems: list[Problem] = []
     for layer in layers:
@@ -118,16 +141,17 @@ def read_gdal(
             fid = plain_value(fid)
             props, problems_found = flat_properties(attributes, mapping,
                                                     dates[row] if dates else None)
-            props.setdefault("layer", layer)  # no layer field, or an empty value
+            if len(layers) > 1:  # no layer field, or an empty value: the GDAL layer's
+                props.setdefault("layer", layer)
             features.append(
                 RawFeature(
                     f"{prefix}feature {fid}",
                     props,
                     geometry_to_geojson(shape),
-                    fallback_id=f"{layer}-{fid}" if prefix else fid,
+                    fallback_id=f"{slugify(layer, 'layer')}-{fid}" if prefix else fid,
                     field_problems=tuple(problems_found),
                 )
             )
     if problems:
         raise DataError(problems)
-    return RawCollection(label, tuple(features))
+    return RawCollection.of(label, features, default_layer=layers[0] if len(layers) == 1 else "")

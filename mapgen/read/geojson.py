@@ -6,8 +6,6 @@ import json
 import mmap
 import re
 import reprlib
-from dataclasses import replace
-from functools import partial
 from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
@@ -16,7 +14,7 @@ from typing import Any
 import msgspec
 
 from mapgen.errors import DataError, Problem
-from mapgen.fields import Fields, dates_unnamed, hint
+from mapgen.fields import Fields, dates_unnamed, hint, lookalikes
 from mapgen.model import many_objects
 from mapgen.raw import (
     COLUMN_KEYS,
@@ -27,12 +25,12 @@ from mapgen.raw import (
     plain_sources,
 )
 from mapgen.read.text import release
+from mapgen.rules import column
 
 # A \uD800-\uDFFF escape: JSON allows it alone, but alone it is not a character and the map
 # could not be written as UTF-8. Only escapes can make one (the text was decoded as UTF-8).
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_SURROGATE_ESCAPE_BYTES = re.compile(_SURROGATE_ESCAPE.pattern.encode())
 
 
 def parse_json(text: str, label: str) -> object:
@@ -99,7 +97,7 @@ class _Feature(msgspec.Struct):
     properties: Any = None
     geometry: _Geometry | None = None
     id: Any = None
-    at_id: Any = msgspec.field(name="@id", default=None)  # context-less LPF (lpf.is_lpf)
+    at_id: Any = msgspec.field(name="@id", default=msgspec.UNSET)  # context-less LPF (is_lpf)
 
 
 class _Properties(msgspec.Struct, forbid_unknown_fields=True):
@@ -123,7 +121,7 @@ class _TypedFeature(_Feature):
 class _Collection(msgspec.Struct):
     features: list[msgspec.Raw]  # each Feature's bytes, decoded a batch at a time
     type: Any = None
-    context: Any = msgspec.field(name="@context", default=None)
+    context: Any = msgspec.field(name="@context", default=msgspec.UNSET)
     title: Any = None
     description: Any = None
     attribution: Any = None
@@ -143,63 +141,96 @@ def typed_collection(data: bytes | mmap.mmap, label: str) -> RawCollection | Non
     """A native FeatureCollection decoded by msgspec into typed records, a batch of features
     at a time, the common feature shape taken into columns (`RawColumns`): twice as fast as
     `json.loads`, and the document never exists whole as Python objects (at 100,000 places
-    they would be 140 MB), only the columns and one batch. None for anything else (not JSON,
-    LPF, a lone surrogate escape, a GeometryCollection), which `parse_json` then reads
-    whole, with its exact messages."""
-    if _SURROGATE_ESCAPE_BYTES.search(data):
-        return None
+    they would be 140 MB), only the columns and one batch. A batch holding a feature of
+    another shape (other properties, a GeometryCollection, a geometry that is no object) is
+    decoded again as it is, and its odd features go to the rules as rows of their own. None
+    for JSON that is not a FeatureCollection, or not JSON msgspec reads (a lone surrogate
+    escape), or LPF (:func:`is_lpf`), which `parse_json` and the LPF reader then read whole,
+    with their exact messages."""
     view = memoryview(data)
     if view[:3] == b"\xef\xbb\xbf":  # a byte-order mark
         view = view[3:]
     try:
         doc = _COLLECTION.decode(view)
         release(data)  # each feature's bytes are read again, a batch at a time
-        if doc.type != "FeatureCollection" or doc.context is not None:
+        if doc.type != "FeatureCollection" or (
+                doc.context is not msgspec.UNSET and is_lpf({"@context": doc.context})):
             return None
-        columns = RawColumns(*([] for _ in range(9)))
+        columns = RawColumns()
         texts: dict[str, str] = {}  # one string object for each distinct layer, precision
         raw = doc.features
         for first in range(0, len(raw), BATCH):
             batch = b"[" + b",".join(raw[first : first + BATCH]) + b"]"
-            try:
-                features: list[_Feature] = _TYPED.decode(batch)
-            except msgspec.ValidationError:  # other properties: as dicts
-                features = _FEATURES.decode(batch)
-            if first == 0 and features and features[0].at_id is not None:
-                return None  # Pelagios' context-less LPF (read/lpf.py: is_lpf)
-            if any(g is not None and (g.geometries is not None or g.type == "GeometryCollection")
-                   for g in (f.geometry for f in features)):
-                return None  # what _Geometry leaves out, or one to check as it was
+            features = _decode(batch)
+            if first == 0 and features and _lpf_like(features[0]):
+                return None  # Pelagios' context-less LPF
             _add_columns(columns, features, first, texts)
             release(data)
     except (msgspec.DecodeError, RecursionError):  # ValidationError is a DecodeError
         return None
     members = {key: getattr(doc, key) for key in _MEMBERS if getattr(doc, key) is not None}
-    return RawCollection(label, (), members, columns=columns)
+    return RawCollection(label, columns, members)
+
+
+def _decode(batch: bytes) -> list[Any]:
+    """A batch of features: typed records when their properties are mapgen's own, records
+    with properties as dicts when not, and when a feature is not even that (a geometry that
+    is no object), the JSON values as they are."""
+    try:
+        return _TYPED.decode(batch)
+    except msgspec.ValidationError:
+        try:
+            return _FEATURES.decode(batch)
+        except msgspec.ValidationError:
+            return msgspec.json.decode(batch)
+
+
+def _lpf_like(feature: Any) -> bool:
+    """True for a first feature that makes a context-less file LPF (:func:`is_lpf`)."""
+    if isinstance(feature, _Feature):
+        if feature.at_id is msgspec.UNSET:
+            return False
+        feature = {"@id": feature.at_id, "properties": feature.properties}
+    return is_lpf({"features": [feature]})
+
+
+def is_lpf(doc: Any) -> bool:
+    """A FeatureCollection whose JSON-LD ``@context`` names Linked Places, or, without a
+    context, whose first feature looks like LPF's (an ``@id`` and a ``properties.title``, as
+    in Pelagios' ``.lp.json``)."""
+    if not isinstance(doc, dict):
+        return False
+    if "@context" in doc:
+        context = json.dumps(doc["@context"]).lower()
+        return any(word in context for word in ("linkedplaces", "linked-places", "linkedpasts"))
+    features = doc.get("features")
+    first = features[0] if isinstance(features, list) and features else None
+    props = first.get("properties") if isinstance(first, dict) else None
+    return isinstance(props, dict) and "@id" in first and isinstance(props.get("title"), str)
 
 
 def _add_columns(
-    columns: RawColumns, features: list[_Feature], first: int, texts: dict[str, str]
+    columns: RawColumns, features: list[Any], first: int, texts: dict[str, str]
 ) -> None:
-    """Typed features, rows *first* on, into *columns*; one of another shape is kept whole
-    as irregular. Layers and precisions repeat: each distinct text is kept once (in
-    *texts*)."""
+    """Features, rows *first* on, into *columns*; one of another shape than the common one
+    (mapgen's own properties, a two-number Point) is added as it was read, a row of its own.
+    Layers and precisions repeat: each distinct text is kept once (in *texts*)."""
+    if features and not isinstance(features[0], _Feature):  # plain JSON values
+        for row, feature in enumerate(features):
+            columns.add(_raw_feature(feature, f"feature {first + row}"))
+        return
     typed = type(features[0]) is _TypedFeature if features else False
     props = [feature.properties for feature in features]
     regular = [
         (p is not None if typed else type(p) is dict and p.keys() <= COLUMN_KEYS)
         and f.type == "Feature"
-        and (g := f.geometry) is not None and g.type == "Point"
+        and (g := f.geometry) is not None and g.type == "Point" and g.geometries is None
         and type(g.coordinates) is list and len(g.coordinates) == 2
         for f, p in zip(features, props, strict=True)
     ]
     empty = _NO_PROPERTIES if typed else {}
     if not all(regular):
         props = [p if ok else empty for p, ok in zip(props, regular, strict=True)]
-        for row, ok in enumerate(regular):
-            if not ok:
-                where = f"feature {first + row}"
-                columns.irregular[first + row] = _raw_feature(features[row], where)
     coords = [f.geometry.coordinates if ok else (None, None)
               for f, ok in zip(features, regular, strict=True)]
     if typed:
@@ -210,13 +241,16 @@ def _add_columns(
     else:
         columns.ids.extend(p.get("id", f.id) if ok else None
                            for p, f, ok in zip(props, features, regular, strict=True))
-    for column, key in ((columns.names, "name"), (columns.layers, "layer"),
+    for values, key in ((columns.names, "name"), (columns.layers, "layer"),
                         (columns.whens, "when"), (columns.descriptions, "description"),
                         (columns.precisions, "precision"), (columns.sources, "sources")):
-        values = list(map(attrgetter(key), props) if typed else map(dict.get, props, repeat(key)))
-        column += _shared(values, texts) if key in ("layer", "precision") else values
+        found = list(map(attrgetter(key), props) if typed else map(dict.get, props, repeat(key)))
+        values += _shared(found, texts) if key in ("layer", "precision") else found
     columns.lons.extend(c[0] for c in coords)
     columns.lats.extend(c[1] for c in coords)
+    for row, ok in enumerate(regular):
+        if not ok:
+            columns.put(first + row, _raw_feature(features[row], f"feature {first + row}"))
 
 
 def _shared(values: list[Any], texts: dict[str, str]) -> list[Any]:
@@ -236,11 +270,8 @@ def _raw_feature(feature: object, where: str) -> RawFeature:
             props = {key: getattr(props, key) for key in props.__struct_fields__
                      if getattr(props, key) is not msgspec.UNSET}
             props["sources"] = plain_sources(props["sources"])
-        feature = {
-            "type": feature.type, "properties": props, "id": feature.id,
-            "geometry": None if geometry is None else
-            {"type": geometry.type, "coordinates": geometry.coordinates},
-        }
+        feature = {"type": feature.type, "properties": props, "id": feature.id,
+                   "geometry": None if geometry is None else _geometry(geometry)}
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         return RawFeature(where, None, None, problem="not a GeoJSON Feature")
     return RawFeature(
@@ -248,10 +279,19 @@ def _raw_feature(feature: object, where: str) -> RawFeature:
     )
 
 
-def collection_from_json(
+def _geometry(geometry: _Geometry) -> dict[str, Any]:
+    """A typed geometry as the dict the rules read (a GeometryCollection with its parts)."""
+    if geometry.geometries is None:
+        return {"type": geometry.type, "coordinates": geometry.coordinates}
+    return {"type": geometry.type, "coordinates": geometry.coordinates,
+            "geometries": geometry.geometries}
+
+
+def features_from_json(
     doc: object, label: str, wheres: list[str] | None = None
-) -> RawCollection:
-    """A GeoJSON FeatureCollection as raw features, named "feature N" or by *wheres*."""
+) -> tuple[list[RawFeature], dict[str, Any]]:
+    """A GeoJSON FeatureCollection as raw features, named "feature N" or by *wheres*, and
+    its other members."""
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
         shown = reprlib.repr(kind)
@@ -263,59 +303,40 @@ def collection_from_json(
         _raw_feature(feature, wheres[index] if wheres else f"feature {index}")
         for index, feature in enumerate(features)
     ]
-    members = {k: v for k, v in doc.items() if k not in ("type", "features")}
-    return RawCollection(label, tuple(raw), members)
+    return raw, {k: v for k, v in doc.items() if k not in ("type", "features")}
 
 
-def with_defaults(collection: RawCollection, chosen: Fields) -> RawCollection:
-    """Native GeoJSON features with the file's name as the layer of those without one; a
-    DataError, one line with a hint, when most features (two or more) have no name property
-    and none was named, or none has a when but a property looks like a date: the file names
-    its places, or dates them, otherwise."""
-    props = [raw.properties for raw in collection.features if isinstance(raw.properties, dict)]
+def check_named(features: list[RawFeature], label: str, chosen: Fields) -> None:
+    """A DataError, one line with a hint, when most features (two or more) of a native
+    GeoJSON file have no name property and none was named, or none has a when but a property
+    looks like a date: the file names its places, or dates them, otherwise."""
+    props = [raw.properties for raw in features if isinstance(raw.properties, dict)]
     keys = list(dict.fromkeys(k for p in props for k in p if isinstance(k, str)))
     valued = [k for k in keys if any(p.get(k) for p in props)]
     listed = f"(the properties are: {', '.join(keys) or 'none'})"
     unnamed = [p for p in props if p.get("name") is None]
     if not chosen.name and len(props) > 1 and len(unnamed) * 2 > len(props):
         message = f"missing in {len(unnamed)} of {len(props)} features{hint(['name'], valued)}"
-        raise DataError([Problem(collection.file, f"{message} {listed}", field="name")])
+        raise DataError([Problem(label, f"{message} {listed}", field="name")])
     if not chosen.when and not chosen.start and dates_unnamed({k: k for k in keys}, valued):
         message = f"no feature has one{hint(['when'], valued)}"
-        raise DataError([Problem(collection.file, f"{message} {listed}", field="when")])
-    layer = _file_layer(collection)
-    features = tuple(map(partial(_with_layer, layer), collection.features))
-    return replace(collection, features=features)
+        raise DataError([Problem(label, f"{message} {listed}", field="when")])
 
 
-def columns_with_defaults(collection: RawCollection) -> RawCollection | None:
-    """`with_defaults` for a typed collection (no field option given), or None when one
-    of its refusals might apply: the whole text is read again then, for its exact message."""
-    columns = collection.columns
-    assert columns is not None
-    props = [r.properties for r in columns.irregular.values() if isinstance(r.properties, dict)]
-    count = len(columns) - len(columns.irregular) + len(props)
-    unnamed = columns.names.count(None) - len(columns.irregular)
-    unnamed += sum(p.get("name") is None for p in props)
-    undated = not any(columns.whens) and not any(p.get("when") for p in props)
-    if (count > 1 and unnamed * 2 > count) or (undated and props):
-        return None
-    layer = _file_layer(collection)
-    layers = [layer if value is None or value == "" else value for value in columns.layers]
-    for row in columns.irregular:
-        layers[row] = None
-    irregular = {row: _with_layer(layer, raw) for row, raw in columns.irregular.items()}
-    return replace(collection, columns=replace(columns, layers=layers, irregular=irregular))
+def columns_named(columns: RawColumns) -> bool:
+    """False when a refusal of `check_named` might apply to a typed collection (no field
+    option given): the whole text is read again then, for its exact message."""
+    rows = [row for row in range(len(columns)) if row not in columns.refused]
+    unnamed = column(columns.names, rows).count(None)
+    if len(rows) > 1 and unnamed * 2 > len(rows):
+        return False
+    if any(column(columns.whens, rows)):
+        return True
+    valued = dict.fromkeys(k for others in columns.others.values() for k, v in others.items()
+                           if v and isinstance(k, str))
+    return not lookalikes("when", valued)
 
 
-def _file_layer(collection: RawCollection) -> str:
+def file_layer(label: str) -> str:
     """The layer of features that name none: the file's name."""
-    return Path(collection.file).name.split(".")[0] or "places"
-
-
-def _with_layer(layer: str, raw: RawFeature) -> RawFeature:
-    """*raw* with *layer* as its layer when it has none."""
-    props = raw.properties
-    if isinstance(props, dict) and props.get("layer") in (None, ""):
-        return replace(raw, properties={**props, "layer": layer})
-    return raw
+    return Path(label).name.split(".")[0] or "places"

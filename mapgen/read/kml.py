@@ -34,6 +34,7 @@ from mapgen.fields import (
 )
 from mapgen.raw import RawCollection, RawFeature
 from mapgen.read.archive import check_archive
+from mapgen.read.geojson import file_layer
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -245,7 +246,8 @@ def read_kml(
                 break
         features.append(RawFeature(f"feature {number}", props, geometry,
                                    fallback_id=str(number), field_problems=tuple(problems)))
-    return RawCollection(label, tuple(features), geometry_optional=True)
+    return RawCollection.of(label, features, geometry_optional=True,
+                            default_layer=file_layer(label))
 
 
 def _kml_dates(times: list[_Times], label: str, options: DateOptions | None) -> list[Any]:

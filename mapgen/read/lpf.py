@@ -41,7 +41,6 @@ something; the reader takes that copy only while it still agrees with the LPF me
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,11 +50,13 @@ from mapgen.fields import LANG, Fields, mapped_dates, rename, resolve_columns, w
 from mapgen.lpfcodec import flatten, when_from_lpf
 from mapgen.raw import RawCollection, RawFeature
 from mapgen.read.geojson import (
-    collection_from_json,
-    columns_with_defaults,
+    check_named,
+    columns_named,
+    features_from_json,
+    file_layer,
+    is_lpf,
     parse_json,
     typed_collection,
-    with_defaults,
 )
 from mapgen.read.text import mapped, read_text
 
@@ -162,9 +163,9 @@ def _other_names(toponyms: list[dict[str, Any]], title: Any) -> dict[str, str]:
     return out
 
 
-def _lpf_properties(feature: dict[str, Any], default_layer: str) -> dict[str, Any]:
+def _lpf_properties(feature: dict[str, Any]) -> dict[str, Any]:
     """mapgen's properties for one LPF feature (before the field options); a feature with
-    neither ``properties.layer`` nor a type goes into *default_layer*."""
+    neither ``properties.layer`` nor a type has no layer (validation gives it the file's)."""
     props = feature.get("properties")
     props = props if isinstance(props, dict) else {}
     names = feature.get("names")
@@ -180,8 +181,7 @@ def _lpf_properties(feature: dict[str, Any], default_layer: str) -> dict[str, An
         "id": feature.get("@id"),
         "name": title,
         "layer": props.get("layer")
-        or (first_type.get("label") if isinstance(first_type, dict) else None)
-        or default_layer,
+        or (first_type.get("label") if isinstance(first_type, dict) else None),
         "when": when_from_lpf(when, props.get("edtf")),
         "description": _description(feature, props),
         "sources": _sources(names, feature.get("links")),
@@ -249,16 +249,15 @@ def collection_from_lpf(
 ) -> RawCollection:
     """An LPF FeatureCollection as raw features; problems are located like GeoJSON's
     ("feature 3 (id=...)"), or by *wheres* ("line 3"). A place may lack a geometry."""
-    base = collection_from_json(doc, label, wheres)
-    default_layer = Path(label).name.split(".")[0] or "places"
+    base, members = features_from_json(doc, label, wheres)
     features: list[RawFeature] = []
-    records = [None if raw.problem else _lpf_properties(feature, default_layer)
-               for raw, feature in zip(base.features, doc["features"], strict=True)]
+    records = [None if raw.problem else _lpf_properties(feature)
+               for raw, feature in zip(base, doc["features"], strict=True)]
     found = [resolve_columns(r, chosen, defaults=False) if r is not None else ({}, [])
              for r in records]
     dates = mapped_dates(records, [m for m, _ in found], chosen, label, options)
     for raw, feature, record, (mapping, missing), row in zip(
-        base.features, doc["features"], records, found, dates, strict=True
+        base, doc["features"], records, found, dates, strict=True
     ):
         if record is None:
             features.append(raw)
@@ -271,23 +270,9 @@ def collection_from_lpf(
             field_problems=(*problems, *date_problems),
         )
         features += _features(located, feature, props)
-    members = {k: v for k, v in base.members.items() if k != "@context"}
-    return RawCollection(label, tuple(features), members, geometry_optional=True)
-
-
-def is_lpf(doc: Any) -> bool:
-    """A FeatureCollection whose JSON-LD ``@context`` names Linked Places, or, without a
-    context, whose first feature looks like LPF's (an ``@id`` and a ``properties.title``, as
-    in Pelagios' ``.lp.json``)."""
-    if not isinstance(doc, dict):
-        return False
-    if "@context" in doc:
-        context = json.dumps(doc["@context"]).lower()
-        return any(word in context for word in ("linkedplaces", "linked-places", "linkedpasts"))
-    features = doc.get("features")
-    first = features[0] if isinstance(features, list) and features else None
-    props = first.get("properties") if isinstance(first, dict) else None
-    return isinstance(props, dict) and "@id" in first and isinstance(props.get("title"), str)
+    members = {k: v for k, v in members.items() if k != "@context"}
+    return RawCollection.of(label, features, members, geometry_optional=True,
+                            default_layer=file_layer(label))
 
 
 def read_json(
@@ -299,13 +284,15 @@ def read_json(
     if kind != "lpf" and not chosen.given():
         with mapped(path) as view:
             typed = typed_collection(view, label) if view is not None else None
-        typed = typed and columns_with_defaults(typed)
-        if typed is not None:
-            return typed
+        if typed is not None and columns_named(typed.columns):
+            return replace(typed, default_layer=file_layer(label))
     doc = parse_json(read_text(path, label), label)
     if kind == "lpf" or (kind is None and is_lpf(doc)):
         return collection_from_lpf(doc, label, chosen, options=options)
-    return with_defaults(with_fields(collection_from_json(doc, label), chosen, options), chosen)
+    features, members = features_from_json(doc, label)
+    features = with_fields(features, chosen, label, options)
+    check_named(features, label, chosen)
+    return RawCollection.of(label, features, members, default_layer=file_layer(label))
 
 
 def read_json_lines(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
-from mapgen.validate import is_web_url
+from mapgen.rules import is_web_url
 
 # What a caption may hold. story.js builds only these (its TAGS is the same list: checked by
 # tests/test_story.py), and only an http(s) href.

@@ -20,9 +20,9 @@ import warnings
 from typing import Any
 
 from mapgen.errors import DataError, MapgenWarning, Problem
+from mapgen.rules import is_web_url
 from mapgen.story.caption import caption_tree, plain_text
 from mapgen.story.model import RawStep, RawStory, Where
-from mapgen.validate import is_web_url
 
 
 def _parser() -> Any:

@@ -21,7 +21,7 @@
   function clamp(v, lo, hi) { return v < lo ? lo : v > hi ? hi : v; }
 
   /* Links are http(s) only, the whole text one URL with no space, control, zero-width or
-   * direction character in it: mapgen.validate.is_web_url's rule, which links met when
+   * direction character in it: mapgen.rules.is_web_url's rule, which links met when
    * loading (a popup's sources, a story's captions). */
   var NOT_IN_URL = "\\s\\u0000-\\u001f\\u007f-\\u009f" +
     "\\u200b-\\u200f\\u2028-\\u202e\\u2066-\\u2069\\ufeff";
