@@ -39,7 +39,9 @@ if TYPE_CHECKING:  # for type checkers and editors: _HOMES's names, re-exported 
     from mapgen.html.save import save as save
     from mapgen.html.save import save_assets as save_assets
     from mapgen.iframe import embed as embed
+    from mapgen.listing import left_out as left_out
     from mapgen.listing import list_places as list_places
+    from mapgen.listing import write_report as write_report
     from mapgen.model import Dataset as Dataset
     from mapgen.model import Layer as Layer
     from mapgen.model import LoadReport as LoadReport
@@ -85,6 +87,8 @@ _HOMES = {
     "export": "mapgen.writers",
     "dumps": "mapgen.writers",
     "list_places": "mapgen.listing",
+    "left_out": "mapgen.listing",
+    "write_report": "mapgen.listing",
     "build_series": "mapgen.series",
     "embed": "mapgen.iframe",
 }

@@ -32,9 +32,11 @@ from mapgen.static import DEFAULT_DPI, DEFAULT_HEIGHT, DEFAULT_WIDTH, TIMELINE_M
 from mapgen.writers import FORMATS as EXPORT_FORMATS
 
 if TYPE_CHECKING:
+    from mapgen.listing import LeftOut
     from mapgen.model import Dataset, Period
 
 F = TypeVar("F", bound=Callable[..., Any])
+SHOWN = 5  # problems of one kind shown before "… and N more"
 
 FIELD_OPTIONS = (
     ("id", "the place id"),
@@ -46,6 +48,10 @@ FIELD_OPTIONS = (
     ("wkt", "WKT geometries"),
     ("lat", "latitudes"),
     ("lon", "longitudes"),
+    ("description", "the description (plain text)"),
+    ("source", "the titles of the sources --url-field links to"),
+    ("url", "http(s) addresses: each place's source (titled by --source-field, else by "
+     "the address)"),
 )
 # The API's parameter names as this command line spells them, for OptionError messages.
 FLAGS = {"start": "--from", "end": "--to", "at": "--at", "name": "--period"}
@@ -106,10 +112,13 @@ def error_lines(exc: Exception) -> list[str]:
 
 @dataclass(frozen=True)
 class Inputs:
-    """SOURCE... and how to read them: `mapgen.load`'s arguments."""
+    """SOURCE... and how to read them (`mapgen.load`'s arguments), and how much of what was
+    left out to show: a few of each kind, all (*verbose*), and a CSV file of all (*report*)."""
 
     sources: tuple[str, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)  # load()'s keyword arguments
+    verbose: bool = False
+    report: str | None = None
 
     @property
     def stem(self) -> str:
@@ -117,22 +126,39 @@ class Inputs:
         return Path(self.sources[0]).stem if self.sources else DEFAULT_NAME
 
     def load(self) -> Dataset:
-        """The sources, loaded as the options say; what was left out is reported on stderr."""
+        """The sources, loaded as the options say; what was left out is reported on stderr,
+        grouped by kind (`mapgen.left_out`), and written to --report."""
         import mapgen
-        from mapgen.errors import terminal_text
 
         dataset = mapgen.load(*self.sources, **self.options)
         report = dataset.report
-        for problem in report.problems:
-            click.echo(f"skipped: {terminal_text(str(problem))}", err=True)
-        if report.skipped:
-            click.echo(f"skipped {report.skipped} of {report.features} features", err=True)
-        for problem in report.unlocated:
-            click.echo(f"warning: {terminal_text(str(problem))}", err=True)
-        if report.unlocated:
-            click.echo(f"{len(report.unlocated)} of {report.features} features not located: "
-                       "not drawn", err=True)
+        if self.report:
+            mapgen.write_report(report, self.report, inputs=self.sources)
+        groups = mapgen.left_out(report)
+        for status, word, summary in (
+            ("skipped", "skipped", f"skipped {report.skipped:,} of {report.features:,} features"),
+            ("not located", "warning",
+             f"{len(report.unlocated):,} of {report.features:,} features not located: not drawn"),
+        ):
+            chosen = [group for group in groups if group.status == status]
+            for group in chosen:
+                self._show(word, group)
+            if chosen:
+                click.echo(summary, err=True)
         return dataset
+
+    def _show(self, word: str, group: LeftOut) -> None:
+        """A group's problems, each on a line: the first SHOWN, then how many more."""
+        from mapgen.errors import terminal_text
+
+        shown = group.problems if self.verbose else group.problems[:SHOWN]
+        for problem in shown:
+            click.echo(f"{word}: {terminal_text(str(problem))}", err=True)
+        if len(group.problems) > len(shown):
+            where = "--report FILE writes them" if not self.report else f"all in {self.report}"
+            click.echo(f"{word}: {terminal_text(group.file)}: … and "
+                       f"{len(group.problems) - len(shown):,} more: "
+                       f"{terminal_text(group.kind)} (--verbose lists them, {where})", err=True)
 
 
 @dataclass(frozen=True)
@@ -196,14 +222,15 @@ def _hands(name: str, make: Callable[..., Any], *params: click.Parameter) -> Cal
 
 
 def _inputs(sources: tuple[str, ...], input_format: str | None, skip_invalid: bool,
-            **fields: str | None) -> Inputs:
-    return Inputs(sources, {"format": input_format, "skip_invalid": skip_invalid, **fields})
+            verbose: bool, report: str | None, **fields: str | None) -> Inputs:
+    return Inputs(sources, {"format": input_format, "skip_invalid": skip_invalid, **fields},
+                  verbose, report)
 
 
 def source_options(*, required: bool = False) -> Callable[[F], F]:
     """SOURCE..., --input-format, the --*-field options, --skip-invalid and how dates are
-    read (--bce, --date-precision, --date-format), handed to the command as ``inputs``: what
-    `mapgen.load` takes."""
+    read (--bce, --date-precision, --date-format): what `mapgen.load` takes; and --verbose
+    and --report, how what it leaves out is shown; handed to the command as ``inputs``."""
     return _hands(
         "inputs",
         _inputs,
@@ -229,6 +256,11 @@ def source_options(*, required: bool = False) -> Callable[[F], F]:
         click.Option(["--date-format"], metavar="FORMAT",
                      help="strftime format of dates whose day and month the file leaves in "
                      "doubt, e.g. %d/%m/%Y."),
+        click.Option(["--verbose"], is_flag=True,
+                     help=f"List every feature left out, not the first {SHOWN} of each kind."),
+        click.Option(["--report"], metavar="FILE.csv", type=click.Path(dir_okay=False),
+                     help="Write every feature left out (skipped, not located) to this CSV "
+                     "file: file, where, id, field, message."),
     )
 
 

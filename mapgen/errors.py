@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
+
+_WITH_ID = re.compile(r"(.*?) \(id=(.*)\)", re.S)
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,18 @@ class Problem:
     def __str__(self) -> str:
         parts = [p for p in (self.file, self.where, self.field) if p]
         return ": ".join([*parts, self.message])
+
+
+def with_id(where: str, place_id: object) -> str:
+    """A feature's location with its id, as every problem names it: "line 7 (id=camp-x)"."""
+    return f"{where} (id={place_id})"
+
+
+def where_and_id(where: str) -> tuple[str, str]:
+    """A problem's *where* split into the location and the id :func:`with_id` joined
+    ("line 7", "camp-x"); the id is "" when it names none."""
+    found = _WITH_ID.fullmatch(where)
+    return (found[1], found[2]) if found else (where, "")
 
 
 class MapgenError(Exception):

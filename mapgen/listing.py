@@ -1,16 +1,22 @@
-"""Places as a table, CSV or JSON, for `mapgen list` and for people who pipe it on."""
+"""Places as a table, CSV or JSON, for `mapgen list` and for people who pipe it on; and
+what a load left out, grouped by kind (`left_out`) or as a CSV file (`write_report`)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mapgen.errors import OptionError, terminal_text
+from mapgen.errors import OptionError, Problem, terminal_text, where_and_id
 
 if TYPE_CHECKING:  # the CLI reads FORMATS from here: keep this module light
-    from mapgen.model import Dataset
+    from mapgen.model import Dataset, LoadReport
 
 COLUMNS = ("id", "layer", "name", "periods", "when")
 FORMATS = ("table", "csv", "json")
@@ -58,3 +64,67 @@ def list_places(dataset: Dataset, format: str = "table", lang: str = "en") -> st
     lines.append("  ".join("-" * widths[c] for c in COLUMNS[:-1]))
     lines += ["  ".join(r[c].ljust(widths[c]) for c in COLUMNS[:-1]).rstrip() for r in data]
     return "\n".join(lines) + "\n"
+
+
+# --- what a load left out ----------------------------------------------------------------------
+
+REPORT_COLUMNS = ("file", "where", "id", "field", "message")
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")  # a value, as repr() quotes it
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")  # 95, line 3; not -90..90
+_INDEX = re.compile(r"\[\d+\]")  # when[1], sources[0].url
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Problems of one kind in one file among what a load left out: *status* "skipped"
+    (invalid, left out with ``skip_invalid``) or "not located" (not drawn); *kind* the field
+    and message with their values left out ("lat: … is not a number")."""
+
+    status: str
+    file: str
+    kind: str
+    problems: tuple[Problem, ...]
+
+
+def kind(problem: Problem) -> str:
+    """What makes *problem* one of a kind: its field without indexes and its message
+    without the values it quotes ("when: … ends before it starts")."""
+    message = _NUMBER.sub("…", _QUOTED.sub("…", problem.message))
+    field = _INDEX.sub("", problem.field)
+    return f"{field}: {message}" if field else message
+
+
+def left_out(report: LoadReport) -> list[LeftOut]:
+    """The features a load skipped as invalid and those it could not locate, grouped by
+    status, file and :func:`kind`, in the order first met: what the command line shows a
+    few of, with a count, instead of thousands of lines."""
+    groups: dict[tuple[str, str, str], list[Problem]] = {}
+    for status, problems in (("skipped", report.problems), ("not located", report.unlocated)):
+        for problem in problems:
+            groups.setdefault((status, problem.file, kind(problem)), []).append(problem)
+    return [LeftOut(status, file, what, tuple(found))
+            for (status, file, what), found in groups.items()]
+
+
+def report_rows(report: LoadReport) -> Iterable[dict[str, str]]:
+    """One row per problem of every feature left out: file, where, id, field, message."""
+    for problem in (*report.problems, *report.unlocated):
+        where, place_id = where_and_id(problem.where)
+        yield {"file": problem.file, "where": where, "id": place_id, "field": problem.field,
+               "message": problem.message}
+
+
+def write_report(
+    report: LoadReport, path: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]] = ()
+) -> Path:
+    """Write every feature *report* left out (skipped as invalid, or not located) to *path*
+    as CSV, one row per problem (:data:`REPORT_COLUMNS`), atomically and never over an
+    input; a load that left nothing out writes the header alone."""
+    from mapgen.write import check_output, write_atomic
+
+    target = check_output(path, inputs)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(report_rows(report))
+    return write_atomic(target, out.getvalue())

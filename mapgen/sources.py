@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 
 from mapgen.defaults import default_source
+from mapgen.errors import DataError, Problem
 from mapgen.fields import Fields
 from mapgen.model import Dataset
+from mapgen.raw import RawCollection
 from mapgen.read import read
 from mapgen.validate import validate
 
@@ -23,6 +25,9 @@ def load(
     wkt_field: str | None = None,
     lat_field: str | None = None,
     lon_field: str | None = None,
+    description_field: str | None = None,
+    source_field: str | None = None,
+    url_field: str | None = None,
     skip_invalid: bool = False,
     bce: str | None = None,
     date_precision: str | None = None,
@@ -36,7 +41,11 @@ def load(
     columns, GDAL attributes, LPF or GeoJSON properties) that hold mapgen's properties under
     other names; with *start_field*, each
     feature's span runs from its start to its end value; *wkt_field*, or *lat_field* and
-    *lon_field*, name the columns of a table's geometry (CSV, TSV, Parquet, Arrow).
+    *lon_field*, name the columns of a table's geometry (CSV, TSV, Parquet, Arrow);
+    *url_field* names web addresses, each feature's source, titled by *source_field* (else by
+    its address), and *description_field* the descriptions. A field named wrong is one
+    problem of its file, with the fields there are; every file's problems are reported
+    together.
 
     Each date column is read as one, and what its cells leave open is chosen once for the
     column and named in a ``note:`` (a :class:`mapgen.MapgenNote` warning): *bce*
@@ -62,10 +71,24 @@ def load(
         wkt=wkt_field or "",
         lat=lat_field or "",
         lon=lon_field or "",
+        description=description_field or "",
+        source=source_field or "",
+        url=url_field or "",
     )
     from mapgen.datetext import DateOptions
 
     dates = DateOptions(bce or "", date_precision or "", date_format or "")
-    paths = sources or (default_source(),)
-    collections = (read(path, format=format, fields=fields, dates=dates) for path in paths)
-    return validate(collections, skip_invalid=skip_invalid)
+    collections: list[RawCollection] = []
+    problems: list[Problem] = []  # every file's own problems, so that one run lists them all
+    for path in sources or (default_source(),):
+        try:
+            collections.append(read(path, format=format, fields=fields, dates=dates))
+        except DataError as error:
+            problems += error.problems
+    if not problems:
+        return validate(collections, skip_invalid=skip_invalid)
+    try:
+        validate(collections, skip_invalid=skip_invalid)
+    except DataError as error:
+        problems += error.problems
+    raise DataError(problems)

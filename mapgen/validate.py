@@ -16,7 +16,7 @@ from typing import Any
 from warnings import warn
 
 from mapgen.dates import DateError, Span, parse_span
-from mapgen.errors import DataError, MapgenWarning, Problem
+from mapgen.errors import DataError, MapgenWarning, Problem, with_id
 from mapgen.model import (
     COLOR,
     Dataset,
@@ -82,7 +82,7 @@ def located(columns: RawColumns, row: int) -> str:
     place_id = columns.ids[row]
     if row in columns.refused or id_reasons(place_id):
         return columns.where(row)
-    return f"{columns.where(row)} (id={place_id})"
+    return with_id(columns.where(row), place_id)
 
 
 SHOWN_ROWS = 3  # rows a summary warning names before it only counts

@@ -3,6 +3,7 @@ drawn in a font that has its letters (no empty boxes), and the page's words in t
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -66,3 +67,29 @@ def test_a_render_in_persian_or_arabic_has_every_glyph_and_its_words(lang):
 def test_english_renders_keep_their_font():
     svg = render_bytes(mapgen.load(), "svg", width=800, height=600, dpi=100, today=20000).decode()
     assert "Noto Sans Arabic" not in svg and "All dates" in svg
+
+
+@pytest.mark.parametrize(("lang", "more", "block"), [
+    ("fr", r"\+(\d+) autres", r"\+ (\d+) autres?"),
+    ("fa", r"\+([۰-۹]+) مورد دیگر", r"\+ ([۰-۹]+) مکان دیگر"),
+])
+def test_what_a_legend_or_a_name_block_leaves_out_is_counted_in_the_language(lang, more, block):
+    """45 layers at 800×600: the legend beside the map ends with how many layers it left
+    out, and a spot with more names than a block holds with how many places."""
+    from tests.test_real_data import INRAP, REAL
+
+    data = mapgen.load(REAL / "donnees-inrap-ph.csv", layer_field="Departement", **INRAP)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*missing from font")
+        svg = render_bytes(data, "svg", width=800, height=600, dpi=200, lang=lang,
+                           today=20000).decode()
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+    def counted(pattern: str) -> list[int]:
+        return [int(m.group(1).translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")))
+                for text in texts if (m := re.fullmatch(pattern, text))]
+
+    [left_out] = counted(more)
+    assert 0 < left_out < len(data.layers)
+    assert counted(block) and all(n > 0 for n in counted(block))
+    assert not [text for text in texts if "more" in text]

@@ -16,7 +16,8 @@ from tests.helpers import build, feature, write_geojson
 
 # The screenshots go to a temporary folder; MAPGEN_SCREENSHOTS=docs writes them into docs/
 # (docs/layout-<map>-<w>x<h>.png; README's docs/screenshot.png, a story's step, is
-# test_story_browser.py's), to be looked at and kept.
+# test_story_browser.py's), to be looked at and kept, and MAPGEN_SCREENSHOTS=/some/folder
+# into that folder, to be looked at.
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SIZES = [(1280, 800), (650, 480), (600, 450), (390, 740)]
 
@@ -101,7 +102,12 @@ def residences(folder: Path) -> Path:
 @pytest.fixture
 def shots(tmp_path: Path) -> Path:
     """Where this test's screenshots go."""
-    return DOCS if os.environ.get("MAPGEN_SCREENSHOTS") == "docs" else tmp_path
+    wanted = os.environ.get("MAPGEN_SCREENSHOTS", "")
+    if not wanted:
+        return tmp_path
+    folder = DOCS if wanted == "docs" else Path(wanted)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +134,47 @@ def test_no_control_hides_a_place(
         assert mp.page.locator(".mapgen-period-control.mapgen-collapsed").count() == 1
         assert mp.evaluate(SMALL_TARGETS) == []
     mp.assert_clean()
+
+
+# The share of the map under its controls (boxes clipped to the map), measured here.
+COVERED = """() => {
+  const c = window.mapgen.container, o = c.getBoundingClientRect();
+  let sum = 0;
+  c.querySelectorAll('.leaflet-control').forEach(n => {
+    const r = n.getBoundingClientRect();
+    const w = Math.min(r.right, o.right) - Math.max(r.left, o.left);
+    const h = Math.min(r.bottom, o.bottom) - Math.max(r.top, o.top);
+    if (w > 0 && h > 0) sum += w * h;
+  });
+  return sum / (o.width * o.height);
+}"""
+FOLDED = "() => [...document.querySelectorAll('.mapgen-collapsed')].map(n => n.classList[0])"
+
+
+@pytest.mark.parametrize("name", ["default", "37-layers"])
+def test_open_controls_cover_at_most_a_quarter_of_a_small_map(
+    open_map: OpenMap, maps: dict[str, Path], shots: Path, name: str
+) -> None:
+    """At 650 x 480 the expanded controls covered about 45% of the map."""
+    mp = open_map(maps[name], viewport=(650, 480))
+    mp.screenshot(shots / f"layout-folded-{name}-650x480.png")
+    assert mp.evaluate(COVERED) <= 0.25
+    assert mp.page.locator(".mapgen-search.mapgen-collapsed").count() == 0  # folded last
+    assert mp.evaluate("location.hash") == ""  # a first state, not the reader's choice
+    mp.page.locator(".mapgen-legend-toggle").click()  # the reader opens it again
+    assert mp.page.locator(".mapgen-legend-body").is_visible()
+    mp.assert_clean()
+
+
+def test_a_large_map_folds_nothing_and_the_hash_wins(
+    open_map: OpenMap, maps: dict[str, Path]
+) -> None:
+    big = open_map(maps["default"], viewport=(1280, 800))
+    assert big.evaluate(FOLDED) == []
+    small = open_map(maps["default"], viewport=(650, 480), url_hash="legend=1&filter=1")
+    assert "mapgen-legend" not in small.evaluate(FOLDED)
+    assert "mapgen-period-control" not in small.evaluate(FOLDED)
+    assert small.page.locator(".mapgen-legend-body").is_visible()
 
 
 def test_folded_controls_are_kept_in_the_hash(open_map: OpenMap, maps: dict[str, Path]) -> None:

@@ -340,7 +340,7 @@ def test_missing_columns_name_the_options_that_would_find_them(here: Path) -> No
     pyarrow.parquet.write_table(table, here / "odd.parquet")
     assert problems("odd.parquet") == [
         "odd.parquet: missing columns: name, when, lat and lon (or wkt, or a GeoParquet "
-        "geometry); did you mean --name-field title --when-field year? "
+        "geometry); did you mean --name-field title --when-field year --lat-field y --lon-field x? "
         "(the columns are: title, year, y, x)"
     ]
     frame().to_parquet(here / "g.parquet")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import warnings
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,10 @@ PLEIADES = {
     "end_field": "year_before_which",
     "wkt_field": "geometry_wkt",
 }
+WRECKS = {"start_field": "Start_Date", "end_field": "End_Date"}
+METEORITES = {"when_field": "year", "lat_field": "reclat", "lon_field": "reclong"}
+WIKIDATA = {"name_field": "cityLabel", "start_field": "inception", "wkt_field": "coord"}
+OSM = {"start_field": "start_date"}
 # file: (load options, places, features not located, features skipped as invalid)
 FILES: dict[str, tuple[dict[str, Any], int, int, int]] = {
     "diamonds135.tsv": ({}, 15, 120, 0),
@@ -52,13 +57,22 @@ FILES: dict[str, tuple[dict[str, Any], int, int, int]] = {
     # issue 19: dates as their sources write them
     "castlemap_castles.csv": ({"id_field": "qid", "start_field": "year"}, 47, 0, 0),
     "meteorite_landings_socrata.csv": (
-        {"id_field": "id", "when_field": "year", "lat_field": "reclat", "lon_field": "reclong"},
-        38, 0, 0),
-    "wikidata_query_reunion.csv": (
-        {"name_field": "cityLabel", "wkt_field": "coord", "start_field": "inception"}, 12, 0, 0),
-    "osm_historic_north_macedonia.geojson": ({"start_field": "start_date"}, 39, 0, 0),
+        {"id_field": "id", **METEORITES}, 38, 0, 0),
+    "wikidata_query_reunion.csv": (WIKIDATA, 12, 0, 0),
+    "osm_historic_north_macedonia.geojson": (OSM, 39, 0, 0),
     "giscore_timestamps.kml": ({}, 11, 0, 0),
     "giscore_TimeTest.kml": ({}, 6, 0, 0),
+    # issue 20: fields
+    "ancient-shipwrecks.csv": ({**WRECKS, "skip_invalid": True}, 69, 0, 1),  # line 12: '7.867799.'
+}
+# what the hint says a file needs (loaded without options, the one problem suggests these)
+HINTED = {
+    "donnees-inrap-ph.csv": INRAP,
+    "location_points.csv": {k: v for k, v in PLEIADES.items() if k != "id_field"},
+    "ancient-shipwrecks.csv": WRECKS,
+    "meteorite_landings_socrata.csv": METEORITES,
+    "wikidata_query_reunion.csv": WIKIDATA,
+    "osm_historic_north_macedonia.geojson": OSM,
 }
 
 
@@ -201,6 +215,44 @@ def test_validate_and_build_each_file(name: str, tmp_path: Path) -> None:
     result = runner.invoke(main, ["build", str(REAL / name), *flags, "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0
+
+
+def sample_position(sample: dict[str, Any], entry: dict[str, Any]) -> list[float] | None:
+    """A sample's [lon, lat] as its cells write it: a WKT "Point(lon lat)" cell, or a
+    latitude and a longitude cell; None when the sample does not give them."""
+    fields = entry["coordinate_fields"]
+    if not isinstance(fields, list):  # "geometry": GeoJSON's own
+        return None
+    if len(fields) == 1:
+        found = re.fullmatch(r"Point\((\S+) (\S+)\)", sample.get(fields[0], ""), re.I)
+        return [float(found[1]), float(found[2])] if found else None
+    [lat] = [f for f in fields if "lat" in f.lower()]
+    [lon] = [f for f in fields if f != lat]
+    if lat not in sample or lon not in sample:
+        return None
+    return [float(sample[lon]), float(sample[lat])]
+
+
+@pytest.mark.parametrize("name", sorted(HINTED))
+def test_the_hint_names_what_each_file_needs(name: str) -> None:
+    """Without options, a file whose columns need naming gets one line, and what it
+    suggests is what the file needs (README lists the same), chosen by the columns' names
+    and cells; with them, every sample is where its cells say."""
+    with pytest.raises(mapgen.DataError) as info, warnings.catch_warnings():
+        warnings.simplefilter("ignore", mapgen.MapgenWarning)  # blank headers, named
+        mapgen.load(REAL / name)
+    [problem] = info.value.problems
+    flags = " ".join(f"--{k.replace('_', '-')} {shlex.quote(v)}" for k, v in HINTED[name].items())
+    assert re.search(f"; did you mean {re.escape(flags)}\\? \\(the (columns|properties) are: ",
+                     problem.message), problem.message
+    options, *_ = FILES[name]
+    data = mapgen.load(REAL / name, **options)
+    entry = MANIFEST[name]
+    for sample in entry["samples"]:
+        place = find(data, sample["id"])
+        position = sample_position(sample, entry)
+        if place is not None and position is not None:
+            assert place.geometry == {"type": "Point", "coordinates": position}, sample
 
 
 def test_what_the_corpus_needs_options_for_is_one_hint_line() -> None:

@@ -21,20 +21,20 @@ import datetime
 import decimal
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import DataError, Problem
 from mapgen.fields import (
+    SAMPLE_ROWS,
     FieldProblems,
     Fields,
-    dates_unnamed,
+    Sample,
+    columns_problem,
     flat_properties,
     flat_value,
-    hint,
-    lookalikes,
-    missing_problem,
     plain_text,
     read_dates,
     resolve_columns,
@@ -341,6 +341,11 @@ def _sources(value: Any) -> Any:
     return value
 
 
+def _head(table: pyarrow.Table) -> Iterator[dict[str, Any]]:
+    """The first rows of *table* as JSON-ready dicts, made only when first asked for."""
+    yield from (_json_value(row) for row in table.slice(0, SAMPLE_ROWS).to_pylist())
+
+
 def read_columns(path: Path, label: str, chosen: Fields, kind: str) -> Columns:
     """The table at *path* as :class:`Columns`, its attribute columns mapped to mapgen's
     keys by the field options. One DataError line, naming the file, for a file
@@ -359,18 +364,12 @@ def read_columns(path: Path, label: str, chosen: Fields, kind: str) -> Columns:
         lat, lon, wkt, missing = _geometry_columns(columns, chosen)
     data_columns = [c for c in columns if c not in (lat, lon, wkt)]
     mapping, missing_fields = resolve_columns(data_columns, chosen, required=("name",))
-    missing += missing_fields
-    unnamed = ["name"] if "name" in missing else []
-    if dates_unnamed(mapping, data_columns):
-        missing.append("when")
-        unnamed.append("when")
-    if geometry_column is None and wkt is None and (lat is None or lon is None):
-        absent = [n for n, c in (("lat", lat), ("lon", lon)) if c is None]
-        missing.append(f"{' and '.join(absent)} (or wkt, or a GeoParquet geometry)")
-        unnamed += ["wkt"] if lookalikes("wkt", columns) else absent
-    if missing:
-        suggestion = hint(unnamed, [c for c in columns if c not in mapping.values()])
-        raise DataError([missing_problem(label, "columns", missing, columns, suggestion)])
+    sample = Sample(_head(table.select(columns)))
+    problem = columns_problem(label, "columns", columns, chosen, mapping, missing + missing_fields,
+                              sample, None if geometry_column else (lat, lon, wkt),
+                              ", or a GeoParquet geometry")
+    if problem:
+        raise DataError([problem])
     values = {name: _values(table, name, label) for name in columns}
     if "sources" in mapping:
         values[mapping["sources"]] = [_sources(v) for v in values[mapping["sources"]]]

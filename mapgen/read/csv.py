@@ -11,25 +11,24 @@ from __future__ import annotations
 
 import csv
 import io
-import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mapgen.errors import DataError, Problem
+from mapgen.errors import DataError, MapgenWarning, Problem
 from mapgen.fields import (
     LAT_NAMES,
     LON_NAMES,
     WKT_NAMES,
     Fields,
+    Sample,
+    columns_problem,
+    coordinate,
     dated_records,
-    dates_unnamed,
     find_column,
     flat_properties,
-    hint,
-    lookalikes,
-    missing_problem,
     resolve_columns,
 )
 from mapgen.raw import RawCollection, RawFeature
@@ -53,22 +52,6 @@ def _delimiter(text: str, default: str) -> str:
     return next((d for d in (",", "\t", ";") if d in header), default)
 
 
-def _coordinate(text: str, limit: float) -> tuple[float | None, str]:
-    """A lat or lon cell: (value, "") or (None, why not)."""
-    if not text:
-        return None, "is missing (give lat and lon, or wkt)"
-    try:
-        value = float(text)
-    except ValueError:
-        hint = " (use a decimal point)" if "," in text else ""
-        return None, f"{text!r} is not a number{hint}"
-    if not math.isfinite(value):
-        return None, f"{text!r} is not a finite number"
-    if not -limit <= value <= limit:
-        return None, f"{text} is outside -{limit:g}..{limit:g}"
-    return value, ""
-
-
 def geometry_from_cells(
     record: Mapping[str, str],
     lat: str | None,
@@ -90,8 +73,8 @@ def geometry_from_cells(
         return None, []
     if lat is None or lon is None:
         return None, [("wkt", "is missing")]
-    y, lat_problem = _coordinate(lat_cell, 90)
-    x, lon_problem = _coordinate(lon_cell, 180)
+    y, lat_problem = coordinate(lat_cell, 90)
+    x, lon_problem = coordinate(lon_cell, 180)
     problems = [(f, p) for f, p in (("lat", lat_problem), ("lon", lon_problem)) if p]
     if problems or x is None or y is None:
         return None, problems
@@ -147,6 +130,20 @@ def _variants(cell: str) -> str:
     return "; ".join(dict.fromkeys(v.strip() for v in cell.split(";") if v.strip()))
 
 
+def header_names(label: str, columns: list[str]) -> list[str]:
+    """A header's column names, each blank one named ``column_N`` after its place (from 1),
+    with one warning naming them: a spreadsheet's unnamed columns, pandas' index."""
+    taken = set(columns)
+    named = [c or (f"column_{i}" if f"column_{i}" not in taken else "") for i, c in
+             enumerate(columns, 1)]
+    blank = [n for c, n in zip(columns, named, strict=True) if not c and n]
+    if blank:
+        what = "a column" if len(blank) == 1 else f"{len(blank)} columns"
+        warnings.warn(f"{label}: {what} without a name in the header, called "
+                      f"{', '.join(blank)}", MapgenWarning, stacklevel=2)
+    return named
+
+
 def read_csv(
     path: Path, label: str, chosen: Fields, delimiter: str = ",",
     options: DateOptions | None = None,
@@ -176,12 +173,11 @@ def read_csv(
     if not rows:
         raise DataError([Problem(label, "is empty: no header and no places")])
     header_line, header = rows[0]
-    columns = [c.strip() for c in header]
-    duplicates = sorted({c for c in columns if columns.count(c) > 1})
-    if duplicates:
-        raise DataError(
-            [Problem(label, f"column {duplicates[0]!r} appears twice", f"line {header_line}")]
-        )
+    columns = header_names(label, [c.strip() for c in header])
+    twice = [
+        Problem(label, f"column {name!r} appears twice", f"line {header_line}")
+        for name in sorted({c for c in columns if columns.count(c) > 1})
+    ]
     lp_tsv = is_lp_tsv(columns)
     if lp_tsv:
         chosen = lp_tsv_fields(columns, chosen)
@@ -189,18 +185,11 @@ def read_csv(
     variants = find_column(columns, "variants") if lp_tsv else None
     data_columns = [c for c in columns if c not in (lat, lon, wkt, variants)]
     mapping, missing_fields = resolve_columns(data_columns, chosen, required=("name",))
-    missing += missing_fields
-    unnamed = [k for k in ("name",) if k in missing]
-    if dates_unnamed(mapping, data_columns):
-        missing.append("when")
-        unnamed.append("when")
-    if not lp_tsv and wkt is None and (lat is None or lon is None):
-        absent = [n for n, c in (("lat", lat), ("lon", lon)) if c is None]
-        missing.append(f"{' and '.join(absent)} (or wkt)")
-        unnamed += absent if not lookalikes("wkt", columns) else ["wkt"]
-    if missing:
-        suggestion = hint(unnamed, [c for c in columns if c not in mapping.values()])
-        raise DataError([missing_problem(label, "columns", missing, columns, suggestion)])
+    sample = Sample(dict(zip(columns, row, strict=False)) for _, row in rows[1:])
+    problem = columns_problem(label, "columns", columns, chosen, mapping,
+                              missing + missing_fields, sample, None if lp_tsv else (lat, lon, wkt))
+    if twice or problem:
+        raise DataError([*twice, *([problem] if problem else [])])
     records: list[tuple[str, dict[str, str] | None, int]] = []  # where, cells or None, length
     for line, row in rows[1:]:
         extra = len(row) > len(columns) and any(cell.strip() for cell in row[len(columns) :])
@@ -216,7 +205,7 @@ def read_csv(
             features.append(RawFeature(where, None, None, problem=problem))
             continue
         geometry, problems = geometry_from_cells(record, lat, lon, wkt)
-        cells = {c: v for c, v in record.items() if c and c not in (lat, lon, wkt, variants)}
+        cells = {c: v for c, v in record.items() if c not in (lat, lon, wkt, variants)}
         props, date_problems = flat_properties(cells, mapping, next(dates))
         if "id" not in mapping:
             props["id"] = where.replace(" ", "-")

@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING, Any
 from mapgen.errors import DataError, Problem
 from mapgen.fields import (
     Fields,
+    Sample,
+    columns_problem,
     dated_records,
-    dates_unnamed,
     flat_properties,
-    hint,
-    missing_problem,
     resolve_columns,
 )
 from mapgen.geometry import geometry_to_geojson
@@ -124,15 +123,13 @@ def read_gdal(
         geometry_column = frame.geometry.name
         columns = [str(c) for c in frame.columns if c != geometry_column]
         mapping, missing = resolve_columns(columns, chosen, required=("name",))
-        if dates_unnamed(mapping, columns):
-            missing.append("when")
-        if missing:
-            suggestion = hint([k for k in ("name", "when") if k in missing], columns)
-            problem = missing_problem(label, "fields", missing, columns, suggestion)
-            problems.append(Problem(label, problem.message, prefix.rstrip(", ")))
-            continue
         records = [{str(k): plain_value(v) for k, v in record.items()}
                    for record in frame.drop(columns=geometry_column).to_dict("records")]
+        problem = columns_problem(label, "fields", columns, chosen, mapping, missing,
+                                  Sample(records))
+        if problem:
+            problems.append(Problem(label, problem.message, prefix.rstrip(", ")))
+            continue
         where = f"{label}: layer {layer!r}" if prefix else label
         dates = dated_records(records, mapping, where, options, unit="field")
         for row, (fid, attributes, shape) in enumerate(

@@ -14,7 +14,14 @@ from typing import Any
 import msgspec
 
 from mapgen.errors import DataError, Problem
-from mapgen.fields import Fields, dates_unnamed, hint, lookalikes
+from mapgen.fields import (
+    Fields,
+    Sample,
+    dates_unnamed,
+    hint,
+    missing_problem,
+    unknown_fields,
+)
 from mapgen.model import many_objects
 from mapgen.raw import (
     COLUMN_KEYS,
@@ -306,21 +313,41 @@ def features_from_json(
     return raw, {k: v for k, v in doc.items() if k not in ("type", "features")}
 
 
-def check_named(features: list[RawFeature], label: str, chosen: Fields) -> None:
-    """A DataError, one line with a hint, when most features (two or more) of a native
-    GeoJSON file have no name property and none was named, or none has a when but a property
-    looks like a date: the file names its places, or dates them, otherwise."""
+def check_named(
+    features: list[RawFeature], label: str, chosen: Fields, keys: list[str] | None = None
+) -> None:
+    """A DataError, one line a problem, when a field option names none of *keys* (the
+    properties the features had before the options renamed them), when most features (two or
+    more) of a native GeoJSON file have no name property and none was named, or when none has
+    a when but a property holds dates under a date's name: the file names or dates its
+    places otherwise."""
     props = [raw.properties for raw in features if isinstance(raw.properties, dict)]
-    keys = list(dict.fromkeys(k for p in props for k in p if isinstance(k, str)))
-    valued = [k for k in keys if any(p.get(k) for p in props)]
-    listed = f"(the properties are: {', '.join(keys) or 'none'})"
+    names = property_keys(features)
+    valued = [k for k in names if any(p.get(k) for p in props)]
+    listed = f"(the properties are: {', '.join(names) or 'none'})"
+    sample = Sample(props)
+    problems = []
+    unknown = unknown_fields(chosen, names if keys is None else keys)
+    if unknown:
+        problems.append(missing_problem(label, "properties", unknown, keys or names))
     unnamed = [p for p in props if p.get("name") is None]
     if not chosen.name and len(props) > 1 and len(unnamed) * 2 > len(props):
-        message = f"missing in {len(unnamed)} of {len(props)} features{hint(['name'], valued)}"
-        raise DataError([Problem(label, f"{message} {listed}", field="name")])
-    if not chosen.when and not chosen.start and dates_unnamed({k: k for k in keys}, valued):
-        message = f"no feature has one{hint(['when'], valued)}"
-        raise DataError([Problem(label, f"{message} {listed}", field="when")])
+        message = (f"missing in {len(unnamed)} of {len(props)} features"
+                   f"{hint(['name'], valued, sample)}")
+        problems.append(Problem(label, f"{message} {listed}", field="name"))
+    if not chosen.when and not chosen.start and dates_unnamed(dict.fromkeys(names), valued,
+                                                                sample):
+        message = f"no feature has one{hint(['when'], valued, sample)}"
+        problems.append(Problem(label, f"{message} {listed}", field="when"))
+    if problems:
+        raise DataError(problems)
+
+
+def property_keys(features: list[RawFeature]) -> list[str]:
+    """Every property name *features* have, in the order first met."""
+    props = (raw.properties for raw in features)
+    return list(dict.fromkeys(k for p in props if isinstance(p, dict) for k in p
+                              if isinstance(k, str)))
 
 
 def columns_named(columns: RawColumns) -> bool:
@@ -332,9 +359,10 @@ def columns_named(columns: RawColumns) -> bool:
         return False
     if any(column(columns.whens, rows)):
         return True
-    valued = dict.fromkeys(k for others in columns.others.values() for k, v in others.items()
-                           if v and isinstance(k, str))
-    return not lookalikes("when", valued)
+    others = list(columns.others.values())
+    valued = list(dict.fromkeys(k for p in others for k, v in p.items()
+                                if v and isinstance(k, str)))
+    return not dates_unnamed(dict.fromkeys(valued), valued, Sample(others))
 
 
 def file_layer(label: str) -> str:

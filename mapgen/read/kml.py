@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from mapgen.errors import DataError, MapgenWarning, Problem
 from mapgen.fields import (
     Fields,
+    Sample,
     dated_records,
     flat_properties,
     hint,
@@ -216,7 +217,8 @@ def read_kml(
     columns = list(dict.fromkeys(k for record in records for k in record))
     mapping, missing = resolve_columns(columns, chosen, required=("name",) if found else ())
     if missing:
-        problem = missing_problem(label, "fields", missing, columns, hint(["name"], columns))
+        suggestion = hint(["name"], columns, Sample(records))
+        problem = missing_problem(label, "fields", missing, columns, suggestion)
         raise DataError([problem])
     named = chosen.when or chosen.start
     times = [times for _, _, times in found]

@@ -46,7 +46,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import DataError, Problem
-from mapgen.fields import LANG, Fields, mapped_dates, rename, resolve_columns, with_fields
+from mapgen.fields import (
+    LANG,
+    Fields,
+    mapped_dates,
+    missing_problem,
+    rename,
+    resolve_columns,
+    unknown_fields,
+    with_fields,
+)
 from mapgen.lpfcodec import flatten, when_from_lpf
 from mapgen.raw import RawCollection, RawFeature
 from mapgen.read.geojson import (
@@ -56,6 +65,7 @@ from mapgen.read.geojson import (
     file_layer,
     is_lpf,
     parse_json,
+    property_keys,
     typed_collection,
 )
 from mapgen.read.text import mapped, read_text
@@ -253,22 +263,22 @@ def collection_from_lpf(
     features: list[RawFeature] = []
     records = [None if raw.problem else _lpf_properties(feature)
                for raw, feature in zip(base, doc["features"], strict=True)]
-    found = [resolve_columns(r, chosen, defaults=False) if r is not None else ({}, [])
-             for r in records]
-    dates = mapped_dates(records, [m for m, _ in found], chosen, label, options)
-    for raw, feature, record, (mapping, missing), row in zip(
-        base, doc["features"], records, found, dates, strict=True
+    keys = dict.fromkeys(k for r in records if r is not None for k in r)  # any feature's
+    unknown = unknown_fields(chosen, keys)
+    if unknown:
+        raise DataError([missing_problem(label, "properties", unknown, list(keys))])
+    # a property some features lack is no value there, as an empty cell
+    mappings = [resolve_columns(r, chosen, defaults=False)[0] if r is not None else {}
+                for r in records]
+    dates = mapped_dates(records, mappings, chosen, label, options)
+    for raw, feature, record, mapping, row in zip(
+        base, doc["features"], records, mappings, dates, strict=True
     ):
         if record is None:
             features.append(raw)
             continue
         props, date_problems = rename(record, mapping, row)
-        problems = [("properties", f"has no {m}") for m in missing]
-        located = replace(
-            raw,
-            fallback_id=feature.get("id"),
-            field_problems=(*problems, *date_problems),
-        )
+        located = replace(raw, fallback_id=feature.get("id"), field_problems=date_problems)
         features += _features(located, feature, props)
     members = {k: v for k, v in members.items() if k != "@context"}
     return RawCollection.of(label, features, members, geometry_optional=True,
@@ -290,8 +300,9 @@ def read_json(
     if kind == "lpf" or (kind is None and is_lpf(doc)):
         return collection_from_lpf(doc, label, chosen, options=options)
     features, members = features_from_json(doc, label)
+    keys = property_keys(features)
     features = with_fields(features, chosen, label, options)
-    check_named(features, label, chosen)
+    check_named(features, label, chosen, keys)
     return RawCollection.of(label, features, members, default_layer=file_layer(label))
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import numpy as np
     from matplotlib.axes import Axes
     from matplotlib.backend_bases import RendererBase
+    from matplotlib.legend import Legend
     from matplotlib.transforms import Bbox, Transform
     from numpy.typing import NDArray
     from shapely.geometry.base import BaseGeometry
@@ -40,6 +41,8 @@ BEND = 0.18  # arc3 curvature of movement arrows: a move and its return stay apa
 SHRINK_END = 5.0  # points between an arrow's tip and the place it points to
 LABEL_PAD = 1.5  # points between a label block's backing and its text
 LABEL_REACH = 256.0  # points: no label is placed further than this from its place
+LEGEND_CLEARANCE = 5.0  # points around a legend inside the map that no place may be in
+LEGEND_SHARE = 0.4  # a legend beside the map takes at most this share of the map's row
 
 
 @dataclass
@@ -94,14 +97,18 @@ def draw_map(
     ax: Axes, dataset: Dataset, renderer: RendererBase, bounds: Bounds | None = None
 ) -> None:
     """The basemap framed on the places (or on *bounds*, west, south, east, north: a story's
-    step), the places and their moves, then the legend and the names where they hide none
-    of it."""
+    step), the places and their moves, the legend in a corner that hides none of them (else
+    beside the map, which then gets narrower), and the names where they hide none of it."""
     parts, anchors = _split(dataset)
-    box = ax.get_position().transformed(ax.figure.transFigure)
-    xlim, ylim, aspect = map_extent(
-        bounds or places_bounds(dataset.places), box.width / box.height
-    )
     points = _markers(dataset, parts)
+    legend = None
+    if dataset.layers:
+        _frame_places(ax, dataset, bounds)
+        spots = _in_page_points(ax, [*points.lonlat.tolist(), *anchors])
+        legend = _draw_legend(ax, dataset, parts, renderer, spots,
+                              crowded=len(points.sizes) > DENSE_POINTS)
+    box = ax.get_position(original=True).transformed(ax.figure.transFigure)
+    xlim, ylim, aspect = _frame_places(ax, dataset, bounds)
     sizes, dots = points.sizes, None
     if len(sizes) > DENSE_POINTS:  # crowding on the page, from the view about to be set
         scale = (box.width / (xlim[1] - xlim[0]), box.height / (ylim[1] - ylim[0]))
@@ -129,9 +136,25 @@ def draw_map(
     named, obstacles = _room_for_names(ax, anchors, markers, sizes, crowded=dots is not None)
     obstacles += [_arrowhead(to_points(*a), to_points(*b)) for a, b, _ in moves]
     frame = _in_points(ax.get_window_extent(renderer), ax.figure.dpi)
-    if dataset.layers:
-        obstacles.append(_draw_legend(ax, dataset, parts, renderer, markers, crowded=bool(dots)))
+    if legend is not None:
+        obstacles.append(_in_points(legend.get_window_extent(renderer), ax.figure.dpi))
     _draw_labels(ax, dataset, named, anchors, to_points, obstacles, frame, renderer)
+
+
+def _frame_places(
+    ax: Axes, dataset: Dataset, bounds: Bounds | None = None
+) -> tuple[tuple[float, float], tuple[float, float], float]:
+    """Set the view that frames the places (or *bounds*) in *ax*'s box as it is now
+    (:func:`map_extent`) and return it: drawing may move it, so it is set again after. (The
+    box asked for, not the one the view before made of it.)"""
+    box = ax.get_position(original=True).transformed(ax.figure.transFigure)
+    xlim, ylim, aspect = map_extent(bounds or places_bounds(dataset.places),
+                                    box.width / box.height)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect(aspect, adjustable="box", anchor="C")
+    ax.apply_aspect()
+    return xlim, ylim, aspect
 
 
 def _room_for_names(
@@ -411,19 +434,12 @@ def _in_points(bbox: Bbox, dpi: float) -> Box:
     return (bbox.x0 * s, bbox.y0 * s, bbox.x1 * s, bbox.y1 * s)
 
 
-def _draw_legend(
-    ax: Axes,
-    dataset: Dataset,
-    parts: Parts,
-    renderer: RendererBase,
-    points: NDArray[np.float64],
-    *,
-    crowded: bool = False,
-) -> Box:
-    """The layers' colours and labels (and what a hollow marker means, when one is drawn), in
-    the corner with the fewest places near it; returns its box so that labels keep clear of
-    it. On a *crowded* map, whose dots are sized by crowding rather than by layer, every
-    layer's marker has the first layer's size."""
+def _legend_entries(
+    dataset: Dataset, parts: Parts, crowded: bool
+) -> tuple[list[Any], list[str]]:
+    """The legend's handles and labels: each layer's colour and label, and what a hollow
+    marker means when one is drawn. On a *crowded* map, whose dots are sized by crowding
+    rather than by layer, every layer's marker has the first layer's size."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -432,15 +448,8 @@ def _draw_legend(
         kinds = parts[layer.key]
         if kinds.points or kinds.inferred or not (kinds.lines or kinds.polygons):
             width = 1.1 if layer.path else 0.0  # a path layer: the line its arrows draw
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color=layer.color,
-                    linewidth=width,
-                    **_marker(layer, 0 if crowded else rank),
-                )
-            )
+            marker = _marker(layer, 0 if crowded else rank)
+            handles.append(Line2D([], [], color=layer.color, linewidth=width, **marker))
         elif kinds.lines:
             handles.append(Line2D([], [], color=layer.color, linewidth=1.6))
         else:
@@ -449,6 +458,11 @@ def _draw_legend(
     if any(parts[layer.key].inferred for layer in dataset.layers):
         handles.append(Line2D([], [], linewidth=0, **_hollow(STYLE.muted, _marker_size(0))))
         labels.append(say().pgettext("static legend", INFERRED_LABEL))
+    return handles, labels
+
+
+def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], **where: Any) -> Legend:
+    """A legend on *ax* in mapgen's look; its text never read as mathtext."""
     legend = ax.legend(
         handles,
         labels,
@@ -458,23 +472,96 @@ def _draw_legend(
         fancybox=False,
         handlelength=1.8,
         markerfirst=say().direction == "ltr",  # right to left: the key after the words
+        columnspacing=1.2,
+        **where,
     )
     legend.set_zorder(20)
     for text in legend.get_texts():
         text.set_parse_math(False)
+    return legend
+
+
+def _draw_legend(
+    ax: Axes,
+    dataset: Dataset,
+    parts: Parts,
+    renderer: RendererBase,
+    spots: NDArray[np.float64],
+    *,
+    crowded: bool = False,
+) -> Legend:
+    """The legend in the corner of the map with the fewest of the places' *spots* (page
+    points) near it, when it covers none of them and fits; else beside the map, on its
+    right, in as many columns as the map's height needs (the map is narrowed to make room),
+    and past what fits a last line "+31 more"."""
+    handles, labels = _legend_entries(dataset, parts, crowded)
+    legend = _legend(ax, handles, labels)
+    frame = _in_points(ax.get_window_extent(renderer), ax.figure.dpi)
     reach = 24.0  # labels need room around their places too
+    x, y = spots[:, 0], spots[:, 1]
+
+    def count(box: Box) -> int:
+        return int(((box[0] <= x) & (x <= box[2]) & (box[1] <= y) & (y <= box[3])).sum())
+
     best: tuple[int, str, Box] | None = None
     for loc in ("lower left", "upper left", "lower right", "upper right"):
         legend.set_loc(loc)
         box = _in_points(legend.get_window_extent(renderer), ax.figure.dpi)
-        near = grow(box, reach)
-        x, y = points[:, 0], points[:, 1]
-        crowd = int(((near[0] <= x) & (x <= near[2]) & (near[1] <= y) & (y <= near[3])).sum())
-        if best is None or crowd < best[0]:
-            best = (crowd, loc, box)
+        if best is None or count(grow(box, reach)) < best[0]:
+            best = (count(grow(box, reach)), loc, box)
     assert best is not None
-    legend.set_loc(best[1])
-    return best[2]
+    _, loc, box = best
+    fits = box[3] - box[1] <= 0.9 * (frame[3] - frame[1]) and (
+        box[2] - box[0] <= 0.5 * (frame[2] - frame[0]))
+    if fits and not count(grow(box, LEGEND_CLEARANCE)):
+        legend.set_loc(loc)
+        return legend
+    legend.remove()
+    return _legend_beside(ax, handles, labels, renderer, frame)
+
+
+def _legend_beside(
+    ax: Axes, handles: Sequence[Any], labels: Sequence[str], renderer: RendererBase, frame: Box
+) -> Legend:
+    """The legend to the right of the map, its top at the map's top, in columns no taller
+    than the map and together no wider than LEGEND_SHARE of the map's row; past what fits,
+    a last line "+31 more". The map's box is narrowed by the legend's width."""
+    from matplotlib.lines import Line2D
+
+    height, row_width = frame[3] - frame[1], frame[2] - frame[0]
+
+    def made(rows: int, columns: int) -> tuple[Legend, Box]:
+        """The legend in *columns* of *rows*; it replaces the one before (an axes has one)."""
+        keep = len(labels) if len(labels) <= rows * columns else rows * columns - 1
+        more = ([say().ngettext("+{n} more", "+{n} more", len(labels) - keep)]
+                if keep < len(labels) else [])
+        legend = _legend(ax, [*handles[:keep], *[Line2D([], [], linewidth=0)] * len(more)],
+                         [*labels[:keep], *more], ncols=columns, loc="upper left",
+                         bbox_to_anchor=(1.0, 1.0), borderaxespad=0.0)
+        if more:
+            legend.get_texts()[-1].set_color(STYLE.muted)
+        return legend, _in_points(legend.get_window_extent(renderer), ax.figure.dpi)
+
+    def size(rows: int, columns: int = 1) -> tuple[float, float]:
+        box = made(rows, columns)[1]
+        return box[2] - box[0], box[3] - box[1]
+
+    one, every = size(1)[1], size(len(labels))[1]
+    row = (every - one) / max(len(labels) - 1, 1)
+    rows = len(labels) if every <= height else max(1, 1 + int((height - one) / max(row, 1.0)))
+    while rows > 1 and size(rows)[1] > height:
+        rows -= 1
+    columns = 1  # more columns while they fit the row
+    while rows * columns < len(labels) and size(rows, columns + 1)[0] <= LEGEND_SHARE * row_width:
+        columns += 1
+    legend, box = made(rows, columns)
+    gap = STYLE.legend_size
+    narrower = row_width - (box[2] - box[0]) - gap
+    position = ax.get_position(original=True)
+    ax.set_position((position.x0, position.y0, position.width * narrower / row_width,
+                     position.height))
+    legend.set_bbox_to_anchor((1.0 + gap / narrower, 1.0), transform=ax.transAxes)
+    return legend
 
 
 def _first(place: Place) -> float:
@@ -530,6 +617,7 @@ def _draw_labels(
         leading=_leading(),
         most=STYLE.label_places,
         more_color=STYLE.muted,
+        more_words=lambda n: say().ngettext("+ {n} more", "+ {n} more", n),
     )
     for block, box in arranged:
         _draw_block(ax, block, box)

@@ -51,11 +51,50 @@
       self.arrange();
     });
     set(wanted === undefined ? !this.startsFolded() : wanted !== "0");
-    return function (open) {
+    function setter(open) {
       set(open);
       if (after) after(open);
-    };
+    }
+    this.foldable(key, wanted === undefined && !this.startsFolded(), setter);
+    return setter;
   };
+
+  /* Controls open from the start that foldCrowded may fold: the hash's word stands. */
+  methods.foldable = function (key, open, set) {
+    if (!this.folds) this.folds = {};
+    if (open) this.folds[key] = set;
+  };
+
+  /* The share of the map under its controls (their boxes, clipped to the map). */
+  methods.coveredShare = function () {
+    var c = this.container, W = c.clientWidth, H = c.clientHeight, sum = 0;
+    Array.prototype.forEach.call(c.querySelectorAll(".leaflet-control"), function (node) {
+      var b = boxIn(node, c);
+      var w = Math.min(b.right, W) - Math.max(b.left, 0);
+      var h = Math.min(b.bottom, H) - Math.max(b.top, 0);
+      if (w > 0 && h > 0) sum += w * h;
+    });
+    return W && H ? sum / (W * H) : 0;
+  };
+
+  /* At first, controls open over more than a quarter of the map (650 x 480: about 45%) fold
+   * to their buttons, one after the other until they cover a quarter at most: the layer
+   * switches (the legend lists the layers too), the legend, the period control (its folded
+   * bar still says the period and plays), then the search box. A reader opens them again;
+   * what the hash says stays. The period control widens into the room a folded legend
+   * leaves, so it is laid out again before each measure. */
+  methods.foldCrowded = function () {
+    var folds = this.folds || {};
+    for (var i = 0; i < FOLD_ORDER.length && this.coveredShare() > MOST_COVERED; i++) {
+      var set = folds[FOLD_ORDER[i]];
+      if (!set) continue;
+      set(false);
+      if (this.periodControl) this.periodControl.layout(); else this.arrange();
+    }
+  };
+
+  var MOST_COVERED = 0.25;
+  var FOLD_ORDER = ["layers", "legend", "filter", "search"];
 
   /* The layer switcher (Leaflet's, top right) gets a button that folds its list away: folded
    * from the start on narrow maps and past a dozen layers (the legend lists them too). */
@@ -75,7 +114,9 @@
       self.setHashState("layers", open ? "1" : "0");
       self.arrange();
     });
-    set(wanted === undefined ? !this.startsFolded() && n <= 12 : wanted !== "0");
+    var open = wanted === undefined ? !this.startsFolded() && n <= 12 : wanted !== "0";
+    set(open);
+    this.foldable("layers", open && wanted === undefined, set);
   };
 
   /* After any change of size or of a control: narrow or not; the legend and the layer list no
@@ -87,9 +128,10 @@
     var narrow = this.isNarrow();
     c.classList.toggle("mapgen-narrow", narrow);
     /* the search box takes the width the layer switches leave it at the top */
-    var search = c.querySelector(".mapgen-search:not(.mapgen-collapsed)");
+    var search = c.querySelector(".mapgen-search");
     var topRight = c.querySelector(".leaflet-top.leaflet-right");
-    if (search) {
+    if (search && search.classList.contains("mapgen-collapsed")) search.style.width = "";
+    else if (search) {
       var free = W - (topRight ? topRight.offsetWidth : 0) - 40;
       search.style.width = Math.max(140, Math.min(240, free)) + "px";
     }

@@ -194,6 +194,7 @@
     this.map.on("resize", function () { self.arrange(); });
     this.refresh();
     this.arrange();
+    this.foldCrowded();  /* layout.js: controls over more than a quarter of the map fold */
     var status = document.getElementById(this.container.id + "-status");
     if (status) status.remove();  /* "Loading the map…" (elements.py LoadStatus) */
     /* After the rest of the page's script (a zoom under way would end on its own target):
