@@ -60,7 +60,7 @@ FLAGS.update({"colors": "--color", "paths": "--path-layer", "keep_undated": "--k
               "format": "--input-format", "fragment": "--fragment", "height": "--height",
               "shared_assets": "--shared-assets", "url_hash": "--hash", "bce": "--bce",
               "date_precision": "--date-precision", "date_format": "--date-format",
-              "lang": "--lang"})
+              "lang": "--lang", "popup_fields": "--popup-fields"})
 
 
 def reports_errors(func: F) -> F:
@@ -290,6 +290,16 @@ def _colors(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) 
     return pairs
 
 
+def _names(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """NAME,NAME,... as a tuple of names (None when the option is not given)."""
+    if value is None:
+        return None
+    names = tuple(name.strip() for name in value.split(","))
+    if not all(names):
+        raise click.BadParameter(f"{value!r} is not NAME,NAME,... (e.g. population,pleiades)")
+    return names
+
+
 style_options = _hands(
     "look",
     Look,
@@ -397,6 +407,9 @@ def summary(dataset: Dataset, lang: str = DEFAULT_LANGUAGE) -> str:
 @click.option("--story-panel", type=click.Choice(["on", "off"]),
               help="The story's caption panel [default: on]; off when a report's own text "
               "drives the steps.")
+@click.option("--popup-fields", callback=_names, metavar="NAME,NAME,...",
+              help="The other properties a popup shows, in this order [default: all of them, "
+              "up to 12].")
 @selection_options
 @style_options
 @lang_option
@@ -418,6 +431,7 @@ def build(
     split: str | None,
     story: str | None,
     story_panel: str | None,
+    popup_fields: tuple[str, ...] | None,
 ) -> None:
     """Build an HTML map of SOURCE files (GeoJSON, LPF, CSV/TSV or any GDAL vector file).
 
@@ -441,6 +455,9 @@ def build(
     if split and story:
         raise click.UsageError("--split writes one map per period; a --story walks through "
                                "one map")
+    if split and popup_fields is not None:
+        raise click.UsageError("--popup-fields is an option of one map; --split writes one "
+                               "map per period")
     _import_folium_without_pandas()
     view, period = _chosen(inputs, selection, look)
     if split:
@@ -455,7 +472,8 @@ def build(
         return
     fmap = mapgen.build_map(view, title=look.title, tiles=tiles, strict=period.strict,
                             self_contained=self_contained, cdn=cdn, lang=lang,
-                            calendar=calendar, story=story, story_panel=story_panel != "off")
+                            calendar=calendar, story=story, story_panel=story_panel != "off",
+                            popup_fields=popup_fields)
     path = mapgen.save(fmap, output or str(Path("output") / f"{inputs.stem}.html"),
                        inputs=inputs.sources, fragment=fragment, height=height,
                        shared_assets=shared_assets, url_hash=url_hash == "on")

@@ -109,13 +109,19 @@ def resolve_columns(
 
 def unknown_field(key: str, option: str, columns: Iterable[str]) -> str:
     """An option that names no field, for a message: "'ned' (--end-field; did you mean
-    'end'?)", with the field it most likely misspells (ignoring case), if one is close: a
-    typing slip or two, one in four letters at most."""
+    'end'?)", with the field it most likely misspells (:func:`misspelt`)."""
+    close = misspelt(option, columns)
+    guess = f"; did you mean {close!r}?" if close is not None else ""
+    return f"{option!r} (--{key}-field{guess})"
+
+
+def misspelt(option: str, columns: Iterable[str]) -> str | None:
+    """The one of *columns* that *option* most likely misspells (ignoring case), if one is
+    close: a typing slip or two, one in four letters at most."""
     wanted = option.casefold()
     typos = sorted((_edits(wanted, c.casefold()), i, c) for i, c in enumerate(columns))
     close = [c for edits, _, c in typos[:1] if edits <= max(1, len(wanted) // 4)]
-    guess = f"; did you mean {close[0]!r}?" if close else ""
-    return f"{option!r} (--{key}-field{guess})"
+    return close[0] if close else None
 
 
 def _edits(a: str, b: str) -> int:

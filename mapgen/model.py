@@ -4,6 +4,7 @@ never mutated."""
 from __future__ import annotations
 
 import gc
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -87,6 +88,12 @@ class Place:
         starts = [s.start_narrow for s in self.spans]
         known = [d for d in starts if d is not None]
         return None if len(known) < len(starts) or not known else min(known)
+
+
+def property_text(value: Any) -> str:
+    """An extra property's value as text, as a CSV cell or a popup shows it: text as it is,
+    any other JSON value (a number, true, a list) as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,7 +1,8 @@
 """A large map's binary page (payload.packed, CONTRACT.md `packed`): what Python packs is the
-payload, column for column, whether the columns come as lists or array.arrays, and what
-Chromium decodes from it (positions, span bounds with open ends and BCE days, flags, offsets,
-layers, undated places) is the same numbers again."""
+payload, column for column, whether the columns come as lists or array.arrays, each column
+aligned to its element size, and what Chromium decodes from it (positions, span bounds with
+open ends and BCE days, flags, offsets, layers, undated places) is the same numbers again. A
+small map sends the same columns as JSON."""
 
 from __future__ import annotations
 
@@ -17,7 +18,16 @@ from typing import Any
 import pytest
 
 import mapgen
-from mapgen.html.payload import COORDINATE_SCALE, DEFERRED, INFO_KEYS, OPEN_BOUND, packed, payload
+from mapgen.html.payload import (
+    COORDINATE_SCALE,
+    DEFERRED,
+    INFO_KEYS,
+    OPEN_BOUND,
+    PACK_MIN_PLACES,
+    packed,
+    payload,
+    script_json,
+)
 from mapgen.model import Period
 from tests.conftest import OpenMap
 from tests.helpers import feature, write_geojson
@@ -40,11 +50,11 @@ WHEN = [
 POLYGON = {"type": "Polygon", "coordinates": [[[10, 40], [11, 40], [11, 41], [10, 40]]]}
 
 
-def places(extra: list[list[str]] = ()) -> list[dict[str, Any]]:  # type: ignore[assignment]
-    """SIZE places over the whole globe (6-decimal coordinates, both signs), three layers,
+def places(extra: list[list[str]] = (), size: int = SIZE) -> list[dict[str, Any]]:  # type: ignore[assignment]
+    """*size* places over the whole globe (6-decimal coordinates, both signs), three layers,
     one polygon; *extra* spans for the first ones."""
     out = []
-    for n in range(SIZE):
+    for n in range(size):
         when = extra[n] if n < len(extra) else WHEN[n % len(WHEN)]
         lon = round(-179.5 + (n * 7919 % 359000) / 1000 + n % 7 * 1e-6, 6)
         lat = round(-84.5 + (n * 104729 % 169000) / 1000 + n % 5 * 1e-6, 6)
@@ -56,14 +66,17 @@ def places(extra: list[list[str]] = ()) -> list[dict[str, Any]]:  # type: ignore
 
 @pytest.fixture(scope="module")
 def maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[mapgen.Dataset, Path]]:
-    """A packed map whose day numbers fit Int32, and one with a span 100 million years ago,
-    which does not (its bounds travel as Float64)."""
+    """A packed map whose day numbers fit Int32, one with a span 100 million years ago, which
+    does not (its bounds travel as Float64), and a small map (JSON) with the same far days."""
     folder = tmp_path_factory.mktemp("binary")
     out = {}
-    for name, extra in (("int32", []), ("float64", [["Y-100000000"], ["Y100000000"]])):
-        data = mapgen.load(write_geojson(folder / f"{name}.geojson", places(extra)))
+    for name, extra, size in (("int32", [], SIZE), ("float64", FAR, SIZE), ("small", FAR, 300)):
+        data = mapgen.load(write_geojson(folder / f"{name}.geojson", places(extra, size)))
         out[name] = (data, mapgen.save(data, folder / f"{name}.html"))
     return out
+
+
+FAR = [["Y-100000000"], ["Y100000000"]]  # days past Int32: the bounds travel as Float64
 
 
 SIZES = {"Uint8": "B", "Uint16": "H", "Int32": "i", "Float64": "d"}
@@ -71,19 +84,20 @@ SIZES = {"Uint8": "B", "Uint16": "H", "Int32": "i", "Float64": "d"}
 
 def unpack(blob: str) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
     """The head, the binary columns (by "owner.key") and the deferred texts, read as the
-    contract says (independently of payload.py's writer)."""
+    contract says (independently of payload.py's writer): each column starts at a multiple
+    of 8 bytes, so a typed array of any element size can view it in place."""
     raw = gzip.decompress(base64.b64decode(blob))
     at = raw.index(b"\n") + 1
-    assert at % 4 == 0
     head = json.loads(raw[:at])
     columns = {}
     for owner, key, kind, length in head["binary"]:
         column = array(SIZES[kind])
+        assert at % 8 == 0 and at % column.itemsize == 0, (owner, key, kind, at)
         column.frombytes(raw[at : at + length * column.itemsize])
         if sys.byteorder == "big":
             column.byteswap()
         columns[f"{owner}.{key}"] = column.tolist()
-        at += -(-length * column.itemsize // 4) * 4
+        at += -(-length * column.itemsize // 8) * 8
     texts = [json.loads(line) for line in raw[at:].split(b"\n")]
     return head, columns, texts
 
@@ -103,7 +117,6 @@ def test_packed_columns_are_the_payload(maps: dict[str, tuple[mapgen.Dataset, Pa
     head, columns, texts = unpack(blob)
     assert {kind for *_, kind, _ in head.pop("binary")} == {"Int32", "Uint8"}
     places = data.places
-    assert "geom" not in full["places"]  # a packed map's points: columns straight away
     for key, values in (("lon", places.lons), ("lat", places.lats)):
         expected = [0 if v is None else round(round(v, 6) * COORDINATE_SCALE) for v in values]
         assert columns[f"places.{key}"] == list(full["places"][key]) == expected
@@ -153,6 +166,36 @@ def test_far_days_travel_as_float64(maps: dict[str, tuple[mapgen.Dataset, Path]]
     assert min(b for b in full["time"]["bounds"] if b is not None) < -(2**31)
 
 
+def test_every_column_starts_at_a_multiple_of_its_element_size(tmp_path: Path) -> None:
+    """The head and each column before it are padded so that every column, a Float64 one
+    too, starts where a typed array can view it (at 4 bytes, a Float64Array throws a
+    RangeError and the page does not start): sizes around the threshold, where the Uint8
+    layers and the Int32 offsets end at one multiple of 4 or another."""
+    for size in range(PACK_MIN_PLACES, PACK_MIN_PLACES + 4):
+        source = write_geojson(tmp_path / f"{size}.geojson", places(FAR, size))
+        head, columns, _ = unpack(packed(payload(mapgen.load(source)))[1] or "")
+        kinds = {f"{owner}.{key}": kind for owner, key, kind, _ in head["binary"]}
+        assert kinds["time.bounds"] == "Float64" and len(columns["places.lon"]) == size
+
+
+def test_small_and_large_maps_send_the_same_columns(
+    maps: dict[str, tuple[mapgen.Dataset, Path]],
+) -> None:
+    """One shape at every size: a small map's JSON holds the columns a large map packs (the
+    same keys and units), not a geometry or an object a place."""
+    small, large = payload(maps["small"][0]), payload(maps["int32"][0])
+    assert packed(small) == (small, None)
+    for part in ("places", "time"):
+        assert set(small[part]) == set(large[part]), part
+    assert list(small["places"]["info"]) == list(large["places"]["info"]) == list(INFO_KEYS)
+    sent = json.loads(script_json(small))["places"]
+    places = maps["small"][0].places
+    assert sent["lon"][6] == round(places.lons[6] * COORDINATE_SCALE)
+    assert sent["shapes"] == {"5": POLYGON} and sent["lon"][5] == sent["lat"][5] == 0
+    assert sent["info"]["description"][:2] == ["About place 0.", "About place 1."]
+    assert len(sent["info"]["when"]) == len(places) == 300
+
+
 DECODED = """() => {
   const app = window.mapgen, f = app.filter;
   return {lon: Array.from(app.lon), lat: Array.from(app.lat), bounds: Array.from(f.bounds),
@@ -162,7 +205,7 @@ DECODED = """() => {
 }"""
 
 
-@pytest.mark.parametrize("name", ["int32", "float64"])
+@pytest.mark.parametrize("name", ["int32", "float64", "small"])
 def test_chromium_decodes_the_python_values(
     open_map: OpenMap, maps: dict[str, tuple[mapgen.Dataset, Path]], name: str
 ) -> None:
@@ -170,7 +213,7 @@ def test_chromium_decodes_the_python_values(
     full = payload(data)
     mp = open_map(page)
     got = mp.evaluate(DECODED)
-    assert got["typed"]  # the packed columns, not JSON
+    assert got["typed"] == (name != "small")  # the packed columns, or JSON
     for key, values in (("lon", data.places.lons), ("lat", data.places.lats)):
         assert [x for n, x in enumerate(got[key]) if n != 5] == \
             [round(v, 6) for n, v in enumerate(values) if n != 5]
@@ -187,6 +230,20 @@ def test_chromium_decodes_the_python_values(
         view = mapgen.select(data, mapgen.period(data, start=start, end=end or start),
                              keep_undated=True)
         assert mp.visible() == sorted(p.id for p in view.places), (start, end)
+    assert mp.page_errors == [] and mp.console_errors == []
+
+
+@pytest.mark.parametrize("size", [PACK_MIN_PLACES - 1, PACK_MIN_PLACES, PACK_MIN_PLACES + 1])
+def test_far_days_start_the_page_at_sizes_around_the_threshold(
+    open_map: OpenMap, tmp_path: Path, size: int
+) -> None:
+    """Days past Int32 (a span 100 million years ago) at every size near the threshold: the
+    page starts, and its filter holds the far bounds."""
+    data = mapgen.load(write_geojson(tmp_path / "far.geojson", places(FAR, size)))
+    mp = open_map(mapgen.save(data, tmp_path / "far.html"))
+    bounds = mp.evaluate("Array.from(window.mapgen.filter.bounds.slice(0, 8))")
+    assert bounds == expected_bounds(payload(data)["time"]["bounds"][:8])
+    assert bounds[0] < -(2**31) and len(mp.visible()) == size
     assert mp.page_errors == [] and mp.console_errors == []
 
 

@@ -19,12 +19,22 @@ def default_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# The points of layer k drawn on the canvas, once the frames a change asked for are drawn.
+DRAWN = """async (k) => {
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
+  await frame(); await frame();
+  const app = window.mapgen;
+  let n = 0;
+  for (const canvas of app.renderer.canvas.layers) {
+    for (let j = 0; j < canvas.drawnCount; j++) n += app.places.layer[canvas.drawn[j]] === k;
+  }
+  return n;
+}"""
+
+
 def drawn(mp, layer_index: int) -> int:  # type: ignore[no-untyped-def]
-    """Places drawn in a layer's pane (SVG paths Leaflet made interactive)."""
-    return mp.evaluate(
-        f"document.querySelectorAll('.leaflet-mapgen-layer-{layer_index}-pane "
-        "path.leaflet-interactive').length"
-    )
+    """Places of a layer drawn (every place of the default map is a point, on the canvas)."""
+    return mp.evaluate(DRAWN, layer_index)
 
 
 def test_every_default_place_is_drawn(open_map: OpenMap, default_map: Path) -> None:
@@ -35,6 +45,7 @@ def test_every_default_place_is_drawn(open_map: OpenMap, default_map: Path) -> N
     hq = sum(p.layer == "headquarters" for p in data.places)
     assert drawn(mp, 0) == hq == 5
     assert drawn(mp, 1) == len(ids) - hq
+    assert mp.evaluate("document.querySelectorAll('canvas.mapgen-points').length") == 1
     assert mp.console_errors == [] and mp.page_errors == []
     assert mp.blocked_requests == []
 
@@ -57,10 +68,11 @@ def test_popup_shows_name_periods_and_sources(open_map: OpenMap, default_map: Pa
     mp.page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
     # Zoom in on Paris, then click where it is drawn, as a reader would.
     x, y = mp.evaluate(
-        """() => { const app = window.mapgen, i = app.indexOf('hq-paris');
-                   const g = app.places.geom[i];
-                   app.map.setView([g[1], g[0]], 9, {animate: false});
-                   const p = app.map.latLngToContainerPoint([g[1], g[0]]);
+        """async () => { const app = window.mapgen, i = app.indexOf('hq-paris');
+                   const at = [app.lat[i], app.lon[i]];
+                   app.map.setView(at, 9, {animate: false});
+                   await new Promise((done) => requestAnimationFrame(done));  // drawn there
+                   const p = app.map.latLngToContainerPoint(at);
                    const r = app.container.getBoundingClientRect();
                    return [r.left + p.x, r.top + p.y]; }"""
     )
@@ -91,7 +103,7 @@ def test_legend_names_layers_title_and_attribution(open_map: OpenMap, default_ma
     assert "Headquarters of the People's Mojahedin Organization of Iran" in legend
     assert "Headquarters" in legend and "Dated events" in legend
     assert "CC BY-SA" in legend
-    assert "29 places shown" in legend
+    assert "29 places in 1965 – present" in legend  # the default map has no undated place
 
 
 def test_movement_path_joins_headquarters_in_time_order(
@@ -106,3 +118,38 @@ def test_movement_path_joins_headquarters_in_time_order(
         "hq-camp-liberty>hq-ashraf-3",
     ]
     assert mp.evaluate("document.querySelectorAll('path.mapgen-path').length") == 5
+
+
+# The colour of the canvas under place `id`'s centre, as printed.
+PIXEL = """(id) => { const app = window.mapgen, i = app.indexOf(id);
+  const canvas = app.renderer.canvas.layers[0].canvas, box = canvas.getBoundingClientRect();
+  const p = app.map.latLngToContainerPoint([app.lat[i], app.lon[i]]);
+  const frame = app.container.getBoundingClientRect(), ratio = canvas.width / box.width;
+  const x = (frame.left + p.x - box.left) * ratio, y = (frame.top + p.y - box.top) * ratio;
+  return [getComputedStyle(canvas).display, getComputedStyle(canvas).visibility,
+          Array.from(canvas.getContext('2d').getImageData(Math.round(x), Math.round(y), 1, 1)
+            .data.slice(0, 3))]; }"""
+
+
+def test_points_print(open_map: OpenMap, default_map: Path) -> None:
+    """The points are a canvas: printed as they are shown, each in its layer's colour."""
+    mp = open_map(default_map)
+    mp.page.emulate_media(media="print")
+    colour = mapgen.load().layers[0].color
+    display, visibility, rgb = mp.evaluate(PIXEL, "hq-tehran")
+    assert (display, visibility) == ("block", "visible")
+    assert rgb == [int(colour[k : k + 2], 16) for k in (1, 3, 5)]
+    mp.page.pdf()  # Chromium prints the page without an error
+    assert mp.page_errors == []
+
+
+def test_several_places_are_highlighted_at_once(open_map: OpenMap, default_map: Path) -> None:
+    """A story step highlights several places: each keeps its ring until it is let go."""
+    mp = open_map(default_map)
+    rings = "document.querySelectorAll('.leaflet-overlay-pane path:not(.mapgen-path)').length"
+    mp.evaluate("['hq-paris', 'hq-tehran'].forEach((id) => window.mapgen.highlight(id, true))")
+    assert mp.evaluate(rings) == 2
+    mp.evaluate("window.mapgen.highlight('hq-paris', false)")
+    assert mp.evaluate(rings) == 1
+    tehran = mp.evaluate("window.mapgen.indexOf('hq-tehran')")
+    assert mp.evaluate("Object.keys(window.mapgen.renderer.canvas.marked)") == [str(tehran)]

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 import mapgen
 from mapgen.cli import main
+from mapgen.model import property_text
 from tests.conftest import OpenMap
 from tests.helpers import build, feature, write_geojson
 
@@ -78,8 +79,8 @@ JOINER = " | "
 
 def hostile_dataset(path: Path, texts: list[str], **extra_members: Any) -> Path:
     """Every text in every field: name, other name, description, layer key (with and without
-    a label), layer label, source title; the short ones joined into title, attribution and
-    collection description; ids from HOSTILE_IDS."""
+    a label), layer label, source title, another property's name and value; the short ones
+    joined into title, attribution and collection description; ids from HOSTILE_IDS."""
     features, layers = [], {}
     for i, text in enumerate(texts):
         features.append(
@@ -92,6 +93,7 @@ def hostile_dataset(path: Path, texts: list[str], **extra_members: Any) -> Path:
                 lon=-170 + (i % 20) * 17,
                 lat=-60 + (i // 20) * 20,
                 sources=[{"title": text, "url": f"https://example.org/{i}?q=<b>&x='y'#`z`"}],
+                **{text: text},  # shown in the popup's table of other properties
             )
         )
         if i % 2 == 0:  # odd layers get their label from the key
@@ -134,6 +136,8 @@ COLLECT_JS = """() => {
       name: text(box.querySelector('.mapgen-popup-name')),
       alt: [...box.querySelectorAll('.mapgen-popup-altname')].map(text),
       description: text(box.querySelector('.mapgen-popup-description')),
+      fields: [...box.querySelectorAll('.mapgen-popup-fields tr')].map((tr) => [
+        text(tr.querySelector('th')), text(tr.querySelector('td'))]),
       sources: [...box.querySelectorAll('.mapgen-popup-sources li')].map((li) => {
         const a = li.querySelector('a');
         return [li.textContent, a && a.getAttribute('href')];
@@ -201,6 +205,7 @@ def assert_popups_literal(pairs: list[Any], data: mapgen.Dataset) -> None:
         assert popup["alt"] == [name for _, name in place.names]
         assert popup["description"] == (place.description or None)
         assert popup["sources"] == [[s.title, s.url] for s in place.sources]
+        assert popup["fields"] == [[key, property_text(value)] for key, value in place.extra]
     assert set(shown) == set(expected_places(data))
 
 
@@ -215,9 +220,11 @@ def hover_tooltips(mp: Any, data: mapgen.Dataset) -> dict[str, str]:
     for place in data.places:
         mp.page.mouse.move(1, 1)
         x, y = mp.evaluate(
-            """(id) => { const app = window.mapgen, g = app.places.geom[app.indexOf(id)];
-                app.map.setView([g[1], g[0]], 9, {animate: false});
-                const p = app.map.latLngToContainerPoint([g[1], g[0]]);
+            """async (id) => { const app = window.mapgen, i = app.indexOf(id);
+                const at = [app.lat[i], app.lon[i]];
+                app.map.setView(at, 9, {animate: false});
+                await new Promise((done) => requestAnimationFrame(done));  // drawn there
+                const p = app.map.latLngToContainerPoint(at);
                 const r = app.container.getBoundingClientRect();
                 return [r.left + p.x, r.top + p.y]; }""",
             place.id,

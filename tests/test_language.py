@@ -37,6 +37,30 @@ def test_the_mo_files_are_the_po_files_compiled_and_hold_every_message():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+# A call of i18n.js's t, tn or tp in a script, with its first literal arguments (a message
+# split over lines with + is read up to its first part).
+SCRIPT_CALL = re.compile(r'\b(t|tn|tp)\(\s*"((?:[^"\\]|\\.)*)"(?:\s*,\s*"((?:[^"\\]|\\.)*)")?')
+
+
+def test_every_message_a_script_says_is_in_the_catalogs():
+    """Babel's JavaScript extractor drops a call nested in another's arguments
+    (t("{a}", {a: t("b")}) gave no "b"): such a message would stay English on every page."""
+    template = read_po((Path(str(catalog_folder())) / "mapgen.pot").open("rb"))
+    known = [(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in template if m.id]
+    calls = []
+    for script in sorted((ROOT / "mapgen" / "html" / "assets").glob("*.js")):
+        if script.name == "i18n.js":  # defines them
+            continue
+        for call in SCRIPT_CALL.finditer(script.read_text(encoding="utf-8")):
+            kind, first, second = call.groups()
+            context, message = (first, second) if kind == "tp" else (None, first)
+            calls.append((script.name, context, message))
+    assert len(calls) > 80  # the scripts say about 90 messages
+    missing = [call for call in calls
+               if not any(c == call[1] and m.startswith(call[2]) for c, m in known)]
+    assert not missing
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_catalog_is_complete_with_its_placeholders_intact(lang):
     words = language(lang)

@@ -5,6 +5,7 @@ Persian name first; the page's plural choice and period words equal Python's."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,11 @@ import mapgen
 from mapgen.dates import days_from_civil, window_words
 from mapgen.language import LANGUAGES, language
 from tests.conftest import OpenMap
+from tests.helpers import feature, write_geojson
 from tests.test_accessibility import AXE, audit
 from tests.test_layout import OVERLAPS, PLACES_UNDER_CONTROLS, SIZES, shots  # noqa: F401
+from tests.test_popups import popup
+from tests.test_undated import COUNTS, mixed
 
 CALENDAR_SIZES = [(1280, 800), (390, 740)]
 
@@ -65,7 +69,7 @@ def test_the_controls_speak_the_language(open_map: OpenMap, maps: dict[str, Path
       to: document.querySelector('.mapgen-pc-to').value
     })""")
     assert words["search"] == "جستجو در مکان‌ها"
-    assert words["count"] == "۲۹ مکان نمایش داده شده"
+    assert words["count"] == "۲۹ مکان در ۱۹۶۵ تا اکنون"  # the legend's count, with its period
     assert words["play"] == "پخش"
     assert words["to"] == "اکنون"
 
@@ -111,3 +115,41 @@ def test_the_page_chooses_plural_forms_and_says_periods_as_python_does(
         }""", [counts, windows])
         assert got[0] == [language(lang).plural_index(n) for n in counts], lang
         assert got[1] == [window_words(a, b, lang) for a, b in windows], lang
+
+
+# What the counts and a popup say on a map of 3 dated and 2 undated places, one of them with
+# 15 other properties (12 shown): in 1981–1986, in 1500–1600, then with the undated hidden.
+COUNTED = {
+    "fa": (["۳ مکان در ۱۹۸۱ تا ۱۹۸۶، ۲ بدون تاریخ", "۳ از ۳ مکان تاریخ‌دار، ۲ بدون تاریخ"],
+           ["۰ مکان در ۱۵۰۰ تا ۱۶۰۰، ۲ بدون تاریخ", "۰ از ۳ مکان تاریخ‌دار، ۲ بدون تاریخ"],
+           ["۰ مکان در ۱۵۰۰ تا ۱۶۰۰، مکان‌های بدون تاریخ پنهان",
+            "۰ از ۳ مکان تاریخ‌دار، مکان‌های بدون تاریخ پنهان"],
+           "+۳ مورد دیگر"),
+    "fr": (["3 lieux en 1981–1986 · 2 non datés", "3 sur 3 lieux datés · 2 non datés"],
+           ["0 lieu en 1500–1600 · 2 non datés", "0 sur 3 lieux datés · 2 non datés"],
+           ["0 lieu en 1500–1600 · non datés masqués", "0 sur 3 lieux datés · non datés masqués"],
+           "+3 autres"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(COUNTED))
+def test_the_counts_and_a_popup_s_other_properties_speak_the_language(
+    open_map: OpenMap, tmp_path: Path, lang: str
+) -> None:
+    source = mixed(tmp_path, dated=2)
+    raw = write_geojson(tmp_path / "more.geojson", [
+        *json.loads(source.read_text("utf-8"))["features"],
+        feature("many", name="Many", lon=12, lat=48, when=("1981/1986",),
+                **{f"k{n:02d}": f"value {n}" for n in range(15)}),
+    ])
+    page = mapgen.save(mapgen.build_map(mapgen.load(raw), lang=lang), tmp_path / f"{lang}.html")
+    mp = open_map(page)
+    period, earlier, hidden, more = COUNTED[lang]
+    assert mp.evaluate(COUNTS) == period
+    mp.set_period(1500, 1600)
+    assert mp.evaluate(COUNTS) == earlier
+    mp.evaluate("window.mapgen.setShowUndated(false)")
+    assert mp.evaluate(COUNTS) == hidden
+    mp.set_period(1981, 1986)
+    assert popup(mp, "many")["more"] == more
+    mp.assert_clean()

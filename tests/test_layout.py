@@ -27,8 +27,8 @@ PLACES_UNDER_CONTROLS = """() => {
   const boxes = [...app.container.querySelectorAll('.leaflet-control')]
     .map(n => [n.className, n.getBoundingClientRect()]).filter(b => b[1].width && b[1].height);
   const out = {inView: 0, hidden: []};
-  app.places.geom.forEach((g, i) => {
-    const ll = Array.isArray(g) ? [g[1], g[0]] : null;
+  app.places.id.forEach((id, i) => {
+    const ll = app.shapes[i] ? null : [app.lat[i], app.lon[i]];
     if (!ll || !map.getBounds().contains(ll)) return;
     out.inView++;
     const p = map.latLngToContainerPoint(ll), x = c.left + p.x, y = c.top + p.y;

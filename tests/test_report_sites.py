@@ -35,17 +35,27 @@ POLICY = re.compile(r"<!-- mapgen [^\n]*?: (default-src [^\n]*?) -->")
 UNFRIENDLY = Path(__file__).resolve().parent / "data" / "unfriendly-site.css"
 SCREENSHOTS = os.environ.get("MAPGEN_SCREENSHOTS")
 
-# Both maps drawn: ready, with marks a reader can point at (a mark, its own or one drawn over
-# it, under its centre: not clipped away, not covered by anything else).
+# Both maps drawn: ready, with marks a reader can point at (the points are pixels of the map's
+# canvas: under each point's centre, that canvas, painted there, not clipped away, not covered
+# by anything else).
 MAPS_READY = "(n) => document.querySelectorAll('.folium-map[data-mapgen-ready=true]').length === n"
 MARKS = """(container) => {
-  const marks = Array.from(container.querySelectorAll('path.leaflet-interactive'));
-  return marks.filter((mark) => {
-    const r = mark.getBoundingClientRect();
-    if (r.width < 4 || r.height < 4) return false;
-    const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-    return !!hit && hit.matches('path.leaflet-interactive') && container.contains(hit);
-  }).length;
+  const app = container.mapgen, drawn = app.renderer.canvas ? app.renderer.canvas.layers : [];
+  const frame = container.getBoundingClientRect();
+  let n = 0;
+  for (const layer of drawn) {
+    const canvas = layer.canvas, box = canvas.getBoundingClientRect();
+    if (box.width < 4 || box.height < 4) continue;
+    const ratio = canvas.width / box.width, ctx = canvas.getContext('2d');
+    for (let j = 0; j < layer.drawnCount; j++) {
+      const p = app.map.layerPointToContainerPoint([layer.xs[j], layer.ys[j]]);
+      const x = frame.left + p.x, y = frame.top + p.y;
+      if (document.elementFromPoint(x, y) !== canvas) continue;
+      const u = Math.round((x - box.left) * ratio), v = Math.round((y - box.top) * ratio);
+      if (ctx.getImageData(u, v, 1, 1).data[3] > 0) n++;
+    }
+  }
+  return n;
 }"""
 
 
@@ -227,9 +237,10 @@ def test_an_mkdocs_material_site_draws_both_maps_under_its_policy(
     mp = open_site(browser, mkdocs_sites["plain"], viewport, maps=2)
     try:
         assert marks_drawn(mp) == layer_sizes("headquarters", "events")
-        svgs = mp.evaluate("Array.from(document.querySelectorAll('.folium-map .leaflet-pane svg'))"
+        svgs = mp.evaluate("Array.from(document.querySelectorAll("
+                           "'.folium-map .leaflet-pane :is(svg, canvas)'))"
                            ".map((s) => s.getBoundingClientRect().width)")
-        assert len(svgs) >= 4 and min(svgs) > 300, svgs
+        assert len(svgs) >= 4 and min(svgs) > 300, svgs  # basemaps, paths, points
         legend = mp.page.locator(".mapgen-legend-layers li").first
         if legend.is_visible():
             assert legend.evaluate("(li) => getComputedStyle(li).listStyleType") == "none"

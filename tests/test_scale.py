@@ -128,7 +128,7 @@ def test_packed_places_travel_in_a_data_block_the_policy_allows(
     mp.evaluate("window.mapgen.openPopup('p04999')")
     assert mp.evaluate(lazy, "info") == "undefined" and mp.evaluate(lazy, "name") == "undefined"
     assert "Synthetic place 4999." in mp.page.locator(".leaflet-popup-content").inner_text()
-    assert mp.evaluate("window.mapgen.places.info.length") == SIZE
+    assert mp.evaluate("window.mapgen.places.info.when.length") == SIZE
 
 
 def test_a_large_map_opens_on_its_places_or_the_view_its_hash_names(

@@ -107,3 +107,23 @@ def test_the_hash_carries_the_view(open_map: OpenMap, page: Path) -> None:
     mp.set_hash("z=5&c=-23.5,-46.6")
     zoom, lat, lng = view(mp)
     assert (zoom, round(lat, 1), round(lng, 1)) == (5, -23.5, -46.6)
+
+
+def test_a_place_with_a_third_coordinate_is_found_and_opened(
+    open_map: OpenMap, tmp_path: Path
+) -> None:
+    """A 3-D point (elevation as a third coordinate) is a point on the map: the search flies
+    to it and opens its popup (it used to be drawn as a shape the search could not place)."""
+    features = [
+        feature("koeln", name="Köln", geometry={"type": "Point", "coordinates": [6.96, 50.94, 53]}),
+        feature("bonn", name="Bonn", geometry={"type": "Point", "coordinates": [7.1, 50.73, 60.5]}),
+    ]
+    source = write_geojson(tmp_path / "elevation.geojson", features)
+    mp = open_map(mapgen.save(mapgen.build_map(mapgen.load(source)), tmp_path / "3d.html"))
+    search(mp, "koln")
+    mp.page.keyboard.press("Enter")
+    assert mp.page_errors == [] and mp.console_errors == []
+    popup = mp.page.locator(".leaflet-popup-content .mapgen-popup-name")
+    popup.wait_for()
+    assert popup.inner_text() == "Köln"
+    assert mp.evaluate("[window.mapgen.lat[0], window.mapgen.lon[0]]") == [50.94, 6.96]

@@ -178,6 +178,14 @@ def test_inferred_locations_are_hollow_and_the_legend_says_so(
     assert "hollow: location inferred" not in svg_texts(plain)
 
 
+def test_the_legend_says_what_marker_sizes_mean(dataset: mapgen.Dataset, tmp_path: Path) -> None:
+    """Later layers have smaller markers, drawn on top (places at one spot stay visible): the
+    legend says so when two point layers differ, and not on a map of one layer."""
+    assert "marker size: layer order, smaller on top" in svg_texts(render_bytes(dataset, "svg"))
+    one = mapgen.load(write_geojson(tmp_path / "one.geojson", [feature("a"), feature("b", lon=12)]))
+    assert not [t for t in svg_texts(render_bytes(one, "svg")) if t.startswith("marker size")]
+
+
 def test_markers_shrink_and_fade_as_they_crowd() -> None:
     import numpy as np
 

@@ -102,3 +102,16 @@ def test_a_legend_that_hides_nothing_stays_in_its_corner() -> None:
     box, frame, spots, _ = measured(page(data, 1600, 1000))
     assert frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1]
     assert covered(box, spots) == 0
+
+
+def test_the_legend_says_what_a_marker_size_means_where_sizes_differ() -> None:
+    """Point layers' markers shrink with their order (places at one spot stay visible): the
+    legend's title says so, and says nothing on a map of one layer."""
+    from mapgen.static.mapview import SIZE_LABEL
+
+    data = mapgen.load()
+    [ax] = [a for a in page(data, 1600, 1000).axes if a.get_legend() is not None]
+    assert ax.get_legend().get_title().get_text() == SIZE_LABEL
+    one = mapgen.select(data, Period(), [data.layers[0].key])
+    [ax] = [a for a in page(one, 1600, 1000).axes if a.get_legend() is not None]
+    assert ax.get_legend().get_title().get_text() == ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import folium
 import xyzservices
@@ -15,7 +15,6 @@ from branca.element import Element
 from mapgen.calendars import check_calendar
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
-from mapgen.geometry import places_bounds
 from mapgen.html.elements import (
     LEAFLET_CSS,
     LEAFLET_IMAGES,
@@ -32,7 +31,6 @@ from mapgen.html.elements import (
 )
 from mapgen.html.payload import group_small_layers, packed, payload, script_json
 from mapgen.html.story import StoryAssets, story_payload
-from mapgen.html.words import page_words
 from mapgen.language import check_language
 from mapgen.model import Dataset, Period, many_objects
 from mapgen.story import Story, load_story
@@ -89,6 +87,7 @@ def build_map(
     calendar: str = "gregorian",
     story: str | os.PathLike[str] | Story | None = None,
     story_panel: bool = True,
+    popup_fields: Sequence[str] | None = None,
 ) -> folium.Map:
     """A folium Map of *dataset*: one toggleable layer per category, legend, popups, movement
     paths and the in-browser period control. *period* is only stated on the map (select the
@@ -108,7 +107,11 @@ def build_map(
 
     *story* (a Markdown or StoryMapJS file, or a loaded :class:`mapgen.story.Story`) walks
     the reader through the map step by step (`mapgen.story`); *story_panel* False leaves its
-    caption panel out, for a report whose own text drives the steps."""
+    caption panel out, for a report whose own text drives the steps.
+
+    A popup shows a place's other properties (`Place.extra`) as a small table: all of them,
+    up to 12 and then "+N more", or only the ones *popup_fields* names, in that order (a
+    name that no place has is an OptionError)."""
     if title is not None and any("\ud800" <= c <= "\udfff" for c in title):
         # bytes of a command line that were not UTF-8: the page could not be written
         raise OptionError(f"the title {title!r} is not text: it holds a lone surrogate")
@@ -152,18 +155,16 @@ def build_map(
         ),
         style_attributes=tuple(f"background:{layer.color}" for layer in dataset.layers),
     )
+    basemap = not cdn or provider is None
     data = payload(dataset, period=period, strict=strict, title=title, lang=lang,
-                   calendar=check_calendar(calendar))
-    data["i18n"] = page_words(lang)
-    box = places_bounds(dataset.places)
-    # mapgen.js fits the view to these bounds, unless the URL names a view (view-hash.js)
-    data["bounds"] = [[box[1], box[0]], [box[3], box[2]]] if box else None
-    if not cdn or provider is None:  # the countries go into the page once (elements.py)
-        data["basemap"] = True
+                   calendar=check_calendar(calendar), basemap=basemap,
+                   popup_fields=popup_fields,
+                   story=None if story is None else story_payload(story, panel=story_panel,
+                                                                  lang=lang))
+    if basemap:  # the countries go into the page once, for all its maps (elements.py)
         Countries().add_to(fmap)
     PeriodControl().add_to(fmap)
     if story is not None:
-        data["story"] = story_payload(story, panel=story_panel, lang=lang)
         StoryAssets().add_to(fmap)
     data, blob = packed(data)
     data_json = script_json(data)  # serialised once: written, and hashed for ids

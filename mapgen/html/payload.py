@@ -1,7 +1,9 @@
-"""What the browser gets: the dataset once, compactly, as script-safe JSON.
+"""What the browser gets: the dataset once, compactly, in one shape at every size.
 
-Drawing data (ids, layers, coordinates, popup texts) and filter data (span bounds as day
-numbers, flat) are kept apart, so any renderer can reuse the same filter. Every field, its
+`payload` writes the map's data as columns: drawing data (ids, layers, positions, popup texts)
+and filter data (span bounds as day numbers, flat), kept apart so any renderer can reuse the
+same filter. `packed` alone decides how they travel: as script-safe JSON in the page (a small
+map), or gzip-compressed with the numbers as binary columns (a large one). Every field, its
 units and layout are written down in assets/CONTRACT.md; change both together.
 """
 
@@ -24,9 +26,12 @@ from typing import Any
 
 from mapgen.calendars import calendar_words, first_days
 from mapgen.dates import spans_words
-from mapgen.errors import MapgenWarning
+from mapgen.errors import MapgenWarning, OptionError
+from mapgen.fields import misspelt
+from mapgen.geometry import places_bounds
+from mapgen.html.words import page_words
 from mapgen.language import language
-from mapgen.model import Dataset, Layer, Period, Places
+from mapgen.model import Dataset, Layer, Period, Places, property_text
 from mapgen.paths import movements
 
 MAX_LAYERS = 100  # a map shows at most this many layers: past it, the smallest become "Other"
@@ -48,9 +53,20 @@ _SCRIPT_UNSAFE = {
 _TEMPLATE_OPENERS = (("{{", "{\\u007b"), ("{%", "\\u007b%"), ("{#", "\\u007b#"))
 
 
+def _plain(value: Any) -> list[Any]:
+    """A column payload() gives as an ``array.array`` or `Rows`, as the list JSON writes."""
+    if isinstance(value, array):
+        return value.tolist()
+    if isinstance(value, Rows):
+        return value[:]
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def script_json(value: Any) -> str:
-    """JSON that is safe inside <script>, inert to template engines and deterministic."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    """JSON that is safe inside <script>, inert to template engines and deterministic. A
+    payload's columns may be ``array.array``s or `Rows`: they are written as lists."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True,
+                      default=_plain)
     for char, escaped in _SCRIPT_UNSAFE.items():  # str.replace: translate is 4x slower
         text = text.replace(chr(char), escaped)
     for opener, escaped in _TEMPLATE_OPENERS:
@@ -66,44 +82,32 @@ ONGOING = 4  # the span runs on to the present ("1981/.."): draw an arrowhead
 FLAG_BITS = {"fuzzyStart": FUZZY_START, "fuzzyEnd": FUZZY_END, "ongoing": ONGOING}
 
 
-def _geometries(places: Places) -> list[Any]:
-    """Each place's geometry as the page draws it: a Point as [lon, lat], rounded to 6
-    decimals (about 10 cm), any other geometry as GeoJSON."""
-    return [
-        [round(float(lon), 6), round(float(lat), 6)] if geometry is None else geometry
-        for lon, lat, geometry in zip(places.lons, places.lats, places.geometries, strict=True)
-    ]
-
-
 def _positions(places: Places) -> dict[str, Any]:
-    """A packed map's positions: longitudes and latitudes of the points in millionths of a
-    degree (as the 6 decimals of `_geometries`), 0, 0 for a place with a shape, and the
-    shapes by place index. Made straight from the columns: no list a place."""
+    """The places' positions: longitudes and latitudes of the points in millionths of a
+    degree (rounded to 6 decimals, about 10 cm), 0, 0 for a place with a shape, and the
+    shapes by place index. A Point kept as a geometry (one with a third coordinate, or
+    members beside its coordinates) is a point here too, at its longitude and latitude: the
+    page draws in two dimensions. Made straight from the columns: no list a place."""
     scale = COORDINATE_SCALE
-    shapes = {str(n): g for n, g in enumerate(places.geometries) if g is not None}
+    shapes = {n: g for n, g in enumerate(places.geometries) if g is not None}
+    points = {n: g["coordinates"] for n, g in shapes.items() if g.get("type") == "Point"}
+    lons, lats = places.lons, places.lats
+    if points:  # rare: a pass more, only then
+        lons = [points[n][0] if n in points else x for n, x in enumerate(lons)]
+        lats = [points[n][1] if n in points else y for n, y in enumerate(lats)]
     return {
         "lon": array("i", [0 if x is None else round(round(float(x), 6) * scale)
-                           for x in places.lons]),
+                           for x in lons]),
         "lat": array("i", [0 if y is None else round(round(float(y), 6) * scale)
-                           for y in places.lats]),
-        "shapes": shapes,
+                           for y in lats]),
+        "shapes": {str(n): g for n, g in shapes.items() if n not in points},
     }
-
-
-def _popups(places: Places, lang: str = "en", calendar: str = "gregorian"
-            ) -> list[dict[str, Any]]:
-    """What each place's popup shows (INFO_KEYS; a key only where the place has it)."""
-    columns = _popup_columns(places, lang, calendar)
-    return [
-        {key: column[row] for key, column in columns.items() if column[row] is not None}
-        for row in range(len(places))
-    ]
 
 
 class Rows(Sequence[Any]):
     """A column whose entries are made when read, a slice at a time: the popups' texts of a
     large map (a string or lists a place) never exist all at once, only the slice being
-    written (`_write_json`)."""
+    written (`_write_json`); a small map's are made whole by `script_json`."""
 
     def __init__(self, count: int, row: Callable[[int], Any]) -> None:
         self.count, self.row = count, row
@@ -117,10 +121,13 @@ class Rows(Sequence[Any]):
         return self.row(range(self.count)[index])
 
 
-def _popup_columns(places: Places, lang: str = "en", calendar: str = "gregorian"
-                   ) -> dict[str, Sequence[Any]]:
-    """The popups' texts as columns, one a key of INFO_KEYS, None where a place has none; the
-    periods in *lang*'s words, and in *calendar*'s beside them."""
+def _popup_columns(
+    places: Places, popup_fields: Sequence[str] | None = None, lang: str = "en",
+    calendar: str = "gregorian",
+) -> dict[str, Sequence[Any]]:
+    """The popups' texts as columns, one a key of INFO_KEYS, None where a place has none
+    (gzip compresses columns a quarter better than one object a place); the periods in
+    *lang*'s words, and in *calendar*'s beside them."""
     spans, titles, urls = places.spans, places.source_titles, places.source_urls
     span_starts, source_starts = places.span_starts, places.source_starts
     names: list[Any] = [None] * len(places)
@@ -147,8 +154,45 @@ def _popup_columns(places: Places, lang: str = "en", calendar: str = "gregorian"
         "description": [text or None for text in places.descriptions],
         "precision": [text or None for text in places.precisions],
         "sources": Rows(len(places), sources),
+        **_popup_fields(places, popup_fields),
         **({"calendar": Rows(len(places), in_calendar)} if calendar != "gregorian" else {}),
     }
+
+
+POPUP_FIELDS = 12  # other properties a popup shows by default; past them, "+N more"
+
+
+def _popup_fields(
+    places: Places, wanted: Sequence[str] | None
+) -> dict[str, list[Any]]:
+    """The other properties each popup shows (`Place.extra`, as text; none that is null or
+    blank): the ones *wanted*, in that order, or else all of them up to POPUP_FIELDS, and
+    how many more the place has. A wanted name that no place has is refused, as a misnamed
+    field option is: a misspelt name would otherwise show nothing, silently."""
+    if isinstance(wanted, str):
+        raise OptionError(f"popup_fields must be a list of property names, not {wanted!r}")
+    fields: list[Any] = [None] * len(places)
+    more: list[Any] = [None] * len(places)
+    seen: dict[str, None] = {}  # the properties there are, in the order met
+    names = None if wanted is None else list(dict.fromkeys(wanted))  # each name once
+    for row, extra in places.extras.items():
+        shown = {key: property_text(value) for key, value in extra
+                 if value is not None and (not isinstance(value, str) or value.strip())}
+        seen.update(dict.fromkeys(key for key, _ in extra))
+        keys = list(shown) if names is None else [key for key in names if key in shown]
+        limit = POPUP_FIELDS if names is None else len(keys)
+        if keys:
+            fields[row] = [[key, shown[key]] for key in keys[:limit]]
+        if len(keys) > limit:
+            more[row] = len(keys) - limit
+    missing = [name for name in names or () if name not in seen]
+    if missing:
+        said = ", ".join(
+            f"{name!r}" + (f" (did you mean {close!r}?)" if (close := misspelt(name, seen)) else "")
+            for name in missing)
+        raise OptionError.naming("{popup_fields}: no place has {missing} (the properties are: "
+                                 "{found})", missing=said, found=", ".join(seen) or "none")
+    return {"fields": fields, "more": more}
 
 
 def group_small_layers(dataset: Dataset, limit: int = MAX_LAYERS) -> Dataset:
@@ -195,18 +239,19 @@ def payload(
     title: str | None = None,
     lang: str = "en",
     calendar: str = "gregorian",
+    basemap: bool = False,
+    popup_fields: Sequence[str] | None = None,
+    story: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The map's data for mapgen.js, as assets/CONTRACT.md describes it. For a map that
-    `packed` will pack, the points are already the binary columns it sends (`lon`, `lat`,
-    `shapes`, not `geom`) and the popups columns (`info`), so no list or dict is made a
-    place for them."""
+    """The map's data for mapgen.js, the whole object assets/CONTRACT.md describes: the
+    same columns at every size (`packed` decides how they travel). *basemap*: draw the
+    offline basemap (the page carries its countries once: elements.Countries);
+    *popup_fields*: the other properties popups show (default: all, up to POPUP_FIELDS);
+    *story*: a story's steps (`story.story_payload`); *lang*: the page's words
+    (`words.page_words`) and the popups' periods; *calendar*: a second calendar's words in
+    the popups and years on the timeline's axis."""
     index = {layer.key: number for number, layer in enumerate(dataset.layers)}
     places = dataset.places
-    drawn = (
-        {**_positions(places), "info": _popup_columns(places, lang, calendar)}
-        if len(places) >= PACK_MIN_PLACES
-        else {"geom": _geometries(places), "info": _popups(places, lang, calendar)}
-    )
     bounds: list[int | None] = []
     flags: list[int] = []
     quads: dict[int, tuple[int | None, ...]] = {}  # each distinct Span object's, made once
@@ -223,6 +268,7 @@ def payload(
         bounds += quads[key]
         flags.append(bits[key])
     moves = movements(dataset)
+    box = places_bounds(places)
     return {
         "title": title or dataset.title,
         "description": dataset.description,
@@ -238,7 +284,8 @@ def payload(
             "id": places.ids,
             "name": places.names,
             "layer": [index[layer] for layer in places.layers],
-            **drawn,
+            **_positions(places),
+            "info": _popup_columns(places, popup_fields, lang, calendar),
         },
         "skipped": dataset.report.skipped,
         "unlocated": len(dataset.report.unlocated),
@@ -252,7 +299,12 @@ def payload(
         "moves": [
             [index[m.layer], m.origin, m.destination, m.day_from, m.day_to] for m in moves
         ],
+        # the initial view (unless the URL names one: view-hash.js)
+        "bounds": [[box[1], box[0]], [box[3], box[2]]] if box else None,
+        **({"basemap": True} if basemap else {}),
+        **({"story": story} if story is not None else {}),
         **({"calendar": _calendar_axis(calendar, bounds)} if calendar != "gregorian" else {}),
+        "i18n": page_words(lang),
     }
 
 
@@ -270,8 +322,8 @@ def _calendar_axis(calendar: str, bounds: list[int | None]) -> dict[str, Any]:
 
 PACK_MIN_PLACES = 2000  # from here on, places travel gzip-compressed (about 5x smaller)
 PACKED_KEYS = ("places", "time", "moves")
-# _popup's keys; with a calendar (build_map(calendar=)) a "calendar" column follows
-INFO_KEYS = ("when", "names", "description", "precision", "sources")
+# _popup_columns' keys; with a calendar (build_map(calendar=)) a "calendar" column follows
+INFO_KEYS = ("when", "names", "description", "precision", "sources", "fields", "more")
 # Packed parts the browser reads only when asked (a popup, a tooltip, the search, the script
 # interface), in the order they follow the binary columns, one a line: drawing starts without
 # decoding them.
@@ -286,6 +338,10 @@ COORDINATE_SCALE = 1_000_000
 # and inf.
 OPEN_BOUND = -(2**31)
 _INT32 = (-(2**31), 2**31 - 1)
+# Each binary column starts at a multiple of this many bytes, the largest element size (as
+# Arrow IPC aligns its buffers): a typed array views it in place only there (a Float64Array
+# at an offset of 4 throws a RangeError).
+ALIGN = 8
 
 
 def packed(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -316,24 +372,22 @@ def packed(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     head["moves"] = data["moves"]
     head["binary"] = [[*path, _TYPES[column.typecode], len(column)]
                       for path, column in columns.items()]
-    # The popups' texts travel as columns (null where a place has no such key), which gzip
-    # compresses a quarter better than one object a place.
-    texts = {"info": places["info"]}  # columns, from payload()
     # Streamed: the JSON text never exists whole, nor its UTF-8 copy (tens of MB each for a
     # large map). Compact JSON holds no newline: the head is one line, padded with spaces so
-    # the binary columns that follow start at a multiple of 4 bytes (each is padded to one
-    # too), then each deferred part on a line of its own. Level 4: at 100,000 places 0.07 s
-    # more than level 1 and 14% smaller (the page is base64 of it: gzip over HTTP cannot help).
+    # the binary columns that follow start at a multiple of ALIGN bytes (each is padded to
+    # one too), then each deferred part on a line of its own. Level 4: at 100,000 places
+    # 0.07 s more than level 1 and 14% smaller (the page is base64 of it: gzip over HTTP
+    # cannot help).
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=4, mtime=0) as stream:
         line = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
-        stream.write(line + b" " * (-(len(line) + 1) % 4) + b"\n")
+        stream.write(line + b" " * (-(len(line) + 1) % ALIGN) + b"\n")
         for column in columns.values():
             raw = _little_endian(column)
-            stream.write(raw + bytes(-len(raw) % 4))
+            stream.write(raw + bytes(-len(raw) % ALIGN))
         for number, (owner, key) in enumerate(deferred):
             stream.write(b"\n" if number else b"")
-            _write_json(stream, texts[key] if key in texts else data[owner][key], depth=1)
+            _write_json(stream, data[owner][key], depth=1)
     rest = {key: value for key, value in data.items() if key not in PACKED_KEYS}
     return {**rest, "packed": list(DEFERRED)}, base64.b64encode(buffer.getvalue()).decode("ascii")
 

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 INFERRED = "inferred"  # Place.precision: the location is inferred, not stated in the sources
 INFERRED_LABEL = NP_("static legend", "hollow: location inferred")
+# _marker_size, said in the legend
+SIZE_LABEL = NP_("static legend", "marker size: layer order, smaller on top")
 Move = tuple[Point, Point, str]  # from, to (lon/lat), colour
 ToPoints = Callable[[float, float], Point]  # lon, lat → points from the figure's corner
 
@@ -436,10 +438,12 @@ def _in_points(bbox: Bbox, dpi: float) -> Box:
 
 def _legend_entries(
     dataset: Dataset, parts: Parts, crowded: bool
-) -> tuple[list[Any], list[str]]:
-    """The legend's handles and labels: each layer's colour and label, and what a hollow
-    marker means when one is drawn. On a *crowded* map, whose dots are sized by crowding
-    rather than by layer, every layer's marker has the first layer's size."""
+) -> tuple[list[Any], list[str], str | None]:
+    """The legend's handles and labels (each layer's colour and label, and what a hollow
+    marker means when one is drawn), and its title: that a marker's size is its layer's
+    order, when sizes differ (a title, so that "+N more" never cuts it and counts layers).
+    On a *crowded* map, whose dots are sized by crowding rather than by layer, every layer's
+    marker has the first layer's size."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -458,14 +462,22 @@ def _legend_entries(
     if any(parts[layer.key].inferred for layer in dataset.layers):
         handles.append(Line2D([], [], linewidth=0, **_hollow(STYLE.muted, _marker_size(0))))
         labels.append(say().pgettext("static legend", INFERRED_LABEL))
-    return handles, labels
+    sizes = {_marker_size(rank) for rank, layer in enumerate(dataset.layers)
+             if parts[layer.key].points or parts[layer.key].inferred}
+    title = (say().pgettext("static legend", SIZE_LABEL)  # says what size means
+             if len(sizes) > 1 and not crowded else None)
+    return handles, labels, title
 
 
-def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], **where: Any) -> Legend:
+def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], title: str | None,
+            **where: Any) -> Legend:
     """A legend on *ax* in mapgen's look; its text never read as mathtext."""
     legend = ax.legend(
         handles,
         labels,
+        title=title,
+        title_fontsize=STYLE.legend_size,
+        alignment="left" if say().direction == "ltr" else "right",  # the title's side
         fontsize=STYLE.legend_size,
         framealpha=0.92,
         edgecolor="#bbbbbb",
@@ -476,8 +488,9 @@ def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], **where: An
         **where,
     )
     legend.set_zorder(20)
-    for text in legend.get_texts():
+    for text in [*legend.get_texts(), legend.get_title()]:
         text.set_parse_math(False)
+    legend.get_title().set_color(STYLE.muted)
     return legend
 
 
@@ -494,8 +507,8 @@ def _draw_legend(
     points) near it, when it covers none of them and fits; else beside the map, on its
     right, in as many columns as the map's height needs (the map is narrowed to make room),
     and past what fits a last line "+31 more"."""
-    handles, labels = _legend_entries(dataset, parts, crowded)
-    legend = _legend(ax, handles, labels)
+    handles, labels, title = _legend_entries(dataset, parts, crowded)
+    legend = _legend(ax, handles, labels, title)
     frame = _in_points(ax.get_window_extent(renderer), ax.figure.dpi)
     reach = 24.0  # labels need room around their places too
     x, y = spots[:, 0], spots[:, 1]
@@ -517,26 +530,28 @@ def _draw_legend(
         legend.set_loc(loc)
         return legend
     legend.remove()
-    return _legend_beside(ax, handles, labels, renderer, frame)
+    return _legend_beside(ax, handles, labels, title, renderer, frame)
 
 
 def _legend_beside(
-    ax: Axes, handles: Sequence[Any], labels: Sequence[str], renderer: RendererBase, frame: Box
+    ax: Axes, handles: Sequence[Any], labels: Sequence[str], title: str | None,
+    renderer: RendererBase, frame: Box,
 ) -> Legend:
     """The legend to the right of the map, its top at the map's top, in columns no taller
     than the map and together no wider than LEGEND_SHARE of the map's row; past what fits,
-    a last line "+31 more". The map's box is narrowed by the legend's width."""
+    a last line "+31 more". The map's box is narrowed by the legend's width. Its *title*
+    is kept only where it costs no entry and no width (a small page's layers come first)."""
     from matplotlib.lines import Line2D
 
     height, row_width = frame[3] - frame[1], frame[2] - frame[0]
 
-    def made(rows: int, columns: int) -> tuple[Legend, Box]:
+    def made(rows: int, columns: int, title: str | None = None) -> tuple[Legend, Box]:
         """The legend in *columns* of *rows*; it replaces the one before (an axes has one)."""
         keep = len(labels) if len(labels) <= rows * columns else rows * columns - 1
         more = ([say().ngettext("+{n} more", "+{n} more", len(labels) - keep)]
                 if keep < len(labels) else [])
         legend = _legend(ax, [*handles[:keep], *[Line2D([], [], linewidth=0)] * len(more)],
-                         [*labels[:keep], *more], ncols=columns, loc="upper left",
+                         [*labels[:keep], *more], title, ncols=columns, loc="upper left",
                          bbox_to_anchor=(1.0, 1.0), borderaxespad=0.0)
         if more:
             legend.get_texts()[-1].set_color(STYLE.muted)
@@ -555,6 +570,13 @@ def _legend_beside(
     while rows * columns < len(labels) and size(rows, columns + 1)[0] <= LEGEND_SHARE * row_width:
         columns += 1
     legend, box = made(rows, columns)
+    if title is not None and rows * columns >= len(labels):
+        titled, with_title = made(rows, columns, title)
+        if (with_title[2] - with_title[0] <= box[2] - box[0]
+                and with_title[3] - with_title[1] <= height):
+            legend, box = titled, with_title
+        else:
+            legend, box = made(rows, columns)
     gap = STYLE.legend_size
     narrower = row_width - (box[2] - box[0]) - gap
     position = ax.get_position(original=True)

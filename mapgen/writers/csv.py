@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from typing import Any
 
 from mapgen.cells import SPAN_SEPARATOR, format_sources
 from mapgen.errors import OutputError
-from mapgen.model import Dataset, Place
+from mapgen.model import Dataset, Place, property_text
 
 LOCATION = ("lat", "lon", "wkt")
 # OWASP's CSV injection advice: a cell a spreadsheet could run as a formula starts with one of
@@ -25,10 +24,6 @@ NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 def _is_point(geometry: dict[str, Any]) -> bool:
     return geometry.get("type") == "Point" and len(geometry.get("coordinates", ())) == 2
-
-
-def _cell(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def row(place: Place) -> dict[str, str]:
@@ -46,7 +41,7 @@ def row(place: Place) -> dict[str, str]:
     cells["precision"] = place.precision
     cells["description"] = place.description
     cells["sources"] = format_sources((s.title, s.url) for s in place.sources)
-    cells.update((key, _cell(value)) for key, value in place.extra)
+    cells.update((key, property_text(value)) for key, value in place.extra)
     return cells
 
 

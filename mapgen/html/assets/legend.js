@@ -1,7 +1,7 @@
 /* legend.js: the map's legend (bottom left): title, period, layer colours, how many places
- * are shown (and how many the data had that could not be drawn), attribution. It collapses to
- * a button (collapsed from the start on narrow maps; the state is kept in the URL hash as
- * legend=0|1). mapgen.js adds it to every map.
+ * are shown (dated and undated apart; and how many the data had that could not be drawn),
+ * attribution. It collapses to a button (collapsed from the start on narrow maps; the state
+ * is kept in the URL hash as legend=0|1). mapgen.js adds it to every map.
  */
 (function () {
   "use strict";
@@ -68,7 +68,8 @@
           swatch.style.background = layer.color;
           item.appendChild(swatch);
           item.appendChild(document.createTextNode(layer.label));
-          if (layer.path) item.appendChild(el("span", "mapgen-legend-note", " (with moves)"));
+          if (layer.path) item.appendChild(el("span", "mapgen-legend-note",
+            " " + words.t("(with moves)")));
           list.appendChild(item);
         });
         body.appendChild(list);
@@ -88,8 +89,7 @@
     });
     app.on(function () {
       if (!app.countNode) return;
-      app.countNode.textContent = app.words.tn("{n} place shown", "{n} places shown",
-        app.shownCount());
+      app.countNode.textContent = app.countText();
     });
     return new Legend();
   }

@@ -32,6 +32,7 @@
     this.shapes = where.shapes;  /* GeoJSON geometry by place index, for the places not a point */
     this.filter = new window.MapgenTimeFilter(data.time, this.count);
     this.undated = this.filter.undated;  /* 1 per place with no span: drawn as a dashed ring */
+    this.undatedCount = data.time.undated.length;
     this.active = new Uint8Array(this.count).fill(1);
     this.strict = !!data.strict;
     this.listeners = [];
@@ -60,32 +61,17 @@
   }
 
   /* owner[key], decoded from `bytes` (UTF-8 JSON) when first read (a popup, a tooltip, the
-   * search), not before drawing; places.info travels as columns (payload.py). */
+   * search), not before drawing. */
   function defer(owner, key, bytes) {
     Object.defineProperty(owner, key, {
       configurable: true,
       enumerable: true,
       get: function () {
         var value = JSON.parse(new TextDecoder().decode(bytes));
-        if (key === "info") value = infoEntries(value);
         Object.defineProperty(owner, key, { value: value, writable: true, enumerable: true });
         return value;
       }
     });
-  }
-
-  /* places.info from its columns: one object a place, without its null keys. */
-  function infoEntries(columns) {
-    var keys = Object.keys(columns), n = columns.when.length, info = new Array(n);
-    for (var i = 0; i < n; i++) {
-      var entry = {};
-      for (var k = 0; k < keys.length; k++) {
-        var value = columns[keys[k]][i];
-        if (value !== null) entry[keys[k]] = value;
-      }
-      info[i] = entry;
-    }
-    return info;
   }
 
   /* window.mapgen: the first map on the page, in document order; never one that the page has
@@ -104,8 +90,8 @@
       return app;
     }
     if (!data.packed) return go(false);
-    /* Large maps carry their places gzip-compressed (base64) in a data block beside the map
-     * (elements.py MapgenLayers): decompress natively, then go. */
+    /* Large maps carry the same columns gzip-compressed (base64) in a data block beside the
+     * map (elements.py MapgenLayers): decompress natively, unpack, then go. */
     var block = document.getElementById(map.getContainer().id + "-packed");
     var bytes = decodeBase64(block.textContent);
     block.remove();  /* the text is not needed twice */
@@ -118,9 +104,10 @@
 
   var TYPED = { Uint8: Uint8Array, Uint16: Uint16Array, Int32: Int32Array,
     Float64: Float64Array };
+  var ALIGN = 8;  /* payload.ALIGN: each binary column starts at a multiple of 8 bytes */
 
   /* The unpacked bytes (CONTRACT.md, `packed`) into `data`: a line of JSON, the binary
-   * columns viewed in place (each at a multiple of 4 bytes), then a line for each part
+   * columns viewed in place (each at a multiple of ALIGN bytes), then a line for each part
    * deferred, decoded when first read. */
   function unpack(data, buffer) {
     var unpacked = new Uint8Array(buffer), at = unpacked.indexOf(10) + 1;  /* "\n" */
@@ -128,7 +115,7 @@
     rest.binary.forEach(function (column) {  /* [owner, key, type, length] */
       var Typed = TYPED[column[2]];
       rest[column[0]][column[1]] = new Typed(buffer, at, column[3]);
-      at += Math.ceil(column[3] * Typed.BYTES_PER_ELEMENT / 4) * 4;
+      at += Math.ceil(column[3] * Typed.BYTES_PER_ELEMENT / ALIGN) * ALIGN;
     });
     delete rest.binary;
     data.packed.forEach(function (path) {
@@ -141,28 +128,20 @@
     delete data.packed;
   }
 
-  var COORDINATE_SCALE = 1e6;  /* payload.COORDINATE_SCALE: packed positions in 1e-6 degrees */
+  var COORDINATE_SCALE = 1e6;  /* payload.COORDINATE_SCALE: positions in 1e-6 degrees */
 
   /* Every place's point in degrees (NaN, NaN for a shape) and its shape (GeoJSON; undefined
-   * for a point), from a packed map's Int32 columns or a small map's geom column. */
+   * for a point), from the lon and lat columns (JSON lists or Int32Arrays) and the shapes. */
   function positions(places, count) {
     var lon = new Float64Array(count), lat = new Float64Array(count), shapes = [], i;
-    if (places.lon) {
-      for (i = 0; i < count; i++) {
-        lon[i] = places.lon[i] / COORDINATE_SCALE;
-        lat[i] = places.lat[i] / COORDINATE_SCALE;
-      }
-      for (var key in places.shapes) {
-        i = Number(key);
-        shapes[i] = places.shapes[key];
-        lon[i] = lat[i] = NaN;
-      }
-      return { lon: lon, lat: lat, shapes: shapes };
-    }
     for (i = 0; i < count; i++) {
-      var g = places.geom[i];
-      if (Array.isArray(g)) { lon[i] = g[0]; lat[i] = g[1]; }
-      else { lon[i] = lat[i] = NaN; shapes[i] = g; }
+      lon[i] = places.lon[i] / COORDINATE_SCALE;
+      lat[i] = places.lat[i] / COORDINATE_SCALE;
+    }
+    for (var key in places.shapes) {
+      i = Number(key);
+      shapes[i] = places.shapes[key];
+      lon[i] = lat[i] = NaN;
     }
     return { lon: lon, lat: lat, shapes: shapes };
   }
@@ -300,23 +279,61 @@
     return ids.sort();
   };
 
-  /* How many places are shown now, without building the list: O(1) when every layer is on,
-   * else one pass over a byte array. */
-  MapgenApp.prototype.shownCount = function () {
-    var on = [], all = true, layer = this.places.layer, n = 0;
+  /* How many places are shown now, without building the list: [dated, undated] (undated
+   * places have no span: they are in every period while the switch is on). O(1) when every
+   * layer is on, else one pass over two byte arrays. */
+  MapgenApp.prototype.shownCounts = function () {
+    var on = [], all = true, layer = this.places.layer, n = 0, u = 0, undated = this.undated;
     for (var k = 0; k < this.groups.length; k++) {
       on.push(this.layerOn(k) ? 1 : 0);
       if (!on[k]) all = false;
     }
-    if (all) return this.shown;
-    for (var i = 0; i < this.count; i++) n += this.active[i] & on[layer[i]];
-    return n;
+    if (all) {
+      u = this.filter.showUndated ? this.undatedCount : 0;
+      return [this.shown - u, u];
+    }
+    for (var i = 0; i < this.count; i++) {
+      var shown = this.active[i] & on[layer[i]];
+      n += shown;
+      u += shown & undated[i];
+    }
+    return [n - u, u];
+  };
+
+  MapgenApp.prototype.shownCount = function () {
+    var counts = this.shownCounts();
+    return counts[0] + counts[1];
+  };
+
+  /* The count, dated and undated places apart: as the legend says it, "32 places in AD 50 –
+   * 150 · 216 undated"; with `ofAll`, as the period control says it, "32 of 40 dated places
+   * · 216 undated" ("12 of 20 places" on a map with no undated place). */
+  MapgenApp.prototype.countText = function (ofAll) {
+    var counts = this.shownCounts(), undated = this.undatedCount, words = this.words, text;
+    if (ofAll) {
+      var shown = { shown: words.number(counts[0], true) };
+      text = undated
+        ? words.tn("{shown} of {n} dated place", "{shown} of {n} dated places",
+          this.count - undated, shown)
+        : words.tn("{shown} of {n} place", "{shown} of {n} places", this.count, shown);
+    } else {
+      var period = this.periodControl ? this.periodControl.periodText([this.from, this.to]) : "";
+      text = period
+        ? words.tn("{n} place in {period}", "{n} places in {period}", counts[0],
+          { period: period })
+        : words.tn("{n} place shown", "{n} places shown", counts[0]);
+    }
+    if (undated) {
+      var hidden = this.filter.showUndated ? words.tn("{n} undated", "{n} undated", counts[1])
+        : words.t("undated hidden");
+      text = words.t("{places} · {undated}", { places: text, undated: hidden });
+    }
+    return text;
   };
 
   /* The places's spans in words ("1965–1981; from 1986"), as its popup says them. */
   MapgenApp.prototype.whenText = function (i) {
-    var info = this.places.info[i];
-    return (info && info.when) || "";
+    return this.places.info.when[i] || "";
   };
 
   /* The legend's box, once it is on the map. */
@@ -356,41 +373,66 @@
     if (i >= 0) this.renderer.highlight(i, on);
   };
 
-  /* The popup of place i, built from text nodes only. */
+  /* A link that opens apart from the map; `url` is an http(s) URL (isWebUrl). */
+  function link(text, url) {
+    var a = el("a", null, text);
+    a.href = url;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    return a;
+  }
+
+  /* The popup of place i, built from text nodes only: name, other names, periods,
+   * precision, description, sources, and its other properties (a value that is an http(s)
+   * URL as a link). */
   MapgenApp.prototype.popupContent = function (i) {
-    var info = this.places.info[i] || {};
-    var box = el("div", "mapgen-popup");
+    var info = this.places.info, box = el("div", "mapgen-popup");
     box.setAttribute("dir", "auto");
     box.appendChild(el("h3", "mapgen-popup-name", this.places.name[i]));
-    (info.names || []).forEach(function (pair) {
+    (info.names[i] || []).forEach(function (pair) {
       var other = el("div", "mapgen-popup-altname", pair[1]);
       other.setAttribute("dir", "auto");
       other.setAttribute("lang", pair[0]);
       box.appendChild(other);
     });
-    box.appendChild(el("div", "mapgen-popup-periods", info.when || (this.undated[i] ?
+    box.appendChild(el("div", "mapgen-popup-periods", info.when[i] || (this.undated[i] ?
       this.words.tp("a place", "Undated") : "")));
-    if (info.calendar) box.appendChild(el("div", "mapgen-popup-calendar", info.calendar));
-    if (info.precision) {
+    if (info.calendar && info.calendar[i]) {
+      box.appendChild(el("div", "mapgen-popup-calendar", info.calendar[i]));
+    }
+    if (info.precision[i]) {
       box.appendChild(el("div", "mapgen-popup-precision", this.words.t("Precision: {precision}",
-        { precision: info.precision })));
+        { precision: info.precision[i] })));
     }
-    if (info.description) {
-      box.appendChild(el("p", "mapgen-popup-description", info.description));
+    if (info.description[i]) {
+      box.appendChild(el("p", "mapgen-popup-description", info.description[i]));
     }
-    if (info.sources && info.sources.length) {
+    var fields = info.fields[i];
+    if (fields) {
+      var table = el("table", "mapgen-popup-fields");
+      fields.forEach(function (pair) {
+        var row = el("tr"), head = el("th", null, pair[0]), cell = el("td");
+        head.setAttribute("scope", "row");
+        if (isWebUrl(pair[1])) cell.appendChild(link(pair[1], pair[1]));
+        else cell.textContent = pair[1];
+        cell.setAttribute("dir", "auto");
+        row.appendChild(head);
+        row.appendChild(cell);
+        table.appendChild(row);
+      });
+      box.appendChild(table);
+    }
+    if (info.more[i]) {
+      box.appendChild(el("div", "mapgen-popup-more",
+        this.words.tn("+{n} more", "+{n} more", info.more[i])));
+    }
+    var sources = info.sources[i];
+    if (sources && sources.length) {
       var list = el("ul", "mapgen-popup-sources");
-      info.sources.forEach(function (src) {
+      sources.forEach(function (src) {
         var item = el("li");
-        if (isWebUrl(src[1])) {
-          var a = el("a", null, src[0]);
-          a.href = src[1];
-          a.target = "_blank";
-          a.rel = "noopener noreferrer";
-          item.appendChild(a);
-        } else {
-          item.textContent = src[0];
-        }
+        if (isWebUrl(src[1])) item.appendChild(link(src[0], src[1]));
+        else item.textContent = src[0];
         list.appendChild(item);
       });
       box.appendChild(el("div", "mapgen-popup-sources-head", this.words.t("Sources")));
@@ -405,7 +447,8 @@
     return node;
   };
 
-  /* ---- drawing: one Leaflet layer per place, added to its layer's FeatureGroup ---- */
+  /* ---- drawing shapes: one Leaflet layer per place that is not a point, added to its
+   * layer's FeatureGroup (points: point-canvas.js) ---- */
 
   function toLatLngs(coords, depth) {
     if (depth === 0) return [coords[1], coords[0]];
@@ -430,16 +473,19 @@
     throw new Error("mapgen: unknown geometry " + t);
   }
 
-  function MarkerRenderer(app, mine) {
+  function MarkerRenderer(app, mine, radius) {
     this.app = app;
+    this.radius = radius;
     this.layers = [];
+    this.mine = [];  /* the indices of its places: a period change visits only those */
     this.shown = new Uint8Array(app.count);
     var p = app.places;
     for (var i = 0; i < app.count; i++) {
       if (!mine[i]) { this.layers.push(null); continue; }
+      this.mine.push(i);
       var color = app.data.layers[p.layer[i]].color;
-      var geom = app.shapes[i] || { type: "Point", coordinates: [app.lon[i], app.lat[i]] };
-      var style = { color: color, fillColor: color, fillOpacity: 0.75, weight: 2, radius: 7,
+      var geom = app.shapes[i];
+      var style = { color: color, fillColor: color, fillOpacity: 0.75, weight: 2, radius: radius,
         opacity: 0.9, pane: "mapgen-layer-" + app.paneOf(p.layer[i]) };
       if (geom.type === "Polygon" || geom.type === "MultiPolygon") style.fillOpacity = 0.2;
       if (app.undated[i]) {  /* undated: a dashed ring in the layer's colour, white inside */
@@ -449,8 +495,7 @@
         style.className = "mapgen-undated";
       }
       var layer = geometryLayer(geom, style);
-      layer.mapgenIndex = i;
-      layer.bindTooltip(app.tooltipContent(i), { sticky: geom.type !== "Point" });
+      layer.bindTooltip(app.tooltipContent.bind(app, i), { sticky: true });
       layer.bindPopup(app.popupContent.bind(app, i), { maxWidth: 340, autoPanPadding: [20, 20] });
       this.layers.push(layer);
     }
@@ -458,8 +503,9 @@
 
   MarkerRenderer.prototype.update = function (active) {
     var groups = this.app.groups, layerOf = this.app.places.layer;
-    for (var i = 0; i < this.layers.length; i++) {
-      if (active[i] === this.shown[i] || !this.layers[i]) continue;
+    for (var k = 0; k < this.mine.length; k++) {
+      var i = this.mine[k];
+      if (active[i] === this.shown[i]) continue;
       if (active[i]) groups[layerOf[i]].addLayer(this.layers[i]);
       else groups[layerOf[i]].removeLayer(this.layers[i]);
       this.shown[i] = active[i];
@@ -470,34 +516,38 @@
     var layer = this.layers[i];
     var group = this.app.groups[this.app.places.layer[i]];
     if (!this.app.map.hasLayer(group) || !this.shown[i]) return;
-    if (layer.getLatLng) layer.openPopup();
-    else layer.openPopup(layer.getBounds().getCenter());
+    layer.openPopup(layer.getBounds().getCenter());
   };
 
   MarkerRenderer.prototype.highlight = function (i, on) {
     var layer = this.layers[i];
     if (!layer.setStyle) return;
-    layer.setStyle(on ? { weight: 5, radius: 11 } : { weight: 2, radius: 7 });
+    var r = this.radius;
+    layer.setStyle(on ? { weight: 5, radius: r + 4 } : { weight: 2, radius: r });
     if (on && layer.bringToFront && this.shown[i]) layer.bringToFront();
   };
 
-  /* ---- which renderer draws which place (many points: point-canvas.js) ---- */
+  /* ---- which renderer draws which place ---- */
 
-  var CANVAS_MIN_POINTS = 2000; /* below this, one Leaflet vector per place is fast enough */
+  /* A point's radius in CSS pixels, the same for every point of a map, whatever its layer:
+   * 7 on a map of about 300 points or fewer, one less for each tenfold more, 4 from about
+   * 30,000 on, so that crowded points stay apart. */
+  function markerRadius(points) {
+    return Math.max(4, Math.min(7, Math.round(9 - Math.log10(Math.max(points, 1)))));
+  }
 
-  /* Which renderer draws which place: dense point layers on canvas, the rest as vectors. */
+  /* Points on canvas (point-canvas.js) at every size, shapes as vectors. */
   function Renderers(app) {
-    var points = 0, shapes = app.shapes, i;
-    for (i = 0; i < app.count; i++) if (!shapes[i]) points++;
+    var shapes = app.shapes, points = 0;
     var onCanvas = new Uint8Array(app.count), vector = new Uint8Array(app.count);
-    for (i = 0; i < app.count; i++) {
-      if (points >= CANVAS_MIN_POINTS && !shapes[i]) onCanvas[i] = 1;
-      else vector[i] = 1;
+    for (var i = 0; i < app.count; i++) {
+      if (shapes[i]) vector[i] = 1;
+      else { onCanvas[i] = 1; points++; }
     }
+    var radius = markerRadius(points);
     this.onCanvas = onCanvas;
-    this.vector = new MarkerRenderer(app, vector);
-    this.canvas = points >= CANVAS_MIN_POINTS
-      ? new window.MapgenCanvasRenderer(app, onCanvas) : null;
+    this.vector = new MarkerRenderer(app, vector, radius);
+    this.canvas = points ? new window.MapgenCanvasRenderer(app, onCanvas, radius) : null;
   }
 
   Renderers.prototype.update = function (active) {

@@ -209,12 +209,9 @@
     this.hashDue();
   };
 
-  /* "12 of 20 places". */
+  /* "12 of 20 places"; "1 of 6 dated places · 496 undated" (app.countText). */
   P.updateCount = function () {
-    var app = this.app, n = app.shownCount();
-    if (n === undefined) return;
-    var text = app.words.tn("{shown} of {n} place", "{shown} of {n} places", app.count,
-      { shown: app.words.number(n, true) });
+    var text = this.app.countText(true);
     if (this.countNode.textContent !== text) this.countNode.textContent = text;
   };
 

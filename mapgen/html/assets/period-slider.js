@@ -408,12 +408,21 @@
     this.fromHandle.setAttribute("aria-valuetext", scale.valueText(a));
     this.toHandle.setAttribute("aria-valuetext", b === PRESENT ? this.presentWord()
       : scale.valueText(b));
-    var period = b === PRESENT ? words.range(scale.humanText(a), this.presentWord(), 1)
-      : scale.periodLabel(cur[0], cur[1]);
+    var period = this.periodText(cur);
     var label = at ? words.t("Date: {date}", { date: period })
       : words.t("Period: {period}", { period: period });
     if (this.printLabel.textContent !== label) this.printLabel.textContent = label;
     if (this.summary.textContent !== period) this.summary.textContent = period;
+  };
+
+  /* A window [from, to] in words, as the control's summary and the legend's count say it:
+   * "1981 – 1986", "AD 50 – 150", "1981 – present", in the map's language. */
+  M.periodText = function (cur) {
+    var scale = this.scale, at = this.mode === "at";
+    var b = at ? scale.endText(cur[1]) : this.endText(cur[1]);
+    return b === PRESENT
+      ? this.app.words.range(scale.humanText(scale.startText(cur[0])), this.presentWord(), 1)
+      : scale.periodLabel(cur[0], cur[1]);
   };
 
   /* The end of a window as its field shows it: "present" for the end of an axis that runs to

@@ -1,10 +1,10 @@
-/* point-canvas.js: many points drawn fast. One canvas for all layers when every place is a
- * point drawn here (nothing else sits between the layer panes); else one per layer pane (one
- * per layer when there are few layers, else consecutive layers share one: a canvas per layer
- * made a map of 500 layers take a minute to open), so shapes stay between the layers above and
+/* point-canvas.js: points drawn fast. One canvas for all layers when every place is a point
+ * drawn here (nothing else sits between the layer panes); else one per layer pane (one per
+ * layer when there are few layers, else consecutive layers share one: a canvas per layer made
+ * a map of 500 layers take a minute to open), so shapes stay between the layers above and
  * below them. The points are stamped straight into its pixels, and a screen grid over the
- * points drawn lets a click or hover find the nearest. mapgen.js uses it for point layers of
- * CANVAS_MIN_POINTS places and more.
+ * points drawn lets a click or hover find the nearest. mapgen.js draws every point of a map
+ * with it, few or many.
  */
 (function () {
   "use strict";
@@ -31,16 +31,20 @@
 
   var stamps = {};
 
-  /* The pixels of a disc of radius `radius`, as offsets in a row-major buffer `width` wide. */
-  function stamp(radius, width) {
-    var key = radius + ":" + width;
+  /* The pixels of a disc of radius `radius`, as offsets in a row-major buffer `width` wide;
+   * with `inner` and `dashes`, only those of the ring outside radius `inner`, in `dashes`
+   * dashes with as many gaps between them (the undated places' dashed ring). */
+  function stamp(radius, width, inner, dashes) {
+    var key = radius + ":" + width + ":" + (inner || 0) + ":" + (dashes || 0);
     if (stamps[key]) return stamps[key];
-    var dx = [], dy = [], offsets = [];
+    var dx = [], dy = [], offsets = [], out = radius * radius + radius * 0.8;
+    var hole = inner ? inner * inner + inner * 0.8 : -1;
     for (var y = -radius; y <= radius; y++) {
       for (var x = -radius; x <= radius; x++) {
-        if (x * x + y * y <= radius * radius + radius * 0.8) {
-          dx.push(x); dy.push(y); offsets.push(y * width + x);
-        }
+        var d = x * x + y * y;
+        if (d > out || d <= hole) continue;
+        if (dashes && Math.floor((Math.atan2(y, x) / Math.PI + 1) * dashes) % 2) continue;
+        dx.push(x); dy.push(y); offsets.push(y * width + x);
       }
     }
     stamps[key] = { reach: radius, dx: Int8Array.from(dx), dy: Int8Array.from(dy),
@@ -60,9 +64,10 @@
     }
   }
 
-  function CanvasRenderer(app, mine) {
+  /* The points `mine` (1 a place) of `app`, each a disc of `radius` CSS pixels. */
+  function CanvasRenderer(app, mine, radius) {
     this.app = app;
-    this.radius = 4;
+    this.radius = radius;
     var p = app.places, n = app.count, perLayer = [], layerCount = app.groups.length, k, i;
     var all = true;
     this.wx = new Float64Array(n);
@@ -93,8 +98,8 @@
       }
       this.layers.push(new PointCanvas(this, first, members));
     }
-    this.tooltip = L.tooltip({ direction: "top", offset: [0, -6] });
-    this.marked = null;
+    this.tooltip = L.tooltip({ direction: "top", offset: [0, -radius - 2] });
+    this.marked = {};  /* a ring by place index, for each place highlighted */
     var self = this;
     app.map.on("click", function (e) { self.click(e); });
     app.map.on("mousemove", function (e) { self.hover(e); });
@@ -114,12 +119,12 @@
     }
   };
 
-  /* Draw now what waits for the next frame (the app's first view is set: mapgen.js start). */
+  /* The first drawing, once the app's first view is set (mapgen.js start): every canvas on
+   * the map, now, in that view (a redraw waiting for a frame is dropped). */
   CanvasRenderer.prototype.flush = function () {
     for (var k = 0; k < this.layers.length; k++) {
       var canvas = this.layers[k];
-      if (!canvas.frame) continue;
-      cancelAnimationFrame(canvas.frame);
+      if (canvas.frame) cancelAnimationFrame(canvas.frame);
       canvas.frame = 0;
       canvas.redraw();
     }
@@ -163,12 +168,14 @@
       .setContent(this.app.popupContent(i)).openOn(this.app.map);
   };
 
+  /* Ring place i (on) or take its ring away: several places may be highlighted at once (a
+   * story step's). */
   CanvasRenderer.prototype.highlight = function (i, on) {
-    if (this.marked) { this.marked.remove(); this.marked = null; }
+    if (this.marked[i]) { this.marked[i].remove(); delete this.marked[i]; }
     if (!on || !this.active[i]) return;
     var color = this.app.data.layers[this.app.places.layer[i]].color;
-    this.marked = L.circleMarker(this.latLng(i), { radius: 10, color: color, weight: 3,
-      fill: false, interactive: false }).addTo(this.app.map);
+    this.marked[i] = L.circleMarker(this.latLng(i), { radius: this.radius + 5, color: color,
+      weight: 3, fill: false, interactive: false }).addTo(this.app.map);
   };
 
   /* Some layers' points on one canvas, redrawn after a move, a zoom or a period change. */
@@ -200,7 +207,7 @@
         map.getPane("mapgen-layer-" + this.layerIndex).appendChild(this.canvas);
         map.on("moveend zoomend resize viewreset", this.schedule, this);
         map.on("zoomanim", this.animateZoom, this);
-        this.schedule();  /* the app may set the view first: draw once, where they stay */
+        this.schedule();
       },
       onRemove: function (map) {
         L.DomUtil.remove(this.canvas);
@@ -218,8 +225,10 @@
           ._subtract(map._getNewPixelOrigin(e.center, e.zoom));
         L.DomUtil.setTransform(this.canvas, offset, scale);
       },
+      /* A redraw in the next frame; none before the app's first view is set (its first
+       * drawing is flush's, where the points stay). */
       schedule: function () {
-        if (!this._map || this.frame) return;
+        if (!this._map || this.frame || !this.renderer.app.ready) return;
         var self = this;
         this.frame = requestAnimationFrame(function () { self.frame = 0; self.redraw(); });
       },
@@ -260,7 +269,10 @@
         var radius = Math.round(r.radius * ratio), edge = Math.max(1, Math.round(ratio));
         var disc = stamp(radius, W);
         var rim = rimmed ? stamp(radius + edge, W) : null;
-        var hole = stamp(Math.max(1, radius - 2 * edge), W);  /* undated places: a ring */
+        /* undated places: white inside a dashed ring in the layer's colour, dashes about
+         * 3 px long, as the vector renderer's "3 3" */
+        var dashes = Math.max(2, Math.round(2 * Math.PI * radius / (6 * ratio)));
+        var ringStamp = stamp(radius, W, Math.max(0, radius - 2 * edge), dashes);
         var reach = (rim || disc).reach, n = 0, white = 0xd9ffffff;
         for (m = this.members.length - 1; m >= 0; m--) {  /* the first layer on top */
           if (!on[m]) continue;
@@ -276,8 +288,8 @@
             var inside = px >= reach && py >= reach && px < W - reach && py < H - reach;
             if (rim) paint(pixels, rim, px, py, W, H, white, inside);
             if (undated && undated[i]) {
-              paint(pixels, disc, px, py, W, H, ring, inside);
-              paint(pixels, hole, px, py, W, H, white, inside);
+              paint(pixels, disc, px, py, W, H, white, inside);
+              paint(pixels, ringStamp, px, py, W, H, ring, inside);
             } else {
               paint(pixels, disc, px, py, W, H, color, inside);
             }

@@ -31,11 +31,12 @@
    * begins, nameEnd[i] where its name ends. */
   Search.prototype.prepare = function () {
     if (this.text !== undefined) return;
-    var p = this.app.places, n = this.app.count, parts = new Array(n), at = 0;
+    var p = this.app.places, others = p.info.names, n = this.app.count, parts = new Array(n);
+    var at = 0;
     this.start = new Int32Array(n + 1);
     this.nameEnd = new Int32Array(n);
     for (var i = 0; i < n; i++) {
-      var name = fold(p.name[i]), text = name, names = (p.info[i] && p.info[i].names) || [];
+      var name = fold(p.name[i]), text = name, names = others[i] || [];
       for (var k = 0; k < names.length; k++) text += "\n" + fold(names[k][1]);
       parts[i] = text;
       this.start[i] = at;

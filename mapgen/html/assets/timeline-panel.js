@@ -366,8 +366,9 @@
     this.cursor.style.top = (this.rowTop[k] - 1) + "px";
     this.cursor.style.height = (this.rowTop[k + 1] - this.rowTop[k] + 2) + "px";
     var tip = this.tip, when = app.whenText(p);
-    var where = app.active[p] ? (app.layerOn(app.places.layer[p]) ? "" : "layer hidden")
-      : "outside the period: click to show";
+    var where = app.active[p]
+      ? (app.layerOn(app.places.layer[p]) ? "" : app.words.t("layer hidden"))
+      : app.words.t("outside the period: click to show");
     tip.textContent = "";
     tip.appendChild(el("strong", null, app.places.name[p]));
     if (when) tip.appendChild(el("span", null, when));
