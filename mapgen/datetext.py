@@ -258,7 +258,9 @@ def _checked(result: str, text: str) -> str:
     except DateError as exc:
         if result == text:
             raise
-        raise DateError(f"{text!r} reads as {exc}") from exc
+        message, said = str(exc), repr(result)
+        rest = message[len(said):] if message.startswith(said) else f": {message}"
+        raise DateError(f"{text!r} (read as {said}){rest}") from exc
     return result
 
 
@@ -859,6 +861,8 @@ def span_from_edtf(start: str | None, end: str | None, *, end_given: bool,
     * an empty end or start is open instead when *empty* is "open", as formats define it
       (LP-TSV: "a start value alone indicates from"; KML: a TimeSpan without an end is
       unbounded);
+    * a start that is an interval with an empty end ("1990/2000" and ""): that interval, its
+      end written in the start's cell (not the start's earliest alone, which dropped 2000);
     * the same start and end: that one date;
     * otherwise from the start's earliest to the end's latest ("1850s" to "1900":
       "185X/1900"; "before 1850" to 1900: "../1900").
@@ -867,6 +871,8 @@ def span_from_edtf(start: str | None, end: str | None, *, end_given: bool,
     the span ends before it starts, or leaves both ends open."""
     if start is None and (end is None or not end_given):
         return ""
+    if end is None and end_given and start is not None and "/" in start:
+        return start
     blank = ".." if empty == "open" else ""
     lo = _cut(_ends(start)[0], "day") if start is not None else blank  # no time of day
     if not end_given:

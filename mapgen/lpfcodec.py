@@ -85,9 +85,24 @@ def timespan(text: str) -> dict[str, Any]:
 # --- LPF timespan → EDTF ---------------------------------------------------------------------
 
 
-def _date(value: Any) -> str | None:
+_SHORT_BC = re.compile(r"-(\d{1,3})")  # a negative year of fewer than four digits: "-750"
+
+
+def short_bc_year(value: Any) -> bool:
+    """True for a negative year written with fewer than four digits ("-750", -750): ISO 8601
+    has no such form, and historians' gazetteers mean 750 BC by it, as their tables do."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return -1000 < value < 0
+    return isinstance(value, str) and _SHORT_BC.fullmatch(value.strip()) is not None
+
+
+def _date(value: Any, bce: str = "") -> str | None:
     """An LPF date value as EDTF text: the time of day dropped, years padded to four digits
-    ("676" → "0676", 1600 → "1600")."""
+    ("676" → "0676", 1600 → "1600"). A short negative year ("-750", :func:`short_bc_year`)
+    is a year BC without a year 0 (750 BCE, "-0749") unless *bce* is "astronomical"; a
+    year written as ISO 8601 writes it ("-0750") is ISO's (751 BCE)."""
+    if short_bc_year(value) and bce != "astronomical":
+        value = f"{int(value) + 1:05d}" if int(value) < -1 else "0000"
     if isinstance(value, int) and not isinstance(value, bool):
         value = f"{value:05d}" if value < 0 else f"{value:04d}"
     if not isinstance(value, str) or not value.strip():
@@ -105,7 +120,7 @@ def _date(value: Any) -> str | None:
     return text
 
 
-def _section(bound: Any, *, start: bool) -> str:
+def _section(bound: Any, *, start: bool, bce: str = "") -> str:
     """An LPF start or end as one EDTF section. ``in`` is the date itself (null: open, "..").
     A range (``earliest`` ≠ ``latest``) is read the widest way its bounds allow and no wider:
     a start from its earliest, an end to its latest, with no qualifier (``~`` would pad them
@@ -113,21 +128,21 @@ def _section(bound: Any, *, start: bool) -> str:
     if not isinstance(bound, dict):
         return ".."
     if "in" in bound:
-        return _date(bound["in"]) or ".."
-    earliest, latest = _date(bound.get("earliest")), _date(bound.get("latest"))
+        return _date(bound["in"], bce) or ".."
+    earliest, latest = _date(bound.get("earliest"), bce), _date(bound.get("latest"), bce)
     if earliest is not None and earliest == latest:
         return earliest
     edge = earliest if start else latest
     return ".." if edge is None else edge
 
 
-def edtf_from_timespan(span: Any) -> str:
+def edtf_from_timespan(span: Any, bce: str = "") -> str:
     """One LPF timespan as EDTF: ``in`` + ``in`` → "A/B"; a start alone → its date (or, for a
     range, "earliest/latest"); the same date twice → that date once."""
     if not isinstance(span, dict):
         return ""
-    lo = _section(span.get("start"), start=True)
-    hi = _section(span["end"] if "end" in span else span.get("start"), start=False)
+    lo = _section(span.get("start"), start=True, bce=bce)
+    hi = _section(span["end"] if "end" in span else span.get("start"), start=False, bce=bce)
     return lo if lo == hi else f"{lo}/{hi}"
 
 
@@ -150,13 +165,22 @@ def _timespans(when: Any) -> list[Any]:
     return spans
 
 
-def when_from_lpf(when: Any, kept: Any) -> list[str]:
+def when_from_lpf(when: Any, kept: Any, bce: str = "") -> list[str]:
     """EDTF strings for ``when.timespans`` (*when* may be a list of ``when`` objects), the
     same span once; each kept EDTF string (``properties.edtf``) wins over its timespan while
-    the two agree."""
+    the two agree. *bce* is how short negative years are read (:func:`_date`)."""
     kept = kept if isinstance(kept, list) else []
     spans = [
-        kept[i] if i < len(kept) and _same_timespan(kept[i], span) else edtf_from_timespan(span)
+        kept[i] if i < len(kept) and _same_timespan(kept[i], span)
+        else edtf_from_timespan(span, bce)
         for i, span in enumerate(_timespans(when))
     ]
     return list(dict.fromkeys(spans))
+
+
+def short_bc_years(when: Any) -> list[Any]:
+    """The short negative years (:func:`short_bc_year`) an LPF ``when`` holds."""
+    return [value for span in _timespans(when) if isinstance(span, dict)
+            for bound in (span.get("start"), span.get("end")) if isinstance(bound, dict)
+            for value in (bound.get("in"), bound.get("earliest"), bound.get("latest"))
+            if short_bc_year(value)]

@@ -173,7 +173,7 @@ def test_unreadable_text_shows_the_accepted_forms(text: str) -> None:
      ("03.12.1850", "could be day or month first"), ("1850.5", "not a whole year"),
      ("31/02/1850", "not a date that exists read day first"), ("0", "there is no year 0"),
      ("12/31/50", "two-digit year"),
-     ("1900-1850", "'1900-1850' reads as '1900/1850' ends before it starts"),
+     ("1900-1850", "'1900-1850' (read as '1900/1850') ends before it starts"),
      ("1700-02-29", "not a date that exists"), ("1700-02-29 10:00", "not a date that exists"),
      ("before spring 2001", "give a year, month or day after 'before'"),
      ("1850" * 30, "too long"), ("Y99999999999999", "too far in time"),
@@ -223,6 +223,9 @@ def span(start: object, end: object, end_given: bool, empty: str = "unknown") ->
         (1944, None, True, "1944/"),  # an end field, its cell empty: an unknown end
         (1944, "", True, "1944/"),
         (1944, math.nan, True, "1944/"),
+        # a start cell that is an interval, its end cell empty: the interval (2000 was dropped)
+        ("1990/2000", None, True, "1990/2000"),
+        ("1850-1860", "", True, "1850/1860"),
         (1380, "..", True, "1380/.."),  # an open end, written out
         (1380, "Present", True, "1380/.."),
         (1380, "ONGOING", True, "1380/.."),
@@ -254,6 +257,7 @@ def test_an_empty_end_is_open_where_the_format_says_so() -> None:
     is unbounded."""
     assert span(1944, None, True, empty="open") == "1944/.."
     assert span(None, 1944, True, empty="open") == "../1944"
+    assert span("1990/2000", None, True, empty="open") == "1990/2000"  # its end is written
 
 
 @pytest.mark.parametrize(

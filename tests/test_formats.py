@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from shapely.geometry import Point, Polygon
 
 import mapgen
-from mapgen import DataError, OptionError
+from mapgen import DataError, MapgenNote, OptionError
 from mapgen.cells import format_sources, parse_sources
 from mapgen.cli import main
 from mapgen.lpfcodec import edtf_from_timespan, timespan
@@ -383,11 +383,29 @@ def test_lpf_layer_field_and_explicit_format(here: Path) -> None:
         # stated bounds are not widened: within 2022, not "about 2022"
         ({"start": {"earliest": "2022"}, "end": {"latest": "2022"}}, "2022"),
         ({"start": {"in": "676"}, "end": {"in": "1066-10-14T00:00:00Z"}}, "0676/1066-10-14"),
-        ({"start": {"in": -500}, "end": {"in": 100}}, "-0500/0100"),
+        # a short negative year counts as historians count: -500 is 500 BCE (-0499)
+        ({"start": {"in": -500}, "end": {"in": 100}}, "-0499/0100"),
+        ({"start": {"in": "-750"}, "end": {"in": "-1"}}, "-0749/0000"),
+        # as ISO 8601 writes it, four digits: astronomical (-0750 is 751 BCE)
+        ({"start": {"in": "-0750"}, "end": {"latest": "-0030"}}, "-0750/-0030"),
     ],
 )
 def test_lpf_timespan_to_edtf(span: dict[str, object], edtf: str) -> None:
     assert edtf_from_timespan(span) == edtf
+
+
+def test_lpf_short_negative_years_are_read_as_said(here: Path) -> None:
+    """'-750' in a gazetteer is 750 BC unless --bce astronomical: never a silent year's shift."""
+    record = {**ONE_GEOMETRY, "when": {"timespans": [{"start": {"in": "-750"},
+                                                       "end": {"in": "-30"}}]}}
+    (here / "a.lpf.json").write_text(json.dumps(lpf_collection(record)), "utf-8")
+    with pytest.warns(MapgenNote, match=r"2 negative years .* '-750', read as historical"):
+        places = mapgen.load("a.lpf.json").places
+    assert [s.text for s in places[0].spans] == ["-0749/-0029"]
+    assert places[0].spans[0].words == "750 BCE–30 BCE"
+    with pytest.warns(MapgenNote, match="read as astronomical"):
+        places = mapgen.load("a.lpf.json", bce="astronomical").places
+    assert [s.text for s in places[0].spans] == ["-0750/-0030"]
 
 
 @pytest.mark.parametrize(

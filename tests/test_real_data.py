@@ -121,7 +121,8 @@ def sample_spans(sample: dict[str, Any], entry: dict[str, Any]) -> list[str]:
     for when in whens:
         for span in when.get("timespans", []):
             start, end = span.get("start", {}).get("in"), span.get("end", {}).get("in")
-            out += expected_span(start, end, empty_end="..")  # LPF: "end": {"in": null}
+            out += expected_span(start, end, entry.get("bce", "astronomical"),
+                                 empty_end="..")  # LPF: "end": {"in": null}
     return out
 
 

@@ -41,11 +41,12 @@ something; the reader takes that copy only while it still agrees with the LPF me
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mapgen.errors import DataError, Problem
+from mapgen.errors import DataError, MapgenNote, Problem
 from mapgen.fields import (
     LANG,
     Fields,
@@ -56,7 +57,7 @@ from mapgen.fields import (
     unknown_fields,
     with_fields,
 )
-from mapgen.lpfcodec import flatten, when_from_lpf
+from mapgen.lpfcodec import flatten, short_bc_years, when_from_lpf
 from mapgen.raw import RawCollection, RawFeature
 from mapgen.read.geojson import (
     check_named,
@@ -173,7 +174,7 @@ def _other_names(toponyms: list[dict[str, Any]], title: Any) -> dict[str, str]:
     return out
 
 
-def _lpf_properties(feature: dict[str, Any]) -> dict[str, Any]:
+def _lpf_properties(feature: dict[str, Any], bce: str) -> dict[str, Any]:
     """mapgen's properties for one LPF feature (before the field options); a feature with
     neither ``properties.layer`` nor a type has no layer (validation gives it the file's)."""
     props = feature.get("properties")
@@ -192,7 +193,7 @@ def _lpf_properties(feature: dict[str, Any]) -> dict[str, Any]:
         "name": title,
         "layer": props.get("layer")
         or (first_type.get("label") if isinstance(first_type, dict) else None),
-        "when": when_from_lpf(when, props.get("edtf")),
+        "when": when_from_lpf(when, props.get("edtf"), bce),
         "description": _description(feature, props),
         "sources": _sources(names, feature.get("links")),
     }
@@ -206,27 +207,31 @@ def _lpf_properties(feature: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _dated_members(geometry: Any) -> list[tuple[Any, list[str]]]:
-    """A geometry's members (itself, unless a GeometryCollection) with the spans of each
-    one's own ``when``; "null" members left out."""
+def _members(geometry: Any) -> list[Any]:
+    """A geometry's members (itself, unless a GeometryCollection); "null" members left out."""
     if not isinstance(geometry, dict):
         return []
     parts = geometry.get("geometries")
     if geometry.get("type") != "GeometryCollection" or not isinstance(parts, list):
         parts = [geometry]
+    return [part for part in parts if part is not None and part != "null"]
+
+
+def _dated_members(geometry: Any, bce: str) -> list[tuple[Any, list[str]]]:
+    """A geometry's members with the spans of each one's own ``when``."""
     return [
-        (part, when_from_lpf(part.get("when"), None) if isinstance(part, dict) else [])
-        for part in parts
-        if part is not None and part != "null"
+        (part, when_from_lpf(part.get("when"), None, bce) if isinstance(part, dict) else [])
+        for part in _members(geometry)
     ]
 
 
-def _features(raw: RawFeature, feature: dict[str, Any], props: dict[str, Any]) -> list[RawFeature]:
+def _features(raw: RawFeature, feature: dict[str, Any], props: dict[str, Any], bce: str
+              ) -> list[RawFeature]:
     """One LPF feature as raw features. Geometries with a ``when`` of their own keep it: when
     all say the same, an undated place takes it as its span; when they differ, each geometry
     becomes a place of its own ("<id>#1", "<id>#2", ... in geometry order), dated by its own
     ``when`` (else the place's), so no geometry shows outside its period."""
-    members = _dated_members(feature.get("geometry"))
+    members = _dated_members(feature.get("geometry"), bce)
     distinct = {tuple(spans) for _, spans in members}
     if len(distinct) <= 1:
         own = members[0][1] if members else []
@@ -253,6 +258,23 @@ def _features(raw: RawFeature, feature: dict[str, Any], props: dict[str, Any]) -
     return out
 
 
+def _say_bc_years(features: list[Any], label: str, bce: str) -> None:
+    """A note naming how the file's short negative years ("-750") were read, once a file."""
+    found = [value for feature in features if isinstance(feature, dict)
+             for when in (feature.get("when", feature.get("whens")),
+                          *(part.get("when") for part in _members(feature.get("geometry"))
+                            if isinstance(part, dict)))
+             for value in short_bc_years(when)]
+    if not found:
+        return
+    how = ("astronomical, as ISO 8601 counts (0 is 1 BCE; --bce astronomical)"
+           if bce == "astronomical" else
+           "historical, as historians count: no year 0, so -750 is 750 BCE (--bce astronomical "
+           "reads them as ISO 8601)")
+    warnings.warn(MapgenNote(f"{label}: when: {len(found)} negative years without four "
+                             f"digits, such as {found[0]!r}, read as {how}"), stacklevel=2)
+
+
 def collection_from_lpf(
     doc: Any, label: str, chosen: Fields, wheres: list[str] | None = None,
     options: DateOptions | None = None,
@@ -261,8 +283,10 @@ def collection_from_lpf(
     ("feature 3 (id=...)"), or by *wheres* ("line 3"). A place may lack a geometry."""
     base, members = features_from_json(doc, label, wheres)
     features: list[RawFeature] = []
-    records = [None if raw.problem else _lpf_properties(feature)
+    bce = options.bce if options is not None else ""
+    records = [None if raw.problem else _lpf_properties(feature, bce)
                for raw, feature in zip(base, doc["features"], strict=True)]
+    _say_bc_years(doc["features"], label, bce)
     keys = dict.fromkeys(k for r in records if r is not None for k in r)  # any feature's
     unknown = unknown_fields(chosen, keys)
     if unknown:
@@ -279,7 +303,7 @@ def collection_from_lpf(
             continue
         props, date_problems = rename(record, mapping, row)
         located = replace(raw, fallback_id=feature.get("id"), field_problems=date_problems)
-        features += _features(located, feature, props)
+        features += _features(located, feature, props, bce)
     members = {k: v for k, v in members.items() if k != "@context"}
     return RawCollection.of(label, features, members, geometry_optional=True,
                             default_layer=file_layer(label))
