@@ -182,3 +182,16 @@ def test_the_build_summary_speaks_the_language(tmp_path, lang, line):
     result = CliRunner().invoke(main, ["build", "--lang", lang, "-o", str(tmp_path / "m.html")])
     assert result.exit_code == 0, result.output
     assert line in result.stderr
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Other (301 layers)"),
+                                             ("fa", "سایر (۳۰۱ لایه)"),
+                                             ("de", "Weitere (301 Ebenen)")])
+def test_the_layer_that_groups_the_smallest_is_named_in_the_language(tmp_path, lang, label):
+    from mapgen.html.payload import group_small_layers
+    from tests.test_many_layers import dataset
+
+    data = dataset(tmp_path, 800, 400)
+    with pytest.warns(UserWarning):  # a warning line, for whoever builds: English
+        grouped = group_small_layers(data, lang=lang)
+    assert grouped.layers[-1].label == label

@@ -124,7 +124,7 @@ def build_map(
     period = period if period is not None else dataset.period
     if story is not None:
         story = load_story(story, dataset, strict=strict)
-    dataset = group_small_layers(dataset.in_language(check_language(lang)))
+    dataset = group_small_layers(dataset.in_language(check_language(lang)), lang=lang)
     fmap = folium.Map(tiles=None, control_scale=True)
     figure = MapFigure(height, lang=lang)  # the page that holds the map's data once
     figure.add_child(fmap)

@@ -195,11 +195,11 @@ def _popup_fields(
     return {"fields": fields, "more": more}
 
 
-def group_small_layers(dataset: Dataset, limit: int = MAX_LAYERS) -> Dataset:
+def group_small_layers(dataset: Dataset, limit: int = MAX_LAYERS, lang: str = "en") -> Dataset:
     """*dataset* with at most *limit* layers: past it, the smallest layers (by places; layers
-    with movement paths are kept) are drawn as one last layer, "Other", with a warning that
-    names how many. A mistaken layer field can make thousands of layers, which no legend or
-    layer control can show."""
+    with movement paths are kept) are drawn as one last layer, "Other" (said in *lang*), with
+    a warning that names how many. A mistaken layer field can make thousands of layers,
+    which no legend or layer control can show."""
     if len(dataset.layers) <= limit:
         return dataset
     sizes = Counter(dataset.places.layers)
@@ -215,8 +215,8 @@ def group_small_layers(dataset: Dataset, limit: int = MAX_LAYERS) -> Dataset:
         key = "_" + key
     count = sum(sizes[k] for k in grouped)
     last = max(layer.order for layer in dataset.layers)
-    other = Layer(key=key, label=f"Other ({len(grouped)} layers)", color=OTHER_COLOR,
-                  order=last + 1)
+    label = language(lang).ngettext("Other ({n} layer)", "Other ({n} layers)", len(grouped))
+    other = Layer(key=key, label=label, color=OTHER_COLOR, order=last + 1)
     warnings.warn(
         f"{len(dataset.layers)} layers: the map shows the {len(dataset.layers) - len(grouped)} "
         f"largest and draws the other {len(grouped)} ({count} places) as one layer, "
