@@ -28,7 +28,14 @@ from mapgen.defaults import (
 )
 from mapgen.language import DEFAULT_LANGUAGE, LANGUAGES
 from mapgen.listing import FORMATS as LIST_FORMATS
-from mapgen.static import DEFAULT_DPI, DEFAULT_HEIGHT, DEFAULT_WIDTH, TIMELINE_MAX_PLACES
+from mapgen.static import (
+    DEFAULT_DPI,
+    DEFAULT_HEIGHT,
+    DEFAULT_WIDTH,
+    TIMELINE_MAX_PLACES,
+    VIDEO_HEIGHT,
+    VIDEO_WIDTH,
+)
 from mapgen.writers import FORMATS as EXPORT_FORMATS
 
 if TYPE_CHECKING:
@@ -61,6 +68,8 @@ FLAGS.update({"colors": "--color", "paths": "--path-layer", "keep_undated": "--k
               "shared_assets": "--shared-assets", "url_hash": "--hash", "bce": "--bce",
               "date_precision": "--date-precision", "date_format": "--date-format",
               "lang": "--lang", "popup_fields": "--popup-fields"})
+FLAGS.update({name: f"--{name}" for name in (
+    "animate", "step", "window", "fps", "periods", "split", "timeline", "compare")})
 
 
 def reports_errors(func: F) -> F:
@@ -174,12 +183,18 @@ class Selection:
     layers: tuple[str, ...] = ()
     keep_undated: bool = False
 
+    def period(self, dataset: Dataset) -> Period:
+        """The period chosen (unbounded when none is)."""
+        import mapgen
+
+        return mapgen.period(dataset, start=self.start, end=self.end, at=self.at,
+                             name=self.name, strict=self.strict)
+
     def apply(self, dataset: Dataset) -> tuple[Dataset, Period]:
         """The places of *dataset* chosen, and the period."""
         import mapgen
 
-        period = mapgen.period(dataset, start=self.start, end=self.end, at=self.at,
-                               name=self.name, strict=self.strict)
+        period = self.period(dataset)
         view = mapgen.select(dataset, period, self.layers or None,
                              keep_undated=self.keep_undated)
         return view, period
@@ -401,6 +416,9 @@ def summary(dataset: Dataset, lang: str = DEFAULT_LANGUAGE) -> str:
 @click.option("--split", type=click.Choice(["decade", "period"]),
               help="Write one map per decade or named period, and index.html, into the folder "
               "-o names.")
+@click.option("--compare", nargs=2, metavar="PERIOD PERIOD",
+              help="Two periods side by side in synced maps, e.g. --compare 1981/1986 2003/.. "
+              "(EDTF, or the data's named periods).")
 @click.option("--story", type=click.Path(dir_okay=False),
               help="Walk the reader through the map step by step: a story in Markdown (.md) "
               "or StoryMapJS JSON (.json).")
@@ -429,6 +447,7 @@ def build(
     url_hash: str | None,
     calendar: str,
     split: str | None,
+    compare: tuple[str, str] | None,
     story: str | None,
     story_panel: str | None,
     popup_fields: tuple[str, ...] | None,
@@ -439,6 +458,7 @@ def build(
     Example:
       mapgen build --from 1986 --to 2003 --layer headquarters -o iraq.html
       mapgen build residences.csv --path-layer residences --color residences=#c0392b
+      mapgen build --compare 1981/1986 2003/.. -o compare.html
     """
     import mapgen
 
@@ -455,6 +475,14 @@ def build(
     if split and story:
         raise click.UsageError("--split writes one map per period; a --story walks through "
                                "one map")
+    if compare and split:
+        raise click.UsageError("--compare makes one page of two maps; it makes no --split")
+    if compare and any((selection.start, selection.end, selection.at, selection.name)):
+        raise click.UsageError("--compare shows every place in two periods; leave out --from, "
+                               "--to, --at and --period")
+    if compare and story:
+        raise click.UsageError("--compare shows two periods side by side; a --story walks "
+                               "through one map")
     if split and popup_fields is not None:
         raise click.UsageError("--popup-fields is an option of one map; --split writes one "
                                "map per period")
@@ -473,7 +501,7 @@ def build(
     fmap = mapgen.build_map(view, title=look.title, tiles=tiles, strict=period.strict,
                             self_contained=self_contained, cdn=cdn, lang=lang,
                             calendar=calendar, story=story, story_panel=story_panel != "off",
-                            popup_fields=popup_fields)
+                            popup_fields=popup_fields, compare=list(compare) if compare else None)
     path = mapgen.save(fmap, output or str(Path("output") / f"{inputs.stem}.html"),
                        inputs=inputs.sources, fragment=fragment, height=height,
                        shared_assets=shared_assets, url_hash=url_hash == "on")
@@ -605,33 +633,44 @@ def export_places(
     click.echo(str(path))
 
 
-def _static_output(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """Check the output's suffix before any data is read: an unknown one is a usage error.
-    (A folder is left to the command, which says that it is one.)"""
-    from mapgen.errors import OptionError
-    from mapgen.static import output_format
+def split_periods_option(text: str) -> list[str]:
+    """--periods/--compare's list: periods separated by commas (a comma inside an EDTF set,
+    ``[1667,1668]``, stays in its period)."""
+    import re
 
-    try:
-        if not Path(value).is_dir():
-            output_format(value)
-    except OptionError as exc:
-        raise click.BadParameter(str(exc)) from None
-    return value
+    return [part.strip() for part in re.split(r",(?![^\[{]*[\]}])", text) if part.strip()]
 
 
 @main.command("render")
 @source_options()
-@click.option("-o", "--output", required=True, type=click.Path(), callback=_static_output,
-              help="PNG, SVG or PDF file (its suffix says which).")
-@click.option("--width", type=click.IntRange(100, 20000), default=DEFAULT_WIDTH,
-              show_default=True, help="Width in pixels.")
-@click.option("--height", type=click.IntRange(100, 20000), default=DEFAULT_HEIGHT,
-              show_default=True, help="Height in pixels.")
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="PNG, SVG or PDF file; MP4, WebM or GIF with --animate (its suffix says "
+              "which).")
+@click.option("--width", type=click.IntRange(100, 20000), default=None,
+              help=f"Width in pixels [default: {DEFAULT_WIDTH}; {VIDEO_WIDTH} with --animate].")
+@click.option("--height", type=click.IntRange(100, 20000), default=None,
+              help=f"Height in pixels [default: {DEFAULT_HEIGHT}; {VIDEO_HEIGHT} with "
+              "--animate].")
 @click.option("--dpi", type=click.IntRange(10, 2400), default=DEFAULT_DPI, show_default=True,
               help="Pixels per inch: SVG and PDF pages are width/dpi × height/dpi inches.")
 @click.option("--timeline/--no-timeline", default=None,
               help="A timeline strip under the map [default: on for up to "
-              f"{TIMELINE_MAX_PLACES} places].")
+              f"{TIMELINE_MAX_PLACES} places; never in a grid].")
+@click.option("--periods", metavar="P1,P2,...",
+              help="A grid: one panel per period, e.g. 1965/1981,1981/1986,2003/.. (EDTF, or "
+              "the data's named periods).")
+@click.option("--split", type=click.Choice(["decade", "period"]),
+              help="A grid: one panel per decade or per named period.")
+@click.option("--animate", is_flag=True,
+              help="An animation (.mp4, .webm, .gif): a frame per step through --from/--to or "
+              "the data's extent.")
+@click.option("--step", metavar="UNIT",
+              help="--animate: day, month, year or decade [default: from the extent].")
+@click.option("--window", metavar="LENGTH",
+              help="--animate: what a frame shows, 'instant' (its step) or a trailing length "
+              "such as '10 years' [default: instant].")
+@click.option("--fps", type=click.IntRange(1, 60),
+              help="--animate: frames a second [default: the whole in about 20 s].")
 @click.option("--story", type=click.Path(dir_okay=False),
               help="A page a step of this story (.md, .json): one PDF, or name-01.png, "
               "name-02.png...")
@@ -640,29 +679,59 @@ def _static_output(ctx: click.Context, param: click.Parameter, value: str) -> st
 @lang_option
 @reports_errors
 def render_map(
-    inputs: Inputs, selection: Selection, look: Look, lang: str, output: str, width: int,
-    height: int, dpi: int, timeline: bool | None, story: str | None,
+    inputs: Inputs, selection: Selection, look: Look, lang: str, output: str,
+    width: int | None, height: int | None, dpi: int, timeline: bool | None,
+    periods: str | None, split: str | None, animate: bool, step: str | None,
+    window: str | None, fps: int | None, story: str | None,
 ) -> None:
-    """Draw a static map (PNG, SVG or PDF) for print and reports, over an offline basemap.
+    """Draw a static map (PNG, SVG or PDF), a grid of maps, or an animation (MP4, WebM, GIF),
+    over an offline basemap.
 
     \b
     Example:
       mapgen render -o iraq.png --from 1986 --to 2003
       mapgen render places.geojson -o map.svg --width 2400 --height 1500 --no-timeline
+      mapgen render --periods 1965/1981,1981/1986,1986/2003,2003/.. -o grid.pdf
+      mapgen render --animate --step year -o moves.mp4
     """
     import mapgen
+    from mapgen.static import output_format
 
-    if story is not None and timeline is not None:
-        raise click.UsageError("--timeline goes with a single map; a --story's pages have none")
-    view, period = _chosen(inputs, selection, look)
     if story is not None:
-        for page in mapgen.render_story(view, story, output, width=width, height=height,
-                                        dpi=dpi, title=look.title, strict=period.strict,
+        if timeline is not None:
+            raise click.UsageError("--timeline goes with a single map; a --story's pages have "
+                                   "none")
+        if animate or periods or split or step or window or fps:
+            raise click.UsageError("--story draws a page a step; it makes no --animate, "
+                                   "--periods or --split")
+        view, period = _chosen(inputs, selection, look)
+        for page in mapgen.render_story(view, story, output, width=width or DEFAULT_WIDTH,
+                                        height=height or DEFAULT_HEIGHT, dpi=dpi,
+                                        title=look.title, strict=period.strict,
                                         inputs=inputs.sources, lang=lang):
             click.echo(str(page))
         return
-    path = mapgen.render(view, output, width=width, height=height, dpi=dpi, title=look.title,
-                         timeline=timeline, inputs=inputs.sources, lang=lang)
+    if not Path(output).is_dir():  # a folder: the API says that it is one (exit 3)
+        output_format(output, animate=animate)
+    if not (animate or periods or split):
+        view, _ = _chosen(inputs, selection, look)
+        path = mapgen.render(view, output, width=width, height=height, dpi=dpi,
+                             title=look.title, timeline=timeline, step=step, window=window,
+                             fps=fps, inputs=inputs.sources, lang=lang)
+        click.echo(str(path))
+        return
+    dataset = look.apply(inputs.load())
+    period = selection.period(dataset)
+    view = mapgen.select(dataset, None, selection.layers or None)
+    path = mapgen.render(
+        view, output, period=period if animate or not period.unbounded else None,
+        periods=split_periods_option(periods) if periods is not None else None, split=split,
+        animate=animate, step=step, window=window, fps=fps, width=width, height=height,
+        dpi=dpi, title=look.title, timeline=timeline, strict=selection.strict,
+        keep_undated=selection.keep_undated, inputs=inputs.sources, lang=lang,
+        progress=lambda frames: click.progressbar(frames, label="Drawing frames",
+                                                  file=sys.stderr),
+    )
     click.echo(str(path))
 
 

@@ -1,13 +1,23 @@
-"""Choosing what to show: a period and a set of layers, applied to a Dataset."""
+"""Choosing what to show: a period and a set of layers, applied to a Dataset; and the periods
+a series, a grid or an animation is made of."""
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
+from itertools import chain, pairwise, repeat
 
-from mapgen.dates import DateError, Span, parse_bound, parse_span, span_words
+from mapgen.dates import (
+    DateError,
+    Span,
+    civil_from_days,
+    days_from_civil,
+    parse_bound,
+    parse_span,
+    span_words,
+)
 from mapgen.errors import MapgenNote, OptionError
-from mapgen.model import Dataset, Period
+from mapgen.model import Dataset, Period, Places
 
 
 def span_period(span: Span, *, name: str = "", strict: bool = False) -> Period:
@@ -101,21 +111,97 @@ def select(
             raise OptionError(
                 f"unknown layer {unknown[0]!r} (this dataset has: {', '.join(known)})"
             )
-    bounded = period is not None and not period.unbounded
     places = dataset.places
-    if not bounded:
-        rows: Iterable[int] = range(len(places))
-    else:
-        spans = places.spans
-        shown = {  # each distinct Span object's answer, asked once
-            id(span): span.overlaps(period.start, period.end, period.strict) for span in spans
-        }
-        rows = [
-            row
-            for row, (first, end) in enumerate(places.span_rows())
-            if any(shown[id(span)] for span in spans[first:end])
-            or (first == end and keep_undated)
-        ]
+    rows: Iterable[int] = range(len(places))
+    if period is not None and not period.unbounded:
+        rows = Overlaps(places).rows(period, keep_undated=keep_undated)
     if wanted:
         rows = [row for row in rows if places.layers[row] in wanted]
     return dataset.with_places(places.take(rows), period=period)
+
+
+class Overlaps:
+    """Which places a period shows: those with a span that overlaps it (`Span.overlaps`, the
+    one rule), asked of one period or of many (a grid's panels, an animation's frames). Each
+    distinct Span object is asked once per period, and the rows holding the spans that
+    overlap are gathered, so a period costs the distinct spans, not the places."""
+
+    def __init__(self, places: Places) -> None:
+        spans, starts = places.spans, places.span_starts
+        self.count = len(places)
+        counts = [end - first for first, end in pairwise(starts)]
+        self.undated = [row for row, count in enumerate(counts) if not count]
+        index: dict[int, int] = {}  # id of a Span object → its number among the distinct
+        numbers = [index.setdefault(id(span), len(index)) for span in spans]
+        self.spans: list[Span] = [None] * len(index)  # type: ignore[list-item]
+        self.rows_of: list[list[int]] = [[] for _ in index]  # the rows holding each
+        span_rows = chain.from_iterable(map(repeat, range(self.count), counts))
+        for number, span, row in zip(numbers, spans, span_rows, strict=True):
+            self.spans[number] = span
+            self.rows_of[number].append(row)
+
+    def rows(self, period: Period | None, *, keep_undated: bool = False) -> list[int]:
+        """The rows *period* shows, ascending: every row when it is None or unbounded;
+        undated rows only with *keep_undated*."""
+        if period is None or period.unbounded:
+            return list(range(self.count))
+        start, end, strict = period.start, period.end, period.strict
+        shown: set[int] = set(self.undated) if keep_undated else set()
+        for span, rows in zip(self.spans, self.rows_of, strict=True):
+            if span.overlaps(start, end, strict):
+                shown.update(rows)
+        return sorted(shown)
+
+
+def period_of(dataset: Dataset, text: str, *, strict: bool = False) -> Period:
+    """A period written as one text, as `--periods` and `--compare` take them: a period the
+    dataset names, else :func:`interval` (``1981/1986``, ``2003/..``, ``1850–1900``,
+    ``1986``), open at one end at most."""
+    if dataset.named_period(text) is not None:
+        return period(dataset, name=text, strict=strict)
+    chosen = interval(text, strict=strict)
+    if chosen.unbounded:
+        raise OptionError(f"period {text!r} is open at both ends; give a date")
+    return chosen
+
+
+def time_extent(places: Places, today: int) -> tuple[int, int] | None:
+    """The first and last day the places' spans surely cover (narrow bounds; an open end runs
+    to *today*), or None when no place is dated."""
+    spans = places.spans
+    starts = [s.start_narrow for s in spans if s.start_narrow is not None]
+    ends = [s.end_narrow for s in spans if s.end_narrow is not None]
+    if any(s.end_narrow is None for s in spans):
+        ends.append(today)
+    if not starts and not ends:
+        return None
+    return min(starts or ends), max(ends or starts)
+
+
+SPLITS = ("decade", "period")
+
+
+def split_periods(
+    dataset: Dataset, split: str, *, strict: bool = False, today: int
+) -> list[Period]:
+    """The periods a dataset is split into, each named for its label: every decade the data
+    touches (*split* "decade"; open ends run to *today*), or its named periods ("period")."""
+    if split not in SPLITS:
+        raise OptionError(f"unknown split {split!r}; use decade or period")
+    if split == "period":
+        if not dataset.periods:
+            raise OptionError("this dataset has no named periods; split it by decade")
+        return [span_period(span, name=name, strict=strict) for name, span in dataset.periods]
+    extent = time_extent(dataset.places, today)
+    if extent is None:
+        return []
+    first, last = (civil_from_days(day)[0] // 10 * 10 for day in extent)
+    return [
+        Period(
+            days_from_civil(decade, 1, 1),
+            days_from_civil(decade + 9, 12, 31),
+            name=f"{decade}s" if decade >= 0 else f"{decade}…{decade + 9}",
+            strict=strict,
+        )
+        for decade in range(first, last + 1, 10)
+    ]

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from mapgen.dates import civil_from_days, days_from_civil, iso_date, today_number
+from mapgen.dates import civil_from_days, iso_date, today_number
 from mapgen.defaults import DEFAULT_TILES
-from mapgen.errors import OptionError, OutputError
-from mapgen.filter import select, span_period
+from mapgen.errors import OutputError
+from mapgen.filter import select, split_periods
 from mapgen.language import Language, check_language, language
 from mapgen.model import Dataset, Period
 from mapgen.rules import slugify
@@ -28,34 +28,6 @@ class SeriesMap:
     places: int
 
 
-def _year(day: int) -> int:
-    return civil_from_days(day)[0]
-
-
-def decades(dataset: Dataset, today: int) -> Iterator[tuple[str, str, Period]]:
-    """(file stem, label, period) for each decade the data touches; open ends run to *today*."""
-    starts = [s.start_narrow for p in dataset.places for s in p.spans if s.start_narrow is not None]
-    ends = [s.end_narrow for p in dataset.places for s in p.spans if s.end_narrow is not None]
-    if any(s.end_narrow is None for p in dataset.places for s in p.spans):
-        ends.append(today)
-    if not starts and not ends:
-        return
-    first = _year(min(starts or ends)) // 10 * 10
-    last = _year(max(ends or starts)) // 10 * 10
-    for decade in range(first, last + 1, 10):
-        label = f"{decade}s" if decade >= 0 else f"{decade}…{decade + 9}"
-        period = Period(days_from_civil(decade, 1, 1), days_from_civil(decade + 9, 12, 31),
-                        name=label)
-        yield slugify(f"{decade}s" if decade >= 0 else f"minus-{-decade}s"), label, period
-
-
-def named_periods(dataset: Dataset, strict: bool) -> Iterator[tuple[str, str, Period]]:
-    if not dataset.periods:
-        raise OptionError("this dataset has no named periods; split it by decade")
-    for name, span in dataset.periods:
-        yield slugify(name, "period"), name, span_period(span, name=name, strict=strict)
-
-
 Part = tuple[str, str, Period]  # file stem, label, period
 
 
@@ -64,9 +36,18 @@ def series_parts(
 ) -> list[Part]:
     """The maps a series will have: one per decade the data touches (open ends run to
     *today*, default `today_number()`) or one per named period."""
-    if split == "period":
-        return list(named_periods(dataset, strict))
-    return list(decades(dataset, today_number(today)))
+    return [
+        (_stem(split, period), period.name, period)
+        for period in split_periods(dataset, split, strict=strict, today=today_number(today))
+    ]
+
+
+def _stem(split: str, period: Period) -> str:
+    """A map's file stem: its decade ("1980s", "minus-500s") or its period's name, slugified."""
+    if split == "period" or period.start is None:
+        return slugify(period.name, "period")
+    decade = civil_from_days(period.start)[0]
+    return slugify(f"{decade}s" if decade >= 0 else f"minus-{-decade}s")
 
 
 def build_series(

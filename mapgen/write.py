@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from mapgen.defaults import default_source
@@ -39,26 +39,25 @@ def check_output(
     return target
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes | list[str]) -> Path:
-    """Write *data* (text, bytes, or text in pieces written one after the other) to *path*
-    via a temporary file and a rename; an OutputError (one line) when the system refuses,
-    with the old file intact and no temporary file left behind."""
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str], *, suffix: str = "") -> Iterator[Path]:
+    """A temporary file beside *path*, named ``.NAME.XXXX.tmp`` and then *suffix* (for a
+    writer that wants a file name and reads the format from its end, such as a video
+    encoder), renamed onto *path* when the block ends and removed when it fails: *path* is
+    never half-written. The system's refusals are an OutputError (one line), with the old
+    file intact."""
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=f".tmp{suffix}", dir=target.parent or "."
         )
+        os.close(fd)
     except OSError as exc:
         raise OutputError(f"{target}: cannot be written ({exc.strerror or exc})") from None
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, bytes):
-                handle.write(data)
-            else:
-                for text in [data] if isinstance(data, str) else data:
-                    for start in range(0, len(text), _CHUNK):  # encoded a piece at a time:
-                        handle.write(text[start : start + _CHUNK].encode("utf-8"))  # no copy
+        yield tmp
         if target.exists():
             os.chmod(tmp, target.stat().st_mode & 0o777)
         else:
@@ -71,10 +70,25 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes | list[str]) ->
             os.unlink(tmp)
         if isinstance(exc, OSError):
             raise OutputError(f"{target}: cannot be written ({exc.strerror or exc})") from None
-        if isinstance(exc, UnicodeEncodeError):
+        raise
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes | list[str]) -> Path:
+    """Write *data* (text, bytes, or text in pieces written one after the other) to *path*
+    via a temporary file and a rename (:func:`atomic_path`)."""
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        try:
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_TRUNC), "wb") as handle:
+                if isinstance(data, bytes):
+                    handle.write(data)
+                else:
+                    for text in [data] if isinstance(data, str) else data:
+                        for start in range(0, len(text), _CHUNK):  # encoded a piece at a time:
+                            handle.write(text[start : start + _CHUNK].encode("utf-8"))  # no copy
+        except UnicodeEncodeError as exc:
             bad = exc.object[exc.start]
             raise OutputError(
                 f"{target}: the text holds {bad!r}, a lone surrogate, which is not a character"
             ) from None
-        raise
     return target

@@ -48,5 +48,6 @@ def build(*args: str) -> None:
 
 
 def leftovers(folder: Path) -> list[str]:
-    """Temporary files an atomic write left behind in *folder* (there must be none)."""
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+    """Temporary files an atomic write left behind in *folder* (there must be none): named
+    ``.NAME.XXXX.tmp``, or ``.NAME.XXXX.tmp.mp4`` where the writer reads the suffix."""
+    return sorted(p.name for p in folder.iterdir() if ".tmp" in p.suffixes)

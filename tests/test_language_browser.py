@@ -153,3 +153,26 @@ def test_the_counts_and_a_popup_s_other_properties_speak_the_language(
     mp.set_period(1981, 1986)
     assert popup(mp, "many")["more"] == more
     mp.assert_clean()
+
+
+def test_a_persian_comparison_speaks_persian_and_holds_the_layout_rules(
+    open_map: OpenMap, tmp_path: Path
+) -> None:
+    """compare.js's button in Persian (its name, and its title before and after), both maps
+    right to left, nothing hidden or overlapping, axe at 0 serious."""
+    from tests.test_compare_page import HIDDEN, MAPS, READY
+
+    page = mapgen.save(mapgen.build_map(mapgen.load(), lang="fa",
+                                        compare=["1981/1986", "2003/.."]),
+                       tmp_path / "compare-fa.html")
+    mp = open_map(page, viewport=(1280, 800))
+    mp.page.wait_for_selector(READY)
+    button = mp.page.get_by_role("button", name="مقایسه")
+    assert button.get_attribute("title") == "بازگشت به یک نقشه"
+    first, second = mp.evaluate(MAPS)
+    assert first["box"][0] > second["box"][0]  # the first period on the right, read first
+    assert mp.evaluate(HIDDEN) == [] and mp.evaluate(OVERLAPS) == []
+    assert audit(mp) == []
+    button.click()
+    assert button.get_attribute("title") == "مقایسهٔ دو بازه در کنار هم"
+    mp.assert_clean()

@@ -12,6 +12,7 @@ import pytest
 import mapgen
 from mapgen.static import render_bytes
 from mapgen.static.style import speaking
+from tests.test_render_periods import grid_source  # noqa: F401 (a fixture)
 
 WORD = "تهران"  # Tehran
 # The same word in the forms a shaper must give its letters, in reading order: ت initial,
@@ -93,3 +94,28 @@ def test_what_a_legend_or_a_name_block_leaves_out_is_counted_in_the_language(lan
     assert 0 < left_out < len(data.layers)
     assert counted(block) and all(n > 0 for n in counted(block))
     assert not [text for text in texts if "more" in text]
+
+
+def test_a_persian_grid_speaks_persian_and_reads_from_the_right(
+    grid_source, tmp_path  # noqa: F811 (test_render_periods' fixture)
+):
+    """Small multiples in fa: the count under the title and each panel's heading in Persian
+    words and digits, and the first period's panel on the right (reading order)."""
+    import xml.etree.ElementTree as ET
+
+    from tests.test_render_periods import PERIODS, SVG, panels, texts
+
+    out = tmp_path / "grid.svg"
+    mapgen.render(mapgen.load(grid_source), out, periods=PERIODS.split(","), lang="fa")
+    svg = out.read_bytes()
+    words = texts(svg)
+    assert "۴ بازه، ۵ مکان" in words  # 4 periods, 5 places in any of them
+    assert "۱۹۶۵ تا ۱۹۸۱، ۲ مکان" in words and "از ۲۰۰۳، ۲ مکان" in words
+    assert not [w for w in words if "place" in w or "period" in w]
+
+    def left(panel: ET.Element) -> float:
+        corner = next(p for p in panel.iter(f"{SVG}path") if p.get("d", "").startswith("M "))
+        return float(corner.get("d", "").split()[1])
+
+    found = [left(panel) for panel in panels(svg)]  # in the order of the periods
+    assert len(found) == 4 and found[0] > found[1]

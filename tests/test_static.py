@@ -117,7 +117,9 @@ def test_render_takes_real_keyword_parameters() -> None:
     assert list(parameters)[:2] == ["dataset", "path"]
     options = {name: p for name, p in parameters.items() if name not in ("dataset", "path")}
     assert sorted(options) == sorted(
-        ["period", "width", "height", "dpi", "title", "timeline", "inputs", "today", "lang"]
+        ["period", "width", "height", "dpi", "title", "timeline", "inputs", "today",
+         "periods", "split", "animate", "step", "window", "fps", "strict", "keep_undated",
+         "progress", "lang"]
     )
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in options.values())
 

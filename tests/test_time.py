@@ -11,7 +11,7 @@ from click.testing import CliRunner
 import mapgen
 from mapgen.cli import main
 from mapgen.dates import days_from_civil
-from mapgen.series import slugify
+from mapgen.rules import slugify
 from tests.conftest import OpenMap
 from tests.helpers import feature, write_geojson
 

@@ -15,6 +15,7 @@ from branca.element import Element
 from mapgen.calendars import check_calendar
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
+from mapgen.filter import period_of
 from mapgen.html.elements import (
     LEAFLET_CSS,
     LEAFLET_IMAGES,
@@ -72,6 +73,17 @@ def _inert_html(text: str) -> str:
     return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
+def compared(
+    dataset: Dataset, periods: Sequence[Period | str], *, strict: bool = False
+) -> list[Period]:
+    """The two periods of a comparison, read as `filter.period_of` reads them."""
+    if isinstance(periods, str) or len(periods) != 2:
+        raise OptionError.naming("{compare} takes two periods, such as 1981/1986 2003/..")
+    return [
+        period_of(dataset, p, strict=strict) if isinstance(p, str) else p for p in periods
+    ]
+
+
 @many_objects()  # a large map is millions of small objects without a cycle: see model.py
 def build_map(
     dataset: Dataset,
@@ -87,6 +99,7 @@ def build_map(
     calendar: str = "gregorian",
     story: str | os.PathLike[str] | Story | None = None,
     story_panel: bool = True,
+    compare: Sequence[Period | str] | None = None,
     popup_fields: Sequence[str] | None = None,
 ) -> folium.Map:
     """A folium Map of *dataset*: one toggleable layer per category, legend, popups, movement
@@ -107,7 +120,10 @@ def build_map(
 
     *story* (a Markdown or StoryMapJS file, or a loaded :class:`mapgen.story.Story`) walks
     the reader through the map step by step (`mapgen.story`); *story_panel* False leaves its
-    caption panel out, for a report whose own text drives the steps.
+    caption panel out, for a report whose own text drives the steps. *compare*: two periods
+    (`Period`s, or texts such as "1981/1986", "2003/.." or a period the data names) shown side
+    by side in two synced maps (compare.js), read strictly with *strict*; not with a story,
+    whose steps drive one map's period.
 
     A popup shows a place's other properties (`Place.extra`) as a small table: all of them,
     up to 12 and then "+N more", or only the ones *popup_fields* names, in that order (a
@@ -122,6 +138,9 @@ def build_map(
         )
     provider = tile_provider(tiles)
     period = period if period is not None else dataset.period
+    if story is not None and compare is not None:
+        raise OptionError.naming("a {story} walks through one map's periods; it makes no "
+                                 "{compare}")
     if story is not None:
         story = load_story(story, dataset, strict=strict)
     dataset = group_small_layers(dataset.in_language(check_language(lang)), lang=lang)
@@ -161,6 +180,8 @@ def build_map(
                    popup_fields=popup_fields,
                    story=None if story is None else story_payload(story, panel=story_panel,
                                                                   lang=lang))
+    if compare is not None:
+        data["compare"] = [[p.start, p.end] for p in compared(dataset, compare, strict=strict)]
     if basemap:  # the countries go into the page once, for all its maps (elements.py)
         Countries().add_to(fmap)
     PeriodControl().add_to(fmap)

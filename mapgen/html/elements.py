@@ -272,8 +272,9 @@ class MapgenLayers(AssetElement):
         "layout.js",
         "basemap.js",
         "mapgen.js",
+        "compare.js",
     )
-    default_css_files = ("isolation.css", "mapgen.css", "search.css")
+    default_css_files = ("isolation.css", "mapgen.css", "search.css", "compare.css")
 
     def __init__(self, data_json: str, groups: list[MacroElement], packed: str | None = None):
         super().__init__()

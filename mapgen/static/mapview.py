@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import numpy as np
     from matplotlib.axes import Axes
     from matplotlib.backend_bases import RendererBase
+    from matplotlib.figure import Figure
     from matplotlib.legend import Legend
     from matplotlib.transforms import Bbox, Transform
     from numpy.typing import NDArray
@@ -44,31 +45,117 @@ SHRINK_END = 5.0  # points between an arrow's tip and the place it points to
 LABEL_PAD = 1.5  # points between a label block's backing and its text
 LABEL_REACH = 256.0  # points: no label is placed further than this from its place
 LEGEND_CLEARANCE = 5.0  # points around a legend inside the map that no place may be in
-LEGEND_SHARE = 0.4  # a legend beside the map takes at most this share of the map's row
-
-
-@dataclass
-class LayerParts:
-    """One layer's simple geometries (collections and Multi* flattened), by how each is
-    drawn."""
-
-    points: list[Point] = field(default_factory=list)  # lon, lat
-    inferred: list[Point] = field(default_factory=list)  # location inferred: drawn hollow
-    lines: list[BaseGeometry] = field(default_factory=list)
-    polygons: list[BaseGeometry] = field(default_factory=list)
-
-
-Parts = dict[str, LayerParts]  # layer key → its parts
+LEGEND_SHARE = 0.4  # a legend takes at most this share of the maps' room: beside a map, of
+# its row's width; under a grid of maps, of the grid's height
 
 
 @dataclass(frozen=True)
 class Markers:
-    """Every point marker of the map, layer by layer, stated places before inferred ones."""
+    """Point markers in drawing order: layer by layer, stated places before inferred ones,
+    then in row order."""
 
     lonlat: NDArray[np.float64]  # n × 2
-    sizes: list[float]  # diameters in points, as drawn uncrowded
-    colors: list[str]  # their layers' colours
-    hollow: list[bool]  # location inferred
+    ranks: NDArray[np.intp]  # each marker's layer, by its rank in the dataset's layers
+    hollow: NDArray[np.bool_]  # location inferred
+
+    def __len__(self) -> int:
+        return len(self.ranks)
+
+    @property
+    def sizes(self) -> NDArray[np.float64]:
+        """Diameters in points, as drawn uncrowded: smaller for later layers."""
+        import numpy as np
+
+        return np.maximum(8.0 - 3.0 * self.ranks, 4.0)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A dataset's places made ready to draw once, row by row — anchors, every point marker
+    in drawing order, the lines and polygons — so that any set of its rows (the map, a grid's
+    panel, an animation's frame) is drawn without reading the places again."""
+
+    dataset: Dataset
+    anchors: NDArray[np.float64]  # rows × 2: where each place's name and arrows attach
+    markers: Markers
+    marker_rows: NDArray[np.intp]  # the row of each marker
+    shapes: tuple[tuple[int, int, BaseGeometry], ...]  # (row, layer rank, line or polygon)
+
+    @property
+    def rows(self) -> int:
+        return len(self.anchors)
+
+    def markers_of(self, shown: NDArray[np.bool_]) -> Markers:
+        """The markers of the rows *shown* (a mask), in drawing order."""
+        keep = shown[self.marker_rows]
+        m = self.markers
+        return Markers(m.lonlat[keep], m.ranks[keep], m.hollow[keep])
+
+    def kinds(self, shown: NDArray[np.bool_]) -> list[set[str]]:
+        """For each layer, how its places among *shown* are drawn: "point", "inferred",
+        "LineString", "Polygon"."""
+        kinds: list[set[str]] = [set() for _ in self.dataset.layers]
+        m = self.markers_of(shown)
+        for rank, hollow in set(zip(m.ranks.tolist(), m.hollow.tolist(), strict=True)):
+            kinds[rank].add("inferred" if hollow else "point")
+        for row, rank, shape in self.shapes:
+            if shown[row]:
+                kinds[rank].add(shape.geom_type)
+        return kinds
+
+
+def crowded(markers: Markers) -> bool:
+    """Whether markers are drawn as dots sized by crowding (see :mod:`density`)."""
+    return len(markers) > DENSE_POINTS
+
+
+def prepare(dataset: Dataset) -> Sheet:
+    """The :class:`Sheet` of *dataset*. Points are read from their columns as arrays: shapely
+    only for the other geometries, so that 100,000 points cost next to nothing."""
+    import numpy as np
+    from shapely.geometry import shape
+
+    places = dataset.places
+    rank_of = {layer.key: rank for rank, layer in enumerate(dataset.layers)}
+    ranks = np.array([rank_of[key] for key in places.layers], dtype=np.intp)
+    inferred = np.array([p == INFERRED for p in places.precisions], dtype=bool)
+    # a Point's position is in the columns (None elsewhere, which numpy reads as NaN)
+    anchors = np.column_stack([
+        np.array(places.lons, dtype=np.float64), np.array(places.lats, dtype=np.float64)
+    ]).reshape(-1, 2)
+    simple = np.array([g is None for g in places.geometries], dtype=bool)
+    extra: list[tuple[int, Point]] = []  # (row, point) of the other geometries' points
+    shapes: list[tuple[int, int, BaseGeometry]] = []
+    for row in np.flatnonzero(~simple).tolist():
+        geometry = places.geometries[row]
+        assert geometry is not None
+        if geometry["type"] == "Point":
+            x, y = geometry["coordinates"][:2]
+            anchors[row] = (float(x), float(y))
+            extra.append((row, (float(x), float(y))))
+            continue
+        whole = shape(geometry)
+        anchors[row] = _anchor(whole)
+        for part in _parts(whole):
+            if part.geom_type == "Point":
+                extra.append((row, (part.x, part.y)))
+            else:
+                shapes.append((row, int(ranks[row]), part))
+    rows = np.concatenate([
+        np.flatnonzero(simple), np.array([row for row, _ in extra], dtype=np.intp)
+    ])
+    lonlat = np.concatenate([
+        anchors[simple], np.array([xy for _, xy in extra], dtype=np.float64).reshape(-1, 2)
+    ])
+    order = np.lexsort((rows, inferred[rows], ranks[rows]))  # stable: parts keep their order
+    rows = rows[order]
+    return Sheet(
+        dataset,
+        anchors,
+        Markers(lonlat[order], ranks[rows], inferred[rows]),
+        rows,
+        tuple(shapes),
+    )
 
 
 def map_extent(
@@ -101,69 +188,124 @@ def draw_map(
     """The basemap framed on the places (or on *bounds*, west, south, east, north: a story's
     step), the places and their moves, the legend in a corner that hides none of them (else
     beside the map, which then gets narrower), and the names where they hide none of it."""
-    parts, anchors = _split(dataset)
-    points = _markers(dataset, parts)
-    legend = None
-    if dataset.layers:
-        _frame_places(ax, dataset, bounds)
-        spots = _in_page_points(ax, [*points.lonlat.tolist(), *anchors])
-        legend = _draw_legend(ax, dataset, parts, renderer, spots,
-                              crowded=len(points.sizes) > DENSE_POINTS)
-    box = ax.get_position(original=True).transformed(ax.figure.transFigure)
-    xlim, ylim, aspect = _frame_places(ax, dataset, bounds)
-    sizes, dots = points.sizes, None
-    if len(sizes) > DENSE_POINTS:  # crowding on the page, from the view about to be set
-        scale = (box.width / (xlim[1] - xlim[0]), box.height / (ylim[1] - ylim[0]))
-        dots = dot_style(crowding(points.lonlat * scale * (72 / ax.figure.dpi)))
-        sizes = dots.sizes.tolist()
+    import numpy as np
 
-    _style_frame(ax)
-    _draw_basemap(ax, xlim, ylim)
-    _draw_places(ax, dataset, parts)
-    if dots is None:
-        _draw_markers(ax, dataset, parts)
-    else:
-        _draw_dots(ax, points, dots)
-    ax.set_xlabel("")  # geopandas names the axes; a map has no use for that
-    ax.set_ylabel("")
-    moves = _moves(dataset, anchors)
-    _draw_moves(ax, moves)
+    sheet = prepare(dataset)
+    every = np.ones(sheet.rows, dtype=bool)
+    bounds = bounds or places_bounds(dataset.places)
+    key = None
+    if dataset.layers:
+        frame_view(ax, bounds)
+        key = place_legend(
+            ax, legend_key(sheet, every, crowded=crowded(sheet.markers)), renderer,
+            spots(ax, sheet, every),
+        )
+    frame_map(ax, bounds)
+    draw_places(ax, sheet, every, renderer, key=key)
+
+
+def frame_view(
+    ax: Axes, bounds: Bounds | None
+) -> tuple[tuple[float, float], tuple[float, float], float]:
+    """Set the view that frames *bounds* (None: the world) in *ax*'s box as asked for
+    (:func:`map_extent`), not the one an earlier view made of it, and return it: a legend
+    placed beside the map narrows the box, and the view is then set again."""
+    box = ax.get_position(original=True).transformed(ax.figure.transFigure)
+    xlim, ylim, aspect = map_extent(bounds, box.width / box.height)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect(aspect, adjustable="box", anchor="C")  # a no-op unless the world is too small
     ax.apply_aspect()
+    return xlim, ylim, aspect
 
+
+def frame_map(ax: Axes, bounds: Bounds | None) -> None:
+    """The sea, the frame and the basemap, framed on *bounds* (None: the world): what every
+    map of a grid or frame of an animation drawn in *ax* shares."""
+    xlim, ylim, _ = frame_view(ax, bounds)
+    _style_frame(ax)
+    _draw_basemap(ax, xlim, ylim)  # the view is set: drawing does not move it
+    ax.set_xlabel("")  # geopandas names the axes; a map has no use for that
+    ax.set_ylabel("")
+
+
+def spots(ax: Axes, sheet: Sheet, shown: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """Where the rows *shown* are on the page (points): their markers and their anchors,
+    which a legend inside the map must not cover."""
+    import numpy as np
+
+    lonlat = np.concatenate([sheet.markers_of(shown).lonlat, sheet.anchors[shown]])
+    return in_page_points(ax, lonlat)
+
+
+BESIDE = "beside"  # Key.loc: to the right of the map
+
+
+@dataclass(frozen=True)
+class Key:
+    """A legend: its entries, its *title* (or None), and its place — a corner, or BESIDE the
+    map in *columns* of *rows* (0: every entry) with its left edge at *anchor* (axes
+    fraction); None: not yet placed (:func:`place_legend`)."""
+
+    handles: tuple[Any, ...]
+    labels: tuple[str, ...]
+    title: str | None = None
+    loc: str | None = None
+    columns: int = 1
+    rows: int = 0
+    anchor: float = 1.0
+
+
+def draw_places(
+    ax: Axes,
+    sheet: Sheet,
+    shown: NDArray[np.bool_],
+    renderer: RendererBase,
+    key: Key | None = None,
+) -> None:
+    """The rows *shown* (a mask) of *sheet* on a map framed by :func:`frame_map`: lines and
+    polygons, markers (dots when crowded), moves, the legend *key* (placed by
+    :func:`place_legend`; None: no legend), and the names where they hide none of it."""
+    import numpy as np
+
+    points = sheet.markers_of(shown)
+    sizes, dots = points.sizes, None
+    if crowded(points):  # crowding on the page
+        box = ax.get_position(original=True).transformed(ax.figure.transFigure)
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        scale = (box.width / (x1 - x0), box.height / (y1 - y0))
+        dots = dot_style(crowding(points.lonlat * scale * (72 / ax.figure.dpi)))
+        sizes = dots.sizes
+
+    _draw_shapes(ax, sheet, shown)
+    if dots is None:
+        _draw_markers(ax, sheet.dataset, points)
+    else:
+        _draw_dots(ax, sheet.dataset, points, dots)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    moves = _moves(sheet, shown)
+    _draw_moves(ax, moves)
+
+    rows = np.flatnonzero(shown)
     to_points = _points_transform(ax)
-    markers = _in_page_points(ax, points.lonlat)
-    named, obstacles = _room_for_names(ax, anchors, markers, sizes, crowded=dots is not None)
+    markers = in_page_points(ax, points.lonlat)
+    named, obstacles = _room_for_names(
+        ax, sheet.anchors[rows], markers, sizes, crowded=dots is not None
+    )
     obstacles += [_arrowhead(to_points(*a), to_points(*b)) for a, b, _ in moves]
     frame = _in_points(ax.get_window_extent(renderer), ax.figure.dpi)
-    if legend is not None:
-        obstacles.append(_in_points(legend.get_window_extent(renderer), ax.figure.dpi))
-    _draw_labels(ax, dataset, named, anchors, to_points, obstacles, frame, renderer)
-
-
-def _frame_places(
-    ax: Axes, dataset: Dataset, bounds: Bounds | None = None
-) -> tuple[tuple[float, float], tuple[float, float], float]:
-    """Set the view that frames the places (or *bounds*) in *ax*'s box as it is now
-    (:func:`map_extent`) and return it: drawing may move it, so it is set again after. (The
-    box asked for, not the one the view before made of it.)"""
-    box = ax.get_position(original=True).transformed(ax.figure.transFigure)
-    xlim, ylim, aspect = map_extent(bounds or places_bounds(dataset.places),
-                                    box.width / box.height)
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect(aspect, adjustable="box", anchor="C")
-    ax.apply_aspect()
-    return xlim, ylim, aspect
+    if key is not None:
+        obstacles.append(draw_legend(ax, key, renderer))
+    names = rows[list(named)].tolist()
+    _draw_labels(ax, sheet.dataset, names, sheet.anchors, to_points, obstacles, frame, renderer)
 
 
 def _room_for_names(
     ax: Axes,
-    anchors: Sequence[Point],
+    anchors: NDArray[np.float64],
     markers: NDArray[np.float64],
-    sizes: Sequence[float],
+    sizes: NDArray[np.float64],
     *,
     crowded: bool,
 ) -> tuple[Sequence[int], list[Box]]:
@@ -176,38 +318,17 @@ def _room_for_names(
     named: Sequence[int] = range(len(anchors))
     hiding = np.ones(len(markers), dtype=bool)
     if crowded:
-        spots = _in_page_points(ax, anchors)
+        spots = in_page_points(ax, anchors)
         named = np.flatnonzero(roomy(spots)).tolist()
         hiding = near(markers, spots[named], LABEL_REACH)
     boxes = [
-        square_box((float(x), float(y)), size + 2)
-        for (x, y), size, keep in zip(markers, sizes, hiding, strict=True)
-        if keep
+        square_box((x, y), size + 2)
+        for (x, y), size in zip(markers[hiding].tolist(), sizes[hiding].tolist(), strict=True)
     ]
     return named, boxes
 
 
-def _markers(dataset: Dataset, parts: Parts) -> Markers:
-    """Every point marker of the map, in one order for sizing, drawing and avoiding them."""
-    import numpy as np
-
-    lonlat: list[Point] = []
-    sizes: list[float] = []
-    colors: list[str] = []
-    hollow: list[bool] = []
-    for rank, layer in enumerate(dataset.layers):
-        for points, inferred in (
-            (parts[layer.key].points, False),
-            (parts[layer.key].inferred, True),
-        ):
-            lonlat += points
-            sizes += [_marker_size(rank)] * len(points)
-            colors += [layer.color] * len(points)
-            hollow += [inferred] * len(points)
-    return Markers(np.array(lonlat, dtype=np.float64).reshape(-1, 2), sizes, colors, hollow)
-
-
-def _in_page_points(ax: Axes, lonlat: Sequence[Point] | NDArray[np.float64]) -> NDArray[np.float64]:
+def in_page_points(ax: Axes, lonlat: Sequence[Point] | NDArray[np.float64]) -> NDArray[np.float64]:
     """lon, lat pairs → points from the figure's lower left corner, all at once."""
     import numpy as np
 
@@ -251,95 +372,72 @@ def _draw_basemap(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float]
         land.plot(ax=ax, facecolor=STYLE.land, edgecolor=STYLE.border, linewidth=0.6, aspect=None)
 
 
-def _split(dataset: Dataset) -> tuple[Parts, list[Point]]:
-    """Each layer's parts, and each place's anchor. A plain point is read straight from its
-    GeoJSON: shapely only for the rest, so that 100,000 points cost next to nothing."""
-    from shapely.geometry import shape
-
-    parts = {layer.key: LayerParts() for layer in dataset.layers}
-    anchors: list[Point] = []
-    places = dataset.places
-    for layer, precision, lon, lat, geometry in zip(
-        places.layers, places.precisions, places.lons, places.lats, places.geometries,
-        strict=True,
-    ):
-        mine = parts[layer]
-        points = mine.inferred if precision == INFERRED else mine.points
-        if geometry is None or geometry["type"] == "Point":  # None: a Point in the columns
-            x, y = (lon, lat) if geometry is None else geometry["coordinates"][:2]
-            anchors.append((float(x), float(y)))
-            points.append(anchors[-1])
-            continue
-        whole = shape(geometry)
-        anchors.append(_anchor(whole))
-        for part in _parts(whole):
-            if part.geom_type == "Point":
-                points.append((part.x, part.y))
-            elif part.geom_type == "Polygon":
-                mine.polygons.append(part)
-            else:
-                mine.lines.append(part)
-    return parts, anchors
-
-
 def _marker_size(rank: int) -> float:
     """Later layers get smaller markers, drawn on top: places at one spot stay visible."""
     return max(8.0 - 3.0 * rank, 4.0)
 
 
-def _draw_places(ax: Axes, dataset: Dataset, parts: Parts) -> None:
+def _draw_shapes(ax: Axes, sheet: Sheet, shown: NDArray[np.bool_]) -> None:
     """Polygons (tinted), then lines, one layer after the other."""
     import geopandas
 
-    for layer in dataset.layers:
-        mine = parts[layer.key]
-        if mine.polygons:
-            geopandas.GeoSeries(mine.polygons).plot(ax=ax, aspect=None, zorder=3, **_fill(layer))
-        if mine.lines:
-            geopandas.GeoSeries(mine.lines).plot(
+    for rank, layer in enumerate(sheet.dataset.layers):
+        mine = [part for row, r, part in sheet.shapes if r == rank and shown[row]]
+        polygons = [part for part in mine if part.geom_type == "Polygon"]
+        lines = [part for part in mine if part.geom_type != "Polygon"]
+        if polygons:
+            geopandas.GeoSeries(polygons).plot(ax=ax, aspect=None, zorder=3, **_fill(layer))
+        if lines:
+            geopandas.GeoSeries(lines).plot(
                 ax=ax, color=layer.color, linewidth=1.6, aspect=None, zorder=3
             )
 
 
-def _draw_markers(ax: Axes, dataset: Dataset, parts: Parts) -> None:
+def _draw_markers(ax: Axes, dataset: Dataset, markers: Markers) -> None:
     """Point markers layer after layer, each smaller than the one before and on top of it;
     hollow where the location is inferred."""
     for rank, layer in enumerate(dataset.layers):
-        mine = parts[layer.key]
-        for points, hollow in ((mine.points, False), (mine.inferred, True)):
-            if points:
+        for hollow in (False, True):
+            mine = markers.lonlat[(markers.ranks == rank) & (markers.hollow == hollow)]
+            if len(mine):
                 ax.plot(
-                    [x for x, _ in points],
-                    [y for _, y in points],
+                    mine[:, 0].tolist(),
+                    mine[:, 1].tolist(),
                     linestyle="none",
                     zorder=6 + rank,
                     **_marker(layer, rank, hollow=hollow),
                 )
 
 
-def _draw_dots(ax: Axes, markers: Markers, dots: Dots) -> None:
+def _draw_dots(ax: Axes, dataset: Dataset, markers: Markers, dots: Dots) -> None:
     """Every point of a crowded map in one pass, layers interleaved so that none is always on
     top; stated places filled, inferred ones rings. Rasterised in SVG and PDF: a vector file
     of 100,000 circles is too heavy to open, and the dots are too small to scale up."""
     import numpy as np
     from matplotlib.colors import to_rgba_array
 
-    rings = np.array(markers.hollow, dtype=bool)
-    color = to_rgba_array(markers.colors).reshape(-1, 4)
+    rings = markers.hollow
+    color = to_rgba_array([layer.color for layer in dataset.layers]).reshape(-1, 4)
+    color = color[markers.ranks]
     color[:, 3] = dots.alphas
-    clear = np.zeros_like(color)
     order = interleave(len(rings))
     xy = markers.lonlat[order]
+    style: dict[str, Any] = {"facecolors": color[order], "edgecolors": "none", "linewidths": 0}
+    if rings.any():  # stroking no outline is twice as fast: only rings are stroked
+        clear = np.zeros_like(color)
+        style = {
+            "facecolors": np.where(rings[:, None], clear, color)[order],
+            "edgecolors": np.where(rings[:, None], color, clear)[order],
+            "linewidths": np.where(rings, 0.5, 0.0)[order],
+        }
     ax.scatter(
         xy[:, 0],
         xy[:, 1],
         s=(dots.sizes**2)[order],
         marker="o",
-        facecolors=np.where(rings[:, None], clear, color)[order],
-        edgecolors=np.where(rings[:, None], color, clear)[order],
-        linewidths=np.where(rings, 0.5, 0.0)[order],  # stroking no outline: twice as fast
         zorder=6,
         rasterized=True,
+        **style,
     )
 
 
@@ -375,13 +473,25 @@ def _hollow(color: str, size: float) -> dict[str, Any]:
     }
 
 
-def _moves(dataset: Dataset, anchors: Sequence[Point]) -> list[Move]:
-    """(from, to, colour) in lon/lat of each move of a path layer between distinct spots."""
+def _moves(sheet: Sheet, shown: NDArray[np.bool_]) -> list[Move]:
+    """(from, to, colour) in lon/lat of each move of a path layer between distinct spots,
+    among the rows *shown*."""
+    import numpy as np
+
     from mapgen.paths import movements
 
+    dataset = sheet.dataset
+    paths = {layer.key for layer in dataset.layers if layer.path}
+    if not paths:
+        return []
+    rows = [row for row in np.flatnonzero(shown).tolist() if dataset.places.layers[row] in paths]
+    if not rows:
+        return []
+    view = dataset.with_places(dataset.places.take(rows))
+    anchors = [tuple(xy) for xy in sheet.anchors[rows].tolist()]
     return [
-        (anchors[m.origin], anchors[m.destination], dataset.layer(m.layer).color)
-        for m in movements(dataset)
+        (anchors[m.origin], anchors[m.destination], view.layer(m.layer).color)
+        for m in movements(view)
         if anchors[m.origin] != anchors[m.destination]
     ]
 
@@ -436,45 +546,48 @@ def _in_points(bbox: Bbox, dpi: float) -> Box:
     return (bbox.x0 * s, bbox.y0 * s, bbox.x1 * s, bbox.y1 * s)
 
 
-def _legend_entries(
-    dataset: Dataset, parts: Parts, crowded: bool
-) -> tuple[list[Any], list[str], str | None]:
-    """The legend's handles and labels (each layer's colour and label, and what a hollow
-    marker means when one is drawn), and its title: that a marker's size is its layer's
-    order, when sizes differ (a title, so that "+N more" never cuts it and counts layers).
-    On a *crowded* map, whose dots are sized by crowding rather than by layer, every layer's
-    marker has the first layer's size."""
+def legend_key(sheet: Sheet, shown: NDArray[np.bool_], *, crowded: bool = False) -> Key:
+    """The legend of the rows *shown*, not yet placed: the layers' colours and labels, each
+    drawn as its places are (a marker, a line or a tinted patch), what a hollow marker means
+    when one is drawn, and its title: that a marker's size is its layer's order, when sizes
+    differ (a title, so that "+N more" never cuts it and counts layers). On a *crowded* map,
+    whose dots are sized by crowding rather than by layer, every layer's marker has the first
+    layer's size."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles: list[Any] = []
-    for rank, layer in enumerate(dataset.layers):
-        kinds = parts[layer.key]
-        if kinds.points or kinds.inferred or not (kinds.lines or kinds.polygons):
+    kinds = sheet.kinds(shown)
+    layers = sheet.dataset.layers
+    for rank, (layer, mine) in enumerate(zip(layers, kinds, strict=True)):
+        if mine & {"point", "inferred"} or not mine:
             width = 1.1 if layer.path else 0.0  # a path layer: the line its arrows draw
             marker = _marker(layer, 0 if crowded else rank)
             handles.append(Line2D([], [], color=layer.color, linewidth=width, **marker))
-        elif kinds.lines:
+        elif mine - {"Polygon"}:
             handles.append(Line2D([], [], color=layer.color, linewidth=1.6))
         else:
             handles.append(Patch(**_fill(layer)))
-    labels = [layer.label for layer in dataset.layers]
-    if any(parts[layer.key].inferred for layer in dataset.layers):
+    labels = [layer.label for layer in layers]
+    if any("inferred" in mine for mine in kinds):
         handles.append(Line2D([], [], linewidth=0, **_hollow(STYLE.muted, _marker_size(0))))
         labels.append(say().pgettext("static legend", INFERRED_LABEL))
-    sizes = {_marker_size(rank) for rank, layer in enumerate(dataset.layers)
-             if parts[layer.key].points or parts[layer.key].inferred}
+    sizes = {_marker_size(rank) for rank, mine in enumerate(kinds) if mine & {"point", "inferred"}}
     title = (say().pgettext("static legend", SIZE_LABEL)  # says what size means
              if len(sizes) > 1 and not crowded else None)
-    return handles, labels, title
+    return Key(tuple(handles), tuple(labels), title)
 
 
-def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], title: str | None,
-            **where: Any) -> Legend:
-    """A legend on *ax* in mapgen's look; its text never read as mathtext."""
-    legend = ax.legend(
-        handles,
-        labels,
+LEGEND_CORNERS = ("lower left", "upper left", "lower right", "upper right")
+
+
+def house_legend(owner: Axes | Figure, handles: Sequence[Any], labels: Sequence[str],
+                 title: str | None, **where: Any) -> Legend:
+    """A legend on *owner* (a map, or a grid's page) in mapgen's look, its title muted; its
+    text never read as mathtext."""
+    legend = owner.legend(
+        list(handles),
+        list(labels),
         title=title,
         title_fontsize=STYLE.legend_size,
         alignment="left" if say().direction == "ltr" else "right",  # the title's side
@@ -494,21 +607,45 @@ def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], title: str 
     return legend
 
 
-def _draw_legend(
-    ax: Axes,
-    dataset: Dataset,
-    parts: Parts,
-    renderer: RendererBase,
-    spots: NDArray[np.float64],
-    *,
-    crowded: bool = False,
+def draw_legend(ax: Axes, key: Key, renderer: RendererBase) -> Box:
+    """*key* drawn where :func:`place_legend` put it: in its corner, or beside the map in its
+    columns, past what fits a last line "+31 more". Returns its box in points, so that names
+    keep clear of it."""
+    if key.loc != BESIDE:
+        legend = house_legend(ax, key.handles, key.labels, key.title, loc=key.loc)
+    else:
+        make = partial(house_legend, ax, title=key.title, ncols=key.columns, loc="upper left",
+                       bbox_to_anchor=(key.anchor, 1.0), borderaxespad=0.0)
+        legend = cut_legend(make, key, key.rows * key.columns if key.rows else len(key.labels))
+    return _in_points(legend.get_window_extent(renderer), ax.figure.dpi)
+
+
+def cut_legend(
+    make: Callable[[list[Any], list[str]], Legend], key: Key, room: int
 ) -> Legend:
-    """The legend in the corner of the map with the fewest of the places' *spots* (page
-    points) near it, when it covers none of them and fits; else beside the map, on its
-    right, in as many columns as the map's height needs (the map is narrowed to make room),
-    and past what fits a last line "+31 more"."""
-    handles, labels, title = _legend_entries(dataset, parts, crowded)
-    legend = _legend(ax, handles, labels, title)
+    """The legend *make* draws of *key*'s entries, no more than *room* of them: past what
+    fits, its last line says "+31 more" (muted)."""
+    from matplotlib.lines import Line2D
+
+    handles, labels = key.handles, key.labels
+    keep = len(labels) if len(labels) <= room else room - 1
+    more = ([say().ngettext("+{n} more", "+{n} more", len(labels) - keep)]
+            if keep < len(labels) else [])
+    legend = make([*handles[:keep], *[Line2D([], [], linewidth=0)] * len(more)],
+                  [*labels[:keep], *more])
+    if more:
+        legend.get_texts()[-1].set_color(STYLE.muted)
+    return legend
+
+
+def place_legend(
+    ax: Axes, key: Key, renderer: RendererBase, spots: NDArray[np.float64]
+) -> Key:
+    """*key* placed on the map as framed now (:func:`frame_view`): in the corner with the
+    fewest of the places' *spots* (page points, :func:`spots`) near it, when it covers none
+    of them and fits; else beside the map, on its right, in as many columns as the map's
+    height needs, the map's box narrowed to make room (frame the view again after). The
+    legend drawn to measure is removed: :func:`draw_places` draws the key placed."""
     frame = _in_points(ax.get_window_extent(renderer), ax.figure.dpi)
     reach = 24.0  # labels need room around their places too
     x, y = spots[:, 0], spots[:, 1]
@@ -516,74 +653,58 @@ def _draw_legend(
     def count(box: Box) -> int:
         return int(((box[0] <= x) & (x <= box[2]) & (box[1] <= y) & (y <= box[3])).sum())
 
-    best: tuple[int, str, Box] | None = None
-    for loc in ("lower left", "upper left", "lower right", "upper right"):
-        legend.set_loc(loc)
-        box = _in_points(legend.get_window_extent(renderer), ax.figure.dpi)
+    def box_of(placed: Key) -> Box:
+        box = draw_legend(ax, placed, renderer)
+        ax.get_legend().remove()
+        return box
+
+    best: tuple[int, Key, Box] | None = None
+    for loc in LEGEND_CORNERS:
+        corner = replace(key, loc=loc)
+        box = box_of(corner)
         if best is None or count(grow(box, reach)) < best[0]:
-            best = (count(grow(box, reach)), loc, box)
+            best = (count(grow(box, reach)), corner, box)
     assert best is not None
-    _, loc, box = best
+    _, corner, box = best
     fits = box[3] - box[1] <= 0.9 * (frame[3] - frame[1]) and (
         box[2] - box[0] <= 0.5 * (frame[2] - frame[0]))
     if fits and not count(grow(box, LEGEND_CLEARANCE)):
-        legend.set_loc(loc)
-        return legend
-    legend.remove()
-    return _legend_beside(ax, handles, labels, title, renderer, frame)
+        return corner
+    return _beside(ax, replace(key, loc=BESIDE), frame, box_of)
 
 
-def _legend_beside(
-    ax: Axes, handles: Sequence[Any], labels: Sequence[str], title: str | None,
-    renderer: RendererBase, frame: Box,
-) -> Legend:
-    """The legend to the right of the map, its top at the map's top, in columns no taller
-    than the map and together no wider than LEGEND_SHARE of the map's row; past what fits,
-    a last line "+31 more". The map's box is narrowed by the legend's width. Its *title*
-    is kept only where it costs no entry and no width (a small page's layers come first)."""
-    from matplotlib.lines import Line2D
-
+def _beside(ax: Axes, key: Key, frame: Box, box_of: Callable[[Key], Box]) -> Key:
+    """*key* to the right of the map, its top at the map's top, in columns no taller than
+    the map and together no wider than LEGEND_SHARE of the map's row (past what fits, a last
+    line "+31 more"); the map's box is narrowed by the legend's width. Its title is kept only
+    where it costs no entry and no width (a small page's layers come first)."""
     height, row_width = frame[3] - frame[1], frame[2] - frame[0]
-
-    def made(rows: int, columns: int, title: str | None = None) -> tuple[Legend, Box]:
-        """The legend in *columns* of *rows*; it replaces the one before (an axes has one)."""
-        keep = len(labels) if len(labels) <= rows * columns else rows * columns - 1
-        more = ([say().ngettext("+{n} more", "+{n} more", len(labels) - keep)]
-                if keep < len(labels) else [])
-        legend = _legend(ax, [*handles[:keep], *[Line2D([], [], linewidth=0)] * len(more)],
-                         [*labels[:keep], *more], title, ncols=columns, loc="upper left",
-                         bbox_to_anchor=(1.0, 1.0), borderaxespad=0.0)
-        if more:
-            legend.get_texts()[-1].set_color(STYLE.muted)
-        return legend, _in_points(legend.get_window_extent(renderer), ax.figure.dpi)
+    entries = len(key.labels)
+    title, key = key.title, replace(key, title=None)
 
     def size(rows: int, columns: int = 1) -> tuple[float, float]:
-        box = made(rows, columns)[1]
+        box = box_of(replace(key, rows=rows, columns=columns))
         return box[2] - box[0], box[3] - box[1]
 
-    one, every = size(1)[1], size(len(labels))[1]
-    row = (every - one) / max(len(labels) - 1, 1)
-    rows = len(labels) if every <= height else max(1, 1 + int((height - one) / max(row, 1.0)))
+    one, every = size(1)[1], size(entries)[1]
+    row = (every - one) / max(entries - 1, 1)
+    rows = entries if every <= height else max(1, 1 + int((height - one) / max(row, 1.0)))
     while rows > 1 and size(rows)[1] > height:
         rows -= 1
     columns = 1  # more columns while they fit the row
-    while rows * columns < len(labels) and size(rows, columns + 1)[0] <= LEGEND_SHARE * row_width:
+    while rows * columns < entries and size(rows, columns + 1)[0] <= LEGEND_SHARE * row_width:
         columns += 1
-    legend, box = made(rows, columns)
-    if title is not None and rows * columns >= len(labels):
-        titled, with_title = made(rows, columns, title)
-        if (with_title[2] - with_title[0] <= box[2] - box[0]
-                and with_title[3] - with_title[1] <= height):
-            legend, box = titled, with_title
-        else:
-            legend, box = made(rows, columns)
+    width = size(rows, columns)[0]
+    if title is not None and rows * columns >= entries:
+        titled = box_of(replace(key, rows=rows, columns=columns, title=title))
+        if titled[2] - titled[0] <= width and titled[3] - titled[1] <= height:
+            key = replace(key, title=title)
     gap = STYLE.legend_size
-    narrower = row_width - (box[2] - box[0]) - gap
+    narrower = row_width - width - gap
     position = ax.get_position(original=True)
     ax.set_position((position.x0, position.y0, position.width * narrower / row_width,
                      position.height))
-    legend.set_bbox_to_anchor((1.0 + gap / narrower, 1.0), transform=ax.transAxes)
-    return legend
+    return replace(key, rows=rows, columns=columns, anchor=1.0 + gap / narrower)
 
 
 def _first(place: Place) -> float:
@@ -594,7 +715,7 @@ def _first(place: Place) -> float:
 def _names(
     dataset: Dataset,
     named: Sequence[int],
-    anchors: Sequence[Point],
+    anchors: NDArray[np.float64],
     to_points: ToPoints,
     measure: Callable[[str], float],
 ) -> list[Name]:
@@ -605,14 +726,15 @@ def _names(
         named,
         key=lambda i: (order[dataset.places[i].layer], _first(dataset.places[i]), i),
     )
+    spots = [(float(anchors[i][0]), float(anchors[i][1])) for i in indices]
     return [
         Name(
-            anchors[i],
-            to_points(*anchors[i]),
+            spot,
+            to_points(*spot),
             tuple(wrap(measure, dataset.places[i].name, STYLE.label_width)),
             dataset.layer(dataset.places[i].layer).color,
         )
-        for i in indices
+        for i, spot in zip(indices, spots, strict=True)
     ]
 
 
@@ -620,7 +742,7 @@ def _draw_labels(
     ax: Axes,
     dataset: Dataset,
     named: Sequence[int],
-    anchors: Sequence[Point],
+    anchors: NDArray[np.float64],
     to_points: ToPoints,
     obstacles: list[Box],
     frame: Box,

@@ -29,7 +29,7 @@ from mapgen.static import (
     new_figure,
     output_format,
 )
-from mapgen.static.layout import _draw_footer, _fraction, _page_size, _text
+from mapgen.static.layout import draw_footer, draw_header, fraction, page_size, text
 from mapgen.static.mapview import draw_map
 from mapgen.static.style import STYLE, say, text_width, wrap
 from mapgen.story import Step, Story, load_story
@@ -116,7 +116,7 @@ def draw_step(fig: Figure, dataset: Dataset, story: Story, number: int) -> None:
     the map, the step's heading and caption, the attribution."""
     step = story.steps[number]
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    width, height = _page_size(fig)
+    width, height = page_size(fig)
     m = STYLE.margin
     inner = width - 2 * m
     shown = select(dataset, step.period, step.layers, keep_undated=True)
@@ -128,8 +128,9 @@ def draw_step(fig: Figure, dataset: Dataset, story: Story, number: int) -> None:
              words.ngettext("{n} place", "{n} places", count)]
     if story.author:
         facts.append(story.author)
-    top = _header(fig, renderer, story.title, " · ".join(facts), height - m, inner)
-    bottom = _draw_footer(fig, renderer, dataset, width=inner) + STYLE.footer_size * 0.5
+    top, _ = draw_header(fig, renderer, story.title, " · ".join(facts), top=height - m,
+                         width=inner)
+    bottom = draw_footer(fig, renderer, dataset, width=inner) + STYLE.footer_size * 0.5
     landscape = width >= height
     if landscape:
         column = inner * SIDE
@@ -139,22 +140,10 @@ def draw_step(fig: Figure, dataset: Dataset, story: Story, number: int) -> None:
         text_height = (top - bottom) * 0.38
         map_box = (m, bottom + text_height + m, inner, top - bottom - text_height - m)
         text_box = (m, bottom, inner, text_height)
-    axes = fig.add_axes(_fraction(fig, *map_box))
+    axes = fig.add_axes(fraction(fig, *map_box))
     draw_map(axes, shown, renderer, _bounds(dataset, step, map_box[2] / 72))
     _rings(axes, shown, step)
     _caption(fig, renderer, step, text_box)
-
-
-def _header(fig: Figure, renderer: object, title: str, facts: str, top: float,
-            width: float) -> float:
-    """The story's title, wrapped, and under it where the step is; returns the room's top."""
-    y = top
-    for line in wrap(partial(text_width, renderer, size=STYLE.title_size, bold=True), title, width):
-        y -= STYLE.title_size * 1.2
-        _text(fig, STYLE.margin, y, line, size=STYLE.title_size, weight="bold", color=STYLE.text)
-    y -= STYLE.subtitle_size * 1.5
-    _text(fig, STYLE.margin, y, facts, size=STYLE.subtitle_size, color=STYLE.muted)
-    return y - STYLE.subtitle_size * 0.8
 
 
 def _bounds(dataset: Dataset, step: Step, inches: float) -> Bounds | None:
@@ -197,7 +186,7 @@ def _caption(fig: Figure, renderer: object, step: Step, box: tuple[float, ...]) 
                    width - pad)
     for line in heading:
         y -= HEADING_SIZE * 1.25
-        _text(fig, x + pad / 2, y, line, size=HEADING_SIZE, weight="bold", color=STYLE.text)
+        text(fig, x + pad / 2, y, line, size=HEADING_SIZE, weight="bold", color=STYLE.text)
     paragraphs = plain_text(list(step.caption)).split("\n")
     for size in CAPTION_SIZES:
         measure = partial(text_width, renderer, size=size)
@@ -214,4 +203,4 @@ def _caption(fig: Figure, renderer: object, step: Step, box: tuple[float, ...]) 
     for line in lines:
         y -= size * 1.4
         if line:
-            _text(fig, x + pad / 2, y, line, size=size, color=STYLE.text)
+            text(fig, x + pad / 2, y, line, size=size, color=STYLE.text)

@@ -20,6 +20,7 @@ from mapgen.language import DEFAULT_LANGUAGE, Language, language
 
 if TYPE_CHECKING:
     from matplotlib.backend_bases import RendererBase
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,33 @@ def _add_arabic_font() -> None:
     )
 
 
+@contextmanager
+def house_style(lang: str = DEFAULT_LANGUAGE) -> Iterator[None]:
+    """matplotlib's defaults and mapgen's own settings (:data:`RC`) while drawing: the user's
+    matplotlibrc must not change the map; speaking *lang* in the fonts its letters need
+    (`speaking`)."""
+    import matplotlib
+
+    with speaking(lang) as rc, matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(rc)
+        yield
+
+
+def new_figure(fmt: str, width: int, height: int, dpi: int) -> Figure:
+    """A page of *width* × *height* pixels at *dpi*, drawn by Agg (inside `house_style`)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    # A hair over the size: w / dpi * dpi can come out as 1000.9999…, which a matplotlib
+    # that truncates the pixel size would make 1000; a PNG (or a video frame, drawn as a PNG
+    # is) must be exactly w × h.
+    nudge = 1e-6 if fmt == "png" else 0.0
+    fig = Figure(figsize=((width + nudge) / dpi, (height + nudge) / dpi), dpi=dpi)
+    FigureCanvasAgg(fig)
+    return fig
+
+
 def text_width(renderer: RendererBase, text: str, size: float, bold: bool = False) -> float:
     """The width of *text* in points, as matplotlib will draw it."""
     from matplotlib.font_manager import FontProperties
@@ -143,3 +171,14 @@ def wrap(measure: Callable[[str], float], text: str, width: float) -> list[str]:
                 line = trial
         lines.append(line)
     return [line for line in lines if line]
+
+
+def shorten(measure: Callable[[str], float], text: str, width: float) -> str:
+    """*text* cut at its end with "…" until its *measure*d width fits *width* (a title line
+    that must stay one line)."""
+    if measure(text) <= width:
+        return text
+    words = text
+    while words and measure(words.rstrip() + "…") > width:
+        words = words[:-1]
+    return words.rstrip() + "…"

@@ -18,11 +18,13 @@ from mapgen.static.style import STYLE, say, text_width
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.backend_bases import RendererBase
+    from matplotlib.patches import Rectangle
 
     from mapgen.dates import Span
     from mapgen.model import Dataset, Layer, Period, Place
 
 FADED = 0.3  # opacity of a span's uncertain ends
+TIMELINE_MAX_PLACES = 60  # beyond this a timeline strip is too dense to read
 
 
 @dataclass(frozen=True)
@@ -169,20 +171,20 @@ def draw_timeline(ax: Axes, strip: Strip, period: Period, renderer: RendererBase
     arrow (starts at the edge, ends at today), the period asked for shaded."""
     ax.set_xlim(strip.lo, strip.hi)
     ax.set_ylim(max(strip.rows, 1), 0)
-    _shade_period(ax, strip, period)
+    shade_period(ax, strip, period)
     for bar, row in strip.bars:
         _draw_bar(ax, strip, bar, row, renderer)
     _label_layers(ax, strip)
     _label_years(ax, strip)
 
 
-def _shade_period(ax: Axes, strip: Strip, period: Period) -> None:
+def shade_period(ax: Axes, strip: Strip, period: Period) -> Rectangle | None:
     """The period the map states, behind the bars; an open side runs to the strip's edge."""
     if period.unbounded:
-        return
+        return None
     start = strip.lo if period.start is None else period.start
     end = strip.hi if period.end is None else period.end + 1
-    ax.axvspan(start, end, color=STYLE.period, zorder=0, linewidth=0)
+    return ax.axvspan(start, end, color=STYLE.period, zorder=0, linewidth=0)
 
 
 def _core(bar: Bar, start: float, end: float, min_days: float) -> tuple[float, float]:

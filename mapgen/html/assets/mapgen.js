@@ -168,6 +168,9 @@
     if (window.MapgenPeriodControl) this.periodControl = new window.MapgenPeriodControl(this);
     this.search = window.MapgenSearch(this).addTo(this.map);
     var self = this;
+    /* extensions (compare.js): each is called with the app once its controls are made, and
+     * what it returns, if a function, once the first view is set */
+    var whenReady = (window.MapgenExtensions || []).map(function (extend) { return extend(self); });
     this.map.on("overlayadd overlayremove", function () { self.emit(); });
     this.map.on("popupopen", function (e) { self.clearOfControls(e.popup); });
     this.map.on("resize", function () { self.arrange(); });
@@ -185,6 +188,7 @@
       if (self.renderer.canvas) self.renderer.canvas.flush();  /* drawn once, in that view */
       self.ready = true;
       self.container.setAttribute("data-mapgen-ready", "true");
+      whenReady.forEach(function (then) { if (typeof then === "function") then(); });
     }
     function settled() {
       if (self.map._animatingZoom) self.map.once("zoomend", ready); else ready();

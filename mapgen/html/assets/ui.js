@@ -81,9 +81,10 @@
   }
 
   /* The keys mapgen keeps in the hash: the period, the view, folded controls, the undated
-   * switch, a story's step and its folded caption (story.js). */
+   * switch, a story's step and its folded caption (story.js), two periods compared
+   * (compare.js). */
   var HASH_KEYS = ["from", "to", "z", "c", "legend", "layers", "filter", "search", "undated",
-    "step", "caption"];
+    "step", "caption", "compare"];
 
   /* How many parts of the hash are mapgen's keys, and how many are not (an anchor such as
    * "#section-1", another script's keys): [mine, others]. */
