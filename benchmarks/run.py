@@ -58,6 +58,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         + ", no start-up timings (--sizes and --methods still apply)",
     )
     parser.add_argument(
+        "--tiles",
+        action="store_true",
+        help="issue 25: `mapgen tiles` of synthetic GeoParquet (default sizes 1,000,000 and "
+        "10,000,000) against tippecanoe alone, peak RSS, archive size, the served page "
+        "(benchmarks/tiles.py); results in results/tiles.json unless --out",
+    )
+    parser.add_argument(
         "--sizes",
         default=None,
         help="comma-separated numbers of places (default: "
@@ -145,6 +152,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="keep the synthetic datasets in this folder and reuse them in later runs",
     )
     args = parser.parse_args(argv)
+    args.sizes_given = args.sizes is not None
+    args.out_given = args.out != BENCH / "results" / "latest.json"
     sizes = args.sizes or ",".join(map(str, SCALE_SIZES if args.scale else SIZES))
     methods = args.methods or ",".join(SCALE_METHODS if args.scale else METHODS)
     args.sizes = [int(s.replace("_", "")) for s in sizes.split(",") if s.strip()]
@@ -370,18 +379,21 @@ def page_loads(
 # --------------------------------------------------------------------------- per size
 
 
-def make_dataset(size: int, seed: int, folder: Path) -> tuple[Path, dict[str, Any]]:
+def make_dataset(size: int, seed: int, folder: Path, kind: str = "geojson"
+                 ) -> tuple[Path, dict[str, Any]]:
     """The synthetic places in *folder* and their statistics: written, or reused when *folder*
-    (--data) already holds them from a run with the same synth.py."""
+    (--data) already holds them from a run with the same synth.py. *kind*: "geojson" or
+    "parquet" (GeoParquet, for --tiles)."""
     folder.mkdir(parents=True, exist_ok=True)
     version = hashlib.sha256((BENCH / "synth.py").read_bytes()).hexdigest()[:12]
-    source = folder / f"places-{size}-seed{seed}-{version}.geojson"
+    source = folder / f"places-{size}-seed{seed}-{version}.{kind}"
     about = source.with_suffix(".json")
     if source.exists() and about.exists():
         log(f"{size:,} places: reusing {source}")
         return source, json.loads(about.read_text(encoding="utf-8"))
     log(f"{size:,} places: writing {source}")
-    dataset = synth.write_dataset(size, seed, source)
+    write = synth.write_geoparquet if kind == "parquet" else synth.write_dataset
+    dataset = write(size, seed, source)
     about.write_text(json.dumps(dataset, indent=2) + "\n", encoding="utf-8")
     return source, dataset
 
@@ -423,8 +435,37 @@ def run_size(size: int, args: argparse.Namespace, tmp: Path) -> tuple[dict[str, 
     return result, version
 
 
+def main_tiles(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """--tiles: see benchmarks/tiles.py."""
+    from benchmarks import tiles
+
+    started = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="mapgen-bench-tiles-"))
+    sizes = args.sizes if args.sizes_given else list(tiles.TILE_SIZES)
+    out = args.out if args.out_given else BENCH / "results" / "tiles.json"
+    log(f"temporary files in {tmp}")
+    try:
+        results = tiles.run(sizes, args.data or tmp / "data", tmp, args, make_dataset)
+    finally:
+        if args.keep:
+            log(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    results["command"] = "python benchmarks/run.py " + " ".join(
+        sys.argv[1:] if argv is None else argv)
+    results["machine"] = machine.info(None)
+    results["duration_s"] = round(time.perf_counter() - started, 1)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(tiles.table(results))
+    log(f"wrote {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.tiles:
+        return main_tiles(args, argv)
     started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="mapgen-bench-"))
     log(f"temporary files in {tmp}")

@@ -56,6 +56,8 @@ if TYPE_CHECKING:  # for type checkers and editors: _HOMES's names, re-exported 
     from mapgen.story import Story as Story
     from mapgen.story import load_story as load_story
     from mapgen.styling import style as style
+    from mapgen.tiles.build import build_tiles as build_tiles
+    from mapgen.tiles.serve import serve as serve
     from mapgen.writers import dumps as dumps
     from mapgen.writers import export as export
 
@@ -91,6 +93,8 @@ _HOMES = {
     "write_report": "mapgen.listing",
     "build_series": "mapgen.series",
     "embed": "mapgen.iframe",
+    "build_tiles": "mapgen.tiles.build",
+    "serve": "mapgen.tiles.serve",
 }
 _ERRORS = (DataError, MapgenError, MapgenNote, MapgenWarning, OptionError, OutputError, Problem)
 

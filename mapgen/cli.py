@@ -242,15 +242,16 @@ def _inputs(sources: tuple[str, ...], input_format: str | None, skip_invalid: bo
                   verbose, report)
 
 
-def source_options(*, required: bool = False) -> Callable[[F], F]:
+def source_options(*, required: bool = False, folders: bool = False) -> Callable[[F], F]:
     """SOURCE..., --input-format, the --*-field options, --skip-invalid and how dates are
-    read (--bce, --date-precision, --date-format): what `mapgen.load` takes; and --verbose
-    and --report, how what it leaves out is shown; handed to the command as ``inputs``."""
+    read (--bce, --date-precision, --date-format): what `mapgen.load` takes (with *folders*, a
+    SOURCE may be a folder of Parquet files too); and --verbose and --report, how what it leaves
+    out is shown; handed to the command as ``inputs``."""
     return _hands(
         "inputs",
         _inputs,
         click.Argument(["sources"], nargs=-1, required=required,
-                       type=click.Path(dir_okay=False)),
+                       type=click.Path(dir_okay=folders)),
         click.Option(["--input-format"], type=click.Choice(INPUT_FORMATS),
                      help="Input format, when the file name does not say."),
         *(
@@ -733,6 +734,99 @@ def render_map(
                                                   file=sys.stderr),
     )
     click.echo(str(path))
+
+
+@main.command("tiles")
+@source_options(required=True, folders=True)
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Folder to write: index.html, tiles/*.pmtiles, names/.")
+@click.option("--archives", type=click.Choice(["layer", "one"]), default="layer",
+              show_default=True, help="One PMTiles archive a layer, or one for every layer.")
+@click.option("--partition", type=click.Choice(["layer", "grid"]), default="layer",
+              show_default=True, help="What a tippecanoe task tiles: a layer, or a cell of a "
+              "web-mercator grid (--grid).")
+@click.option("--grid", type=click.IntRange(0, 6), default=1, show_default=True,
+              help="The grid's zoom: 4^N cells.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="A Dask scheduler (tcp://host:8786) [default: a LocalCluster here].")
+@click.option("--workers", type=click.IntRange(1, 256), help="LocalCluster threads.")
+@click.option("--batch-rows", type=click.IntRange(1000, 10_000_000), default=None,
+              help="Rows read and checked at a time [default: 50,000].")
+@click.option("--tiles", "basemap", default=DEFAULT_TILES, show_default=True,
+              help="xyzservices tile provider under the places, or 'none'.")
+@click.option("--from", "start", metavar="DATE", help="Start of the period (EDTF/ISO).")
+@click.option("--to", "end", metavar="DATE", help="End of the period; 1986 = all of it.")
+@click.option("--at", metavar="DATE", help="One date, year or month.")
+@click.option("--strict", is_flag=True,
+              help="Filter by the narrow reading of ?, ~ and % (default: widest reading).")
+@click.option("--layer", "layers", multiple=True, metavar="NAME",
+              help="Only this layer (repeatable).")
+@click.option("--keep-undated", is_flag=True,
+              help="Keep places without a date when filtering by a period.")
+@click.option("--title", help="Map title [default: the dataset's].")
+@click.option("--color", "colors", multiple=True, metavar="LAYER=#HEX", callback=_colors,
+              help="This layer's colour, e.g. camps=#c0392b (repeatable).")
+@reports_errors
+def tiles_command(
+    inputs: Inputs, output: str, archives: str, partition: str, grid: int,
+    scheduler: str | None, workers: int | None, batch_rows: int | None, basemap: str,
+    start: str | None, end: str | None, at: str | None, strict: bool, layers: tuple[str, ...],
+    keep_undated: bool, title: str | None, colors: Mapping[str, str],
+) -> None:
+    """Write vector tiles (PMTiles, with tippecanoe) of SOURCE files or Parquet folders of
+    any size, and DIR/index.html: the same page, served by `mapgen serve DIR`.
+
+    \b
+    Example:
+      mapgen tiles places.parquet -o places-tiles && mapgen serve places-tiles
+      mapgen tiles parts/ -o tiles --archives layer --scheduler tcp://10.0.0.5:8786
+    """
+    import mapgen
+    from mapgen.datetext import DateOptions
+    from mapgen.errors import terminal_text
+    from mapgen.fields import Fields
+
+    options = dict(inputs.options)
+    fields = Fields(**{key.removesuffix("_field"): options.pop(key) or ""
+                       for key in list(options) if key.endswith("_field")})
+    dates = DateOptions(*(options.pop(key) or "" for key in ("bce", "date_precision",
+                                                            "date_format")))
+    extra = {"rows": batch_rows} if batch_rows else {}
+    made = mapgen.build_tiles(
+        *inputs.sources, output=output, format=options["format"], fields=fields, dates=dates,
+        skip_invalid=options["skip_invalid"], start=start, end=end, at=at, strict=strict,
+        layers=layers or None, keep_undated=keep_undated, title=title, colors=colors,
+        tiles=basemap, archives=archives, partition=partition, grid=grid,
+        scheduler=scheduler, workers=workers, **extra)
+    reading = made.reading
+    for problem in reading.skipped_problems:
+        click.echo(f"skipped: {terminal_text(str(problem))}", err=True)
+    if reading.skipped:
+        click.echo(f"skipped {reading.skipped} of {reading.features} features", err=True)
+    click.echo(str(Path(output) / "index.html"))
+    click.echo(f"{made.places:,} places in {len(made.layers):,} layers, {made.features:,} "
+               f"tile features in {len(made.archives)} "
+               f"{'archive' if len(made.archives) == 1 else 'archives'}", err=True)
+
+
+@main.command("serve")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but the loopback lets other machines in.")
+@reports_errors
+def serve_command(folder: str, port: int, host: str) -> None:
+    """Serve a folder `mapgen tiles` made (HTTP range requests, nothing outside FOLDER).
+
+    \b
+    Example:
+      mapgen serve places-tiles --port 8000   # then open http://127.0.0.1:8000/
+    """
+    import mapgen
+
+    mapgen.serve(folder, port=port, host=host,
+                 ready=lambda url: click.echo(f"serving {folder} at {url} (Ctrl-C stops)",
+                                              err=True))
 
 
 def _import_folium_without_pandas() -> None:

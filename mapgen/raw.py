@@ -65,7 +65,8 @@ class RawColumns:
     other than a two-number Point (*shapes*, its lons and lats None), other properties
     (*others*), what the reader found wrong (*refused*: the row is no feature, only that is
     said; *field_problems*: said, and the rest checked), and where a row is when that is not
-    "<unit> <row>" (*wheres*: "line 7", "feature 2 geometry 1")."""
+    "<unit> <first + row>" (*wheres*: "line 7", "feature 2 geometry 1"); a batch of a larger
+    table starts at *first*."""
 
     ids: list[Any] = field(default_factory=list)
     names: list[Any] = field(default_factory=list)
@@ -82,13 +83,14 @@ class RawColumns:
     field_problems: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     wheres: dict[int, str] = field(default_factory=dict)
     unit: str = "feature"  # what a message calls a row: "feature 3", "row 3"
+    first: int = 0  # the number row 0 has in messages: a batch of a larger table starts later
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def where(self, row: int) -> str:
         """Where row *row* is, as messages say it."""
-        return self.wheres.get(row) or f"{self.unit} {row}"
+        return self.wheres.get(row) or f"{self.unit} {self.first + row}"
 
     def add(self, raw: RawFeature) -> None:
         """*raw* as the next row."""
@@ -101,7 +103,7 @@ class RawColumns:
     def put(self, row: int, raw: RawFeature) -> None:
         """*raw* as row *row*, in place of what the row held (a refused row's other entries
         are never read)."""
-        if raw.where != f"{self.unit} {row}":
+        if raw.where != f"{self.unit} {self.first + row}":
             self.wheres[row] = raw.where
         props = raw.properties
         if raw.problem or type(props) is not dict:
@@ -124,9 +126,10 @@ class RawColumns:
             self.field_problems[row] = raw.field_problems
 
     @classmethod
-    def of(cls, features: Iterable[RawFeature], unit: str = "feature") -> RawColumns:
-        """*features* as columns."""
-        columns = cls(unit=unit)
+    def of(cls, features: Iterable[RawFeature], unit: str = "feature",
+           first: int = 0) -> RawColumns:
+        """*features* as columns (row 0 numbered *first* in messages)."""
+        columns = cls(unit=unit, first=first)
         for raw in features:
             columns.add(raw)
         return columns

@@ -9,7 +9,7 @@ that meet them all, a column at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import PurePath
 from typing import Any
@@ -254,6 +254,13 @@ def _check_layers(
     return tuple(sorted(layers, key=lambda layer: (layer.order, layer.key)))
 
 
+def layers_of(used: Iterable[str]) -> tuple[Layer, ...]:
+    """The layers of places checked a batch at a time (`validate` of each batch): *used*,
+    their keys in the order first met, as one load of all of them would make them (labels
+    from the keys, colours from the palette for that many layers)."""
+    return _check_layers(_Members(""), None, used, set())
+
+
 def _check_periods(checker: _Members, periods: Any) -> tuple[tuple[str, Span], ...]:
     if periods is None:
         return ()
@@ -277,23 +284,28 @@ def _check_member(checker: _Members, members: dict[str, Any], key: str) -> str:
     return value or ""
 
 
-def validate(collections: Iterable[RawCollection], *, skip_invalid: bool = False) -> Dataset:
+def validate(
+    collections: Iterable[RawCollection], *, skip_invalid: bool = False,
+    seen: Mapping[str, str] | None = None,
+) -> Dataset:
     """Check raw collections and merge them into one Dataset; raise DataError listing every
-    problem. Ids must be unique across all collections.
+    problem. Ids must be unique across all collections, and not among *seen* (id → where it
+    was, "file: row N"): ids met in earlier batches of a source read a batch at a time.
 
     With *skip_invalid*, a feature with problems is left out instead (its problems kept in
     ``Dataset.skipped``), as long as one place remains; problems of a whole file (its
     members, a missing column) still raise."""
     with many_objects():
-        return _validate(list(collections), skip_invalid)
+        return _validate(list(collections), skip_invalid, dict(seen or {}))
 
 
-def _validate(collections: list[RawCollection], skip_invalid: bool) -> Dataset:
+def _validate(collections: list[RawCollection], skip_invalid: bool, seen: dict[str, str]
+              ) -> Dataset:
     problems: list[Problem] = []
     skipped: list[Problem] = []
     warnings: list[Problem] = []
     places = PlacesBuilder()
-    load = Load()  # the ids met and the dates parsed so far, across files
+    load = Load(seen=seen)  # the ids met (and in earlier batches) and dates parsed, across files
     shared: dict[str, str] = {}  # each layer and precision text, kept once
     layers: dict[str, Layer] = {}
     periods: dict[str, Span] = {}

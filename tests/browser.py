@@ -371,10 +371,20 @@ class OpenMap(Protocol):
     ) -> MapPage: ...
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def is_loopback_url(url: str) -> bool:
+    """An http URL of this machine's loopback address: a folder `mapgen serve` serves."""
+    parts = urlsplit(url)
+    return parts.scheme == "http" and parts.netloc.rsplit(":", 1)[0] in LOOPBACK_HOSTS
+
+
 def file_url(path: str | Path) -> str:
-    """``file://`` URL for a local path (``file://`` strings pass through)."""
+    """``file://`` URL for a local path (``file://`` strings and loopback http URLs, a
+    served tile folder's, pass through)."""
     text = str(path)
-    if text.startswith("file://"):
+    if text.startswith("file://") or is_loopback_url(text):
         return text
     resolved = Path(path).resolve()
     if not resolved.is_file():
@@ -439,6 +449,10 @@ def _install_handlers(
                 block(route)
             return
         if url.startswith("file://"):
+            route.continue_()
+            return
+        if is_loopback_url(document_url) and urlsplit(url).netloc == urlsplit(
+                document_url).netloc:  # the served folder's own files: tiles, name shards
             route.continue_()
             return
         for suffix, local in extra_assets.items():

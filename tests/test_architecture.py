@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("mapgen.story",),  # a story: read, its captions cleaned, checked against a dataset
     ("mapgen.html", "mapgen.static", "mapgen.writers", "mapgen.listing", "mapgen.iframe"),
     ("mapgen.series",),  # a folder of html maps
+    ("mapgen.tiles",),  # a folder of vector tiles and its page, and the server for it
     ("mapgen",),  # the API
     ("mapgen.cli",),
     ("mapgen.__main__",),

@@ -92,6 +92,7 @@ class Policy:
     styles: tuple[str, ...] = ()  # stylesheet URLs
     images: tuple[str, ...] = ()  # image sources: the tile host, Leaflet's icons
     style_attributes: tuple[str, ...] = ()  # style="..." values written as HTML at run time
+    connect: tuple[str, ...] = ()  # fetch() targets: a tile folder's page reads its own origin
 
     def header(self, text: str, large: Mapping[str, str] | None = None) -> str:
         """The policy for a page (or fragment) whose HTML is *text* (with the texts of *large*
@@ -107,6 +108,7 @@ class Policy:
             "script-src": [*found["script"], *self.scripts],
             "style-src": [*style_src, *self.styles],
             "img-src": ["data:", *self.images],
+            **({"connect-src": list(self.connect)} if self.connect else {}),
             "base-uri": ["'none'"],
             "form-action": ["'none'"],
         }
@@ -229,7 +231,7 @@ class AssetElement(HeadElement):
     @classmethod
     def pieces(cls) -> list[tuple[str, str]]:
         styles = [(name, f"<style>{asset(name)}</style>") for name in cls.default_css_files]
-        scripts = [(name, f"<script>{asset(name)}</script>") for name in cls.default_js_files]
+        scripts = [(name, f"<script>{_library(name)}</script>") for name in cls.default_js_files]
         return [(f"mapgen-{name}", text) for name, text in (*styles, *scripts)]
 
 
@@ -356,6 +358,12 @@ class LoadStatus(MacroElement):
             name=f"{self.get_name()}_html",
         )
         super().render(**kwargs)
+
+
+def _library(name: str) -> str:
+    """An asset's code; a library of `assets/vendor/` as published, made safe to inline."""
+    code = asset(name)
+    return _script_safe(code) if name.startswith("vendor/") else code
 
 
 def _script_safe(code: str) -> str:

@@ -47,6 +47,7 @@ from mapgen.read.geojson import file_layer
 
 if TYPE_CHECKING:
     import pyarrow
+    import pyarrow.dataset
 
     from mapgen.datetext import DateOptions
 
@@ -76,6 +77,7 @@ class Columns:
     x: list[float] | None = None
     y: list[float] | None = None
     shapes: list[dict[str, Any] | None] | None = None  # GeoJSON, when not all are points
+    first: int = 0  # the number of row 0 in messages and default ids: a batch starts later
 
     def geometry(self, row: int) -> dict[str, Any] | None:
         """Row *row*'s GeoJSON geometry; None where it is missing or unreadable."""
@@ -351,7 +353,12 @@ def read_columns(path: Path, label: str, chosen: Fields, kind: str) -> Columns:
     keys by the field options. One DataError line, naming the file, for a file
     that is not Parquet/Arrow, a geometry mapgen cannot read, or missing columns (with the
     options that would name them)."""
-    table = _open(path, label, kind)
+    return table_columns(_open(path, label, kind), label, chosen)
+
+
+def table_columns(table: pyarrow.Table, label: str, chosen: Fields, first: int = 0) -> Columns:
+    """:func:`read_columns` of a table already open: a whole file, or a batch of a larger
+    one whose row 0 is row *first* of the source."""
     geo = _geo(table, label)
     geometry_column = None if (chosen.lat or chosen.lon or chosen.wkt) else (
         _geometry_column(table, geo))
@@ -375,11 +382,11 @@ def read_columns(path: Path, label: str, chosen: Fields, kind: str) -> Columns:
         values[mapping["sources"]] = [_sources(v) for v in values[mapping["sources"]]]
     if geometry_column is not None:
         shapes, problems, x, y = _geometries(table, geometry_column, label)
-        return Columns(table.num_rows, mapping, values, problems, x, y, shapes)
+        return Columns(table.num_rows, mapping, values, problems, x, y, shapes, first)
     x, y, others, problems = _cell_geometries(values, table.num_rows, lat, lon, wkt)
     for name in (lat, lon, wkt):
         values.pop(name or "", None)
-    columns = Columns(table.num_rows, mapping, values, problems, x, y)
+    columns = Columns(table.num_rows, mapping, values, problems, x, y, first=first)
     if all(g is None or (g["type"] == "Point" and len(g["coordinates"]) == 2)
            for g in others.values()):
         for row, g in others.items():  # a point from text cells, or WKT
@@ -423,9 +430,10 @@ class _Rows:
         if listed:
             props["sources"] = listed
         if "id" not in mapping:
-            props["id"] = f"row-{row}"
+            props["id"] = f"row-{table.first + row}"
         found = (*table.problems.get(row, ()), *date_problems)
-        return RawFeature(f"row {row}", props, table.geometry(row), field_problems=found)
+        return RawFeature(f"row {table.first + row}", props, table.geometry(row),
+                          field_problems=found)
 
 
 def _raw_columns(rows: _Rows) -> RawColumns | None:
@@ -448,9 +456,10 @@ def _raw_columns(rows: _Rows) -> RawColumns | None:
         return [flat_value(key, v) for v in found]
 
     columns = RawColumns(
-        values("id") if "id" in mapping else [f"row-{row}" for row in range(table.rows)],
+        values("id") if "id" in mapping else [
+            f"row-{table.first + row}" for row in range(table.rows)],
         values("name"), values("layer"), [], values("description"), values("precision"),
-        values("sources"), table.x, table.y, unit="row",
+        values("sources"), table.x, table.y, unit="row", first=table.first,
     )
     for row, (x, y) in enumerate(zip(table.x, table.y, strict=True)):
         dates, problems = rows.dates(row)
@@ -464,12 +473,72 @@ def read_arrow(
     path: Path, label: str, chosen: Fields, kind: str, options: DateOptions | None = None
 ) -> RawCollection:
     """A GeoParquet, Parquet or Arrow IPC file as a RawCollection: a column at a time when
-    it holds mapgen's own fields and points (:func:`_raw_columns`), else row by row. Without
-    an id column a row's id is its position ("row-0"); without a layer column (or with an
-    empty value) its layer is the file's name. A list of sources is taken as it is."""
-    table = read_columns(path, label, chosen, kind)
+    it holds mapgen's own fields and points (:func:`_raw_columns`), else row by row. Without an id
+    column a row's id is its position ("row-0"); without a layer column (or with an empty
+    value) its layer is the file's name. A list of sources is taken as it is."""
+    return _collection(read_columns(path, label, chosen, kind), label, options)
+
+
+def arrow_batches(path: Path, label: str, chosen: Fields, kind: str, rows: int,
+                  options: DateOptions | None = None) -> Iterator[RawCollection]:
+    """A Parquet or Arrow IPC file, or a folder of them (a partitioned dataset, its files in
+    name order), as RawCollections of at most *rows* rows each, read through
+    ``pyarrow.dataset``: a table of any length in the memory of one batch. Rows are numbered
+    across the whole source ("row 1200345"), as :func:`read_arrow` numbers a file's."""
+    import pyarrow
+
+    if not path.exists():
+        raise DataError([Problem(label, "no such file or folder")])
+    try:
+        dataset = _dataset(path, kind)
+        # one batch read ahead, not pyarrow's sixteen: memory stays that of a batch or two
+        scanned = dataset.to_batches(batch_size=rows, batch_readahead=1, fragment_readahead=1)
+        first = 0
+        for batch in scanned:
+            if not batch.num_rows:
+                continue
+            table = pyarrow.Table.from_batches([batch]).replace_schema_metadata(
+                dataset.schema.metadata)
+            collection = _collection(table_columns(table, label, chosen, first), label,
+                                     options)
+            first += batch.num_rows
+            yield collection
+    except (pyarrow.ArrowException, OSError, ValueError) as exc:
+        what = "Parquet" if kind == "parquet" else "Arrow IPC (Feather)"
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError([Problem(label, f"not {what} mapgen can read ({reason})")]) from None
+
+
+def _dataset(path: Path, kind: str) -> pyarrow.dataset.Dataset:
+    """A file, or every file of a folder but hidden ones ("_SUCCESS"), in name order."""
+    import pyarrow.dataset
+
+    files = sorted(str(p) for p in path.rglob("*") if p.is_file()
+                   and not p.name.startswith((".", "_"))) if path.is_dir() else [str(path)]
+    return pyarrow.dataset.dataset(files, format="parquet" if kind == "parquet" else "ipc")
+
+
+def _collection(table: Columns, label: str, options: DateOptions | None) -> RawCollection:
+    """A table's rows as a RawCollection: a column at a time when it holds mapgen's own fields
+    and points (:func:`_raw_columns`), else row by row."""
     rows = _Rows(table, label, options)
     columns = _raw_columns(rows)
     if columns is None:
-        columns = RawColumns.of(map(rows.feature, range(table.rows)), unit="row")
+        columns = RawColumns.of(map(rows.feature, range(table.rows)), unit="row",
+                                first=table.first)
     return RawCollection(label, columns, geometry_optional=True, default_layer=file_layer(label))
+
+
+def arrow_ids(path: Path, label: str, chosen: Fields, kind: str, rows: int, defaults: bool
+              ) -> Iterator[list[Any]]:
+    """The ids of :func:`arrow_batches`' rows, *rows* at a time, read from the id column
+    alone; without one, the ids the rows are given ("row-0", ...) when *defaults*, else
+    nothing (a source's own row numbers never repeat)."""
+    dataset = _dataset(path, kind)
+    mapping = table_columns(dataset.head(1), label, chosen).mapping
+    if "id" not in mapping:
+        if defaults:
+            yield [f"row-{n}" for n in range(dataset.count_rows())]
+        return
+    for batch in dataset.to_batches(columns=[mapping["id"]], batch_size=rows):
+        yield batch.column(0).to_pylist()

@@ -37,11 +37,7 @@
     this.strict = !!data.strict;
     this.listeners = [];
     this.ready = false;
-    var ext = this.filter.extent();
-    if (data.window) {
-      if (data.window[0] !== null) ext[0] = Math.max(ext[0], data.window[0]);
-      if (data.window[1] !== null) ext[1] = Math.min(ext[1], data.window[1]);
-    }
+    var ext = MapgenApp.inWindow(this.filter.extent(), data.window);
     this.extent = ext;
     this.from = ext[0];
     this.to = ext[1];
@@ -49,6 +45,17 @@
     /* Below this width the controls start collapsed to their buttons and grow to touch size. */
     this.narrow = this.container.clientWidth < window.MapgenLayout.NARROW;
   }
+
+  /* [first day, last day] of the data, inside the period the map was cut to (`window`: either
+   * side null when open; a tile folder's app reads it too). */
+  MapgenApp.inWindow = function (extent, cut) {
+    var ext = extent.slice();
+    if (cut) {
+      if (cut[0] !== null) ext[0] = Math.max(ext[0], cut[0]);
+      if (cut[1] !== null) ext[1] = Math.min(ext[1], cut[1]);
+    }
+    return ext;
+  };
 
   /* Base64 to bytes: natively where the browser can (Uint8Array.fromBase64), else one pass over
    * atob's text into a preallocated array (Uint8Array.from with a callback a byte took ~1 s
@@ -390,28 +397,35 @@
    * precision, description, sources, and its other properties (a value that is an http(s)
    * URL as a link). */
   MapgenApp.prototype.popupContent = function (i) {
-    var info = this.places.info, box = el("div", "mapgen-popup");
+    var info = this.places.info, one = {};
+    Object.keys(info).forEach(function (key) { one[key] = info[key][i]; });
+    return MapgenApp.popupNode(this.places.name[i], one, this.undated[i], this.words);
+  };
+
+  /* A popup: a name, one place's `info` (CONTRACT.md, places.info: its entry of each column),
+   * whether it is undated, and the map's words (i18n.js); a tile folder's page makes its
+   * popups from tile features with it too (tiles.js). */
+  MapgenApp.popupNode = function (name, info, undated, words) {
+    var box = el("div", "mapgen-popup");
     box.setAttribute("dir", "auto");
-    box.appendChild(el("h3", "mapgen-popup-name", this.places.name[i]));
-    (info.names[i] || []).forEach(function (pair) {
+    box.appendChild(el("h3", "mapgen-popup-name", name));
+    (info.names || []).forEach(function (pair) {
       var other = el("div", "mapgen-popup-altname", pair[1]);
       other.setAttribute("dir", "auto");
       other.setAttribute("lang", pair[0]);
       box.appendChild(other);
     });
-    box.appendChild(el("div", "mapgen-popup-periods", info.when[i] || (this.undated[i] ?
-      this.words.tp("a place", "Undated") : "")));
-    if (info.calendar && info.calendar[i]) {
-      box.appendChild(el("div", "mapgen-popup-calendar", info.calendar[i]));
+    box.appendChild(el("div", "mapgen-popup-periods", info.when || (undated ?
+      words.tp("a place", "Undated") : "")));
+    if (info.calendar) box.appendChild(el("div", "mapgen-popup-calendar", info.calendar));
+    if (info.precision) {
+      box.appendChild(el("div", "mapgen-popup-precision", words.t("Precision: {precision}",
+        { precision: info.precision })));
     }
-    if (info.precision[i]) {
-      box.appendChild(el("div", "mapgen-popup-precision", this.words.t("Precision: {precision}",
-        { precision: info.precision[i] })));
+    if (info.description) {
+      box.appendChild(el("p", "mapgen-popup-description", info.description));
     }
-    if (info.description[i]) {
-      box.appendChild(el("p", "mapgen-popup-description", info.description[i]));
-    }
-    var fields = info.fields[i];
+    var fields = info.fields;
     if (fields) {
       var table = el("table", "mapgen-popup-fields");
       fields.forEach(function (pair) {
@@ -426,11 +440,11 @@
       });
       box.appendChild(table);
     }
-    if (info.more[i]) {
+    if (info.more) {
       box.appendChild(el("div", "mapgen-popup-more",
-        this.words.tn("+{n} more", "+{n} more", info.more[i])));
+        words.tn("+{n} more", "+{n} more", info.more)));
     }
-    var sources = info.sources[i];
+    var sources = info.sources;
     if (sources && sources.length) {
       var list = el("ul", "mapgen-popup-sources");
       sources.forEach(function (src) {
@@ -439,7 +453,7 @@
         else item.textContent = src[0];
         list.appendChild(item);
       });
-      box.appendChild(el("div", "mapgen-popup-sources-head", this.words.t("Sources")));
+      box.appendChild(el("div", "mapgen-popup-sources-head", words.t("Sources")));
       box.appendChild(list);
     }
     return box;

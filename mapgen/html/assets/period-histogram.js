@@ -11,7 +11,9 @@
   var MAX_BINS = 400;
 
   /* Counts for `app`'s places over `scale`'s axis: a place counts once per bin it is active
-   * in (its spans' bin ranges merged), in its layer's row. */
+   * in (its spans' bin ranges merged), in its layer's row. An app that has no spans of its
+   * places but counts from its build (a tile folder's: tiles.js) gives them itself:
+   * app.binCounts(first days of the bins and the day after the last, bins). */
   function Histogram(app, scale) {
     var u = scale.units, time = app.filter, strict = app.strict;
     var units = scale.unitCount();
@@ -36,7 +38,7 @@
       diff[layer * (bins + 1) + first]++;
       diff[layer * (bins + 1) + last + 1]--;
     }
-    for (var p = 0; p < app.count; p++) {
+    for (var p = 0; !app.binCounts && p < app.count; p++) {
       var layer = app.places.layer[p], m = 0, spans = time.spanRange(p);
       for (var s = spans[0]; s < spans[1]; s++) {
         var a = time.spanStart(s, strict), b = time.spanEnd(s, strict);
@@ -61,7 +63,7 @@
       }
     }
     var counts = new Int32Array(layers * bins);
-    for (var l = 0; l < layers; l++) {
+    for (var l = 0; !app.binCounts && l < layers; l++) {
       var run = 0;
       for (var q = 0; q < bins; q++) {
         run += diff[l * (bins + 1) + q];
@@ -70,6 +72,7 @@
     }
     var binStart = new Float64Array(bins + 1);
     for (r = 0; r <= bins; r++) binStart[r] = clamp(edges[r], firstDay, lastDay + 1);
+    if (app.binCounts) counts = app.binCounts(binStart, bins);
     this.app = app;
     this.scale = scale;
     this.bins = bins;

@@ -127,7 +127,7 @@
     this.list = list;
     this.status = status;
     input.addEventListener("focus", function () {
-      self.prepare();
+      if (!self.app.findNames) self.prepare();
       if (self.input.value) self.update();
     });
     input.addEventListener("input", function () { self.update(); });
@@ -141,8 +141,23 @@
     return box;
   };
 
+  /* The matches of the box's text, listed. A tile folder's page finds them in its name
+   * index, fetched on demand (app.findNames, tile-search.js): a promise, shown if the text
+   * is still the same when it is kept. */
   Search.prototype.update = function () {
-    var found = this.find(this.input.value), list = this.list, self = this;
+    var self = this, query = this.input.value;
+    if (!this.app.findNames) { this.show(this.find(query)); return; }
+    this.app.findNames(query).then(function (found) {
+      if (self.input.value === query) self.show(found);
+    }, function () {
+      if (self.input.value === query) self.show({ places: [], total: 0, shown: 0,
+        note: "The name index could not be read." });
+    });
+  };
+
+  /* List `found` ({places, total, shown}, and `note`: words instead of the counts). */
+  Search.prototype.show = function (found) {
+    var list = this.list, self = this;
     this.matches = found.places;
     this.current = -1;
     list.textContent = "";
@@ -165,7 +180,8 @@
     });
     var q = this.input.value.trim();
     var words = this.app.words;
-    this.status.textContent = !q ? "" : found.total === 0 ? words.t("No place found")
+    this.status.textContent = !q ? "" : found.note ? found.note
+      : found.total === 0 ? words.t("No place found")
       : words.tn("{n} match, {shown} in this period", "{n} matches, {shown} in this period",
         found.total, { shown: words.number(found.shown, true) });
     this.input.setAttribute("aria-expanded", found.places.length ? "true" : "false");

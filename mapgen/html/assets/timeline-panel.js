@@ -72,8 +72,12 @@
     return gradient;
   }
 
+  /* The rows are the places of control.app, or what its timelineSource() gives instead (a
+   * tile folder's page: a row a layer, tiles.js), which answers the same members and
+   * openRow(row, day) for a click. */
   function TimelinePanel(control) {
-    var self = this, app = control.app, n = app.count, order = rowOrder(app);
+    var source = control.app.timelineSource ? control.app.timelineSource() : control.app;
+    var self = this, app = source, n = app.count, order = rowOrder(app);
     var layerOf = app.places.layer, sizes = rowSizes(n);
     this.control = control;
     this.app = app;
@@ -126,20 +130,26 @@
   var T = TimelinePanel.prototype;
 
   T.build = function (panel, order) {
-    var app = this.app, n = app.count;
+    /* a tile map's timeline has a row a layer (tiles.js: noun "layer"), else a row a place */
+    var app = this.app, n = app.count, layers = app.noun === "layer";
     var caption = el("div", "mapgen-pc-tl-caption");
     caption.appendChild(el("span", "mapgen-pc-tl-title", app.words.t("Timeline")));
     caption.appendChild(el("span", "mapgen-pc-tl-key",
-      app.words.tn("{n} place · faded: uncertain · ▸ ongoing",
-        "{n} places · faded: uncertain · ▸ ongoing", n)));
+      layers ? app.words.tn("{n} layer · faded: uncertain · ▸ ongoing",
+        "{n} layers · faded: uncertain · ▸ ongoing", n)
+        : app.words.tn("{n} place · faded: uncertain · ▸ ongoing",
+          "{n} places · faded: uncertain · ▸ ongoing", n)));
     panel.appendChild(caption);
     var box = el("div", "mapgen-pc-tl");
     var scroll = this.scroll = el("div", "mapgen-pc-tl-scroll");
     scroll.setAttribute("tabindex", "0");
     scroll.setAttribute("role", "group");
-    scroll.setAttribute("aria-label", app.words.tn(
-      "Timeline of {n} place. Up and Down choose a place, Enter opens it on the map.",
-      "Timeline of {n} places. Up and Down choose a place, Enter opens it on the map.", n));
+    scroll.setAttribute("aria-label", layers ? app.words.tn(
+      "Timeline of {n} layer. Up and Down choose a layer, Enter opens it on the map.",
+      "Timeline of {n} layers. Up and Down choose a layer, Enter opens it on the map.", n)
+      : app.words.tn(
+        "Timeline of {n} place. Up and Down choose a place, Enter opens it on the map.",
+        "Timeline of {n} places. Up and Down choose a place, Enter opens it on the map.", n));
     this.canvas = scroll.appendChild(el("canvas", "mapgen-pc-tl-canvas"));
     this.canvas.setAttribute("aria-hidden", "true");
     this.spacer = scroll.appendChild(el("div", "mapgen-pc-tl-spacer"));
@@ -349,7 +359,7 @@
     var k = this.rowAt(y);
     if (this.rowPlace[k] < 0) { this.setCursor(-1); return; }
     this.setCursor(k, x, e.clientY - rect.top);
-    if (click) this.control.openPlace(this.rowPlace[k], this.control.scale.dayAt(x));
+    if (click) this.open(this.rowPlace[k], this.control.scale.dayAt(x));
   };
 
   /* Mark row k (-1: none): highlight its place on the map and name it in a tip at (x, y). */
@@ -382,6 +392,12 @@
       : Math.min(ty + 14, this.viewHeight - tipHeight)) + "px";
   };
 
+  /* Open row p at a day: its place's popup, or what the rows' source does. */
+  T.open = function (p, day) {
+    if (this.app.openRow) this.app.openRow(p, day);
+    else this.control.openPlace(p, day);
+  };
+
   T.onKey = function (e) {
     var k = this.cursorRow, rows = this.rowPlace, key = e.key, app = this.app;
     function next(from, dir) {
@@ -400,7 +416,7 @@
     else if ((key === "Enter" || key === " ") && k >= 0) {
       e.preventDefault();
       e.stopPropagation();
-      this.control.openPlace(rows[k], (app.from + app.to) / 2);
+      this.open(rows[k], (app.from + app.to) / 2);
       return;
     }
     else if (key === "Escape" && k >= 0) { e.preventDefault(); this.setCursor(-1); return; }

@@ -1,0 +1,96 @@
+"""Tile features: what tippecanoe reads, one GeoJSON feature a line (GeoJSONSeq).
+
+A place becomes one feature per span, each with the place's id, so a place with several
+spans is several features that share it; an undated place is one feature marked ``u``. A
+span's four bounds (`mapgen.dates.Span`) are integer day numbers (day 0 = 1970-01-01):
+
+    sw  start_wide     the earliest day it may start
+    sn  start_narrow   the earliest day it surely started
+    en  end_narrow     the latest day it surely lasted to
+    ew  end_wide       the latest day it may have lasted to
+
+An open bound is a missing attribute, as OpenHistoricalMap writes its dates: no ``sw`` is a
+start at −∞, no ``ew`` an end at +∞. The popup's texts ride along: ``name``, ``when`` (the
+place's spans in words), ``description``, ``precision``, and ``sources`` and ``names`` as
+JSON text (``[[title, url], …]``, ``[[lang, name], …]``), each only when the place has it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from mapgen.dates import Span, spans_words
+from mapgen.model import Places
+
+TIME_KEYS = ("sw", "sn", "en", "ew")
+UNDATED = "u"
+
+
+def span_properties(span: Span) -> dict[str, int]:
+    """A span's bounds as tile attributes: an open bound left out."""
+    bounds = (span.start_wide, span.start_narrow, span.end_narrow, span.end_wide)
+    return {key: day for key, day in zip(TIME_KEYS, bounds, strict=True) if day is not None}
+
+
+def when_words(places: Places) -> list[str]:
+    """Each place's spans in words, as its popup says them ("" for an undated place)."""
+    spans = places.spans
+    return [spans[a].words if b == a + 1 else spans_words(tuple(spans[a:b])) if b > a else ""
+            for a, b in places.span_rows()]
+
+
+def place_properties(places: Places, row: int, when: str) -> dict[str, Any]:
+    """What every feature of place *row* carries: its id and its popup's texts (*when*: its
+    spans in words)."""
+    out: dict[str, Any] = {"id": places.ids[row], "name": places.names[row]}
+    if when:
+        out["when"] = when
+    if places.descriptions[row]:
+        out["description"] = places.descriptions[row]
+    if places.precisions[row]:
+        out["precision"] = places.precisions[row]
+    sources = places.sources(row)
+    if sources:
+        out["sources"] = json.dumps([[s.title, s.url] for s in sources], ensure_ascii=False)
+    if row in places.other_names:
+        out["names"] = json.dumps([list(pair) for pair in places.other_names[row]],
+                                  ensure_ascii=False)
+    return out
+
+
+def feature_lines(places: Places, layers: list[int], when: list[str]
+                  ) -> Iterator[tuple[int, int, str]]:
+    """(place row, layer index, GeoJSONSeq line) of every feature of *places*, their layers'
+    indices in *layers*, their spans in words in *when*. Each line carries its tile layer
+    (``"tippecanoe": {"layer": "L3"}``) so a file may hold several; the place's texts are
+    encoded once for all its spans."""
+    spans, starts, lons, lats = places.spans, places.span_starts, places.lons, places.lats
+    for row in range(len(places)):
+        layer = layers[row]
+        if lons[row] is not None:
+            geometry = f'{{"type":"Point","coordinates":[{lons[row]!r},{lats[row]!r}]}}'
+        else:
+            geometry = json.dumps(places.geometries[row], separators=(",", ":"))
+        head = (f'{{"type":"Feature","tippecanoe":{{"layer":"L{layer}"}},'
+                f'"geometry":{geometry},"properties":{{')
+        common = json.dumps(place_properties(places, row, when[row]), ensure_ascii=False,
+                            separators=(",", ":"))[1:-1]
+        first, end = starts[row], starts[row + 1]
+        if end == first:
+            yield row, layer, f'{head}{common},"{UNDATED}":1}}}}\n'
+            continue
+        for span in spans[first:end]:
+            times = "".join(f',"{key}":{day}' for key, day in span_properties(span).items())
+            yield row, layer, f"{head}{common}{times}}}}}\n"
+
+
+def mercator_cell(lon: float, lat: float, zoom: int) -> tuple[int, int]:
+    """The web-mercator tile (x, y) at *zoom* that holds a point: a spatial partition."""
+    n = 1 << zoom
+    lat = max(-85.0511, min(85.0511, lat))
+    x = int((lon + 180.0) / 360.0 * n)
+    y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
+    return min(n - 1, max(0, x)), min(n - 1, max(0, y))

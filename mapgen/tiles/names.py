@@ -1,0 +1,139 @@
+"""The tile page's name index: every name cut at each word, sorted, in small files that the
+search box fetches when a query needs them.
+
+A name is folded as search.js folds a query (decomposed, marks dropped, lower case, ß as
+ss); each word of it starts a key, the rest of the folded name from there ("north aran 12",
+"aran 12", "12"), so a query finds the names that hold it at the start of a word. The keys
+of every place, other names too, are sorted (DuckDB, out of core) and cut into shards of
+`SHARD` entries; ``names/index.json`` lists each shard's first key and how many entries come
+before it, so the page fetches only the shards a query's keys can be in, and knows how many
+match without fetching more.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from mapgen.geometry import bounds
+from mapgen.model import Places
+
+SHARD = 2000  # entries a file: about 150 KB
+KEY_LENGTH = 48  # characters of a key: a query longer than this matches on its start
+_WORD = re.compile(r"(?<![^\W_])[^\W_]")  # a letter or digit after none
+
+
+@functools.cache
+def _marks() -> re.Pattern[str]:
+    """Every combining mark (Unicode category M), as search.js's /\\p{M}/gu."""
+    ranges, start = [], None
+    for code in range(sys.maxunicode + 2):
+        mark = code <= sys.maxunicode and unicodedata.category(chr(code)).startswith("M")
+        if mark and start is None:
+            start = code
+        elif not mark and start is not None:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}")
+            start = None
+    return re.compile(f"[{''.join(ranges)}]")
+
+
+def fold(text: str) -> str:
+    """*text* as the search compares it (search.js `fold`)."""
+    if text.isascii():
+        return text.lower()
+    return _marks().sub("", unicodedata.normalize("NFD", text)).lower().replace("ß", "ss")
+
+
+def keys(names: list[str]) -> dict[str, int]:
+    """The keys of a place's names (its name first): each folded name from each word on,
+    with its rank as search.js ranks a match: 0 at the start of the name, 1 inside it, 2 in
+    another name."""
+    out: dict[str, int] = {}
+    for number, name in enumerate(names):
+        folded = fold(name)
+        for match in _WORD.finditer(folded):
+            rank = 2 if number else (0 if match.start() == 0 else 1)
+            key = folded[match.start():match.start() + KEY_LENGTH]
+            out[key] = min(out.get(key, rank), rank)
+    return out
+
+
+class NameIndex:
+    """Entries gathered a batch at a time into Parquet parts (`add`), then sorted and cut
+    into shards (`write`)."""
+
+    def __init__(self, scratch: Path) -> None:
+        self.scratch = scratch
+        self.parts = 0
+        self.entries = 0
+
+    def add(self, places: Places, layers: list[int], when: list[str]) -> None:
+        """A batch's places, their layers' indices and their spans in words."""
+        import pyarrow
+        import pyarrow.parquet
+
+        columns: dict[str, list[Any]] = {k: [] for k in "krimlxywb"}
+        spans, starts = places.spans, places.span_starts
+        for row in range(len(places)):
+            names = [places.names[row], *(n for _, n in places.other_names.get(row, ()))]
+            found = keys(names)
+            if not found:
+                continue
+            if places.lons[row] is not None:
+                x, y = places.lons[row], places.lats[row]
+            else:
+                box = bounds([places.geometries[row]])
+                x, y = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2) if box else (0.0, 0.0)
+            b = json.dumps([[s.start_wide, s.start_narrow, s.end_narrow, s.end_wide]
+                            for s in spans[starts[row]:starts[row + 1]]])
+            for key, rank in found.items():
+                for column, value in zip("krimlxywb", (
+                        key, rank, places.ids[row], places.names[row], layers[row], x, y,
+                        when[row], b), strict=True):
+                    columns[column].append(value)
+        if not columns["k"]:
+            return
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        table = pyarrow.table(columns)
+        pyarrow.parquet.write_table(table, self.scratch / f"part-{self.parts:06d}.parquet")
+        self.parts += 1
+        self.entries += len(columns["k"])
+
+    def write(self, folder: Path, memory: str = "256MB") -> dict[str, Any]:
+        """The shards into *folder* (``names/NNNNNN.jsonl``: one JSON array an entry, [key,
+        rank, id, name, layer index, lon, lat, when, span bounds]) and the manifest the page reads:
+        ``{"shards": [[first key, entries before], …], "entries": n}``."""
+        import duckdb
+
+        folder.mkdir(parents=True, exist_ok=True)
+        if not self.parts:
+            return {"shards": [], "entries": 0}
+        con = duckdb.connect()
+        con.execute("SET threads=1")  # one writer: the same shards for the same input
+        con.execute(f"SET memory_limit='{memory}'")
+        con.execute(f"SET temp_directory='{self.scratch / 'duckdb'}'")
+        parts = str(self.scratch / "part-*.parquet").replace("'", "''")
+        con.execute(
+            "CREATE TABLE ranked AS SELECT *, (row_number() OVER (ORDER BY k, r, i) - 1) "
+            f"AS pos FROM read_parquet('{parts}')")
+        target = str(folder / "shards").replace("'", "''")
+        con.execute(
+            f"COPY (SELECT pos // {SHARD} AS shard, json_array(k, r, i, m, l, x, y, w, json(b))"
+            f" AS line FROM ranked ORDER BY pos) TO '{target}' (FORMAT csv, HEADER false, "
+            "QUOTE '', ESCAPE '', PARTITION_BY (shard), FILENAME_PATTERN 'part')")
+        shards = con.execute(
+            f"SELECT pos // {SHARD}, min(k), min(pos) FROM ranked GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        con.close()
+        for shard, _, _ in shards:  # shards/shard=N/part0.csv → NNNNNN.jsonl
+            (folder / "shards" / f"shard={shard}" / "part0.csv").rename(
+                folder / f"{shard:06d}.jsonl")
+            (folder / "shards" / f"shard={shard}").rmdir()
+        (folder / "shards").rmdir()
+        return {"shards": [[key, first] for _, key, first in shards],
+                "entries": self.entries, "size": SHARD}

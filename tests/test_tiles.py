@@ -1,0 +1,340 @@
+"""mapgen tiles without a browser: the tile attributes, the batches' checks, mapgen serve."""
+
+from __future__ import annotations
+
+import datetime
+import gzip
+import http.client
+import json
+import os
+import struct
+import threading
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import mapgen
+from mapgen.errors import DataError, MapgenWarning
+from mapgen.tiles.features import feature_lines, when_words
+from mapgen.tiles.serve import byte_range, make_server
+
+EPOCH = datetime.date(1970, 1, 1)
+
+
+def day(year: int, month: int = 1, day_: int = 1) -> int:
+    """A day number, by Python's calendar (not mapgen's)."""
+    return (datetime.date(year, month, day_) - EPOCH).days
+
+
+def collection(*features: dict) -> dict:
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def place(pid: str, when: list[str] | None, lon: float = 10.0, lat: float = 50.0, **extra: object
+          ) -> dict:
+    props = {"id": pid, "name": f"Place {pid}", "layer": "sites", **extra}
+    if when is not None:
+        props["when"] = when
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": props}
+
+
+def lines_of(path: Path) -> list[dict]:
+    data = mapgen.load(path)
+    places = data.places
+    return [json.loads(line) for _, _, line in feature_lines(
+        places, [0] * len(places), when_words(places))]
+
+
+def test_a_span_is_a_feature_with_its_four_bounds_as_day_numbers(tmp_path: Path) -> None:
+    source = tmp_path / "p.geojson"
+    source.write_text(json.dumps(collection(place("a", ["1981/1986-06"]),
+                                            place("b", ["1990~/1995"]))))
+    a, b = lines_of(source)
+    assert a["properties"] | {} == {
+        "id": "a", "name": "Place a", "when": "1981–June 1986",
+        "sw": day(1981), "sn": day(1981), "en": day(1986, 6, 30), "ew": day(1986, 6, 30)}
+    assert a["geometry"] == {"type": "Point", "coordinates": [10.0, 50.0]}
+    # approximate: the wide start a year earlier, the narrow one as written
+    assert (b["properties"]["sw"], b["properties"]["sn"]) == (day(1989), day(1990))
+
+
+def test_open_ends_are_missing_attributes(tmp_path: Path) -> None:
+    source = tmp_path / "p.geojson"
+    source.write_text(json.dumps(collection(place("a", ["2003/.."]), place("b", ["../1950"]))))
+    ongoing, open_start = (f["properties"] for f in lines_of(source))
+    assert ongoing["sw"] == ongoing["sn"] == day(2003)
+    assert "en" not in ongoing and "ew" not in ongoing
+    assert "sw" not in open_start and "sn" not in open_start
+    assert open_start["ew"] == day(1950, 12, 31)
+
+
+def test_several_spans_are_several_features_sharing_the_id(tmp_path: Path) -> None:
+    source = tmp_path / "p.geojson"
+    source.write_text(json.dumps(collection(
+        place("a", ["1900/1910", "1950/1960", "2000"]), place("u", None))))
+    found = lines_of(source)
+    spans = [f["properties"] for f in found if f["properties"]["id"] == "a"]
+    assert [(p["sn"], p["en"]) for p in spans] == [
+        (day(1900), day(1910, 12, 31)), (day(1950), day(1960, 12, 31)),
+        (day(2000), day(2000, 12, 31))]
+    assert {p["when"] for p in spans} == {"1900–1910; 1950–1960; 2000"}
+    undated = [f["properties"] for f in found if f["properties"]["id"] == "u"]
+    assert len(undated) == 1 and undated[0]["u"] == 1
+    assert not {"sw", "sn", "en", "ew"} & set(undated[0])
+
+
+def test_hostile_text_stays_text_in_the_features(tmp_path: Path) -> None:
+    name = '"},"geometry":null,"x":{"</script><img src=x onerror=alert(1)>'
+    source = tmp_path / "p.geojson"
+    feature = place("h", ["1990"])
+    feature["properties"]["name"] = name
+    source.write_text(json.dumps(collection(feature)))
+    (parsed,) = lines_of(source)
+    assert parsed["properties"]["name"] == name
+    assert parsed["geometry"]["type"] == "Point"
+
+
+# --- batches: the same rules, located across batches ------------------------------------------
+
+
+def write_table(path: Path, ids: list[str], whens: list[list[str]]) -> None:
+    import pyarrow
+    import pyarrow.parquet
+
+    n = len(ids)
+    pyarrow.parquet.write_table(pyarrow.table({
+        "id": ids, "name": [f"n{i}" for i in range(n)], "layer": ["a"] * n,
+        "when": whens, "lat": [45.0] * n, "lon": [float(i % 90) for i in range(n)],
+    }), path, row_group_size=700)
+
+
+def test_problems_name_rows_across_batches_and_repeats_across_them(tmp_path: Path) -> None:
+    ids = [f"r{i}" for i in range(3000)]
+    ids[2500] = "r10"  # a repeat, batches later
+    whens = [["1900/1950"]] * 3000
+    whens[2100] = ["1950/1900"]
+    source = tmp_path / "t.parquet"
+    write_table(source, ids, whens)
+    with pytest.raises(DataError) as caught:
+        mapgen.build_tiles(source, output=tmp_path / "out", rows=1000)
+    lines = [str(p) for p in caught.value.problems]
+    label = str(source)
+    assert lines == [
+        f"{label}: row 2100 (id=r2100): when[0]: '1950/1900' ends before it starts",
+        f"{label}: row 2500 (id=r10): id: duplicate id 'r10', also at {label}: row 10",
+    ]
+    assert not (tmp_path / "out").exists()
+    # the same rules as loading the file whole
+    with pytest.raises(DataError) as whole:
+        mapgen.load(source)
+    assert [str(p) for p in whole.value.problems] == lines
+
+
+def test_skip_invalid_leaves_them_out_and_counts_them(tmp_path: Path) -> None:
+    ids = [f"r{i}" for i in range(1500)]
+    whens = [["1900/1950"]] * 1500
+    whens[1200] = ["1950/1900"]
+    source = tmp_path / "t.parquet"
+    write_table(source, ids, whens)
+    made = mapgen.build_tiles(source, output=tmp_path / "out", rows=1000, skip_invalid=True)
+    assert (made.places, made.reading.skipped) == (1499, 1)
+    assert "row 1200 (id=r1200)" in str(made.reading.skipped_problems[0])
+    assert (tmp_path / "out" / "index.html").exists()
+    assert sorted(p.name for p in (tmp_path / "out" / "tiles").iterdir()) == ["layer-0.pmtiles"]
+
+
+def test_a_folder_that_is_not_ours_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "p.geojson"
+    source.write_text(json.dumps(collection(place("a", ["1990"]))))
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    with pytest.raises(mapgen.OutputError, match="did not make"):
+        mapgen.build_tiles(source, output=tmp_path / "mine")
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
+
+
+# --- mapgen serve ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    root = tmp_path / "site"
+    (root / "tiles").mkdir(parents=True)
+    (root / "index.html").write_text("<p>map</p>")
+    (root / "tiles" / "a.pmtiles").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "secret.txt").write_text("secret")
+    (root / "out").symlink_to(tmp_path / "secret.txt")
+    server = make_server(root, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], root
+    server.shutdown()
+    server.server_close()
+
+
+def get(port: int, target: str, headers: dict[str, str] | None = None
+        ) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.putrequest("GET", target, skip_accept_encoding=True)
+    for key, value in (headers or {}).items():
+        connection.putheader(key, value)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, dict(response.getheaders()), body
+
+
+def test_serve_answers_ranges_with_206_and_those_bytes(served: tuple[int, Path]) -> None:
+    port, root = served
+    whole = (root / "tiles" / "a.pmtiles").read_bytes()
+    status, headers, body = get(port, "/tiles/a.pmtiles", {"Range": "bytes=10-19"})
+    assert (status, body) == (206, whole[10:20])
+    assert headers["Content-Range"] == f"bytes 10-19/{len(whole)}"
+    assert get(port, "/tiles/a.pmtiles", {"Range": "bytes=1000-"})[2] == whole[1000:]
+    assert get(port, "/tiles/a.pmtiles", {"Range": "bytes=-5"})[2] == whole[-5:]
+    status, headers, body = get(port, "/tiles/a.pmtiles")
+    assert (status, body, headers["Accept-Ranges"]) == (200, whole, "bytes")
+    assert get(port, "/")[2] == b"<p>map</p>"
+
+
+def test_serve_answers_a_range_past_the_end_with_416(served: tuple[int, Path]) -> None:
+    port, _ = served
+    status, headers, body = get(port, "/tiles/a.pmtiles", {"Range": "bytes=5000-6000"})
+    assert (status, body) == (416, b"")
+    assert headers["Content-Range"] == "bytes */1024"
+
+
+@pytest.mark.parametrize("target", [
+    "/../secret.txt", "/tiles/../../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt",
+    "/tiles/%2e%2e/%2e%2e/secret.txt", "/..%2fsecret.txt", "/%2e%2e%2fsecret.txt",
+    "/..\\secret.txt", "/%5c..%5csecret.txt", "//etc/passwd", "/out", "/tiles/./../../secret.txt",
+    "/%00", "/nothing-here",
+])
+def test_serve_never_serves_a_file_outside_the_folder(served: tuple[int, Path],
+                                                       target: str) -> None:
+    port, _ = served
+    status, _, body = get(port, target)
+    assert status == 404
+    assert b"secret" not in body
+
+
+def test_serve_listens_on_the_loopback_unless_told(tmp_path: Path) -> None:
+    server = make_server(tmp_path, 0)
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+    finally:
+        server.server_close()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        other = make_server(tmp_path, 0, host="0.0.0.0")
+        other.server_close()
+    assert any(issubclass(w.category, MapgenWarning) and "other machines" in str(w.message)
+               for w in caught)
+
+
+def test_byte_range_readings() -> None:
+    assert byte_range("bytes=0-0", 10) == (0, 0)
+    assert byte_range("bytes=5-100", 10) == (5, 9)
+    assert byte_range("bytes=10-", 10) is False
+    assert byte_range("bytes=-0", 10) is False
+    assert byte_range("bytes=0-1,4-5", 10) is None  # several ranges: the whole file
+    assert byte_range("items=0-1", 10) is None
+
+
+def test_the_cli_serves_and_says_where(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "index.html").write_text("hello")
+    command = [str(Path(sys.executable).parent / "mapgen"), "serve", str(tmp_path), "--port", "0"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        line = process.stderr.readline()
+        url = line.split(" at ")[1].split(" ")[0]
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        assert url.startswith("http://127.0.0.1:")
+        assert get(port, "/index.html")[2] == b"hello"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_same_input_same_options_same_bytes(tmp_path: Path) -> None:
+    source = tmp_path / "p.geojson"
+    source.write_text(json.dumps(collection(
+        place("a", ["1990/1995"]), place("b", ["2003/.."], lon=20.0),
+        {**place("c", ["1800"], lat=10.0), "properties": {
+            "id": "c", "name": "C", "layer": "towns", "when": ["1800"]}})))
+    made = [mapgen.build_tiles(source, output=tmp_path / name, tiles="none")
+            for name in ("one", "two")]
+    assert [m.archives for m in made] == [("layer-0.pmtiles", "layer-1.pmtiles")] * 2
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+                if p.is_file()}
+
+    one, two = files(tmp_path / "one"), files(tmp_path / "two")
+    assert one == two
+    archive = one["tiles/layer-0.pmtiles"]  # PMTiles v3: metadata offset and length at 24
+    offset, length = struct.unpack("<QQ", archive[24:40])
+    metadata = archive[offset:offset + length]
+    metadata = gzip.decompress(metadata) if archive[97] == 2 else metadata
+    assert json.loads(metadata)["name"] == "mapgen: layer 0"
+    assert str(tmp_path) not in metadata.decode()  # no temporary path in it
+
+
+def test_the_builds_counts_give_select_counts_for_whole_years(tmp_path: Path) -> None:
+    """The page's formula (CONTRACT.md, "Tile maps"), evaluated here on the build's counts,
+    against mapgen.select for windows of whole years: places with several spans and gaps,
+    open ends, approximate dates, both readings."""
+    import bisect
+    import random
+
+    import numpy
+
+    from mapgen.tiles.counts import Counts
+
+    rng = random.Random(5)
+    features = []
+    for n in range(400):
+        spans = []
+        for _ in range(rng.choice((1, 1, 2, 3))):
+            start = rng.randint(1900, 2000)
+            shape = rng.random()
+            end = start + rng.randint(0, 12)
+            spans.append(f"{start}/.." if shape < 0.1 else f"../{end}" if shape < 0.15 else
+                         f"{start}~/{end}" if shape < 0.4 else f"{start}-03/{end}-10"
+                         if shape < 0.6 else f"{start}/{end}")
+        features.append(place(f"p{n}", spans, lon=float(n % 50), lat=float(n % 40)))
+    source = tmp_path / "p.geojson"
+    source.write_text(json.dumps(collection(*features)))
+    data = mapgen.load(source)
+    counts = Counts()
+    counts.add(data.places, numpy.zeros(len(data.places), dtype=numpy.int64))
+    result = counts.result(1)
+    assert result["unit"] == "year"
+    layer = result["layers"][0]
+
+    def up_to(pair: list[list[int]], value: int) -> int:
+        found = bisect.bisect_right(pair[0], value)
+        return pair[1][found - 1] if found else 0
+
+    for _ in range(60):
+        a_year = rng.randint(1895, 2020)
+        b_year = a_year + rng.randint(0, 20)
+        a, b = day(a_year), day(b_year, 12, 31)
+        for strict in (False, True):
+            r = layer["strict" if strict else "wide"]
+            starts_total = r["starts"][1][-1] if r["starts"][1] else 0
+            gaps = sum(n for i, j, n in zip(*r["gaps"], strict=True)
+                       if i < a_year and j > b_year)
+            shown = (layer["dated"] - (starts_total - up_to(r["starts"], b))
+                     - up_to(r["ends"], a - 1) - gaps)
+            expected = mapgen.select(data, mapgen.period(
+                data, start=str(a_year), end=str(b_year), strict=strict))
+            assert shown == len(expected.places), (a_year, b_year, strict)
