@@ -766,12 +766,13 @@ def render_map(
 @click.option("--title", help="Map title [default: the dataset's].")
 @click.option("--color", "colors", multiple=True, metavar="LAYER=#HEX", callback=_colors,
               help="This layer's colour, e.g. camps=#c0392b (repeatable).")
+@lang_option
 @reports_errors
 def tiles_command(
     inputs: Inputs, output: str, archives: str, partition: str, grid: int,
     scheduler: str | None, workers: int | None, batch_rows: int | None, basemap: str,
     start: str | None, end: str | None, at: str | None, strict: bool, layers: tuple[str, ...],
-    keep_undated: bool, title: str | None, colors: Mapping[str, str],
+    keep_undated: bool, title: str | None, colors: Mapping[str, str], lang: str,
 ) -> None:
     """Write vector tiles (PMTiles, with tippecanoe) of SOURCE files or Parquet folders of
     any size, and DIR/index.html: the same page, served by `mapgen serve DIR`.
@@ -797,7 +798,7 @@ def tiles_command(
         skip_invalid=options["skip_invalid"], start=start, end=end, at=at, strict=strict,
         layers=layers or None, keep_undated=keep_undated, title=title, colors=colors,
         tiles=basemap, archives=archives, partition=partition, grid=grid,
-        scheduler=scheduler, workers=workers, **extra)
+        scheduler=scheduler, workers=workers, lang=lang, **extra)
     reading = made.reading
     for problem in reading.skipped_problems:
         click.echo(f"skipped: {terminal_text(str(problem))}", err=True)

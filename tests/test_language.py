@@ -195,3 +195,26 @@ def test_the_layer_that_groups_the_smallest_is_named_in_the_language(tmp_path, l
     with pytest.warns(UserWarning):  # a warning line, for whoever builds: English
         grouped = group_small_layers(data, lang=lang)
     assert grouped.layers[-1].label == label
+
+
+def test_a_tile_page_speaks_the_language(tmp_path):
+    """mapgen tiles --lang fa: the page's html lang and dir, its words (i18n) in Persian, and
+    the search's note when the map is past its name index, in Persian digits."""
+    from tests.test_tiles import write_table
+
+    source = tmp_path / "t.parquet"
+    write_table(source, [f"r{i}" for i in range(30)], [["1900/1950"]] * 30)
+    result = CliRunner().invoke(main, ["tiles", str(source), "-o", str(tmp_path / "out"),
+                                       "--lang", "fa"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out" / "index.html").read_text("utf-8")
+    assert '<html lang="fa" dir="rtl">' in page
+    assert '"lang":"fa"' in page and "جستجو در مکان‌ها" in page
+    import mapgen
+
+    mapgen.build_tiles(source, output=tmp_path / "few", search_limit=10, lang="fa")
+    few = (tmp_path / "few" / "index.html").read_text("utf-8")
+    assert "جستجو خاموش است: این نقشه بیش از ۱۰ مکان دارد" in few
+    bad = CliRunner().invoke(main, ["tiles", str(source), "-o", str(tmp_path / "x"),
+                                    "--lang", "xx"])
+    assert bad.exit_code == 2 and "fa" in bad.output and not (tmp_path / "x").exists()

@@ -28,6 +28,7 @@ from mapgen.html.elements import (
 )
 from mapgen.html.payload import script_json
 from mapgen.html.words import page_words
+from mapgen.language import language
 from mapgen.model import Layer, Period
 from mapgen.tiles.counts import Counts
 from mapgen.tiles.source import Reading
@@ -100,8 +101,9 @@ def page_data(*, title: str, description: str, attribution: str, layers: tuple[L
         "skipped": reading.skipped,
         "unlocated": len(reading.unlocated),
         "search": {**search, "path": "names/"} if search is not None else {
-            "off": f"Search is off: this map has more than {search_limit:,} places, past "
-                   "what its name index is made for."},
+            "off": language(lang).gettext(
+                "Search is off: this map has more than {limit} places, past what its name "
+                "index is made for.", limit=language(lang).number(search_limit, grouped=True))},
         "i18n": page_words(lang),
     }
 
@@ -111,7 +113,7 @@ def write_page(folder: Path, *, tiles: str | None, **data: Any) -> Path:
     provider = tile_provider(tiles or DEFAULT_TILES)
     content = page_data(**data)
     fmap = folium.Map(tiles=None, control_scale=True)
-    figure = MapFigure()
+    figure = MapFigure(lang=data.get("lang", "en"))  # <html lang dir>
     figure.add_child(fmap)
     if provider is not None:
         folium.TileLayer(provider, name=provider.name, control=False).add_to(fmap)

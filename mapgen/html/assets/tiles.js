@@ -178,10 +178,12 @@
     var self = this, box = status || el("div", "mapgen-status");
     box.textContent = "";
     box.setAttribute("role", "status");
-    box.appendChild(el("p", null, "This map reads its tiles over HTTP. Serve its folder with " +
-      "“mapgen serve FOLDER” and open the address it prints (http://127.0.0.1:8000/)."));
+    box.appendChild(el("p", null, this.words.t("This map reads its tiles over HTTP. Serve " +
+      "its folder with “mapgen serve FOLDER” and open the address it prints " +
+      "(http://127.0.0.1:8000/).")));
     var names = this.data.archives.map(function (a) { return a.url.split("/").pop(); });
-    var label = el("label", null, "Or choose " + names.join(", ") + " (in the folder's tiles/): ");
+    var label = el("label", null, this.words.t("Or choose {files} (in the folder's tiles/): ",
+      { files: names.join(", ") }));
     var input = document.createElement("input");
     input.type = "file";
     input.multiple = names.length > 1;
