@@ -16,6 +16,7 @@ import io
 import os
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mapgen.errors import OptionError
@@ -623,12 +624,19 @@ def span_words(text: str, lang: str = "en") -> str:
     return _text_words(parse_span(text).text, lang)
 
 
-def spans_words(spans: tuple[Span, ...], lang: str = "en") -> str:
-    """All spans of a place, joined: "1981–1986; 2003–present"."""
-    if len(spans) == 1:
-        return _text_words(spans[0].text, lang)
-    separator = language(lang).pgettext("spans", "; ")
-    return separator.join([_text_words(span.text, lang) for span in spans])
+def spans_words(spans: Sequence[Span], lang: str = "en",
+                memo: dict[str, str] | None = None) -> str:
+    """All spans of a place, joined: "1981–1986; 2003–present". *memo* (text → words) keeps
+    each distinct text's words for a whole build, past the cache's size (a map of 100,000
+    places has more distinct spans than the cache holds)."""
+    memo = {} if memo is None else memo
+    said = []
+    for span in spans:
+        words = memo.get(span.text)
+        if words is None:
+            words = memo[span.text] = _text_words(span.text, lang)
+        said.append(words)
+    return said[0] if len(said) == 1 else language(lang).pgettext("spans", "; ").join(said)
 
 
 def today_number(today: int | None = None) -> int:

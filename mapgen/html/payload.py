@@ -134,9 +134,10 @@ def _popup_columns(
     for row, pairs in places.other_names.items():
         names[row] = [list(pair) for pair in pairs]
 
+    memo: dict[str, str] = {}  # each distinct span's words, once a build
+
     def when(row: int) -> str:
-        first, end = span_starts[row], span_starts[row + 1]
-        return spans_words(tuple(spans[first:end]), lang)
+        return spans_words(spans[span_starts[row] : span_starts[row + 1]], lang, memo)
 
     def in_calendar(row: int) -> str | None:
         said = [calendar_words(span, calendar, lang)
