@@ -157,7 +157,15 @@ class _Section:
 
     def said(self, lang: Language) -> str:
         """This end in words: "1981", "c. June 1981"."""
-        return _qualified(lang, lang.date(*self.date), self.qualifier)
+        return _said(self.date, self.qualifier, lang.code)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _said(date: Date, qualifier: str, code: str) -> str:
+    """A date as written, with its qualifier, in words: made once for each (spans share
+    their years and days: 100,000 places' words took 2.6 s, 0.4 s before languages)."""
+    lang = language(code)
+    return _qualified(lang, lang.date(*date), qualifier)
 
 
 # What a trailing qualifier multiplies the padding by: edtf's defaults
@@ -617,8 +625,10 @@ def span_words(text: str, lang: str = "en") -> str:
 
 def spans_words(spans: tuple[Span, ...], lang: str = "en") -> str:
     """All spans of a place, joined: "1981–1986; 2003–present"."""
+    if len(spans) == 1:
+        return _text_words(spans[0].text, lang)
     separator = language(lang).pgettext("spans", "; ")
-    return separator.join(_text_words(span.text, lang) for span in spans)
+    return separator.join([_text_words(span.text, lang) for span in spans])
 
 
 def today_number(today: int | None = None) -> int:

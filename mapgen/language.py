@@ -37,7 +37,8 @@ ERAS = {"en": ("BCE", "CE"), "fa": ("پ.م.", "م.")}
 HOUSE_RANGES = {"en": ("–", " – ", " – ")}
 # The digits of CLDR's numbering systems (common/supplemental/numberingSystems.xml) that a
 # locale of LANGUAGES may default to; Babel names the system but does not carry its digits.
-DIGITS = {"latn": "0123456789", "arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
+ASCII_DIGITS = "0123456789"
+DIGITS = {"latn": ASCII_DIGITS, "arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
 # CLDR skeletons of the three precisions a date is said at: a year, a month, a day.
 SKELETONS = ("y", "yMMMM", "yMMMMd")
 RANGE_SKELETONS = ("y", "yMMMM", "yMMMd")  # whose interval formats give the range separators
@@ -133,13 +134,14 @@ class Language:
     def number(self, value: int, *, grouped: bool = False) -> str:
         """*value* in this language's digits (CLDR's default numbering system); *grouped*
         adds its thousands separators (counts: "1,234"), never for years."""
-        text = f"{abs(value):,}".replace(",", "\x00") if grouped else str(abs(value))
-        text = text.translate(str.maketrans("0123456789", self.digits)).replace("\x00", self.group)
+        text = self.numerals(f"{abs(value):,}" if grouped else str(abs(value)))
+        if grouped:
+            text = text.replace(",", self.group)
         return f"-{text}" if value < 0 else text
 
     def numerals(self, text: str) -> str:
         """*text* with its ASCII digits written in this language's ("185X" → "۱۸۵X")."""
-        return text.translate(str.maketrans("0123456789", self.digits))
+        return text if self.digits == ASCII_DIGITS else text.translate(_digit_table(self.digits))
 
     # --- catalog ----------------------------------------------------------------------------
 
@@ -210,12 +212,21 @@ class Language:
         return int(self.translations.plural(n))  # type: ignore[attr-defined]
 
 
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@functools.cache
+def _digit_table(digits: str) -> dict[int, int]:
+    """ASCII digits → *digits*, for str.translate (made once for each numbering system)."""
+    return str.maketrans(ASCII_DIGITS, digits)
+
+
 def _fill(template: str, values: dict[str, Any]) -> str:
     """*template*'s {name} placeholders filled; text from data is inserted, never read as a
     template."""
-    if not values:
+    if not values or "{" not in template:
         return template
-    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
+    return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
 
 
 @functools.cache
