@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from mapgen.calendars import CALENDARS
 from mapgen.defaults import (
     BCE_READINGS,
     DATE_PRECISIONS,
@@ -25,6 +26,7 @@ from mapgen.defaults import (
     DEFAULT_TILES,
     INPUT_FORMATS,
 )
+from mapgen.language import DEFAULT_LANGUAGE, LANGUAGES
 from mapgen.listing import FORMATS as LIST_FORMATS
 from mapgen.static import (
     DEFAULT_DPI,
@@ -65,7 +67,7 @@ FLAGS.update({"colors": "--color", "paths": "--path-layer", "keep_undated": "--k
               "format": "--input-format", "fragment": "--fragment", "height": "--height",
               "shared_assets": "--shared-assets", "url_hash": "--hash", "bce": "--bce",
               "date_precision": "--date-precision", "date_format": "--date-format",
-              "popup_fields": "--popup-fields"})
+              "lang": "--lang", "popup_fields": "--popup-fields"})
 FLAGS.update({name: f"--{name}" for name in (
     "animate", "step", "window", "fps", "periods", "split", "timeline", "compare")})
 
@@ -326,6 +328,26 @@ style_options = _hands(
 )
 
 
+def lang_option(func: F) -> F:
+    """--lang: the language of every word the output says to its reader. Checked before any
+    data is read: an unknown one is a usage error that lists the languages there are."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: str) -> str:
+        from mapgen.errors import OptionError
+        from mapgen.language import check_language
+
+        try:
+            return check_language(value)
+        except OptionError as exc:
+            click.echo(f"error: {exc.spoken(FLAGS)}", err=True)
+            sys.exit(exc.exit_code)
+
+    return click.option(
+        "--lang", default=DEFAULT_LANGUAGE, show_default=True, callback=check, metavar="LANG",
+        help=f"Language of the words for the reader: {', '.join(LANGUAGES)}.",
+    )(func)
+
+
 def _chosen(inputs: Inputs, selection: Selection, look: Look | None = None
             ) -> tuple[Dataset, Period]:
     """The loaded places the selection chooses, styled as *look* says, and the period."""
@@ -351,15 +373,23 @@ def main() -> None:
     """
 
 
-def summary(dataset: Dataset) -> str:
-    """The places of *dataset* in one line: how many, in how many layers, how many of them
-    undated, and how many features were left undrawn for want of a location."""
+def summary(dataset: Dataset, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The places of *dataset* in one line, in *lang*: how many, in how many layers, how many
+    of them undated, and how many features were left undrawn for want of a location."""
+    from mapgen.language import language
+
+    say = language(lang)
     places, layers = len(dataset.places), len(dataset.layers)
     undated, unlocated = len(dataset.places.undated()), len(dataset.report.unlocated)
-    notes = [f"{undated:,} undated"] if undated else []
-    notes += [f"{unlocated:,} not located"] if unlocated else []
-    return (f"{places:,} {'place' if places == 1 else 'places'} in {layers:,} "
-            f"{'layer' if layers == 1 else 'layers'}" + (f" ({', '.join(notes)})" if notes else ""))
+    notes = [say.ngettext("{n} undated", "{n} undated", undated)] if undated else []
+    notes += [say.ngettext("{n} not located", "{n} not located", unlocated)] if unlocated else []
+    line = say.pgettext("summary", "{places} in {layers}",
+                        places=say.ngettext("{n} place", "{n} places", places),
+                        layers=say.ngettext("{n} layer", "{n} layers", layers))
+    if not notes:
+        return line
+    return say.pgettext("summary", "{summary} ({notes})", summary=line,
+                        notes=say.listed(notes))
 
 
 @main.command()
@@ -382,6 +412,8 @@ def summary(dataset: Dataset) -> str:
 @click.option("--hash", "url_hash", type=click.Choice(["on", "off"]),
               help="Keep the --fragment's period and view in the page's URL hash "
               "[default: off, the report's anchors stay its own].")
+@click.option("--calendar", type=click.Choice(CALENDARS), default="gregorian", show_default=True,
+              help="Show each period in this calendar too (popups, timeline axis).")
 @click.option("--split", type=click.Choice(["decade", "period"]),
               help="Write one map per decade or named period, and index.html, into the folder "
               "-o names.")
@@ -399,11 +431,13 @@ def summary(dataset: Dataset) -> str:
               "up to 12].")
 @selection_options
 @style_options
+@lang_option
 @reports_errors
 def build(
     inputs: Inputs,
     selection: Selection,
     look: Look,
+    lang: str,
     output: str | None,
     tiles: str,
     cdn: bool,
@@ -412,6 +446,7 @@ def build(
     height: str | None,
     shared_assets: bool,
     url_hash: str | None,
+    calendar: str,
     split: str | None,
     compare: tuple[str, str] | None,
     story: str | None,
@@ -458,21 +493,21 @@ def build(
         folder = output or str(Path("output") / f"{DEFAULT_NAME}-{split}s")
         maps = mapgen.build_series(
             view, folder, split, title=look.title, strict=period.strict, tiles=tiles,
-            self_contained=self_contained, cdn=cdn, inputs=inputs.sources,
+            self_contained=self_contained, cdn=cdn, inputs=inputs.sources, lang=lang,
             progress=lambda parts: click.progressbar(parts, label="Building maps", file=sys.stderr),
         )
         click.echo(str(Path(folder) / "index.html"))
         click.echo(f"{len(maps)} maps", err=True)
         return
     fmap = mapgen.build_map(view, title=look.title, tiles=tiles, strict=period.strict,
-                            self_contained=self_contained, cdn=cdn, story=story,
-                            story_panel=story_panel != "off", popup_fields=popup_fields,
-                            compare=list(compare) if compare else None)
+                            self_contained=self_contained, cdn=cdn, lang=lang,
+                            calendar=calendar, story=story, story_panel=story_panel != "off",
+                            popup_fields=popup_fields, compare=list(compare) if compare else None)
     path = mapgen.save(fmap, output or str(Path("output") / f"{inputs.stem}.html"),
                        inputs=inputs.sources, fragment=fragment, height=height,
                        shared_assets=shared_assets, url_hash=url_hash == "on")
     click.echo(str(path))
-    click.echo(summary(view), err=True)
+    click.echo(summary(view, lang), err=True)
 
 
 @main.command()
@@ -500,8 +535,9 @@ def assets(output: str, cdn: bool) -> None:
 @click.option("--format", "output_format", type=click.Choice(LIST_FORMATS),
               default="table", show_default=True, help="Output format.")
 @selection_options
+@lang_option
 @reports_errors
-def list_places(inputs: Inputs, selection: Selection, output_format: str) -> None:
+def list_places(inputs: Inputs, selection: Selection, lang: str, output_format: str) -> None:
     """List the places: id, layer, name and periods.
 
     \b
@@ -511,7 +547,7 @@ def list_places(inputs: Inputs, selection: Selection, output_format: str) -> Non
     import mapgen
 
     view, _ = _chosen(inputs, selection)
-    click.echo(mapgen.list_places(view, output_format), nl=False)
+    click.echo(mapgen.list_places(view, output_format, lang=lang), nl=False)
 
 
 @main.command()
@@ -641,12 +677,13 @@ def split_periods_option(text: str) -> list[str]:
               "name-02.png...")
 @selection_options
 @style_options
+@lang_option
 @reports_errors
 def render_map(
-    inputs: Inputs, selection: Selection, look: Look, output: str, width: int | None,
-    height: int | None, dpi: int, timeline: bool | None, periods: str | None,
-    split: str | None, animate: bool, step: str | None, window: str | None, fps: int | None,
-    story: str | None,
+    inputs: Inputs, selection: Selection, look: Look, lang: str, output: str,
+    width: int | None, height: int | None, dpi: int, timeline: bool | None,
+    periods: str | None, split: str | None, animate: bool, step: str | None,
+    window: str | None, fps: int | None, story: str | None,
 ) -> None:
     """Draw a static map (PNG, SVG or PDF), a grid of maps, or an animation (MP4, WebM, GIF),
     over an offline basemap.
@@ -672,7 +709,7 @@ def render_map(
         for page in mapgen.render_story(view, story, output, width=width or DEFAULT_WIDTH,
                                         height=height or DEFAULT_HEIGHT, dpi=dpi,
                                         title=look.title, strict=period.strict,
-                                        inputs=inputs.sources):
+                                        inputs=inputs.sources, lang=lang):
             click.echo(str(page))
         return
     if not Path(output).is_dir():  # a folder: the API says that it is one (exit 3)
@@ -681,7 +718,7 @@ def render_map(
         view, _ = _chosen(inputs, selection, look)
         path = mapgen.render(view, output, width=width, height=height, dpi=dpi,
                              title=look.title, timeline=timeline, step=step, window=window,
-                             fps=fps, inputs=inputs.sources)
+                             fps=fps, inputs=inputs.sources, lang=lang)
         click.echo(str(path))
         return
     dataset = look.apply(inputs.load())
@@ -692,7 +729,7 @@ def render_map(
         periods=split_periods_option(periods) if periods is not None else None, split=split,
         animate=animate, step=step, window=window, fps=fps, width=width, height=height,
         dpi=dpi, title=look.title, timeline=timeline, strict=selection.strict,
-        keep_undated=selection.keep_undated, inputs=inputs.sources,
+        keep_undated=selection.keep_undated, inputs=inputs.sources, lang=lang,
         progress=lambda frames: click.progressbar(frames, label="Drawing frames",
                                                   file=sys.stderr),
     )
@@ -729,12 +766,13 @@ def render_map(
 @click.option("--title", help="Map title [default: the dataset's].")
 @click.option("--color", "colors", multiple=True, metavar="LAYER=#HEX", callback=_colors,
               help="This layer's colour, e.g. camps=#c0392b (repeatable).")
+@lang_option
 @reports_errors
 def tiles_command(
     inputs: Inputs, output: str, archives: str, partition: str, grid: int,
     scheduler: str | None, workers: int | None, batch_rows: int | None, basemap: str,
     start: str | None, end: str | None, at: str | None, strict: bool, layers: tuple[str, ...],
-    keep_undated: bool, title: str | None, colors: Mapping[str, str],
+    keep_undated: bool, title: str | None, colors: Mapping[str, str], lang: str,
 ) -> None:
     """Write vector tiles (PMTiles, with tippecanoe) of SOURCE files or Parquet folders of
     any size, and DIR/index.html: the same page, served by `mapgen serve DIR`.
@@ -760,7 +798,7 @@ def tiles_command(
         skip_invalid=options["skip_invalid"], start=start, end=end, at=at, strict=strict,
         layers=layers or None, keep_undated=keep_undated, title=title, colors=colors,
         tiles=basemap, archives=archives, partition=partition, grid=grid,
-        scheduler=scheduler, workers=workers, **extra)
+        scheduler=scheduler, workers=workers, lang=lang, **extra)
     reading = made.reading
     for problem in reading.skipped_problems:
         click.echo(f"skipped: {terminal_text(str(problem))}", err=True)

@@ -22,27 +22,34 @@ COLUMNS = ("id", "layer", "name", "periods", "when")
 FORMATS = ("table", "csv", "json")
 
 
-def rows(dataset: Dataset) -> list[dict[str, str]]:
+def rows(dataset: Dataset, lang: str = "en") -> list[dict[str, str]]:
+    """Each place's row: its name in *lang* when it has one, its periods in *lang*'s words."""
     from mapgen.dates import spans_words
+    from mapgen.language import language
 
+    undated = language(lang).pgettext("a place", "undated")
+    names = dataset.places.names_in(lang)
     return [
         {
             "id": p.id,
             "layer": p.layer,
-            "name": p.name,
-            "periods": spans_words(p.spans) if p.spans else "undated",
+            "name": name,
+            "periods": spans_words(p.spans, lang) if p.spans else undated,
             "when": "; ".join(s.text for s in p.spans),
         }
-        for p in dataset.places
+        for p, name in zip(dataset.places, names, strict=True)
     ]
 
 
-def list_places(dataset: Dataset, format: str = "table") -> str:
+def list_places(dataset: Dataset, format: str = "table", lang: str = "en") -> str:
     """The places of *dataset* (id, layer, name, periods in words, EDTF) as *format* text:
-    "table" for a terminal (control characters escaped), "csv" or "json" to pipe on."""
+    "table" for a terminal (control characters escaped), "csv" or "json" to pipe on. Names
+    and periods are said in *lang*; the columns keep their names, which scripts read."""
+    from mapgen.language import check_language
+
     if format not in FORMATS:
         raise OptionError(f"unknown list format {format!r} (known: {', '.join(FORMATS)})")
-    data = rows(dataset)
+    data = rows(dataset, check_language(lang))
     if format == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if format == "csv":

@@ -185,6 +185,32 @@ class Places(Sequence[Place]):
         """(first, end) of each row's spans in `spans`, in row order."""
         return pairwise(self.span_starts)
 
+    def names_in(self, lang: str) -> list[str]:
+        """Each place's name in *lang* (its ``name_<lang>``) when it has one, else its name:
+        what a reader of *lang* sees first."""
+        names = list(self.names)
+        for row, pairs in self.other_names.items():
+            names[row] = next((name for code, name in pairs if code == lang), names[row])
+        return names
+
+    def other_names_in(self, lang: str) -> dict[int, tuple[tuple[str, str], ...]]:
+        """The other names of each place whose name is shown in *lang* (`names_in`): its own
+        name first (language unknown, ""), then the rest in their order."""
+        others = dict(self.other_names)
+        for row, pairs in self.other_names.items():
+            if any(code == lang for code, _ in pairs):
+                shown = next(name for code, name in pairs if code == lang)
+                rest = tuple(pair for pair in pairs if pair[0] != lang)
+                others[row] = tuple(p for p in (("", self.names[row]), *rest) if p[1] != shown)
+        return others
+
+    def in_language(self, lang: str) -> Places:
+        """The same places with each name shown in *lang* where it has one, and its other
+        names after it (`names_in`, `other_names_in`)."""
+        if not any(code == lang for pairs in self.other_names.values() for code, _ in pairs):
+            return self
+        return replace(self, names=self.names_in(lang), other_names=self.other_names_in(lang))
+
     def undated(self) -> list[int]:
         """The rows with no span."""
         return [row for row, (a, b) in enumerate(self.span_rows()) if a == b]
@@ -350,12 +376,12 @@ class Period:
     def unbounded(self) -> bool:
         return self.start is None and self.end is None
 
-    def label(self) -> str:
+    def label(self, lang: str = "en") -> str:
         """The period in words at the precision it was given ("1986–2013", "March 1986"), as
-        titles and legends state it; a named period with its name."""
+        titles and legends state it, in *lang*; a named period with its name."""
         if self.unbounded:
             return ""
-        text = window_words(self.start, self.end)
+        text = window_words(self.start, self.end, lang)
         return f"{self.name} ({text})" if self.name else text
 
 
@@ -392,6 +418,11 @@ class Dataset:
 
     def named_period(self, name: str) -> Span | None:
         return dict(self.periods).get(name)
+
+    def in_language(self, lang: str) -> Dataset:
+        """The same dataset, its places named in *lang* first (`Places.in_language`)."""
+        places = self.places.in_language(lang)
+        return self if places is self.places else replace(self, places=places)
 
     def with_places(self, places: Iterable[Place], **changes: Any) -> Dataset:
         """The same dataset holding other places; layers left without places are dropped."""

@@ -13,6 +13,7 @@ every rule in `RULES`, in the order a feature's messages are given. Adding a rul
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import reprlib
@@ -535,3 +536,31 @@ def check_null_island(columns: RawColumns, rows: Sequence[int], load: Load) -> F
         if lon == 0 and lat == 0 and type(lon) is not bool and type(lat) is not bool:
             found[row] = [("geometry", "at (0, 0)")]
     return found
+
+
+_OSM_ID = re.compile(r"(?:node|way|relation)/\d+")  # an OpenStreetMap element, as exports name it
+
+
+_LEVEL = re.compile(r"-?[0-5]")  # what OpenStreetMap's layer tag takes: -5 to 5
+
+
+def _level(value: Any) -> bool:
+    """True for a value OpenStreetMap's ``layer`` tag takes (as text or a number)."""
+    return type(value) in (str, int) and _LEVEL.fullmatch(str(value).strip()) is not None
+
+
+@rule("OSM layer tag", warning="carry OpenStreetMap's layer tag (which of two crossing ways is "
+      "drawn over the other, -5 to 5), taken as their layer; give --layer-field to group them "
+      "by another tag, such as historic")
+def check_osm_layer(columns: RawColumns, rows: Sequence[int], load: Load) -> Found:
+    """An OpenStreetMap element's ``layer`` (a bridge is 1) is a drawing order, not a
+    category: an extract of historic sites gets layers "1" and "2" beside its file's layer.
+    Kept as written, and said."""
+    values = column(columns.layers, rows)
+    with contextlib.suppress(TypeError):  # unhashable (a list): the layer rule says it
+        values = set(values)  # a few distinct layers, at C speed
+    if not any(map(_level, values)):
+        return {}
+    ids, layers = columns.ids, columns.layers
+    return {row: [("layer", f"OpenStreetMap's layer tag {layers[row]!r}")] for row in rows
+            if _level(layers[row]) and type(ids[row]) is str and _OSM_ID.fullmatch(ids[row])}

@@ -13,6 +13,7 @@ from mapgen.dates import civil_from_days, iso_date, today_number
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OutputError
 from mapgen.filter import select, split_periods
+from mapgen.language import Language, check_language, language
 from mapgen.model import Dataset, Period
 from mapgen.rules import slugify
 
@@ -62,6 +63,7 @@ def build_series(
     inputs: Iterable[str | os.PathLike[str]] = (),
     today: int | None = None,
     progress: Callable[[list[Part]], AbstractContextManager[Iterable[Part]]] | None = None,
+    lang: str = "en",
 ) -> list[SeriesMap]:
     """Write one map per decade the data touches (*split* "decade"; open ends run to *today*)
     or per named period ("period") into *folder* (created if needed), then its index.html;
@@ -80,6 +82,7 @@ def build_series(
             raise OutputError(f"{target}: holds the input {source}; choose another folder")
     parts = series_parts(dataset, split, strict=strict, today=today)
     target.mkdir(parents=True, exist_ok=True)
+    check_language(lang)
     maps: list[SeriesMap] = []
     used: set[str] = {"index"}
     with (progress or nullcontext)(parts) as chosen:
@@ -90,34 +93,44 @@ def build_series(
                 name, number = f"{stem}-{number}", number + 1
             used.add(name)
             fmap = build_map(view, title=f"{title or dataset.title} — {label}", period=period,
-                             strict=strict, tiles=tiles, self_contained=self_contained, cdn=cdn)
+                             strict=strict, tiles=tiles, self_contained=self_contained, cdn=cdn,
+                             lang=lang)
             write_atomic(target / f"{name}.html", page_html(fmap))
             maps.append(SeriesMap(f"{name}.html", label, period, len(view.places)))
-    write_atomic(target / "index.html", index_html(dataset, maps, title))
+    write_atomic(target / "index.html", index_html(dataset, maps, title, lang))
     return maps
 
 
-def index_html(dataset: Dataset, maps: list[SeriesMap], title: str | None = None) -> str:
-    """The series' index page: every map with its period and place count (escaped text)."""
+def index_html(dataset: Dataset, maps: list[SeriesMap], title: str | None = None,
+               lang: str = "en") -> str:
+    """The series' index page in *lang*: every map with its period and place count (escaped
+    text)."""
     from mapgen.html.elements import asset
 
+    say = language(lang)
     rows = "\n".join(
         f'<li><a href="{html.escape(m.file)}">{html.escape(m.label)}</a> '
-        f'<span class="period">{_range(m.period)}</span> '
-        f'<span class="count">{m.places} {"place" if m.places == 1 else "places"}</span></li>'
+        f'<span class="period">{_range(m.period, say)}</span> '
+        f'<span class="count">{html.escape(say.ngettext("{n} place", "{n} places", m.places))}'
+        "</span></li>"
         for m in maps
     )
+    series = html.escape(say.pgettext("series", "{title} — map series",
+                                      title=title or dataset.title))
     title = html.escape(title or dataset.title)
+    count = html.escape(say.ngettext("{n} map", "{n} maps", len(maps)))
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<title>{title} — map series</title>\n<style>{asset('series.css')}</style>\n"
-        f"</head>\n<body>\n<h1>{title}</h1>\n<p>{len(maps)} maps</p>\n"
+        f'<!DOCTYPE html>\n<html lang="{lang}" dir="{say.direction}">\n<head>\n'
+        '<meta charset="utf-8">\n'
+        f"<title>{series}</title>\n<style>{asset('series.css')}</style>\n"
+        f"</head>\n<body>\n<h1>{title}</h1>\n<p>{count}</p>\n"
         f'<ol class="mapgen-series">\n{rows}\n</ol>\n'
         f'<p class="attribution">{html.escape(dataset.attribution)}</p>\n</body>\n</html>\n'
     )
 
 
-def _range(period: Period) -> str:
+def _range(period: Period, say: Language) -> str:
     lo = iso_date(period.start) if period.start is not None else "…"
-    hi = iso_date(period.end) if period.end is not None else "present"
+    hi = iso_date(period.end) if period.end is not None else say.pgettext("an open end",
+                                                                           "present")
     return html.escape(f"{lo} – {hi}")

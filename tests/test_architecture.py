@@ -16,7 +16,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "mapgen"
 # its own package within its layer.
 LAYERS: list[tuple[str, ...]] = [
     ("mapgen.errors", "mapgen.defaults"),  # ground
+    ("mapgen.language",),  # the reader's words: catalogs and CLDR
     ("mapgen.dates",),
+    ("mapgen.calendars",),  # other calendars' words, beside the Gregorian
     ("mapgen.datetext",),  # what tables hold → EDTF
     ("mapgen.model", "mapgen.raw"),
     # shared pieces: codecs both readers and writers use, geometry, paths, writing files

@@ -1,6 +1,7 @@
-"""Invariants of the default dataset (issues 13 and 26): sourced events, visible inferences,
+"""Invariants of the default dataset (issues 13, 24 and 26): sourced events, visible inferences,
 named periods that cover the headquarters they name, a credit line that names every adapted
-text and the dataset's own licence, and the places and sources issue 26 corrected."""
+text and the dataset's own licence, the places and sources issue 26 corrected, and names in
+other languages that each have a sourced row in mapdata/README.md."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from click.testing import CliRunner
 
 import mapgen
 from mapgen.cli import main
+from mapgen.language import LANGUAGES
+from mapgen.rules import is_other_name
 from tests.conftest import OpenMap
 
 # Places whose location the sources do not state (mapdata/README.md, "Inferred places").
@@ -217,3 +220,39 @@ def test_the_camps_phased_move_names_its_sources(data: mapgen.Dataset, camp: str
     for words, source, site in CAMP_MOVE:
         assert words in p.description and source in p.description, (camp, words)
         assert any(h == site or h.endswith("." + site) for h in hosts(p)), (camp, site)
+
+
+# A row of mapdata/README.md's "Names in other languages": id, language, name, source URL.
+NAME_ROW = re.compile(r"^\| `([a-z0-9-]+)` \| `([a-z]{2,3})` \| (.+?) \| \[[^\]]+\]\((\S+)\) \|$")
+
+
+def readme_names() -> list[tuple[str, str, str, str]]:
+    """The rows of mapdata/README.md's table of names in other languages, in order."""
+    readme = (mapgen.default_source().parent / "README.md").read_text("utf-8")
+    section = readme.split("### Names in other languages", 1)[1].split("\n### ", 1)[0]
+    table = [line for line in section.splitlines() if line.startswith("| `")]
+    rows = [NAME_ROW.match(line) for line in table]
+    assert all(rows), [line for line, row in zip(table, rows, strict=True) if row is None]
+    return [row.groups() for row in rows if row]
+
+
+def test_every_other_name_is_in_a_language_of_mapgen_and_sourced_in_the_readme() -> None:
+    # Issue 24: a name in another language is shown first on a map in that language, so it
+    # must be one a source gives (mapdata/README.md, "Names in other languages").
+    in_file = {(str(p["id"]), key.removeprefix("name_"), str(value))
+               for p in raw_properties() for key, value in p.items() if is_other_name(key)}
+    rows = readme_names()
+    assert len({row[:3] for row in rows}) == len(rows)  # each name once
+    assert {"fr", "de", "es", "fa", "ar"} <= {lang for _, lang, _, _ in rows}
+    assert {lang for _, lang, _ in in_file} <= set(LANGUAGES) - {"en"}
+    assert in_file == {row[:3] for row in rows}, (
+        f"not in the README: {sorted(in_file - {row[:3] for row in rows})}; "
+        f"not in the file: {sorted({row[:3] for row in rows} - in_file)}")
+    for place_id, lang, name, url in rows:
+        parts = urlsplit(url)
+        assert parts.scheme in ("http", "https") and parts.netloc, (place_id, lang, url)
+        if parts.hostname == f"{lang}.wikipedia.org":
+            # A name taken from the title of that language's article is the title, letter
+            # for letter (its URL spells it).
+            title = unquote(parts.path.removeprefix("/wiki/")).replace("_", " ")
+            assert title == name, (place_id, lang, title, name)

@@ -107,7 +107,9 @@ def test_default_dataset_round_trips(fmt: str, tmp_path: Path) -> None:
     after = round_trip(before, fmt, tmp_path)
     assert_same_places(before, after)
     tehran = next(p for p in after.places if p.id == "hq-tehran")
-    assert tehran.names == (("fa", "تهران"),)
+    assert tehran.names == (
+        ("ar", "طهران"), ("de", "Teheran"), ("es", "Teherán"), ("fa", "تهران"), ("fr", "Téhéran"),
+    )
     if fmt in ("lpf", "geojson"):  # CSV holds places only, not the collection's members
         assert after == before
 
@@ -167,7 +169,7 @@ def test_lpf_mapping(tricky: mapgen.Dataset) -> None:
         "@id": "https://en.wikipedia.org/wiki/People%27s_Mojahedin_Organization_of_Iran",
     }
     assert default["ev-1965-founding"]["when"]["timespans"] == [{"start": {"in": "1965-09-05"}}]
-    assert default["hq-tehran"]["names"][1] == {"toponym": "تهران", "lang": "fa"}
+    assert default["hq-tehran"]["names"][4] == {"toponym": "تهران", "lang": "fa"}
     # LPF says these in its own members: no copies in properties
     assert all(set(f["properties"]) == {"title", "layer", "precision"} for f in default.values())
 
@@ -219,8 +221,14 @@ def test_lpf_lifts_nested_geometry_collections(tmp_path: Path) -> None:
 def test_csv_layout(tricky: mapgen.Dataset) -> None:
     text = dumps(mapgen.load(), "csv")
     header = text.splitlines()[0]
-    assert header == "id,name,name_fa,layer,lat,lon,when,precision,description,sources"
-    assert '\nhq-paris,"Auvers-sur-Oise, near Paris, France",,headquarters,49.0667,2.1667,' in text
+    assert header == (
+        "id,name,name_ar,name_de,name_es,name_fa,name_fr,layer,lat,lon,when,precision,description,"
+        "sources"
+    )
+    assert (
+        '\nhq-paris,"Auvers-sur-Oise, near Paris, France",,,,,Auvers-sur-Oise,headquarters,49.0667,'
+        "2.1667,"
+    ) in text
     assert ",1981/1986; 2003/..,city," in text
     tricky_header = dumps(tricky, "csv").splitlines()[0].split(",")
     assert tricky_header[tricky_header.index("lon") + 1] == "wkt"

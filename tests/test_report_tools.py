@@ -132,8 +132,10 @@ def test_a_fragment_keeps_out_of_the_hash_unless_asked(tmp_path: Path) -> None:
     plain = build(tmp_path, "plain.html", "--fragment").read_text("utf-8")
     hashed = build(tmp_path, "hashed.html", "--fragment", "--hash", "on").read_text("utf-8")
     wrapper = re.compile(r'^<div class="mapgen-fragment" data-title="[^"]*"(.*)>$', re.M)
-    assert [m.group(1) for m in wrapper.finditer(plain)] == [""]
-    assert [m.group(1) for m in wrapper.finditer(hashed)] == [' data-mapgen-hash="on"']
+    # the fragment's language and direction stand on its <div> (issue 24)
+    assert [m.group(1) for m in wrapper.finditer(plain)] == [' lang="en" dir="ltr"']
+    assert [m.group(1) for m in wrapper.finditer(hashed)] == [
+        ' data-mapgen-hash="on" lang="en" dir="ltr"']
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ BAD: dict[str, Row] = {
     "as read": {"when": "nonsense"},  # a date the reader reads, in the formats that read them
     "geometry": {"lon": 200},
     "not at (0, 0)": {"lon": 0, "lat": 0},  # a warning: the row stays a place
+    "OSM layer tag": {"id": "node/908273421", "layer": "2"},  # a warning too
 }
 TEXT_ONLY = "its cells and attributes are text, stripped: a number is its text, blank is none"
 UNBREAKABLE = {  # (path, rule): why no row of that format can break the rule
@@ -145,7 +146,8 @@ PATHS: dict[str, tuple[Callable[[list[Row], Path], Path], dict[str, Any]]] = {
 
 def test_every_rule_is_listed() -> None:
     assert [rule.name for rule in rules.RULES] == list(BAD)
-    assert [rule.name for rule in rules.RULES if rule.warning] == ["not at (0, 0)"]
+    assert [rule.name for rule in rules.RULES if rule.warning] == ["not at (0, 0)",
+                                                                   "OSM layer tag"]
     assert all(rule.doc for rule in rules.RULES)  # each says what it asks
 
 
@@ -294,3 +296,14 @@ def test_a_point_with_a_bbox_is_a_point_on_every_path(tmp_path: Path, options: R
     places = mapgen.load(path, **options).places
     assert places.geometries == (None, None, None)
     assert places.lons == (10, 2.5, 10) and places.lats == (50, 50, -33.5)
+
+
+def test_an_osm_extracts_layer_tag_is_said() -> None:
+    """Overpass's extract of North Macedonia's historic sites: a bridge's layer=1, a statue's
+    layer=2 became layers "1" and "2" without a word (issue 20's real files)."""
+    real = Path(__file__).parent / "data" / "real" / "osm_historic_north_macedonia.geojson"
+    with pytest.warns(mapgen.MapgenWarning) as said:
+        data = mapgen.load(real, start_field="start_date")
+    lines = [str(w.message) for w in said if "OpenStreetMap's layer tag" in str(w.message)]
+    assert len(lines) == 1 and "3 of 39 places" in lines[0] and "id=node/908273421" in lines[0]
+    assert {p.layer for p in data.places} >= {"1", "2"}  # kept as written

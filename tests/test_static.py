@@ -119,7 +119,7 @@ def test_render_takes_real_keyword_parameters() -> None:
     assert sorted(options) == sorted(
         ["period", "width", "height", "dpi", "title", "timeline", "inputs", "today",
          "periods", "split", "animate", "step", "window", "fps", "strict", "keep_undated",
-         "progress"]
+         "progress", "lang"]
     )
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in options.values())
 

@@ -128,7 +128,7 @@ def test_period_counts_equal_mapgen_list_counts(open_map: Any, wide_url: str,
     # the legend says the dated and the undated places apart, as a one-file map's does
     dated = listed(loaded, "1905", "1999")  # the last window set
     legend = page.evaluate("() => document.querySelector('.mapgen-legend-count').textContent")
-    assert legend.startswith(f"{dated} places in ") and legend.endswith(" · 1 undated"), legend
+    assert legend.startswith(f"{dated:,} places in ") and legend.endswith(" · 1 undated"), legend
     page.evaluate("() => mapgen.setShowUndated(false)")
     for start, end in windows:
         assert count(page, start, end) == listed(loaded, str(start), str(end))

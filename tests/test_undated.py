@@ -58,21 +58,21 @@ def test_undated_places_follow_the_switch_not_the_period(open_map: OpenMap, tmp_
     page = mapgen.save(mapgen.build_map(mapgen.load(source)), tmp_path / "m.html")
     mp = open_map(page)
     assert undated_shown(mp) == ["u1", "u2", "u3"]
-    assert mp.evaluate(COUNTS) == ["3 places in 1981 – 1986 · 3 undated",
+    assert mp.evaluate(COUNTS) == ["3 places in 1981–1986 · 3 undated",
                                    "3 of 3 dated places · 3 undated"]
     mp.set_period(1500, 1600)
     assert mp.visible() == ["u1", "u2", "u3"]
-    assert mp.evaluate(COUNTS) == ["0 places in 1500 – 1600 · 3 undated",
+    assert mp.evaluate(COUNTS) == ["0 places in 1500–1600 · 3 undated",
                                    "0 of 3 dated places · 3 undated"]
     mp.evaluate("window.mapgen.setShowUndated(false)")
     assert mp.visible() == []
-    assert mp.evaluate(COUNTS) == ["0 places in 1500 – 1600 · undated hidden",
+    assert mp.evaluate(COUNTS) == ["0 places in 1500–1600 · undated hidden",
                                    "0 of 3 dated places · undated hidden"]
     mp.set_period(1981, 1982)
     assert mp.visible() == ["d0", "d1", "d2"]
     mp.evaluate("window.mapgen.setShowUndated(true)")
     assert undated_shown(mp) == ["u1", "u2", "u3"]
-    assert mp.evaluate(COUNTS)[0] == "3 places in 1981 – 1982 · 3 undated"
+    assert mp.evaluate(COUNTS)[0] == "3 places in 1981–1982 · 3 undated"
     # a shape is a vector: an undated one has the same dashed outline as an undated point
     dashes = mp.evaluate(
         "Array.from(document.querySelectorAll('path.leaflet-interactive'))"

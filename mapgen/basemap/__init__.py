@@ -14,10 +14,12 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
+from mapgen.language import NP_
+
 if TYPE_CHECKING:
     import geopandas
 
-ATTRIBUTION = "Basemap: Natural Earth"
+ATTRIBUTION = NP_("attribution", "Basemap: Natural Earth")
 FILE = "countries.geojson"  # 1:50m, for static maps
 SMALL_FILE = "countries-110m.geojson"  # 1:110m, 180 KiB: inlined in every HTML map
 

@@ -12,6 +12,7 @@ import folium
 import xyzservices
 from branca.element import Element
 
+from mapgen.calendars import check_calendar
 from mapgen.defaults import DEFAULT_TILES
 from mapgen.errors import OptionError
 from mapgen.filter import period_of
@@ -31,6 +32,7 @@ from mapgen.html.elements import (
 )
 from mapgen.html.payload import group_small_layers, packed, payload, script_json
 from mapgen.html.story import StoryAssets, story_payload
+from mapgen.language import check_language
 from mapgen.model import Dataset, Period, many_objects
 from mapgen.story import Story, load_story
 
@@ -93,6 +95,8 @@ def build_map(
     self_contained: bool = False,
     cdn: bool = False,
     height: str = "480px",
+    lang: str = "en",
+    calendar: str = "gregorian",
     story: str | os.PathLike[str] | Story | None = None,
     story_panel: bool = True,
     compare: Sequence[Period | str] | None = None,
@@ -107,7 +111,12 @@ def build_map(
     Policy allows no request but the tiles. *cdn* makes the smallest file instead: Leaflet
     comes from its CDN, and the basemap only when there are no tiles. *self_contained* (no
     request at all but tiles) is the default, and refuses *cdn*. *height* is the map's height
-    in a notebook and as a fragment (a page's map fills the page).
+    in a notebook and as a fragment (a page's map fills the page). Every word the map says
+    to its reader — controls, periods, popups, legend — is *lang*'s (one of
+    `mapgen.language.LANGUAGES`); a place is named in *lang* first where it has such a name,
+    and a right-to-left language's page runs right to left. *calendar* ("persian",
+    "islamic") shows each period in that calendar too, in the popups and on the timeline's
+    axis; the filter stays on Gregorian days.
 
     *story* (a Markdown or StoryMapJS file, or a loaded :class:`mapgen.story.Story`) walks
     the reader through the map step by step (`mapgen.story`); *story_panel* False leaves its
@@ -134,9 +143,9 @@ def build_map(
                                  "{compare}")
     if story is not None:
         story = load_story(story, dataset, strict=strict)
-    dataset = group_small_layers(dataset)
+    dataset = group_small_layers(dataset.in_language(check_language(lang)), lang=lang)
     fmap = folium.Map(tiles=None, control_scale=True)
-    figure = MapFigure(height)  # the page that holds the map's data once (elements.py)
+    figure = MapFigure(height, lang=lang)  # the page that holds the map's data once
     figure.add_child(fmap)
     if provider is not None:
         folium.TileLayer(provider, name=provider.name, control=False).add_to(fmap)
@@ -166,9 +175,11 @@ def build_map(
         style_attributes=tuple(f"background:{layer.color}" for layer in dataset.layers),
     )
     basemap = not cdn or provider is None
-    data = payload(dataset, period=period, strict=strict, title=title, basemap=basemap,
+    data = payload(dataset, period=period, strict=strict, title=title, lang=lang,
+                   calendar=check_calendar(calendar), basemap=basemap,
                    popup_fields=popup_fields,
-                   story=None if story is None else story_payload(story, panel=story_panel))
+                   story=None if story is None else story_payload(story, panel=story_panel,
+                                                                  lang=lang))
     if compare is not None:
         data["compare"] = [[p.start, p.end] for p in compared(dataset, compare, strict=strict)]
     if basemap:  # the countries go into the page once, for all its maps (elements.py)

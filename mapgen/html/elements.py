@@ -151,8 +151,15 @@ class MapFigure(Figure):
     policy: Policy = Policy()
     shared_assets = False  # while a fragment that leaves them out is written (page.py)
 
-    def __init__(self, height: str = "480px") -> None:
+    def __init__(self, height: str = "480px", lang: str = "en") -> None:
         super().__init__(height=css_height(height))
+        from mapgen.language import language
+
+        self.lang, self.direction = lang, language(lang).direction
+
+    def language_attributes(self) -> str:
+        """The page's (or fragment's) language and direction, as HTML attributes."""
+        return f'lang="{self.lang}" dir="{self.direction}"'
 
     def _repr_html_(self, **kwargs: object) -> str:
         """The map in a notebook: the page in a frame as wide as the cell and *height* high
@@ -182,6 +189,7 @@ class MapFigure(Figure):
         )
         head, found, tail = page.partition("<head>\n")
         assert found, "folium's page starts with <head>"
+        head = head.replace("<html>", f"<html {self.language_attributes()}>", 1)
         pieces, cursor = [head, found, meta], 0
         for at, token, text in sorted((tail.find(token), token, text) for token, text in spliced):
             assert at >= 0 and token not in tail[at + 1 :], "a large text must appear once"
@@ -192,7 +200,7 @@ class MapFigure(Figure):
 
 
 # Helpers every mapgen script uses, inlined first (once per page: the name is the key).
-SHARED_JS = ("dates.js", "ui.js")
+SHARED_JS = ("dates.js", "i18n.js", "ui.js")
 
 
 class HeadElement(MacroElement):

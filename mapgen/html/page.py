@@ -76,6 +76,8 @@ def fragment_html(
     # The map starts as soon as Leaflet and mapgen's scripts are there: at once, or (shared
     # assets written after the maps) when the page is parsed; else the status line says why.
     opt_in = ' data-mapgen-hash="on"' if url_hash else ""
+    if isinstance(figure, MapFigure):
+        opt_in += " " + figure.language_attributes()
     body = flush_left(
         f'<div class="mapgen-fragment" data-title="{figure.title}"{opt_in}>\n'
         f"<style>#{name} {{ position: relative; width: 100%; height: {height}; }}</style>\n"

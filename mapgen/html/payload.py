@@ -24,10 +24,13 @@ from functools import partial
 from operator import is_not
 from typing import Any
 
+from mapgen.calendars import calendar_words, first_days
 from mapgen.dates import spans_words
 from mapgen.errors import MapgenWarning, OptionError
 from mapgen.fields import misspelt
 from mapgen.geometry import places_bounds
+from mapgen.html.words import page_words
+from mapgen.language import language
 from mapgen.model import Dataset, Layer, Period, Places, property_text
 from mapgen.paths import movements
 
@@ -119,19 +122,28 @@ class Rows(Sequence[Any]):
 
 
 def _popup_columns(
-    places: Places, popup_fields: Sequence[str] | None = None
+    places: Places, popup_fields: Sequence[str] | None = None, lang: str = "en",
+    calendar: str = "gregorian",
 ) -> dict[str, Sequence[Any]]:
     """The popups' texts as columns, one a key of INFO_KEYS, None where a place has none
-    (gzip compresses columns a quarter better than one object a place)."""
+    (gzip compresses columns a quarter better than one object a place); the periods in
+    *lang*'s words, and in *calendar*'s beside them."""
     spans, titles, urls = places.spans, places.source_titles, places.source_urls
     span_starts, source_starts = places.span_starts, places.source_starts
     names: list[Any] = [None] * len(places)
     for row, pairs in places.other_names.items():
         names[row] = [list(pair) for pair in pairs]
 
+    memo: dict[str, str] = {}  # each distinct span's words, once a build
+
     def when(row: int) -> str:
-        first, end = span_starts[row], span_starts[row + 1]
-        return spans[first].words if end == first + 1 else spans_words(tuple(spans[first:end]))
+        return spans_words(spans[span_starts[row] : span_starts[row + 1]], lang, memo)
+
+    def in_calendar(row: int) -> str | None:
+        said = [calendar_words(span, calendar, lang)
+                for span in spans[span_starts[row] : span_starts[row + 1]]]
+        known = [words for words in said if words]
+        return language(lang).pgettext("spans", "; ").join(known) if known else None
 
     def sources(row: int) -> list[list[str]] | None:
         first, end = source_starts[row], source_starts[row + 1]
@@ -144,6 +156,7 @@ def _popup_columns(
         "precision": [text or None for text in places.precisions],
         "sources": Rows(len(places), sources),
         **_popup_fields(places, popup_fields),
+        **({"calendar": Rows(len(places), in_calendar)} if calendar != "gregorian" else {}),
     }
 
 
@@ -183,11 +196,11 @@ def _popup_fields(
     return {"fields": fields, "more": more}
 
 
-def group_small_layers(dataset: Dataset, limit: int = MAX_LAYERS) -> Dataset:
+def group_small_layers(dataset: Dataset, limit: int = MAX_LAYERS, lang: str = "en") -> Dataset:
     """*dataset* with at most *limit* layers: past it, the smallest layers (by places; layers
-    with movement paths are kept) are drawn as one last layer, "Other", with a warning that
-    names how many. A mistaken layer field can make thousands of layers, which no legend or
-    layer control can show."""
+    with movement paths are kept) are drawn as one last layer, "Other" (said in *lang*), with
+    a warning that names how many. A mistaken layer field can make thousands of layers,
+    which no legend or layer control can show."""
     if len(dataset.layers) <= limit:
         return dataset
     sizes = Counter(dataset.places.layers)
@@ -203,8 +216,8 @@ def group_small_layers(dataset: Dataset, limit: int = MAX_LAYERS) -> Dataset:
         key = "_" + key
     count = sum(sizes[k] for k in grouped)
     last = max(layer.order for layer in dataset.layers)
-    other = Layer(key=key, label=f"Other ({len(grouped)} layers)", color=OTHER_COLOR,
-                  order=last + 1)
+    label = language(lang).ngettext("Other ({n} layer)", "Other ({n} layers)", len(grouped))
+    other = Layer(key=key, label=label, color=OTHER_COLOR, order=last + 1)
     warnings.warn(
         f"{len(dataset.layers)} layers: the map shows the {len(dataset.layers) - len(grouped)} "
         f"largest and draws the other {len(grouped)} ({count} places) as one layer, "
@@ -225,6 +238,8 @@ def payload(
     period: Period | None = None,
     strict: bool = False,
     title: str | None = None,
+    lang: str = "en",
+    calendar: str = "gregorian",
     basemap: bool = False,
     popup_fields: Sequence[str] | None = None,
     story: dict[str, Any] | None = None,
@@ -233,7 +248,9 @@ def payload(
     same columns at every size (`packed` decides how they travel). *basemap*: draw the
     offline basemap (the page carries its countries once: elements.Countries);
     *popup_fields*: the other properties popups show (default: all, up to POPUP_FIELDS);
-    *story*: a story's steps (`story.story_payload`)."""
+    *story*: a story's steps (`story.story_payload`); *lang*: the page's words
+    (`words.page_words`) and the popups' periods; *calendar*: a second calendar's words in
+    the popups and years on the timeline's axis."""
     index = {layer.key: number for number, layer in enumerate(dataset.layers)}
     places = dataset.places
     bounds: list[int | None] = []
@@ -257,7 +274,7 @@ def payload(
         "title": title or dataset.title,
         "description": dataset.description,
         "attribution": dataset.attribution,
-        "period": period.label() if period and not period.unbounded else "",
+        "period": period.label(lang) if period and not period.unbounded else "",
         "window": [period.start, period.end] if period and not period.unbounded else None,
         "strict": strict,
         "layers": [
@@ -269,7 +286,7 @@ def payload(
             "name": places.names,
             "layer": [index[layer] for layer in places.layers],
             **_positions(places),
-            "info": _popup_columns(places, popup_fields),
+            "info": _popup_columns(places, popup_fields, lang, calendar),
         },
         "skipped": dataset.report.skipped,
         "unlocated": len(dataset.report.unlocated),
@@ -287,12 +304,26 @@ def payload(
         "bounds": [[box[1], box[0]], [box[3], box[2]]] if box else None,
         **({"basemap": True} if basemap else {}),
         **({"story": story} if story is not None else {}),
+        **({"calendar": _calendar_axis(calendar, bounds)} if calendar != "gregorian" else {}),
+        "i18n": page_words(lang),
     }
+
+
+def _calendar_axis(calendar: str, bounds: list[int | None]) -> dict[str, Any]:
+    """What the timeline's axis needs to label *calendar*'s years beside the Gregorian ones:
+    the first day of each of its years over the data's dates (to 2100, where open ends run,
+    so the bytes do not change with the day the map is built)."""
+    from mapgen.dates import days_from_civil
+
+    known = [b for b in bounds if b is not None]
+    lo = min(known, default=days_from_civil(2000, 1, 1))
+    hi = max([*known, days_from_civil(2100, 1, 1)])
+    return {"name": calendar, "years": first_days(calendar, lo, hi)}
 
 
 PACK_MIN_PLACES = 2000  # from here on, places travel gzip-compressed (about 5x smaller)
 PACKED_KEYS = ("places", "time", "moves")
-# _popup_columns' keys
+# _popup_columns' keys; with a calendar (build_map(calendar=)) a "calendar" column follows
 INFO_KEYS = ("when", "names", "description", "precision", "sources", "fields", "more")
 # Packed parts the browser reads only when asked (a popup, a tooltip, the search, the script
 # interface), in the order they follow the binary columns, one a line: drawing starts without

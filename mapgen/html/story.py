@@ -9,11 +9,11 @@ from mapgen.html.elements import AssetElement
 from mapgen.story import Story
 
 
-def story_payload(story: Story, *, panel: bool = True) -> dict[str, Any]:
+def story_payload(story: Story, *, panel: bool = True, lang: str = "en") -> dict[str, Any]:
     """The story as the page reads it: each step's period in day numbers (null: the data's
     first or last day), its layers by key (null: all), its places by id, its view as
     [latitude, longitude, zoom] (null: frame its places) and its caption as the cleaned tree
-    (`mapgen.story.caption`), never HTML."""
+    (`mapgen.story.caption`), never HTML; each period in *lang*'s words."""
     return {
         "title": story.title,
         "author": story.author,
@@ -24,7 +24,7 @@ def story_payload(story: Story, *, panel: bool = True) -> dict[str, Any]:
                 "caption": list(step.caption),
                 "from": step.period.start,
                 "to": step.period.end,
-                "period": step.period.label(),
+                "period": step.period.label(lang),
                 "layers": None if step.layers is None else list(step.layers),
                 "places": list(step.framed),
                 "highlight": list(step.highlight),

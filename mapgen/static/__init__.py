@@ -103,6 +103,7 @@ def render(
     inputs: Iterable[str | os.PathLike[str]] = (),
     today: int | None = None,
     progress: Progress | None = None,
+    lang: str = "en",
 ) -> Path:
     """Draw *dataset* as a PNG, SVG or PDF — one map, or a grid of maps — or as an MP4, WebM
     or GIF animation, chosen by the suffix of *path*, and write it atomically.
@@ -123,7 +124,10 @@ def render(
     an animation 1280 × 720); *timeline* None
     means a strip for up to 60 places (never in a grid). *inputs* are refused as output
     paths. Open ends run to *today*, a day number (None: SOURCE_DATE_EPOCH if set, else the
-    current date)."""
+    current date). Its words, names and digits are *lang*'s (`mapgen.language.LANGUAGES`)."""
+    from mapgen.language import check_language
+
+    check_language(lang)
     target = check_output(path, (*inputs, *dataset.sources))
     fmt = output_format(target, animate=animate)
     width = width or (VIDEO_WIDTH if animate else DEFAULT_WIDTH)
@@ -141,7 +145,7 @@ def render(
             dataset, target, fmt, period=period or dataset.period, step=step, window=window,
             fps=fps, width=width, height=height, dpi=dpi, strict=strict,
             title=dataset.title if title is None else title, timeline=timeline,
-            keep_undated=keep_undated, today=day, progress=progress,
+            keep_undated=keep_undated, today=day, progress=progress, lang=lang,
         )
     if step is not None or window is not None or fps is not None:
         raise OptionError.naming("{step}, {window} and {fps} go with {animate}")
@@ -156,7 +160,9 @@ def render(
             raise OptionError.naming("a grid has no {timeline} strip")
         data = _page_bytes(
             fmt, width, height, dpi, dataset.title if title is None else title,
-            lambda fig, words: _grid(fig, dataset, chosen, words, keep_undated),
+            lambda fig, words: _grid(fig, dataset.in_language(lang), chosen, words,
+                                     keep_undated),
+            lang,
         )
         return write_atomic(target, data)
     data = render_bytes(
@@ -169,6 +175,7 @@ def render(
         title=title,
         timeline=timeline,
         today=day,
+        lang=lang,
     )
     return write_atomic(target, data)
 
@@ -237,12 +244,12 @@ def metadata(fmt: str, title: str) -> dict[str, Any]:
 
 
 def _page_bytes(
-    fmt: str, width: int, height: int, dpi: int, title: str, draw: Any
+    fmt: str, width: int, height: int, dpi: int, title: str, draw: Any, lang: str = "en"
 ) -> bytes:
     """The bytes of one page drawn by *draw*(figure, title) in memory (so a failure never
-    leaves a file), with no date in them."""
+    leaves a file), with no date in them, speaking *lang*."""
     check_page(fmt, width, height, dpi)
-    with house_style():
+    with house_style(lang):
         fig = new_figure(fmt, width, height, dpi)
         draw(fig, title)
         buffer = io.BytesIO()
@@ -261,16 +268,20 @@ def render_bytes(
     title: str | None = None,
     timeline: bool | None = None,
     today: int | None = None,
+    lang: str = "en",
 ) -> bytes:
     """The file's bytes of one map: rendering happens in memory, so a failure never leaves a
-    file."""
+    file. Its words, names and digits are *lang*'s."""
+    from mapgen.language import check_language
     from mapgen.model import Period
     from mapgen.static.layout import draw_page
 
     day = today_number(today)
     shown = period or dataset.period or Period()
     strip = len(dataset.places) <= TIMELINE_MAX_PLACES if timeline is None else timeline
+    check_language(lang)
+    named = dataset.in_language(lang)  # names in lang first
     return _page_bytes(
         fmt, width, height, dpi, dataset.title if title is None else title,
-        lambda fig, words: draw_page(fig, dataset, shown, words, strip, day),
+        lambda fig, words: draw_page(fig, named, shown, words, strip, day), lang,
     )

@@ -369,9 +369,11 @@ def render_video(
     today: int,
     strict: bool = False,
     progress: Progress | None = None,
+    lang: str = "en",
 ) -> Path:
     """Write *dataset* as an animation into *target* (see :func:`plan` and
-    :func:`draw_frames`); *progress* wraps the list of frames to come."""
+    :func:`draw_frames`), in *lang*'s words and names; *progress* wraps the list of frames
+    to come."""
     if fmt != "gif" and (width % 2 or height % 2):
         raise OptionError(
             f"{fmt.upper()} video needs an even width and height, not {width} × {height}"
@@ -380,10 +382,11 @@ def render_video(
         raise OptionError(f"fps must be a whole number from 1 to 60, not {fps!r}")
     chosen = plan(dataset, period, step=parse_step(step), window=parse_window(window),
                   fps=fps, today=today, where=str(target), strict=strict)
-    with house_style(), (progress or nullcontext)(chosen.frames) as each:
+    with house_style(lang), (progress or nullcontext)(chosen.frames) as each:
         fig = new_figure("png", width, height, dpi)  # exactly width × height pixels
-        pictures = draw_frames(fig, dataset, chosen.frames, title=title, timeline=timeline,
-                               keep_undated=keep_undated, today=today, each=each)
+        pictures = draw_frames(fig, dataset.in_language(lang), chosen.frames, title=title,
+                               timeline=timeline, keep_undated=keep_undated, today=today,
+                               each=each)
         write_video(target, fmt, pictures, chosen.fps,
                     [layer.color for layer in dataset.layers])
     return target

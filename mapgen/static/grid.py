@@ -30,7 +30,7 @@ from mapgen.static.mapview import (
     map_extent,
     prepare,
 )
-from mapgen.static.style import STYLE, shorten, text_width
+from mapgen.static.style import STYLE, say, shorten, text_width
 
 if TYPE_CHECKING:
     from matplotlib.backend_bases import RendererBase
@@ -68,10 +68,10 @@ def draw_grid(
         masks.append(shown)
     anywhere = np.logical_or.reduce(masks) if masks else np.zeros(0, dtype=bool)
     count = int(anywhere.sum())
-    under = (
-        f"{len(periods)} period{'' if len(periods) == 1 else 's'} · {count:,} "
-        f"place{'' if count == 1 else 's'}"
-    )
+    words = say()
+    under = words.pgettext("static map", "{periods} · {places}",
+                           periods=words.ngettext("{n} period", "{n} periods", len(periods)),
+                           places=words.ngettext("{n} place", "{n} places", count))
     top, _ = draw_header(fig, renderer, title, under, top=height - m, width=inner)
     bottom = draw_footer(fig, renderer, dataset, width=inner) + STYLE.footer_size * 0.5
 
@@ -96,7 +96,9 @@ def draw_grid(
         heading_words = shorten(measure, subtitle(period, int(shown.sum())), cell_w)
         text(fig, x, y + cell_h - STYLE.subtitle_size * 1.1, heading_words,
              size=STYLE.subtitle_size, weight="bold", color=STYLE.text)
-        axes = fig.add_axes(fraction(fig, x, y, cell_w, cell_h - heading))
+        # right to left: panels in reading order from the right (text() mirrors the heading)
+        left = x if words.direction == "ltr" else width - x - cell_w
+        axes = fig.add_axes(fraction(fig, left, y, cell_w, cell_h - heading))
         frame_map(axes, bounds)
         draw_places(axes, sheet, shown, renderer)
 

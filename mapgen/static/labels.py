@@ -214,10 +214,14 @@ def place_labels(
     return placed
 
 
-def group_names(names: Sequence[Name], radius: float, most: int, more_color: str) -> list[Block]:
+def group_names(
+    names: Sequence[Name], radius: float, most: int, more_color: str,
+    more_words: Callable[[int], str],
+) -> list[Block]:
     """One block per spot: each name joins the first block whose spot lies within *radius*
     points, in the order given (the default dataset has five places in Tehran and two
-    spellings of Paris). A block names at most *most* places, then "+ N more"."""
+    spellings of Paris). A block names at most *most* places, then "+ N more" (*more_words*
+    says it in the map's language)."""
     groups: list[tuple[Point, Point, list[Name]]] = []
     for name in names:
         group = next((g for g in groups if math.dist(g[1], name.at) <= radius), None)
@@ -230,7 +234,7 @@ def group_names(names: Sequence[Name], radius: float, most: int, more_color: str
         shown = members[:most]
         lines = [(line, name.color) for name in shown for line in name.lines]
         if len(members) > len(shown):
-            lines.append((f"+ {len(members) - len(shown)} more", more_color))
+            lines.append((more_words(len(members) - len(shown)), more_color))
         blocks.append(Block(anchor, at, tuple(lines), len(members)))
     return blocks
 
@@ -255,13 +259,15 @@ def arrange_labels(
     leading: float,
     most: int,
     more_color: str,
+    more_words: Callable[[int], str],
 ) -> list[tuple[Block, Box]]:
     """Blocks and where they go, biggest block first (they are the hardest to fit). When
     some do not fit, places a little further apart are grouped too and placing starts again:
     one block naming three nearby places beats three names left out."""
     best: tuple[int, list[Block], list[Box | None]] | None = None
     for radius in GROUP_RADII:
-        blocks = sorted(group_names(names, radius, most, more_color), key=lambda b: -len(b.lines))
+        blocks = sorted(group_names(names, radius, most, more_color, more_words),
+                        key=lambda b: -len(b.lines))
         sizes = [block_size(block, measure, pad, leading) for block in blocks]
         boxes = place_labels([block.at for block in blocks], sizes, obstacles, frame)
         left_out = sum(block.places for block, box in zip(blocks, boxes, strict=True) if not box)

@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from mapgen.static.mapview import draw_map
-from mapgen.static.style import STYLE, text_width, wrap
+from mapgen.static.style import STYLE, say, text_width, wrap
 from mapgen.static.timeline import Strip, draw_timeline, layout_timeline, timeline_bars
 
 if TYPE_CHECKING:
@@ -50,8 +50,12 @@ def draw_page(
 
 
 def subtitle(period: Period, count: int) -> str:
-    """What the line under the title says: the period in words and how many places show."""
-    return f"{period.label() or 'All dates'} · {count:,} place{'' if count == 1 else 's'}"
+    """What the line under the title says: the period in words and how many places show, in
+    the language the map speaks."""
+    words = say()
+    return words.pgettext("static map", "{period} · {places}",
+                          period=period.label(words.code) or words.gettext("All dates"),
+                          places=words.ngettext("{n} place", "{n} places", count))
 
 
 def lay_out(
@@ -110,7 +114,8 @@ def draw_footer(fig: Figure, renderer: RendererBase, dataset: Dataset, *, width:
     the height the footer reaches."""
     from mapgen.basemap import ATTRIBUTION
 
-    attribution = " · ".join(t for t in (dataset.attribution, ATTRIBUTION) if t)
+    basemap = say().pgettext("attribution", ATTRIBUTION)
+    attribution = " · ".join(t for t in (dataset.attribution, basemap) if t)
     measure = partial(text_width, renderer, size=STYLE.footer_size)
     y = STYLE.margin
     for line in reversed(wrap(measure, attribution, width)):
@@ -132,6 +137,10 @@ def fraction(fig: Figure, x: float, y: float, w: float, h: float) -> tuple[float
 
 
 def text(fig: Figure, x: float, y: float, words: str, **style: Any) -> Text:
-    """Text on the page at (x, y) points; never read as mathtext ($ in a name stays $)."""
+    """Text on the page at (x, y) points; never read as mathtext ($ in a name stays $). In a
+    right-to-left language the page's text starts at its right margin instead (x from the
+    right edge)."""
     width, height = page_size(fig)
+    if say().direction == "rtl":
+        x, style = width - x, {**style, "ha": "right"}
     return fig.text(x / width, y / height, words, parse_math=False, va="baseline", **style)

@@ -15,10 +15,11 @@ from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from mapgen.geometry import Bounds, places_bounds
+from mapgen.language import NP_
 from mapgen.static.density import DENSE_POINTS, Dots, crowding, dot_style, interleave, near, roomy
 from mapgen.static.labels import LEADER, Block, Box, Name, Point, arrange_labels, grow, nearest
 from mapgen.static.labels import square as square_box
-from mapgen.static.style import STYLE, text_width, wrap
+from mapgen.static.style import STYLE, say, text_width, wrap
 
 if TYPE_CHECKING:
     import numpy as np
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
     from mapgen.model import Dataset, Layer, Place
 
 INFERRED = "inferred"  # Place.precision: the location is inferred, not stated in the sources
-INFERRED_LABEL = "hollow: location inferred"
-SIZE_LABEL = "marker size: layer order, smaller on top"  # _marker_size, said in the legend
+INFERRED_LABEL = NP_("static legend", "hollow: location inferred")
+# _marker_size, said in the legend
+SIZE_LABEL = NP_("static legend", "marker size: layer order, smaller on top")
 Move = tuple[Point, Point, str]  # from, to (lon/lat), colour
 ToPoints = Callable[[float, float], Point]  # lon, lat → points from the figure's corner
 
@@ -569,9 +571,10 @@ def legend_key(sheet: Sheet, shown: NDArray[np.bool_], *, crowded: bool = False)
     labels = [layer.label for layer in layers]
     if any("inferred" in mine for mine in kinds):
         handles.append(Line2D([], [], linewidth=0, **_hollow(STYLE.muted, _marker_size(0))))
-        labels.append(INFERRED_LABEL)
+        labels.append(say().pgettext("static legend", INFERRED_LABEL))
     sizes = {_marker_size(rank) for rank, mine in enumerate(kinds) if mine & {"point", "inferred"}}
-    title = SIZE_LABEL if len(sizes) > 1 and not crowded else None  # says what size means
+    title = (say().pgettext("static legend", SIZE_LABEL)  # says what size means
+             if len(sizes) > 1 and not crowded else None)
     return Key(tuple(handles), tuple(labels), title)
 
 
@@ -587,12 +590,13 @@ def house_legend(owner: Axes | Figure, handles: Sequence[Any], labels: Sequence[
         list(labels),
         title=title,
         title_fontsize=STYLE.legend_size,
-        alignment="left",
+        alignment="left" if say().direction == "ltr" else "right",  # the title's side
         fontsize=STYLE.legend_size,
         framealpha=0.92,
         edgecolor="#bbbbbb",
         fancybox=False,
         handlelength=1.8,
+        markerfirst=say().direction == "ltr",  # right to left: the key after the words
         columnspacing=1.2,
         **where,
     )
@@ -625,7 +629,8 @@ def cut_legend(
 
     handles, labels = key.handles, key.labels
     keep = len(labels) if len(labels) <= room else room - 1
-    more = [f"+{len(labels) - keep:,} more"] if keep < len(labels) else []
+    more = ([say().ngettext("+{n} more", "+{n} more", len(labels) - keep)]
+            if keep < len(labels) else [])
     legend = make([*handles[:keep], *[Line2D([], [], linewidth=0)] * len(more)],
                   [*labels[:keep], *more])
     if more:
@@ -756,6 +761,7 @@ def _draw_labels(
         leading=_leading(),
         most=STYLE.label_places,
         more_color=STYLE.muted,
+        more_words=lambda n: say().ngettext("+ {n} more", "+ {n} more", n),
     )
     for block, box in arranged:
         _draw_block(ax, block, box)

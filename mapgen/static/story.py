@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from mapgen.errors import MapgenWarning
 from mapgen.filter import select
 from mapgen.geometry import Bounds, places_bounds
+from mapgen.language import check_language
 from mapgen.static import (
     DEFAULT_DPI,
     DEFAULT_HEIGHT,
@@ -30,7 +31,7 @@ from mapgen.static import (
 )
 from mapgen.static.layout import draw_footer, draw_header, fraction, page_size, text
 from mapgen.static.mapview import draw_map
-from mapgen.static.style import STYLE, text_width, wrap
+from mapgen.static.style import STYLE, say, text_width, wrap
 from mapgen.story import Step, Story, load_story
 from mapgen.story.caption import plain_text
 from mapgen.write import check_output, write_atomic
@@ -58,17 +59,19 @@ def render_story(
     title: str | None = None,
     strict: bool = False,
     inputs: Iterable[str | os.PathLike[str]] = (),
+    lang: str = "en",
 ) -> list[Path]:
     """Draw *story* (a file, or a loaded Story) over *dataset*, a page a step: one PDF of
     every page, or a PNG or SVG a step (``name-01.png``…), chosen by the suffix of *path*.
     *title* replaces the story's own. Every page is drawn before any file is written;
-    *inputs* are refused as outputs."""
+    *inputs* are refused as outputs. Its words and names are *lang*'s."""
     story = load_story(story, dataset, strict=strict)
     if title is not None:
         story = replace(story, title=title)
     target = check_output(path, (*inputs, *dataset.sources))
     fmt = output_format(target)
-    pages = story_bytes(dataset, story, fmt, width=width, height=height, dpi=dpi)
+    pages = story_bytes(dataset.in_language(check_language(lang)), story, fmt, width=width,
+                        height=height, dpi=dpi, lang=lang)
     if fmt == "pdf":
         return [write_atomic(target, pages[0])]
     digits = max(2, len(str(len(pages))))
@@ -82,12 +85,12 @@ def render_story(
 
 def story_bytes(
     dataset: Dataset, story: Story, fmt: str, *, width: int = DEFAULT_WIDTH,
-    height: int = DEFAULT_HEIGHT, dpi: int = DEFAULT_DPI,
+    height: int = DEFAULT_HEIGHT, dpi: int = DEFAULT_DPI, lang: str = "en",
 ) -> list[bytes]:
-    """The files' bytes: one PDF of every step, or one PNG or SVG a step."""
+    """The files' bytes: one PDF of every step, or one PNG or SVG a step, in *lang*."""
     check_page(fmt, width, height, dpi)
     out: list[bytes] = []
-    with house_style():
+    with house_style(lang):
         if fmt == "pdf":
             from matplotlib.backends.backend_pdf import PdfPages
 
@@ -118,8 +121,11 @@ def draw_step(fig: Figure, dataset: Dataset, story: Story, number: int) -> None:
     inner = width - 2 * m
     shown = select(dataset, step.period, step.layers, keep_undated=True)
     count = len(shown.places)
-    facts = [f"Step {number + 1} of {len(story.steps)}", step.period.label() or "All dates",
-             f"{count:,} place{'' if count == 1 else 's'}"]
+    words = say()
+    facts = [words.gettext("Step {n} of {of}", n=words.number(number + 1),
+                           of=words.number(len(story.steps))),
+             step.period.label(words.code) or words.gettext("All dates"),
+             words.ngettext("{n} place", "{n} places", count)]
     if story.author:
         facts.append(story.author)
     top, _ = draw_header(fig, renderer, story.title, " · ".join(facts), top=height - m,

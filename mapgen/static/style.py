@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from mapgen.errors import OptionError
+from mapgen.language import DEFAULT_LANGUAGE, Language, language
 
 if TYPE_CHECKING:
     from matplotlib.backend_bases import RendererBase
@@ -53,15 +58,75 @@ RC = {
 }
 
 
+# Persian and Arabic text: Noto Sans Arabic (Debian's fonts-noto-core), which has the letters
+# and Persian digits, before DejaVu Sans for Latin names and symbols (matplotlib falls back glyph
+# by glyph). matplotlib >= 3.11 shapes and orders the text itself, through libraqm.
+ARABIC_FONT = "Noto Sans Arabic"
+ARABIC_FONT_FILE = "NotoSansArabic-Regular.ttf"
+ARABIC_FONT_BOLD = "NotoSansArabic-Bold.ttf"  # titles; registered when it is there
+ARABIC_FONT_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/noto",
+                    "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
+_SPEAKING: ContextVar[str] = ContextVar("mapgen_static_language", default=DEFAULT_LANGUAGE)
+
+
+def say() -> Language:
+    """The language the static map being drawn speaks (`speaking`)."""
+    return language(_SPEAKING.get())
+
+
+def fonts() -> list[str]:
+    """The font families of the map being drawn, in fallback order."""
+    return [ARABIC_FONT, STYLE.font] if say().direction == "rtl" else [STYLE.font]
+
+
 @contextmanager
-def house_style() -> Iterator[None]:
+def speaking(lang: str) -> Iterator[dict[str, object]]:
+    """Draw in *lang*: its words, and for a right-to-left language the font its letters need
+    (registered with matplotlib from its file). Yields the matplotlib settings to use."""
+    token = _SPEAKING.set(lang)
+    try:
+        if say().direction == "rtl":
+            _add_arabic_font()
+        yield {**RC, "font.family": fonts()}
+    finally:
+        _SPEAKING.reset(token)
+
+
+def _add_arabic_font() -> None:
+    """Register Noto Sans Arabic with matplotlib, or say in one line what to install: empty
+    boxes in place of letters would be a silent failure."""
+    from matplotlib import font_manager, ft2font
+
+    if not getattr(ft2font, "__libraqm_version__", None):
+        raise OptionError(
+            "this matplotlib does not shape Persian or Arabic text (it has no libraqm): "
+            "install matplotlib 3.11 or later"
+        )
+    for folder in ARABIC_FONT_DIRS:
+        found = sorted(Path(folder).expanduser().rglob(ARABIC_FONT_FILE))
+        if found:
+            font_manager.fontManager.addfont(str(found[0]))
+            bold = found[0].with_name(ARABIC_FONT_BOLD)
+            if bold.exists():
+                font_manager.fontManager.addfont(str(bold))
+            return
+    raise OptionError(
+        f"{say().code} text needs the {ARABIC_FONT} font ({ARABIC_FONT_FILE}), not found in "
+        f"{', '.join(ARABIC_FONT_DIRS)}: install it (Debian and Ubuntu: apt-get install "
+        "fonts-noto-core; scripts/setup does)"
+    )
+
+
+@contextmanager
+def house_style(lang: str = DEFAULT_LANGUAGE) -> Iterator[None]:
     """matplotlib's defaults and mapgen's own settings (:data:`RC`) while drawing: the user's
-    matplotlibrc must not change the map."""
+    matplotlibrc must not change the map; speaking *lang* in the fonts its letters need
+    (`speaking`)."""
     import matplotlib
 
-    with matplotlib.rc_context():
+    with speaking(lang) as rc, matplotlib.rc_context():
         matplotlib.rcdefaults()
-        matplotlib.rcParams.update(RC)
+        matplotlib.rcParams.update(rc)
         yield
 
 
@@ -83,7 +148,7 @@ def text_width(renderer: RendererBase, text: str, size: float, bold: bool = Fals
     """The width of *text* in points, as matplotlib will draw it."""
     from matplotlib.font_manager import FontProperties
 
-    prop = FontProperties(family=STYLE.font, size=size, weight="bold" if bold else "normal")
+    prop = FontProperties(family=fonts(), size=size, weight="bold" if bold else "normal")
     w, _, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
     return float(w) * 72 / renderer.dpi  # type: ignore[attr-defined]
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mapgen.static.style import STYLE, text_width
+from mapgen.static.style import STYLE, say, text_width
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -159,7 +159,7 @@ def year_ticks(lo: float, hi: float, most: int = 9) -> list[tuple[int, str]]:
         1000 * (1 + (last - first) // (1000 * most)),
     )
     ticks = [
-        (days_from_civil(y, 1, 1), str(y) if y > 0 else f"{1 - y} BCE")
+        (days_from_civil(y, 1, 1), say().year(y))
         for y in range(first, last + 1)
         if (y if y > 0 else 1 - y) % step == 0
     ]

@@ -133,6 +133,7 @@ def build_tiles(
     workers: int | None = None,
     rows: int = DEFAULT_ROWS,
     search_limit: int = SEARCH_LIMIT,
+    lang: str = "en",
 ) -> TileSummary:
     """Tiles of the places of *sources* (any input mapgen reads: *format*, *fields* (which
     input fields hold mapgen's properties, `load`'s ``*_field``) and *dates* (how date cells
@@ -146,7 +147,11 @@ def build_tiles(
     layer) or "one"; *partition*: "layer", or "grid" (cells of a web-mercator grid at zoom
     *grid*, merged by tile-join), each a tippecanoe task on Dask (*scheduler*, else a
     LocalCluster of *workers* threads); one archive of layer partitions is one task.
-    Past *search_limit* places no name index is made, and the search box says so."""
+    Past *search_limit* places no name index is made, and the search box says so. The page
+    speaks *lang* (`mapgen.language.LANGUAGES`)."""
+    from mapgen.language import check_language
+
+    check_language(lang)
     if archives not in ARCHIVES:
         raise OptionError(f"archives must be one of {', '.join(ARCHIVES)}, not {archives!r}")
     if partition not in PARTITIONS:
@@ -167,7 +172,8 @@ def build_tiles(
             try:
                 summary = _build(sources, folder, work, format, fields, dates, skip_invalid,
                                  period, wanted, keep_undated, title, colors, tiles, archives,
-                                 partition, grid, scheduler, workers, rows, search_limit)
+                                 partition, grid, scheduler, workers, rows, search_limit,
+                                 lang)
             finally:
                 # each batch reads its date columns anew: a note said once, not once a batch
                 seen: set[tuple[type, str]] = set()
@@ -203,7 +209,7 @@ def _build(sources: tuple[str | os.PathLike[str], ...], folder: Path, work: Path
            wanted: list[str] | None, keep_undated: bool, title: str | None,
            colors: Mapping[str, str] | None, tiles: str | None, archives: str,
            partition: str, grid: int, scheduler: str | None, workers: int | None,
-           rows: int, search_limit: int) -> TileSummary:
+           rows: int, search_limit: int, lang: str = "en") -> TileSummary:
     import numpy
 
     from mapgen.tiles.page import write_page
@@ -280,7 +286,7 @@ def _build(sources: tuple[str | os.PathLike[str], ...], folder: Path, work: Path
                attribution=reading.texts.get("attribution", ""), layers=final, index=index,
                archives=made_out, counts=counts, period=period,
                strict=period.strict, bounds=bounds, reading=reading, search=manifest,
-               places=places, search_limit=search_limit, tiles=tiles)
+               places=places, search_limit=search_limit, tiles=tiles, lang=lang)
     return TileSummary(folder, places, features, final, tuple(names_out), reading,
                        manifest is not None)
 

@@ -27,6 +27,8 @@ from mapgen.html.elements import (
     tile_source,
 )
 from mapgen.html.payload import script_json
+from mapgen.html.words import page_words
+from mapgen.language import language
 from mapgen.model import Layer, Period
 from mapgen.tiles.counts import Counts
 from mapgen.tiles.source import Reading
@@ -73,8 +75,10 @@ class MapgenTileLayers(AssetElement):
 def page_data(*, title: str, description: str, attribution: str, layers: tuple[Layer, ...],
               index: dict[str, int], archives: list[tuple[str, list[int]]], counts: Counts,
               period: Period, strict: bool, bounds: list[float] | None, reading: Reading,
-              search: dict[str, Any] | None, places: int, search_limit: int) -> dict[str, Any]:
-    """The page's data (CONTRACT.md, "Tile maps")."""
+              search: dict[str, Any] | None, places: int, search_limit: int,
+              lang: str = "en") -> dict[str, Any]:
+    """The page's data (CONTRACT.md, "Tile maps"), its words *lang*'s (`words.page_words`:
+    the one-file page's scripts it runs ask for them)."""
     window = None if period.unbounded else [period.start, period.end]
     position = {index[layer.key]: number for number, layer in enumerate(layers)}
     result = counts.result(len(index), (period.start, period.end) if window else None)
@@ -82,7 +86,7 @@ def page_data(*, title: str, description: str, attribution: str, layers: tuple[L
         "title": title,
         "description": description,
         "attribution": attribution,
-        "period": period.label(),
+        "period": period.label(lang),
         "window": window,
         "strict": strict,
         "layers": [{"key": layer.key, "label": layer.label, "color": layer.color,
@@ -97,8 +101,10 @@ def page_data(*, title: str, description: str, attribution: str, layers: tuple[L
         "skipped": reading.skipped,
         "unlocated": len(reading.unlocated),
         "search": {**search, "path": "names/"} if search is not None else {
-            "off": f"Search is off: this map has more than {search_limit:,} places, past "
-                   "what its name index is made for."},
+            "off": language(lang).gettext(
+                "Search is off: this map has more than {limit} places, past what its name "
+                "index is made for.", limit=language(lang).number(search_limit, grouped=True))},
+        "i18n": page_words(lang),
     }
 
 
@@ -107,7 +113,7 @@ def write_page(folder: Path, *, tiles: str | None, **data: Any) -> Path:
     provider = tile_provider(tiles or DEFAULT_TILES)
     content = page_data(**data)
     fmap = folium.Map(tiles=None, control_scale=True)
-    figure = MapFigure()
+    figure = MapFigure(lang=data.get("lang", "en"))  # <html lang dir>
     figure.add_child(fmap)
     if provider is not None:
         folium.TileLayer(provider, name=provider.name, control=False).add_to(fmap)

@@ -36,7 +36,7 @@
   }
 
   var Basemap = L.Layer.extend({
-    options: { pane: "mapgen-basemap", attribution: "Basemap: Natural Earth" },
+    options: { pane: "mapgen-basemap", attribution: "" },  /* the caller's words */
 
     initialize: function (collection, options) {
       L.setOptions(this, options);

@@ -77,14 +77,14 @@
 
   /* The "Compare" switch, in the period control's first row, after "All". */
   C.addButton = function () {
-    var control = this.first.periodControl, self = this;
+    var control = this.first.periodControl, words = this.first.words, self = this;
     /* an icon (two panes, compare.css), named for screen readers: the row has no room for
      * a word on a narrow map */
     var button = this.button = ui.button("mapgen-pc-compare mapgen-controls-only", "",
-      "Compare");
+      words.t("Compare"));
     button.appendChild(ui.el("span", "mapgen-pc-compare-icon"));
     button.setAttribute("aria-pressed", "false");
-    button.title = "Compare two periods side by side";
+    button.title = words.t("Compare two periods side by side");
     button.addEventListener("click", function () {
       if (self.second) self.close(); else self.open(null, false);
     });
@@ -142,7 +142,7 @@
       this.observer.observe(wrap);
     }
     this.button.setAttribute("aria-pressed", "true");
-    this.button.title = "Back to one map";
+    this.button.title = a.words.t("Back to one map");
     map.invalidateSize();
     if (fit && !a.viewFromHash) a.fitView();
     this.setPeriods(periods);
@@ -165,7 +165,7 @@
     a.container.classList.remove("mapgen-compare-first");
     this.second = this.wrap = null;
     this.button.setAttribute("aria-pressed", "false");
-    this.button.title = "Compare two periods side by side";
+    this.button.title = a.words.t("Compare two periods side by side");
     a.map.invalidateSize();
     a.arrange();
     if (this.savedHash) {

@@ -104,9 +104,9 @@
     if (!list) return;
     var n = this.data.layers.length;
     var toggle = ui.button("mapgen-layers-toggle mapgen-toggle");
-    toggle.appendChild(el("span", "mapgen-toggle-text", n === 1 ? "Layer" : "Layers (" + n + ")"));
-    toggle.setAttribute("aria-label", n === 1 ? "1 layer" : n + " layers");
-    toggle.title = "Show or hide the layer switches";
+    toggle.appendChild(el("span", "mapgen-toggle-text", this.words.tn("Layer", "Layers ({n})", n)));
+    toggle.setAttribute("aria-label", this.words.tn("{n} layer", "{n} layers", n));
+    toggle.title = this.words.t("Show or hide the layer switches");
     box.insertBefore(toggle, box.firstChild);
     list.id = this.container.id + "-layers";
     var self = this, wanted = this.hashState("layers");
@@ -147,7 +147,11 @@
       var leftBox = boxIn(left, c);
       Array.prototype.forEach.call(right.children, function (control) {
         var box = boxIn(control, c);
-        if (box.w && box.left < leftBox.right + 6) lift = Math.max(lift, H - box.top);
+        /* side by side unless they meet (either way round: a right-to-left page's "left"
+         * corner is on the right) */
+        if (box.w && box.left < leftBox.right + 6 && box.right > leftBox.left - 6) {
+          lift = Math.max(lift, H - box.top);
+        }
       });
       if (lift) left.style.bottom = lift + "px";
     }

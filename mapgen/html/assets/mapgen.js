@@ -9,7 +9,6 @@
   if (window.MapgenApp) return;
 
   var dates = window.MapgenDates, ui = window.MapgenUI, el = ui.el, isWebUrl = ui.isWebUrl;
-  var plural = ui.plural;
 
   var MAX_PANES = 8;  /* layer panes: one per layer up to this many layers */
 
@@ -24,6 +23,7 @@
     this.map = map;
     this.groups = groups;
     this.data = data;
+    this.words = window.MapgenI18n.words(data.i18n); /* the map's language (i18n.js) */
     this.places = data.places;
     this.count = data.places.layer.length;
     var where = positions(data.places, this.count);
@@ -209,7 +209,9 @@
     var pane = this.map.createPane("mapgen-basemap");
     pane.style.zIndex = "150";
     this.container.classList.add("mapgen-has-basemap");
-    new window.MapgenBasemap(window.MapgenCountries).addTo(this.map);  /* basemap.js */
+    new window.MapgenBasemap(window.MapgenCountries, {
+      attribution: this.words.tp("attribution", "Basemap: Natural Earth")
+    }).addTo(this.map);  /* basemap.js */
   };
 
   /* The first view: the one the URL hash names (first map of a page), else every place in
@@ -318,16 +320,24 @@
    * 150 · 216 undated"; with `ofAll`, as the period control says it, "32 of 40 dated places
    * · 216 undated" ("12 of 20 places" on a map with no undated place). */
   MapgenApp.prototype.countText = function (ofAll) {
-    var counts = this.shownCounts(), undated = this.undatedCount, text;
+    var counts = this.shownCounts(), undated = this.undatedCount, words = this.words, text;
     if (ofAll) {
-      text = counts[0] + " of " + plural(this.count - undated, undated ? "dated place" : "place",
-        undated ? "dated places" : "places");
+      var shown = { shown: words.number(counts[0], true) };
+      text = undated
+        ? words.tn("{shown} of {n} dated place", "{shown} of {n} dated places",
+          this.count - undated, shown)
+        : words.tn("{shown} of {n} place", "{shown} of {n} places", this.count, shown);
     } else {
       var period = this.periodControl ? this.periodControl.periodText([this.from, this.to]) : "";
-      text = plural(counts[0], "place", "places") + (period ? " in " + period : " shown");
+      text = period
+        ? words.tn("{n} place in {period}", "{n} places in {period}", counts[0],
+          { period: period })
+        : words.tn("{n} place shown", "{n} places shown", counts[0]);
     }
     if (undated) {
-      text += " · " + (this.filter.showUndated ? counts[1] + " undated" : "undated hidden");
+      var hidden = this.filter.showUndated ? words.tn("{n} undated", "{n} undated", counts[1])
+        : words.t("undated hidden");
+      text = words.t("{places} · {undated}", { places: text, undated: hidden });
     }
     return text;
   };
@@ -389,13 +399,13 @@
   MapgenApp.prototype.popupContent = function (i) {
     var info = this.places.info, one = {};
     Object.keys(info).forEach(function (key) { one[key] = info[key][i]; });
-    return MapgenApp.popupNode(this.places.name[i], one, this.undated[i]);
+    return MapgenApp.popupNode(this.places.name[i], one, this.undated[i], this.words);
   };
 
-  /* A popup: a name, one place's `info` (CONTRACT.md, places.info: its entry of each column)
-   * and whether it is undated; a tile folder's page makes its popups from tile features with
-   * it too (tiles.js). */
-  MapgenApp.popupNode = function (name, info, undated) {
+  /* A popup: a name, one place's `info` (CONTRACT.md, places.info: its entry of each column),
+   * whether it is undated, and the map's words (i18n.js); a tile folder's page makes its
+   * popups from tile features with it too (tiles.js). */
+  MapgenApp.popupNode = function (name, info, undated, words) {
     var box = el("div", "mapgen-popup");
     box.setAttribute("dir", "auto");
     box.appendChild(el("h3", "mapgen-popup-name", name));
@@ -405,9 +415,12 @@
       other.setAttribute("lang", pair[0]);
       box.appendChild(other);
     });
-    box.appendChild(el("div", "mapgen-popup-periods", info.when || (undated ? "Undated" : "")));
+    box.appendChild(el("div", "mapgen-popup-periods", info.when || (undated ?
+      words.tp("a place", "Undated") : "")));
+    if (info.calendar) box.appendChild(el("div", "mapgen-popup-calendar", info.calendar));
     if (info.precision) {
-      box.appendChild(el("div", "mapgen-popup-precision", "Precision: " + info.precision));
+      box.appendChild(el("div", "mapgen-popup-precision", words.t("Precision: {precision}",
+        { precision: info.precision })));
     }
     if (info.description) {
       box.appendChild(el("p", "mapgen-popup-description", info.description));
@@ -427,7 +440,10 @@
       });
       box.appendChild(table);
     }
-    if (info.more) box.appendChild(el("div", "mapgen-popup-more", "+" + info.more + " more"));
+    if (info.more) {
+      box.appendChild(el("div", "mapgen-popup-more",
+        words.tn("+{n} more", "+{n} more", info.more)));
+    }
     var sources = info.sources;
     if (sources && sources.length) {
       var list = el("ul", "mapgen-popup-sources");
@@ -437,7 +453,7 @@
         else item.textContent = src[0];
         list.appendChild(item);
       });
-      box.appendChild(el("div", "mapgen-popup-sources-head", "Sources"));
+      box.appendChild(el("div", "mapgen-popup-sources-head", words.t("Sources")));
       box.appendChild(list);
     }
     return box;

@@ -26,7 +26,7 @@
     var self = this;
     this.app = app;
     this.id = "mapgen-pc-" + (++seq);
-    this.scale = new parts.TimeScale(app.extent);
+    this.scale = new parts.TimeScale(app.extent, app.words, app.data.calendar);
     this.mode = "range"; /* or "at": one year, month or day */
     this.savedRange = null; /* the range to return to when "At one date" ends */
     this.playing = false;

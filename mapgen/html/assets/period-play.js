@@ -25,18 +25,24 @@
   M.makeSpeedSelect = function () {
     var self = this, u = this.scale.units, select = document.createElement("select");
     select.className = "mapgen-pc-speed";
-    select.setAttribute("aria-label", "Playback speed");
-    select.title = "Playback speed";
+    var words = this.app.words;
+    select.setAttribute("aria-label", words.t("Playback speed"));
+    select.title = words.t("Playback speed");
     var normal = Math.max(1, niceNear(this.scale.unitCount() / 20));
-    var speeds = [["Slow", niceNear(normal / 2.5)], ["Normal", normal],
-      ["Fast", niceNear(normal * 2.5)]];
+    var speeds = [[words.t("Slow"), niceNear(normal / 2.5)], [words.t("Normal"), normal, true],
+      [words.t("Fast"), niceNear(normal * 2.5)]];
+    var perSecond = {
+      year: function (n) { return words.t("{n} yr/s", { n: n }); },
+      month: function (n) { return words.t("{n} mo/s", { n: n }); },
+      day: function (n) { return words.t("{n} d/s", { n: n }); }
+    }[u.kind];
     speeds.forEach(function (s) {
       var option = document.createElement("option");
       option.value = String(s[1] / u.perYear); /* years per second */
-      option.shortText = s[1] + " " + u.short + "/s";
+      option.shortText = perSecond(words.number(s[1]));
       option.longText = s[0] + " · " + option.shortText;
       option.textContent = option.longText;
-      if (s[0] === "Normal") option.selected = true;
+      if (s[2]) option.selected = true;
       select.appendChild(option);
     });
     select.addEventListener("change", function () {
@@ -99,7 +105,7 @@
   };
 
   M.syncPlay = function () {
-    var label = this.playing ? "Pause" : "Play";
+    var label = this.playing ? this.app.words.t("Pause") : this.app.words.t("Play");
     this.playButton.setAttribute("aria-label", label);
     this.playButton.title = label;
     this.playButton.classList.toggle("mapgen-pc-playing", this.playing);

@@ -17,7 +17,8 @@
     var self = this, scale = this.scale;
     var root = this.element = el("div", "mapgen-period-control leaflet-bar");
     root.setAttribute("role", "group");
-    root.setAttribute("aria-label", "Period filter");
+    var words = this.app.words;
+    root.setAttribute("aria-label", words.t("Period filter"));
 
     /* the timeline panel, collapsed; filled when first opened (timeline-panel.js) */
     var panel = this.panel = el("div", "mapgen-pc-panel");
@@ -27,7 +28,7 @@
 
     /* row 1: play, from – to, all, count */
     var head = el("div", "mapgen-pc-row mapgen-pc-head");
-    this.playButton = button("mapgen-pc-play mapgen-controls-only", "", "Play");
+    this.playButton = button("mapgen-pc-play mapgen-controls-only", "", words.t("Play"));
     this.playButton.appendChild(el("span", "mapgen-pc-icon"));
     head.appendChild(this.playButton);
     var fields = el("div", "mapgen-pc-dates mapgen-controls-only");
@@ -41,9 +42,9 @@
     head.appendChild(fields);
     this.summary = el("div", "mapgen-pc-summary"); /* the period, while the control is folded */
     head.appendChild(this.summary);
-    this.allButton = button("mapgen-pc-all mapgen-controls-only", "All");
-    this.allButton.setAttribute("aria-label", "All: show the whole period");
-    this.allButton.title = "Show the whole period";
+    this.allButton = button("mapgen-pc-all mapgen-controls-only", words.t("All"));
+    this.allButton.setAttribute("aria-label", words.t("All: show the whole period"));
+    this.allButton.title = words.t("Show the whole period");
     head.appendChild(this.allButton);
     this.printLabel = el("div", "mapgen-pc-print-label");
     head.appendChild(this.printLabel);
@@ -52,8 +53,8 @@
     this.countNode.setAttribute("aria-atomic", "true");
     head.appendChild(this.countNode);
     this.collapseButton = button("mapgen-pc-collapse mapgen-toggle mapgen-controls-only");
-    this.collapseButton.setAttribute("aria-label", "Period filter");
-    this.collapseButton.title = "Show or hide the period filter";
+    this.collapseButton.setAttribute("aria-label", words.t("Period filter"));
+    this.collapseButton.title = words.t("Show or hide the period filter");
     head.appendChild(this.collapseButton);
     root.appendChild(head);
 
@@ -83,11 +84,15 @@
     var tools = el("div", "mapgen-pc-row mapgen-pc-tools mapgen-controls-only");
     this.speedSelect = this.makeSpeedSelect();
     tools.appendChild(this.speedSelect);
-    this.modeButton = button("mapgen-pc-mode", "At one date");
+    this.modeButton = button("mapgen-pc-mode", words.t("At one date"));
     this.modeButton.setAttribute("aria-pressed", "false");
-    this.modeButton.title = "Show one " + scale.units.single + " at a time";
+    this.modeButton.title = {
+      year: function () { return words.t("Show one year at a time"); },
+      month: function () { return words.t("Show one month at a time"); },
+      day: function () { return words.t("Show one day at a time"); }
+    }[scale.units.kind]();
     tools.appendChild(this.modeButton);
-    this.timelineButton = button("mapgen-pc-timeline-toggle", "Timeline");
+    this.timelineButton = button("mapgen-pc-timeline-toggle", words.t("Timeline"));
     this.timelineButton.setAttribute("aria-expanded", "false");
     this.timelineButton.setAttribute("aria-controls", panel.id);
     tools.appendChild(this.timelineButton);
@@ -127,8 +132,8 @@
     box.type = "checkbox";
     box.checked = app.hashState("undated") !== "0";
     label.appendChild(box);
-    label.appendChild(document.createTextNode("Undated places"));
-    label.title = "Show the places that have no date";
+    label.appendChild(document.createTextNode(this.app.words.t("Undated places")));
+    label.title = this.app.words.t("Show the places that have no date");
     box.addEventListener("change", function () {
       app.setShowUndated(box.checked);
       app.setHashState("undated", box.checked ? null : "0");
@@ -146,8 +151,9 @@
     input.setAttribute("autocomplete", "off");
     input.setAttribute("spellcheck", "false");
     input.size = 6;
-    input.setAttribute("aria-label", which === "from" ? "Start of period (year or date)"
-      : "End of period (year or date, or present)");
+    input.setAttribute("aria-label", which === "from"
+      ? this.app.words.t("Start of period (year or date)")
+      : this.app.words.t("End of period (year or date, or present)"));
     input.addEventListener("input", function () {
       input.dirty = true;
       input.removeAttribute("aria-invalid");
@@ -311,8 +317,8 @@
     }
     if (isNaN(a) || isNaN(b)) {
       input.setAttribute("aria-invalid", "true");
-      input.title = "Not a date: write a year (1981, 500 BCE), a month (1981-06) or a day " +
-        "(1981-06-28)";
+      input.title = this.app.words.t("Not a date: write a year (1981, 500 BCE), a month " +
+        "(1981-06) or a day (1981-06-28)");
       this.update();
       return;
     }
@@ -358,8 +364,9 @@
     this.toInput.hidden = at;
     this.dash.hidden = at;
     this.toHandle.hidden = at;
-    this.fromInput.setAttribute("aria-label", at ? "Date shown (year, month or day)"
-      : "Start of period (year or date)");
+    this.fromInput.setAttribute("aria-label", at
+      ? this.app.words.t("Date shown (year, month or day)")
+      : this.app.words.t("Start of period (year or date)"));
 
   };
 
@@ -384,7 +391,9 @@
     var a = scale.startText(cur[0]), b = at ? scale.endText(cur[1]) : this.endText(cur[1]);
     var shown = at && a !== b ? dates.isoDate(cur[0]) : a;
     if (!this.fromInput.dirty) this.fromInput.value = dates.boxText(shown); /* "500 BCE" */
-    if (!this.toInput.dirty) this.toInput.value = b === PRESENT ? b : dates.boxText(b);
+    if (!this.toInput.dirty) {
+      this.toInput.value = b === PRESENT ? this.presentWord() : dates.boxText(b);
+    }
     var yearMin = dates.civilFromDays(scale.firstDay)[0];
     var yearMax = dates.civilFromDays(scale.lastDay)[0];
     [[this.fromHandle, cur[0]], [this.toHandle, cur[1]]].forEach(function (pair) {
@@ -392,22 +401,27 @@
       pair[0].setAttribute("aria-valuemax", String(yearMax));
       pair[0].setAttribute("aria-valuenow", String(dates.civilFromDays(pair[1])[0]));
     });
-    this.fromHandle.setAttribute("aria-label", at ? "Date shown" : "Start of period");
-    this.toHandle.setAttribute("aria-label", "End of period");
+    var words = this.app.words;
+    this.fromHandle.setAttribute("aria-label", at ? words.t("Date shown")
+      : words.t("Start of period"));
+    this.toHandle.setAttribute("aria-label", words.t("End of period"));
     this.fromHandle.setAttribute("aria-valuetext", scale.valueText(a));
-    this.toHandle.setAttribute("aria-valuetext", b === PRESENT ? b : scale.valueText(b));
+    this.toHandle.setAttribute("aria-valuetext", b === PRESENT ? this.presentWord()
+      : scale.valueText(b));
     var period = this.periodText(cur);
-    var label = (at ? "Date: " : "Period: ") + period;
+    var label = at ? words.t("Date: {date}", { date: period })
+      : words.t("Period: {period}", { period: period });
     if (this.printLabel.textContent !== label) this.printLabel.textContent = label;
     if (this.summary.textContent !== period) this.summary.textContent = period;
   };
 
   /* A window [from, to] in words, as the control's summary and the legend's count say it:
-   * "1981 – 1986", "AD 50 – 150", "1981 – present". */
+   * "1981 – 1986", "AD 50 – 150", "1981 – present", in the map's language. */
   M.periodText = function (cur) {
     var scale = this.scale, at = this.mode === "at";
     var b = at ? scale.endText(cur[1]) : this.endText(cur[1]);
-    return b === PRESENT ? scale.humanText(scale.startText(cur[0])) + " – " + PRESENT
+    return b === PRESENT
+      ? this.app.words.range(scale.humanText(scale.startText(cur[0])), this.presentWord(), 1)
       : scale.periodLabel(cur[0], cur[1]);
   };
 
@@ -418,7 +432,12 @@
   };
 
   M.isPresent = function (text) {
-    return /^(present|now|today)$/i.test(text);
+    return /^(present|now|today)$/i.test(text) || text === this.presentWord();
+  };
+
+  /* "present" in the map's language: an open end's word, as the popups say it. */
+  M.presentWord = function () {
+    return this.app.words.tp("an open end", "present");
   };
 
   parts.sliderMethods = M;

@@ -97,15 +97,16 @@
     box.setAttribute("role", "search");
     /* folds to a button like the other controls (closed at first on narrow maps) */
     var toggle = window.MapgenUI.button("mapgen-search-toggle mapgen-toggle");
-    toggle.appendChild(el("span", "mapgen-toggle-text", "Find"));
-    toggle.setAttribute("aria-label", "Find a place");
-    toggle.title = "Show or hide the search box";
+    var words = this.app.words;
+    toggle.appendChild(el("span", "mapgen-toggle-text", words.t("Find")));
+    toggle.setAttribute("aria-label", words.t("Find a place"));
+    toggle.title = words.t("Show or hide the search box");
     var body = el("div", "mapgen-search-body");
     body.id = this.id + "-body";
     var input = el("input", "mapgen-search-input");
     input.type = "search";
-    input.placeholder = "Find a place";
-    input.setAttribute("aria-label", "Find a place by name");
+    input.placeholder = words.t("Find a place");
+    input.setAttribute("aria-label", words.t("Find a place by name"));
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
@@ -114,7 +115,7 @@
     var list = el("ul", "mapgen-search-results");
     list.id = this.id + "-list";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Places found");
+    list.setAttribute("aria-label", words.t("Places found"));
     var status = el("div", "mapgen-search-status");
     status.setAttribute("aria-live", "polite");
     body.appendChild(input);
@@ -170,16 +171,19 @@
       name.setAttribute("dir", "auto");
       item.appendChild(name);
       var when = app.whenText(i);
-      item.appendChild(el("span", "mapgen-search-when", (when || "undated") +
-        (shown ? "" : " · not shown now")));
+      var words = app.words, said = when || words.tp("a place", "undated");
+      item.appendChild(el("span", "mapgen-search-when", shown ? said
+        : words.t("{when} · not shown now", { when: said })));
       item.addEventListener("mousedown", function (e) { e.preventDefault(); });
       item.addEventListener("click", function () { self.choose(n); });
       list.appendChild(item);
     });
     var q = this.input.value.trim();
-    this.status.textContent = !q ? "" : found.note ? found.note : found.total === 0 ? "No place found"
-      : found.total + (found.total === 1 ? " match" : " matches") + ", " + found.shown +
-        " in this period";
+    var words = this.app.words;
+    this.status.textContent = !q ? "" : found.note ? found.note
+      : found.total === 0 ? words.t("No place found")
+      : words.tn("{n} match, {shown} in this period", "{n} matches, {shown} in this period",
+        found.total, { shown: words.number(found.shown, true) });
     this.input.setAttribute("aria-expanded", found.places.length ? "true" : "false");
     this.input.removeAttribute("aria-activedescendant");
   };

@@ -278,15 +278,17 @@
   S.buildPanel = function () {
     var self = this, app = this.app, id = "mapgen-story-" + (++seq);
     var root = el("section", "mapgen-story leaflet-bar");
-    root.setAttribute("aria-label", "Story: " + (this.data.title || "steps"));
+    var words = app.words;
+    root.setAttribute("aria-label", this.data.title ? words.t("Story: {title}",
+      { title: this.data.title }) : words.t("Story"));
     var head = el("div", "mapgen-story-head");
     var title = el("div", "mapgen-story-title", this.data.title);
     if (this.data.author) title.appendChild(el("span", "mapgen-story-author", " · " + this.data.author));
     head.appendChild(title);
     var toggle = ui.button("mapgen-story-toggle mapgen-toggle");
-    toggle.appendChild(el("span", "mapgen-toggle-text", "Caption"));
-    toggle.setAttribute("aria-label", "Caption");
-    toggle.title = "Show or hide the caption";
+    toggle.appendChild(el("span", "mapgen-toggle-text", words.t("Caption")));
+    toggle.setAttribute("aria-label", words.t("Caption"));
+    toggle.title = words.t("Show or hide the caption");
     head.appendChild(toggle);
     root.appendChild(head);
     var body = el("div", "mapgen-story-body");
@@ -300,21 +302,22 @@
     live.appendChild(when);
     live.appendChild(text);
     body.appendChild(live);
-    var back = ui.button("mapgen-story-back", "Back to step 1");
+    var back = ui.button("mapgen-story-back", words.t("Back to step {n}",
+      { n: words.number(1) }));
     back.hidden = true;
     body.appendChild(back);
     root.appendChild(body);
     var nav = el("div", "mapgen-story-nav");
-    var prev = ui.button("mapgen-story-prev", "Previous", "Previous step");
+    var prev = ui.button("mapgen-story-prev", words.t("Previous"), words.t("Previous step"));
     var count = el("span", "mapgen-story-count");
-    var next = ui.button("mapgen-story-next", "Next", "Next step");
+    var next = ui.button("mapgen-story-next", words.t("Next"), words.t("Next step"));
     nav.appendChild(prev);
     nav.appendChild(count);
     nav.appendChild(next);
     root.appendChild(nav);
     var progress = el("div", "mapgen-story-progress");
     progress.setAttribute("role", "progressbar");
-    progress.setAttribute("aria-label", "Story progress");
+    progress.setAttribute("aria-label", words.t("Story progress"));
     progress.setAttribute("aria-valuemin", "1");
     progress.setAttribute("aria-valuemax", String(this.length));
     var bar = el("div", "mapgen-story-bar");
@@ -354,10 +357,11 @@
     while (p.text.firstChild) p.text.removeChild(p.text.firstChild);
     step.caption.forEach(function (node) { p.text.appendChild(build(node)); });
     p.text.scrollTop = 0;
-    p.count.textContent = number + " of " + n;
-    p.back.textContent = "Back to step " + number;
+    var words = this.app.words, said = { n: words.number(number), of: words.number(n) };
+    p.count.textContent = words.t("{n} of {of}", said);
+    p.back.textContent = words.t("Back to step {n}", said);
     p.progress.setAttribute("aria-valuenow", String(number));
-    p.progress.setAttribute("aria-valuetext", "Step " + number + " of " + n);
+    p.progress.setAttribute("aria-valuetext", words.t("Step {n} of {of}", said));
     p.bar.style.width = (100 * number / n).toFixed(2) + "%";
     p.prev.setAttribute("aria-disabled", number === 1 ? "true" : "false");
     p.next.setAttribute("aria-disabled", number === n ? "true" : "false");

@@ -52,7 +52,7 @@
     if (!q || /[\n\u0001]/.test(q)) return none("");
     if (search.off) return none(search.off);
     if (window.location.protocol === "file:") {
-      return none("Search needs the map served: run “mapgen serve FOLDER”.");
+      return none(app.words.t("Search needs the map served: run “mapgen serve FOLDER”."));
     }
     var shards = search.shards;
     if (!shards.length) return none("");

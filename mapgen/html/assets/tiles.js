@@ -96,6 +96,7 @@
     this.map = map;
     this.groups = groups;
     this.data = data;
+    this.words = window.MapgenI18n.words(data.i18n); /* the map's language (i18n.js) */
     this.counts = new TileCounts(data.counts);
     this.count = data.places;
     this.strict = !!data.strict;
@@ -177,10 +178,12 @@
     var self = this, box = status || el("div", "mapgen-status");
     box.textContent = "";
     box.setAttribute("role", "status");
-    box.appendChild(el("p", null, "This map reads its tiles over HTTP. Serve its folder with " +
-      "“mapgen serve FOLDER” and open the address it prints (http://127.0.0.1:8000/)."));
+    box.appendChild(el("p", null, this.words.t("This map reads its tiles over HTTP. Serve " +
+      "its folder with “mapgen serve FOLDER” and open the address it prints " +
+      "(http://127.0.0.1:8000/).")));
     var names = this.data.archives.map(function (a) { return a.url.split("/").pop(); });
-    var label = el("label", null, "Or choose " + names.join(", ") + " (in the folder's tiles/): ");
+    var label = el("label", null, this.words.t("Or choose {files} (in the folder's tiles/): ",
+      { files: names.join(", ") }));
     var input = document.createElement("input");
     input.type = "file";
     input.multiple = names.length > 1;
@@ -362,7 +365,7 @@
     var index = [];
     for (var q = 0; q < n; q++) index.push(q);
     return {
-      count: n, noun: ["layer", "layers"], data: this.data, filter: filter,
+      count: n, noun: "layer", words: this.words, data: this.data, filter: filter,
       container: this.container,
       places: { name: layers.map(function (l) { return l.label; }), layer: index },
       get active() {
@@ -372,7 +375,10 @@
       },
       get from() { return self.from; }, get to() { return self.to; },
       layerOn: function (k) { return self.layerOn(k); },
-      whenText: function (k) { return "places in " + (words[k] || "no period"); },
+      whenText: function (k) {
+        return words[k] ? self.words.t("places in {when}", { when: words[k] })
+          : self.words.t("places in no period");
+      },
       highlight: function () {},
       openRow: function (k, day) {
         var control = self.periodControl, scale = control.scale;
@@ -471,7 +477,7 @@
     if (!found.length) return;
     var p = found[0].props;
     L.popup({ maxWidth: 340, autoPanPadding: [20, 20] }).setLatLng(latlng)
-      .setContent(MapgenApp.popupNode(p.name, infoOf(p), !!p.u)).openOn(this.map);
+      .setContent(MapgenApp.popupNode(p.name, infoOf(p), !!p.u, this.words)).openOn(this.map);
   };
 
   /* Open known place i's popup (or a place by id): from its tile feature once the tiles
@@ -485,8 +491,9 @@
         return f.props.id === self.places.id[i];
       })[0];
       if (!match && tries++ < 10) { setTimeout(attempt, 150); return; }
-      var node = match ? MapgenApp.popupNode(match.props.name, infoOf(match.props), !!match.props.u)
-        : MapgenApp.popupNode(self.places.name[i], self.places.info[i], false);
+      var node = match
+        ? MapgenApp.popupNode(match.props.name, infoOf(match.props), !!match.props.u, self.words)
+        : MapgenApp.popupNode(self.places.name[i], self.places.info[i], false, self.words);
       L.popup({ maxWidth: 340, autoPanPadding: [20, 20] }).setLatLng(at).setContent(node)
         .openOn(self.map);
     }

@@ -13,8 +13,6 @@
   var dates = window.MapgenDates, ui = window.MapgenUI, clamp = ui.clamp;
 
   var INSET = 14; /* px between the control's edge and the time axis (slider and timeline) */
-  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-    "Dec"];
 
   /* 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, ...: the first one >= x. */
   function stepAtLeast(x) {
@@ -49,7 +47,10 @@
   }
 
   /* The axis over `extent` ([first day, last day] of the data). */
-  function TimeScale(extent) {
+  function TimeScale(extent, words, calendar) {
+    this.words = words; /* the map's language (i18n.js) */
+    /* another calendar's years beside the Gregorian ones (data.calendar), or none */
+    this.calendarYears = calendar ? calendar.years : null;
     var length = extent[1] - extent[0] + 1;
     this.units = makeUnits(length >= 5 * 365 ? "year" : length >= 62 ? "month" : "day");
     this.firstUnit = this.units.index(extent[0]);
@@ -85,8 +86,30 @@
 
   /* Text for people: whole years read "1981" or "500 BCE". */
   S.humanText = function (text) {
-    if (/^[+-]?\d+$/.test(text)) return dates.humanYear(parseInt(text, 10), this.markCE);
-    return text;
+    var m = /^([+-]?\d+)(?:-(\d\d)(?:-(\d\d))?)?$/.exec(text);
+    if (!m) return text;
+    var y = parseInt(m[1], 10), month = m[2] ? parseInt(m[2], 10) : null;
+    if (month === null) return this.yearText(y);
+    return this.words.date(y, month, m[3] ? parseInt(m[3], 10) : null, true);
+  };
+
+  /* A year tick's label: the year, and with another calendar the year of it that 1 January
+   * falls in ("1981 / 1359"), read from data.calendar's first days (convertdate's). */
+  S.tickText = function (y) {
+    var text = this.yearText(y), years = this.calendarYears;
+    if (!years || !years.length) return text;
+    var day = dates.daysFromCivil(y, 1, 1), lo = 0, hi = years.length - 1;
+    if (day < years[0][0]) return text;
+    while (lo < hi) {  /* the last year that began on or before the day */
+      var mid = (lo + hi + 1) >> 1;
+      if (years[mid][0] <= day) lo = mid; else hi = mid - 1;
+    }
+    return text + " / " + this.words.number(years[lo][1]);
+  };
+
+  /* A year on this axis in words: "1981", "500 BCE", and "1200 CE" on an axis into BCE. */
+  S.yearText = function (y) {
+    return this.markCE ? this.words.eraYear(y) : this.words.date(y);
   };
 
   S.valueText = function (text) {
@@ -96,7 +119,10 @@
 
   S.periodLabel = function (from, to) {
     var a = this.startText(from), b = this.endText(to);
-    return a === b ? this.humanText(a) : this.humanText(a) + " – " + this.humanText(b);
+    if (a === b) return this.humanText(a);
+    var level = Math.max(a.replace(/^[+-]/, "").split("-").length,
+      b.replace(/^[+-]/, "").split("-").length) - 1;
+    return this.words.range(this.humanText(a), this.humanText(b), level);
   };
 
   /* Does [from, to] cover exactly one year, month or day? */
@@ -180,15 +206,16 @@
       list.push({ x: self.x(day), label: label });
     }
     if (u.kind === "year") {
-      var y0 = this.firstUnit, y1 = this.lastUnit + 1, ce = this.markCE;
-      var widest = Math.max(width(dates.humanYear(y0, ce)), width(dates.humanYear(y1, ce)),
-        width(dates.humanYear(Math.round((y0 + y1) / 2), ce)));
+      var y0 = this.firstUnit, y1 = this.lastUnit + 1;
+      var self2 = this;
+      var widest = Math.max(width(self2.tickText(y0)), width(self2.tickText(y1)),
+        width(self2.tickText(Math.round((y0 + y1) / 2))));
       step = stepAtLeast((widest + 14) / px);
       /* Round numbers in historical years (no year 0), so BCE ticks read 500 BCE, 450 BCE. */
       var hist = function (y) { return y > 0 ? y : y - 1; };
       var astro = function (h) { return h > 0 ? h : h + 1; };
       for (var h = Math.ceil(hist(y0) / step) * step; h <= hist(y1); h += step) {
-        if (h !== 0) add(major, astro(h), dates.humanYear(astro(h), ce));
+        if (h !== 0) add(major, astro(h), self2.tickText(astro(h)));
       }
       sub = [step / 10, step / 5, step / 2].filter(function (s) {
         return s >= 1 && s === Math.round(s) && s * px >= 5;
@@ -199,11 +226,12 @@
         }
       }
     } else if (u.kind === "month") {
-      var labelW = width("Mar 2000") + 12;
+      var short = this.words.data.monthsShort;
+      var labelW = width(short[2] + " " + this.words.number(2000)) + 12;
       step = [1, 2, 3, 6, 12, 24, 60].filter(function (s) { return s * px >= labelW; })[0] || 120;
       for (k = Math.ceil(this.firstUnit / step) * step; k <= this.lastUnit + 1; k += step) {
         var y = Math.floor(k / 12), m = k - 12 * y;
-        add(major, k, m === 0 ? this.humanText(dates.yearText(y)) : MONTHS[m]);
+        add(major, k, m === 0 ? this.yearText(y) : short[m]);
       }
       if (step > 1) {
         sub = step >= 12 ? 3 : 1;
@@ -212,11 +240,12 @@
         }
       }
     } else {
-      var dayW = width("28 Mar") + 12;
+      var shortMonths = this.words.data.monthsShort, words = this.words;
+      var dayW = width(words.number(28) + " " + shortMonths[2]) + 12;
       step = [1, 2, 7, 14, 28].filter(function (s) { return s * px >= dayW; })[0] || 56;
       for (d = this.firstUnit; d <= this.lastUnit + 1; d += step) {
         var c = dates.civilFromDays(d);
-        add(major, d, c[2] + " " + MONTHS[c[1] - 1]);
+        add(major, d, words.number(c[2]) + " " + shortMonths[c[1] - 1]);
       }
     }
     return { major: major, minor: minor };

@@ -130,18 +130,26 @@
   var T = TimelinePanel.prototype;
 
   T.build = function (panel, order) {
-    var app = this.app, n = app.count, noun = app.noun || ["place", "places"];
+    /* a tile map's timeline has a row a layer (tiles.js: noun "layer"), else a row a place */
+    var app = this.app, n = app.count, layers = app.noun === "layer";
     var caption = el("div", "mapgen-pc-tl-caption");
-    caption.appendChild(el("span", "mapgen-pc-tl-title", "Timeline"));
+    caption.appendChild(el("span", "mapgen-pc-tl-title", app.words.t("Timeline")));
     caption.appendChild(el("span", "mapgen-pc-tl-key",
-      n + " " + noun[n === 1 ? 0 : 1] + " · faded: uncertain · ▸ ongoing"));
+      layers ? app.words.tn("{n} layer · faded: uncertain · ▸ ongoing",
+        "{n} layers · faded: uncertain · ▸ ongoing", n)
+        : app.words.tn("{n} place · faded: uncertain · ▸ ongoing",
+          "{n} places · faded: uncertain · ▸ ongoing", n)));
     panel.appendChild(caption);
     var box = el("div", "mapgen-pc-tl");
     var scroll = this.scroll = el("div", "mapgen-pc-tl-scroll");
     scroll.setAttribute("tabindex", "0");
     scroll.setAttribute("role", "group");
-    scroll.setAttribute("aria-label", "Timeline of " + n + " " + noun[1] + ". Up and Down " +
-      "choose a " + noun[0] + ", Enter opens it on the map.");
+    scroll.setAttribute("aria-label", layers ? app.words.tn(
+      "Timeline of {n} layer. Up and Down choose a layer, Enter opens it on the map.",
+      "Timeline of {n} layers. Up and Down choose a layer, Enter opens it on the map.", n)
+      : app.words.tn(
+        "Timeline of {n} place. Up and Down choose a place, Enter opens it on the map.",
+        "Timeline of {n} places. Up and Down choose a place, Enter opens it on the map.", n));
     this.canvas = scroll.appendChild(el("canvas", "mapgen-pc-tl-canvas"));
     this.canvas.setAttribute("aria-hidden", "true");
     this.spacer = scroll.appendChild(el("div", "mapgen-pc-tl-spacer"));
@@ -157,7 +165,7 @@
     if (n <= 200) {
       /* for screen readers: every place and its periods, in timeline order */
       var list = el("ul", "mapgen-pc-sr mapgen-pc-tl-list");
-      list.setAttribute("aria-label", "Places in the timeline");
+      list.setAttribute("aria-label", app.words.t("Places in the timeline"));
       for (var t = 0; t < n; t++) {
         var i = order[t];
         list.appendChild(el("li", null, app.places.name[i] + " (" +
@@ -368,8 +376,9 @@
     this.cursor.style.top = (this.rowTop[k] - 1) + "px";
     this.cursor.style.height = (this.rowTop[k + 1] - this.rowTop[k] + 2) + "px";
     var tip = this.tip, when = app.whenText(p);
-    var where = app.active[p] ? (app.layerOn(app.places.layer[p]) ? "" : "layer hidden")
-      : "outside the period: click to show";
+    var where = app.active[p]
+      ? (app.layerOn(app.places.layer[p]) ? "" : app.words.t("layer hidden"))
+      : app.words.t("outside the period: click to show");
     tip.textContent = "";
     tip.appendChild(el("strong", null, app.places.name[p]));
     if (when) tip.appendChild(el("span", null, when));
@@ -423,7 +432,7 @@
     this.setCursor(k);
     var place = rows[k];
     this.status.textContent = app.places.name[place] + ": " + app.whenText(place) +
-      (app.active[place] ? "" : " (outside the period)");
+      (app.active[place] ? "" : " " + app.words.t("(outside the period)"));
   };
 
   TimelinePanel.label = { PANEL: PANEL, TEXT: TEXT, TEXT_OFF: TEXT_OFF, fitText: fitText };

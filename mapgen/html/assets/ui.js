@@ -152,15 +152,10 @@
     return set;
   }
 
-  /* "1 place", "2 places". */
-  function plural(n, one, many) {
-    return n + " " + (n === 1 ? one : many);
-  }
-
   window.MapgenUI = { el: el, button: button, clamp: clamp, isWebUrl: isWebUrl, now: now,
     sizeCanvas: sizeCanvas,
     hashParams: hashParams, hashText: hashText, hashSpeaks: hashSpeaks, writeHash: writeHash,
     contrast: contrast,
-    disclosure: disclosure, plural: plural,
+    disclosure: disclosure,
     FONT: "system-ui, -apple-system, \"Segoe UI\", Roboto, sans-serif" };
 })();
