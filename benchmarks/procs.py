@@ -34,6 +34,7 @@ class ProcResult:
     peak_rss_mb: float
     returncode: int
     stderr_tail: str = ""
+    cpu_s: float | None = None  # user + system CPU of the command and its children
 
     @property
     def ok(self) -> bool:
@@ -86,19 +87,22 @@ def run(cmd: list[str], *, timeout_s: float, log_dir: Path, name: str) -> ProcRe
         peak_rss_mb=measured["maxrss_kb"] / 1024,  # Linux: kilobytes
         returncode=code,
         stderr_tail="" if state == "ok" else _tail(err_path),
+        cpu_s=measured.get("cpu_s"),
     )
 
 
 def launch(result_path: Path, cmd: list[str]) -> int:
     """The launcher: run *cmd* (inheriting stdout/stderr), reap it with wait4, write wall
-    time, peak RSS and exit code to *result_path*."""
+    time, peak RSS, CPU time (less bent by a busy machine than wall time) and exit code to
+    *result_path*."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
     proc.returncode = code  # reaped by wait4: tell Popen, so it does not wait again
-    result = {"wall_s": wall, "maxrss_kb": usage.ru_maxrss, "returncode": code}
+    result = {"wall_s": wall, "maxrss_kb": usage.ru_maxrss, "returncode": code,
+              "cpu_s": usage.ru_utime + usage.ru_stime}  # its reaped children's too
     result_path.write_text(json.dumps(result))
     return 0
 

@@ -2,13 +2,16 @@
 
 For each size: synthetic GeoParquet (`synth.write_geoparquet`); `mapgen tiles` as a whole
 process (wall time, peak RSS); tippecanoe alone on the same points (the very GeoJSONSeq
-features mapgen hands it, written beforehand and not timed, with the same options, in one
-process: mapgen's overhead is the ratio); the archives' size; and, on the folder served by
-`mapgen serve`, page ready, period change and pan/zoom in Chromium (tests/browser.py).
+features mapgen hands it, written beforehand and not timed): the very runs mapgen makes (a
+run a layer, two at a time: mapgen's overhead is the ratio), and one run over every layer
+(fewer, larger tiles: what one archive would cost); the archives' size; and, on the folder
+served by `mapgen serve`, page ready, period change and pan/zoom in Chromium
+(tests/browser.py).
 """
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import subprocess
 import sys
@@ -64,8 +67,9 @@ def stats(samples: list[float]) -> dict[str, Any]:
             "max_ms": ordered[-1]}
 
 
-def baseline_input(source: Path, folder: Path) -> list[Path]:
-    """The features mapgen gives tippecanoe, written here (not timed) by mapgen's own code."""
+def baseline_input(source: Path, folder: Path) -> list[tuple[str, str]]:
+    """The features mapgen gives tippecanoe, written here (not timed) by mapgen's own code, a
+    file a layer as mapgen writes them: (partition key, path) pairs."""
     from mapgen.tiles.features import feature_lines, when_words
     from mapgen.tiles.source import Reading, batches
 
@@ -81,17 +85,38 @@ def baseline_input(source: Path, folder: Path) -> list[Path]:
             files[layer].write(line)
     for handle in files.values():
         handle.close()
-    return sorted(Path(h.name) for h in files.values())
+    return sorted((f"layer-{layer}", handle.name) for layer, handle in files.items())
 
 
-def tippecanoe_alone(inputs: list[Path], out: Path, work: Path, timeout: float
-                     ) -> procs.ProcResult:
-    from mapgen.tiles.tiler import TILE_FEATURES, TIPPECANOE, binary, density
+# the tippecanoe runs given (mapgen's own `Job`s and `run_job`), *workers* at a time
+JOBS = """import json, sys
+from concurrent.futures import ThreadPoolExecutor
+from mapgen.tiles.tiler import Job, run_job
+jobs = [Job(**dict(job, inputs=tuple(job["inputs"]))) for job in json.loads(sys.argv[1])]
+with ThreadPoolExecutor(int(sys.argv[2])) as pool:
+    list(pool.map(run_job, jobs))
+"""
 
-    command = [binary("tippecanoe"), *TIPPECANOE, *density(TILE_FEATURES),
-               "--name=mapgen: every layer", "--description=mapgen tiles", "-o", str(out),
-               "--read-parallel", *map(str, inputs)]
-    return procs.run(command, timeout_s=timeout, log_dir=work / "logs", name="tippecanoe")
+
+def tippecanoe_alone(files: list[tuple[str, str]], folder: Path, archives: str, work: Path,
+                     timeout: float, name: str) -> procs.ProcResult:
+    """tippecanoe alone on *files* (in *folder*), as `mapgen tiles --archives ARCHIVES` runs
+    it: "layer", mapgen's default, a run a layer with its share of the features a tile, two
+    at a time as its LocalCluster runs them; "one", one run over every layer."""
+    import dataclasses
+    import json
+
+    from mapgen.tiles.build import tile_jobs
+    from mapgen.tiles.tiler import WORKERS
+
+    (folder / "out" / "tiles").mkdir(parents=True, exist_ok=True)
+    jobs = [dataclasses.asdict(job) for job in tile_jobs(files, folder, archives, "layer")]
+    command = [sys.executable, "-c", JOBS, json.dumps(jobs), str(WORKERS)]
+    return procs.run(command, timeout_s=timeout, log_dir=work / "logs", name=name)
+
+
+def archives_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*.pmtiles"))
 
 
 def folder_bytes(folder: Path) -> int:
@@ -151,23 +176,30 @@ def run(sizes: list[int], data: Path, work: Path, args: Any,
         build = procs.run(command, timeout_s=args.build_timeout, log_dir=work / "logs",
                           name=f"mapgen-tiles-{size}")
         entry["mapgen"] = build.as_dict()
-        log(f"  mapgen tiles {build.status} {build.wall_s:.1f} s {build.peak_rss_mb:.0f} MB")
+        log(f"  mapgen tiles {build.status} {build.wall_s:.1f} s (CPU {build.cpu_s or 0:.1f} s) "
+            f"{build.peak_rss_mb:.0f} MB")
         if build.ok:
             entry["archives_bytes"] = folder_bytes(out / "tiles")
             entry["names_bytes"] = folder_bytes(out / "names")
             entry["index_html_bytes"] = (out / "index.html").stat().st_size
         log(f"{size:,}: tippecanoe alone (input written first, not timed)")
-        inputs = baseline_input(source, work / f"base-{size}")
-        alone = tippecanoe_alone(inputs, work / f"base-{size}.pmtiles", work,
-                                 args.build_timeout)
-        entry["tippecanoe"] = alone.as_dict()
-        entry["tippecanoe"]["archive_bytes"] = (work / f"base-{size}.pmtiles").stat().st_size \
-            if alone.ok else None
-        log(f"  tippecanoe {alone.status} {alone.wall_s:.1f} s {alone.peak_rss_mb:.0f} MB")
-        for path in inputs:
-            path.unlink()
-        if build.ok and alone.ok:
-            entry["overhead"] = build.wall_s / alone.wall_s
+        base = work / f"base-{size}"
+        files = baseline_input(source, base)
+        for archives, key in (("layer", "tippecanoe"), ("one", "tippecanoe_one_process")):
+            alone = tippecanoe_alone(files, base, archives, work, args.build_timeout,
+                                     f"tippecanoe-{archives}-{size}")
+            entry[key] = alone.as_dict()
+            entry[key]["archives_bytes"] = archives_bytes(base) if alone.ok else None
+            log(f"  tippecanoe ({archives}) {alone.status} {alone.wall_s:.1f} s (CPU "
+                f"{alone.cpu_s or 0:.1f} s) {alone.peak_rss_mb:.0f} MB")
+            for path in base.rglob("*.pmtiles"):
+                path.unlink()
+            if build.ok and alone.ok:
+                suffix = "" if archives == "layer" else "_one_process"
+                entry[f"overhead{suffix}"] = build.wall_s / alone.wall_s
+                if build.cpu_s and alone.cpu_s:  # CPU: less bent by other sessions' load
+                    entry[f"overhead_cpu{suffix}"] = build.cpu_s / alone.cpu_s
+        shutil.rmtree(base)
         if build.ok and not args.no_browser:
             log(f"{size:,}: pages")
             entry["page"] = pages(out, args.windows, args.seed, args.repeat or 3)
@@ -185,11 +217,13 @@ def run(sizes: list[int], data: Path, work: Path, args: Any,
 
 def table(results: dict[str, Any]) -> str:
     """The README's table."""
-    head = ("| places | mapgen tiles s | tippecanoe alone s | overhead | peak RSS MB | "
+    head = ("| places | mapgen tiles s | tippecanoe alone s, mapgen's runs (one run) | "
+            "overhead (over one run) | peak RSS MB | "
             "archives MB | page ready s | period change med / p95 ms | zoom / pan med ms |")
     lines = [head, "|" + "---|" * 9]
     for e in results["sizes"]:
         page = e.get("page", {})
+        one = e.get("tippecanoe_one_process", {})
 
         def ms(kind: str, key: str, page: dict[str, Any] = page) -> str:
             value = page.get(kind, {}).get(key)
@@ -197,7 +231,8 @@ def table(results: dict[str, Any]) -> str:
 
         lines.append(
             f"| {e['places']:,} | {e['mapgen']['wall_s']:,.1f} | "
-            f"{e['tippecanoe']['wall_s']:,.1f} | {e.get('overhead', 0):.2f}× | "
+            f"{e['tippecanoe']['wall_s']:,.1f} ({one.get('wall_s', 0):,.1f}) | "
+            f"{e.get('overhead', 0):.2f}× ({e.get('overhead_one_process', 0):.2f}×) | "
             f"{e['mapgen']['peak_rss_mb']:,.0f} | {e.get('archives_bytes', 0) / 1e6:,.1f} | "
             f"{page.get('ready_s_median', 0):.2f} | {ms('period', 'median_ms')} / "
             f"{ms('period', 'p95_ms')} | {ms('zoom', 'median_ms')} / {ms('pan', 'median_ms')} |")

@@ -338,3 +338,38 @@ def test_the_builds_counts_give_select_counts_for_whole_years(tmp_path: Path) ->
             expected = mapgen.select(data, mapgen.period(
                 data, start=str(a_year), end=str(b_year), strict=strict))
             assert shown == len(expected.places), (a_year, b_year, strict)
+
+
+def test_the_name_index_draws_no_progress_bar_however_long_it_sorts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """DuckDB draws a progress bar on stdout for a query past 2 s (a million names on a busy
+    machine): here every query is past its threshold, and stdout stays empty."""
+    import duckdb
+
+    connect = duckdb.connect
+
+    class SlowMachine:
+        """A connection on which every query after the first is past the bar's threshold."""
+
+        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+            self.con, self.first = con, True
+
+        def execute(self, *args: object) -> duckdb.DuckDBPyConnection:
+            if not self.first:
+                self.con.execute("SET progress_bar_time=0")
+            self.first = False
+            return self.con.execute(*args)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.con, name)
+
+    def slow_machine(*args: object, **kwargs: object) -> SlowMachine:
+        return SlowMachine(connect(*args, **kwargs))
+
+    monkeypatch.setattr(duckdb, "connect", slow_machine)
+    source = tmp_path / "p.geojson"
+    source.write_text(json.dumps(collection(*(place(f"p{n}", ["1990/1995"]) for n in range(50)))))
+    made = mapgen.build_tiles(source, output=tmp_path / "out", tiles="none")
+    assert made.searchable
+    assert capfd.readouterr().out == ""

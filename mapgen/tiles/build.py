@@ -94,6 +94,22 @@ class _Partitions:
         return sorted((key, handle.name) for key, handle in self.files.items())
 
 
+def tile_jobs(files: list[tuple[str, str]], work: Path, archives: str, partition: str
+              ) -> list[Job]:
+    """The tippecanoe runs that make the archives of the partitions' *files* ((key, path)
+    pairs, the paths in *work*): the benchmark times these very runs alone."""
+    def relative(path: str) -> str:
+        return str(Path(path).relative_to(work))
+
+    if archives == "one" and partition == "layer":  # one task over every layer: no join
+        return [Job(tuple(relative(path) for _, path in files), "out/tiles/places.pmtiles",
+                    "every layer", str(work))]
+    share = max(MIN_TILE_FEATURES, TILE_FEATURES // len(files)) if archives == "layer" \
+        and partition == "layer" else TILE_FEATURES
+    return [Job((relative(path),), f"{key}.pmtiles", key.replace("-", " "), str(work), share)
+            for key, path in files]
+
+
 def build_tiles(
     *sources: str | os.PathLike[str],
     output: str | os.PathLike[str],
@@ -248,18 +264,9 @@ def _build(sources: tuple[str | os.PathLike[str], ...], folder: Path, work: Path
     styled = style(Dataset(places=[], layers=tuple(chosen_layers)), colors=colors or {})
     final = styled.layers
     (out / "tiles").mkdir()
-    def relative(path: str) -> str:
-        return str(Path(path).relative_to(work))
-
-    if archives == "one" and partition == "layer":  # one task over every layer: no join
-        jobs = [Job(tuple(relative(path) for _, path in files), "out/tiles/places.pmtiles",
-                    "every layer", str(work))]
-    else:
-        share = max(MIN_TILE_FEATURES, TILE_FEATURES // len(files)) if archives == "layer" \
-            and partition == "layer" else TILE_FEATURES
-        jobs = [Job((relative(path),), f"{key}.pmtiles", key.replace("-", " "), str(work),
-                    share) for key, path in files]
-    made = run_jobs(jobs, scheduler, workers)
+    write_names = (lambda: names.write(out / "names")) if searchable else None
+    made, manifest = run_jobs(tile_jobs(files, work, archives, partition), scheduler, workers,
+                              meanwhile=write_names)
     # each archive's file name and the tile layers it holds
     if archives == "one":
         made_out = [(join(made, out / "tiles" / "places.pmtiles", work).name,
@@ -274,7 +281,6 @@ def _build(sources: tuple[str | os.PathLike[str], ...], folder: Path, work: Path
         made_out = [(join(made, out / "tiles" / f"layer-{index[layer.key]}.pmtiles", work,
                           f"L{index[layer.key]}").name, [index[layer.key]]) for layer in final]
     names_out = [name for name, _ in made_out]
-    manifest = names.write(out / "names") if searchable else None
     write_page(out, title=title or reading.texts.get("title") or "mapgen map",
                description=reading.texts.get("description", ""),
                attribution=reading.texts.get("attribution", ""), layers=final, index=index,

@@ -13,7 +13,6 @@ match without fetching more.
 from __future__ import annotations
 
 import functools
-import json
 import re
 import sys
 import unicodedata
@@ -73,11 +72,16 @@ class NameIndex:
         self.entries = 0
 
     def add(self, places: Places, layers: list[int], when: list[str]) -> None:
-        """A batch's places, their layers' indices and their spans in words."""
+        """A batch's places, their layers' indices and their spans in words: each key an
+        entry, the place's columns taken for its entries at the end (no list a key)."""
+        import msgspec
         import pyarrow
         import pyarrow.parquet
 
-        columns: dict[str, list[Any]] = {k: [] for k in "krimlxywb"}
+        found_keys: list[str] = []
+        ranks: list[int] = []
+        owners: list[int] = []  # each entry's place row
+        spots: dict[int, tuple[float, float, str]] = {}  # row → x, y, span bounds as JSON
         spans, starts = places.spans, places.span_starts
         for row in range(len(places)):
             names = [places.names[row], *(n for _, n in places.other_names.get(row, ()))]
@@ -89,20 +93,25 @@ class NameIndex:
             else:
                 box = bounds([places.geometries[row]])
                 x, y = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2) if box else (0.0, 0.0)
-            b = json.dumps([[s.start_wide, s.start_narrow, s.end_narrow, s.end_wide]
-                            for s in spans[starts[row]:starts[row + 1]]])
-            for key, rank in found.items():
-                for column, value in zip("krimlxywb", (
-                        key, rank, places.ids[row], places.names[row], layers[row], x, y,
-                        when[row], b), strict=True):
-                    columns[column].append(value)
-        if not columns["k"]:
+            # DuckDB's json() writes it anew: its spacing here is free
+            spots[row] = x, y, msgspec.json.encode(
+                [[s.start_wide, s.start_narrow, s.end_narrow, s.end_wide]
+                 for s in spans[starts[row]:starts[row + 1]]]).decode()
+            found_keys += found
+            ranks += found.values()
+            owners += [row] * len(found)
+        if not found_keys:
             return
+        ids, titles = places.ids, places.names
+        columns = {"k": found_keys, "r": ranks, "i": [ids[o] for o in owners],
+                   "m": [titles[o] for o in owners], "l": [layers[o] for o in owners],
+                   "x": [spots[o][0] for o in owners], "y": [spots[o][1] for o in owners],
+                   "w": [when[o] for o in owners], "b": [spots[o][2] for o in owners]}
         self.scratch.mkdir(parents=True, exist_ok=True)
         table = pyarrow.table(columns)
         pyarrow.parquet.write_table(table, self.scratch / f"part-{self.parts:06d}.parquet")
         self.parts += 1
-        self.entries += len(columns["k"])
+        self.entries += len(found_keys)
 
     def write(self, folder: Path, memory: str = "256MB") -> dict[str, Any]:
         """The shards into *folder* (``names/NNNNNN.jsonl``: one JSON array an entry, [key,
@@ -114,6 +123,8 @@ class NameIndex:
         if not self.parts:
             return {"shards": [], "entries": 0}
         con = duckdb.connect()
+        # first: past 2 s a query drew a progress bar on stdout (a million names, a busy machine)
+        con.execute("SET enable_progress_bar_print=false")
         con.execute("SET threads=1")  # one writer: the same shards for the same input
         con.execute(f"SET memory_limit='{memory}'")
         con.execute(f"SET temp_directory='{self.scratch / 'duckdb'}'")

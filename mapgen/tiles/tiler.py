@@ -14,10 +14,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from mapgen.errors import MapgenError
+
+T = TypeVar("T")
 
 # The tiles at one place hold at most this many features in all (shared by the archives: a
 # layer's archive holds its share): the densest points are thinned at low zooms until they
@@ -37,6 +41,7 @@ TIPPECANOE = ("-zg", f"--smallest-maximum-zoom-guess={LEAST_ZOOM}",
               "--drop-densest-as-needed", "--no-progress-indicator", "--quiet", "--force")
 
 
+WORKERS = 2  # tippecanoe runs at once on the default LocalCluster (--workers: another number)
 SINGLE_ZOOM = 12  # the deepest zoom when tippecanoe cannot guess one (a single location)
 
 
@@ -120,17 +125,19 @@ def join(archives: list[str], output: Path, folder: Path, layer: str | None = No
     return output
 
 
-def run_jobs(jobs: list[Job], scheduler: str | None = None, workers: int | None = None
-             ) -> list[str]:
+def run_jobs(jobs: list[Job], scheduler: str | None = None, workers: int | None = None,
+             meanwhile: Callable[[], T] | None = None) -> tuple[list[str], T | None]:
     """Run every job as a task on Dask: on *scheduler* (an address such as
     ``tcp://host:8786``), else on a LocalCluster of *workers* threads (tippecanoe is a
-    process of its own: a thread a task is enough). The archives, in the jobs' order."""
+    process of its own: a thread a task is enough). *meanwhile* runs here while they do
+    (what needs no archive: the name index). The archives, in the jobs' order, and what
+    *meanwhile* returned."""
     import logging
 
     from dask.distributed import Client, LocalCluster
 
     if not jobs:
-        return []
+        return [], meanwhile() if meanwhile else None
     if scheduler:
         try:
             client = Client(scheduler, timeout=10)
@@ -140,12 +147,13 @@ def run_jobs(jobs: list[Job], scheduler: str | None = None, workers: int | None 
     else:
         # threads of this process (inproc: no socket), and the scheduler's HTTP server (it
         # always has one) on a free loopback port, never on every address
-        cluster = LocalCluster(n_workers=1, threads_per_worker=workers or 2, processes=False,
+        cluster = LocalCluster(n_workers=1, threads_per_worker=workers or WORKERS, processes=False,
                                dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
         futures = client.map(run_job, jobs, pure=False)
-        return list(client.gather(futures))
+        done = meanwhile() if meanwhile else None
+        return list(client.gather(futures)), done
     finally:
         client.close()
         if cluster is not None:
