@@ -7,7 +7,7 @@ import os
 from mapgen.defaults import default_source
 from mapgen.errors import DataError, Problem
 from mapgen.fields import Fields
-from mapgen.model import Dataset, many_objects
+from mapgen.model import Dataset
 from mapgen.raw import RawCollection
 from mapgen.read import read
 from mapgen.validate import validate
@@ -80,12 +80,11 @@ def load(
     dates = DateOptions(bce or "", date_precision or "", date_format or "")
     collections: list[RawCollection] = []
     problems: list[Problem] = []  # every file's own problems, so that one run lists them all
-    with many_objects():  # reading makes millions of objects too (a collection a batch: 3x)
-        for path in sources or (default_source(),):
-            try:
-                collections.append(read(path, format=format, fields=fields, dates=dates))
-            except DataError as error:
-                problems += error.problems
+    for path in sources or (default_source(),):
+        try:
+            collections.append(read(path, format=format, fields=fields, dates=dates))
+        except DataError as error:
+            problems += error.problems
     if not problems:
         return validate(collections, skip_invalid=skip_invalid)
     try:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from mapgen.defaults import INPUT_FORMATS, default_source
 from mapgen.errors import DataError, OptionError, Problem
 from mapgen.fields import Fields
+from mapgen.model import many_objects
 from mapgen.raw import RawCollection, RawFeature
 from mapgen.read.archive import VSIZIP, archive_of, check_archive
 from mapgen.read.arrow import SUFFIXES as ARROW_SUFFIXES
@@ -41,6 +42,7 @@ def input_format(path: Path) -> str | None:
     return FORMATS[max(matches, key=len)] if matches else None
 
 
+@many_objects()  # a file read is millions of objects without a cycle: see model.py
 def read(
     source: str | Path, format: str | None = None, fields: Fields | None = None,
     dates: DateOptions | None = None,
