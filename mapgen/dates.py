@@ -624,19 +624,30 @@ def span_words(text: str, lang: str = "en") -> str:
     return _text_words(parse_span(text).text, lang)
 
 
-def spans_words(spans: Sequence[Span], lang: str = "en",
-                memo: dict[str, str] | None = None) -> str:
-    """All spans of a place, joined: "1981–1986; 2003–present". *memo* (text → words) keeps
-    each distinct text's words for a whole build, past the cache's size (a map of 100,000
-    places has more distinct spans than the cache holds)."""
-    memo = {} if memo is None else memo
-    said = []
-    for span in spans:
-        words = memo.get(span.text)
-        if words is None:
-            words = memo[span.text] = _text_words(span.text, lang)
-        said.append(words)
-    return said[0] if len(said) == 1 else language(lang).pgettext("spans", "; ").join(said)
+def each_span_words(spans: Sequence[Span], lang: str = "en") -> list[str]:
+    """Each span's words (`span_words` of its text), in order: each distinct text said once
+    (a map of 100,000 places has more distinct spans than `_text_words`'s cache holds), the
+    words of a text that repeats shared, not copied."""
+    texts = [span.text for span in spans]
+    said = {text: _text_words(text, lang) for text in dict.fromkeys(texts)}
+    return [said[text] for text in texts]
+
+
+def joined_words(said: Sequence[str], lang: str = "en") -> str:
+    """The words of a place's spans (`each_span_words`) as one text, as its popup and its
+    listing say them: "1981–1986; 2003–present"; "" for none."""
+    return said[0] if len(said) == 1 else _spans_separator(lang).join(said)
+
+
+@functools.cache
+def _spans_separator(lang: str) -> str:
+    """What joins a place's spans in *lang* ("; "): looked up once, not once a place."""
+    return language(lang).pgettext("spans", "; ")
+
+
+def spans_words(spans: Sequence[Span], lang: str = "en") -> str:
+    """All spans of a place, joined: "1981–1986; 2003–present"."""
+    return joined_words(each_span_words(spans, lang), lang)
 
 
 def today_number(today: int | None = None) -> int:

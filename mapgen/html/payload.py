@@ -25,7 +25,7 @@ from operator import is_not
 from typing import Any
 
 from mapgen.calendars import calendar_words, first_days
-from mapgen.dates import spans_words
+from mapgen.dates import each_span_words, joined_words
 from mapgen.errors import MapgenWarning, OptionError
 from mapgen.fields import misspelt
 from mapgen.geometry import places_bounds
@@ -134,10 +134,10 @@ def _popup_columns(
     for row, pairs in places.other_names.items():
         names[row] = [list(pair) for pair in pairs]
 
-    memo: dict[str, str] = {}  # each distinct span's words, once a build
+    words = each_span_words(spans, lang)  # each span's words, a distinct text said once
 
     def when(row: int) -> str:
-        return spans_words(spans[span_starts[row] : span_starts[row + 1]], lang, memo)
+        return joined_words(words[span_starts[row] : span_starts[row + 1]], lang)
 
     def in_calendar(row: int) -> str | None:
         said = [calendar_words(span, calendar, lang)

@@ -24,7 +24,7 @@ from typing import Any
 
 import msgspec
 
-from mapgen.dates import Span, spans_words
+from mapgen.dates import Span, each_span_words, joined_words
 from mapgen.model import Places
 
 TIME_KEYS = ("sw", "sn", "en", "ew")
@@ -42,9 +42,8 @@ def span_properties(span: Span) -> dict[str, int]:
 
 def when_words(places: Places) -> list[str]:
     """Each place's spans in words, as its popup says them ("" for an undated place)."""
-    spans = places.spans
-    return [spans[a].words if b == a + 1 else spans_words(tuple(spans[a:b])) if b > a else ""
-            for a, b in places.span_rows()]
+    said = each_span_words(places.spans)
+    return [joined_words(said[a:b]) for a, b in places.span_rows()]
 
 
 def place_properties(places: Places, row: int, when: str) -> dict[str, Any]:
