@@ -263,7 +263,7 @@ def _fast_words(text: str, lang: Language) -> str | None:
     last = end.said(lang) if end else lang.pgettext("an open end", "present")
     if first == last:
         return first
-    level = max(_level(section.date) for section in (start, end) if section is not None)
+    level = max(_level(start.date) if start else 0, _level(end.date) if end else 0)
     return lang.span_range(first, last, level)
 
 
@@ -606,9 +606,8 @@ def _words(obj: object, lang: Language) -> str:
     return _section_words(obj, lang)
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _text_words(text: str, lang: str) -> str:
-    """The words of a span's EDTF text in *lang*, made once for each distinct text."""
+    """The words of a span's EDTF text in *lang*."""
     said = language(lang)
     fast = _fast_words(text, said)
     if fast is not None:
@@ -619,15 +618,18 @@ def _text_words(text: str, lang: str) -> str:
         return text
 
 
+_cached_words = functools.lru_cache(maxsize=1 << 16)(_text_words)  # span_words: tables repeat
+
+
 def span_words(text: str, lang: str = "en") -> str:
     """Words for an EDTF string: "1981–1986", "2003–present", "28 June 1981"."""
-    return _text_words(parse_span(text).text, lang)
+    return _cached_words(parse_span(text).text, lang)
 
 
 def each_span_words(spans: Sequence[Span], lang: str = "en") -> list[str]:
     """Each span's words (`span_words` of its text), in order: each distinct text said once
-    (a map of 100,000 places has more distinct spans than `_text_words`'s cache holds), the
-    words of a text that repeats shared, not copied."""
+    and not cached past the call (a map of 100,000 places has more distinct spans than a
+    cache would hold), the words of a text that repeats shared, not copied."""
     texts = [span.text for span in spans]
     said = {text: _text_words(text, lang) for text in dict.fromkeys(texts)}
     return [said[text] for text in texts]

@@ -9,7 +9,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
-from itertools import accumulate, pairwise
+from itertools import accumulate, compress, count, islice, pairwise
+from operator import eq
 from types import MappingProxyType
 from typing import Any, overload
 
@@ -218,8 +219,9 @@ class Places(Sequence[Place]):
         return replace(self, names=self.names_in(lang), other_names=self.other_names_in(lang))
 
     def undated(self) -> list[int]:
-        """The rows with no span."""
-        return [row for row, (a, b) in enumerate(self.span_rows()) if a == b]
+        """The rows with no span (found at C speed: a map and the CLI's summary ask)."""
+        starts = self.span_starts
+        return list(compress(count(), map(eq, starts, islice(starts, 1, None))))
 
     def take(self, rows: Iterable[int]) -> Places:
         """The places of *rows*, in the order given (a row given twice is there twice)."""
