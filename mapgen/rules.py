@@ -325,10 +325,10 @@ def check_whens(columns: RawColumns, rows: Sequence[int], load: Load) -> Found:
     def clean(whens: list[Any]) -> bool:
         if not set(map(type, whens)) <= {list, str, NoneType}:
             return False
-        listed = list(chain.from_iterable(w for w in whens if type(w) is list))
+        listed = list(chain.from_iterable([w for w in whens if type(w) is list]))
         if not set(map(type, listed)) <= {str} or "" in listed:
             return False  # an empty text in a list is no date ("" alone is no `when`)
-        texts = set(listed).union(w for w in whens if type(w) is str)
+        texts = set(listed).union([w for w in whens if type(w) is str])
         texts.discard("")
         return all(_span_problem(text, load) is None for text in texts - load.spans.keys())
 
