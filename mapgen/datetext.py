@@ -609,11 +609,13 @@ def _text(text: object, reading: Reading) -> tuple[str, bool, frozenset[str]]:
     return _read(cleaned, reading)
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 18)
 def _read(text: str, reading: Reading) -> tuple[str, bool, frozenset[str]]:
     """(EDTF, True, the readings of its negative years) for a date, (the error message,
     False, …) for anything else. Cached, failures too: a table repeats its dates, and its
-    unreadable cells."""
+    unreadable cells. The cache holds a million places' distinct dates (about 200,000 in
+    the tiles benchmark's data), so `mapgen tiles`' batches read each once: 36 s where
+    16,384 entries took 43 s."""
     trace = _Trace()
     try:
         return _reading(text, reading, trace), True, frozenset(trace.negative)

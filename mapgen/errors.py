@@ -48,6 +48,9 @@ class DataError(MapgenError):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[DataError], tuple[tuple[Problem, ...]]]:
+        return type(self), (self.problems,)  # its problems, not its message, make it anew
+
 
 class OptionError(MapgenError):
     """Options that do not fit the data (an unknown layer or period, a bad date).

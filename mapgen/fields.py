@@ -219,7 +219,8 @@ def read_dates(
                 problems[row].append((f"when[{i}]", read.errors[index]))
             else:
                 spans[row].append(text)
-        out = [(list(dict.fromkeys(found)) or None, problem)
+        # a row's repeated dates count once (most rows have one date: nothing to repeat)
+        out = [(found if len(found) == 1 else list(dict.fromkeys(found)) or None, problem)
                for found, problem in zip(spans, problems, strict=True)]
     elif "start" in columns:
         start = _column(read_column(columns["start"], options, open_words=True),

@@ -137,6 +137,12 @@ class Places(Sequence[Place]):
     def __len__(self) -> int:
         return len(self.ids)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its columns, the mappings as dicts (a mappingproxy does not pickle):
+        `mapgen tiles` hands batches from its reading process to the one that tiles."""
+        columns = [getattr(self, f.name) for f in fields(self)]
+        return _unpickle_places, (*columns[:-2], dict(self.other_names), dict(self.extras))
+
     @overload
     def __getitem__(self, row: int) -> Place: ...
     @overload
@@ -369,6 +375,11 @@ class PlacesBuilder:
             tuple(self.source_starts), tuple(self.source_titles), tuple(self.source_urls),
             MappingProxyType(dict(self.other_names)), MappingProxyType(dict(self.extras)),
         )
+
+
+def _unpickle_places(*columns: Any) -> Places:
+    *rest, other_names, extras = columns
+    return Places(*rest, MappingProxyType(other_names), MappingProxyType(extras))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import struct
+import sys
 import threading
 import warnings
 from collections.abc import Iterator
@@ -16,9 +17,13 @@ from pathlib import Path
 import pytest
 
 import mapgen
-from mapgen.errors import DataError, MapgenWarning
+from mapgen.errors import DataError, MapgenError, MapgenNote, MapgenWarning
+from mapgen.model import Period
 from mapgen.tiles.features import feature_lines, when_words
+from mapgen.tiles.reader import Job as ReadJob
+from mapgen.tiles.reader import apart, read_places
 from mapgen.tiles.serve import byte_range, make_server
+from mapgen.tiles.source import Reading
 
 EPOCH = datetime.date(1970, 1, 1)
 
@@ -144,6 +149,45 @@ def test_skip_invalid_leaves_them_out_and_counts_them(tmp_path: Path) -> None:
     assert "row 1200 (id=r1200)" in str(made.reading.skipped_problems[0])
     assert (tmp_path / "out" / "index.html").exists()
     assert sorted(p.name for p in (tmp_path / "out" / "tiles").iterdir()) == ["layer-0.pmtiles"]
+
+
+def read_job(source: Path, rows: int) -> ReadJob:
+    return ReadJob((str(source),), None, None, None, False, rows, Period(), None, False)
+
+
+def test_a_second_process_reads_the_very_batches_this_one_would(tmp_path: Path) -> None:
+    ids = [f"r{i}" for i in range(2500)]
+    whens = [["1900/1950"] if i % 3 else ["-750", "1066-10-14"] for i in range(2500)]
+    source = tmp_path / "t.parquet"
+    write_table(source, ids, whens)
+    job = read_job(source, 1000)
+    assert apart(job) and not apart(read_job(source, 2500))
+    here, there = Reading(), Reading()
+    with warnings.catch_warnings(record=True) as said_here:
+        warnings.simplefilter("always")
+        expected = list(job.places(here))
+    with warnings.catch_warnings(record=True) as said_there:
+        warnings.simplefilter("always")
+        got = list(read_places(job, there, tmp_path))
+    assert len(got) > 1 and sum(len(b.places) for b in got) == 2500
+    assert [b.places for b in got] == [b.places for b in expected]
+    assert [(b.places.spans, b.places.span_starts) for b in got] == [
+        (b.places.spans, b.places.span_starts) for b in expected]
+    assert there == here
+    # the child's notes (here: -750 read as a year BC) are said here, as the same warnings
+    notes = [(w.category, str(w.message)) for w in said_there]
+    assert notes == [(w.category, str(w.message)) for w in said_here]
+    assert any(category is MapgenNote and "750 BC" in text for category, text in notes)
+
+
+def test_a_reading_process_that_dies_is_one_line_and_no_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "t.parquet"
+    write_table(source, [f"r{i}" for i in range(1500)], [["1900"]] * 1500)
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # a child that says nothing, exit 1
+    with pytest.raises(MapgenError, match=r"reading process stopped \(exit status 1\)"):
+        mapgen.build_tiles(source, output=tmp_path / "out", rows=1000)
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_folder_that_is_not_ours_is_refused(tmp_path: Path) -> None:

@@ -509,6 +509,17 @@ def arrow_batches(path: Path, label: str, chosen: Fields, kind: str, rows: int,
         raise DataError([Problem(label, f"not {what} mapgen can read ({reason})")]) from None
 
 
+def count_rows(path: Path, kind: str) -> int:
+    """The rows of a Parquet or Arrow IPC file or folder, from its metadata; 0 for one that
+    cannot be read (reading it says why)."""
+    import pyarrow
+
+    try:
+        return _dataset(path, kind).count_rows()
+    except (pyarrow.ArrowException, OSError, ValueError):
+        return 0
+
+
 def _dataset(path: Path, kind: str) -> pyarrow.dataset.Dataset:
     """A file, or every file of a folder but hidden ones ("_SUCCESS"), in name order."""
     import pyarrow.dataset

@@ -17,19 +17,20 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from mapgen.errors import DataError, MapgenWarning, OptionError, OutputError
 from mapgen.fields import Fields
 from mapgen.filter import period as make_period
-from mapgen.filter import select
 from mapgen.geometry import places_bounds
 from mapgen.model import Dataset, Layer, Period
 from mapgen.styling import style
 from mapgen.tiles.counts import Counts
 from mapgen.tiles.features import feature_lines, mercator_cell, when_words
 from mapgen.tiles.names import NameIndex
-from mapgen.tiles.source import DEFAULT_ROWS, Reading, batches
+from mapgen.tiles.reader import Job as ReadJob
+from mapgen.tiles.reader import read_places
+from mapgen.tiles.source import DEFAULT_ROWS, Reading
 from mapgen.tiles.tiler import MIN_TILE_FEATURES, TILE_FEATURES, Job, binary, join, run_jobs
 
 if TYPE_CHECKING:
@@ -225,13 +226,10 @@ def _build(sources: tuple[str | os.PathLike[str], ...], folder: Path, work: Path
     places = features = 0
     nul = False
     searchable = True
-    for batch in batches(sources, reading, format=format, fields=fields, dates=dates,
-                         skip_invalid=skip_invalid, rows=rows):
-        view = batch if period.unbounded and wanted is None else select(
-            batch, period, wanted, keep_undated=keep_undated)
+    job = ReadJob(tuple(map(str, sources)), format, fields, dates, skip_invalid, rows, period,
+                  tuple(wanted) if wanted is not None else None, keep_undated)
+    for view in read_places(job, reading, work):
         chosen = view.places
-        if not len(chosen):
-            continue
         layer_of = [index.setdefault(key, len(index)) for key in chosen.layers]
         when = when_words(chosen)
         for row, layer, line in feature_lines(chosen, layer_of, when):
@@ -264,29 +262,36 @@ def _build(sources: tuple[str | os.PathLike[str], ...], folder: Path, work: Path
     styled = style(Dataset(places=[], layers=tuple(chosen_layers)), colors=colors or {})
     final = styled.layers
     (out / "tiles").mkdir()
-    write_names = (lambda: names.write(out / "names")) if searchable else None
-    made, manifest = run_jobs(tile_jobs(files, work, archives, partition), scheduler, workers,
-                              meanwhile=write_names)
-    # each archive's file name and the tile layers it holds
+    # each archive's file name and the tile layers it holds: known before tippecanoe runs
     if archives == "one":
-        made_out = [(join(made, out / "tiles" / "places.pmtiles", work).name,
-                     sorted(index.values()))]
+        made_out = [("places.pmtiles", sorted(index.values()))]
     elif partition == "layer":
-        made_out = []
-        for (key, _), archive in zip(files, made, strict=True):
-            target = out / "tiles" / f"{key}.pmtiles"
-            (work / archive).replace(target)
-            made_out.append((target.name, [int(key.split("-")[1])]))
+        made_out = [(f"{key}.pmtiles", [int(key.split("-")[1])]) for key, _ in files]
     else:
-        made_out = [(join(made, out / "tiles" / f"layer-{index[layer.key]}.pmtiles", work,
-                          f"L{index[layer.key]}").name, [index[layer.key]]) for layer in final]
+        made_out = [(f"layer-{index[layer.key]}.pmtiles", [index[layer.key]]) for layer in final]
+
+    def meanwhile() -> dict[str, Any] | None:
+        """What needs no archive, made while tippecanoe runs: the name index and the page."""
+        manifest = names.write(out / "names") if searchable else None
+        write_page(out, title=title or reading.texts.get("title") or "mapgen map",
+                   description=reading.texts.get("description", ""),
+                   attribution=reading.texts.get("attribution", ""), layers=final, index=index,
+                   archives=made_out, counts=counts, period=period,
+                   strict=period.strict, bounds=bounds, reading=reading, search=manifest,
+                   places=places, search_limit=search_limit, tiles=tiles, lang=lang)
+        return manifest
+
+    made, manifest = run_jobs(tile_jobs(files, work, archives, partition), scheduler, workers,
+                              meanwhile=meanwhile)
+    if archives == "one":
+        join(made, out / "tiles" / "places.pmtiles", work)
+    elif partition == "layer":
+        for archive, (name, _) in zip(made, made_out, strict=True):
+            (work / archive).replace(out / "tiles" / name)
+    else:
+        for layer, (name, _) in zip(final, made_out, strict=True):
+            join(made, out / "tiles" / name, work, f"L{index[layer.key]}")
     names_out = [name for name, _ in made_out]
-    write_page(out, title=title or reading.texts.get("title") or "mapgen map",
-               description=reading.texts.get("description", ""),
-               attribution=reading.texts.get("attribution", ""), layers=final, index=index,
-               archives=made_out, counts=counts, period=period,
-               strict=period.strict, bounds=bounds, reading=reading, search=manifest,
-               places=places, search_limit=search_limit, tiles=tiles, lang=lang)
     return TileSummary(folder, places, features, final, tuple(names_out), reading,
                        manifest is not None)
 

@@ -128,14 +128,11 @@ class Counts:
             self._gaps(reading, place_layers, owner, bounds[:, lo], bounds[:, hi])
 
     def _ends(self, reading: str, layers: Any, first: Any, last: Any) -> None:
-        import numpy
 
         for values, into, open_value in ((first, self.starts[reading], NEG),
                                          (last, self.ends[reading], POS)):
             keep = values != open_value
-            pairs = numpy.stack([layers[keep], values[keep]], axis=1)
-            found, n = numpy.unique(pairs, axis=0, return_counts=True)
-            into.update(dict(zip(map(tuple, found.tolist()), n.tolist(), strict=True)))
+            into.update(_tally(layers[keep], values[keep]))
 
     def _gaps(self, reading: str, layers: Any, owner: Any, lo: Any, hi: Any) -> None:
         """The gaps between the spans of each place: after the days its spans so far cover,
@@ -161,11 +158,9 @@ class Counts:
         if not gap.any():
             return
         kind = self.resolution[reading]
-        pairs = numpy.stack([layers[owner[same[gap]]], units(before[gap], kind),
-                             units(lo[same][gap], kind)], axis=1)
-        found, n = numpy.unique(pairs, axis=0, return_counts=True)
         counter = self.gaps[reading]
-        counter.update(dict(zip(map(tuple, found.tolist()), n.tolist(), strict=True)))
+        counter.update(_tally(layers[owner[same[gap]]], units(before[gap], kind),
+                              units(lo[same][gap], kind)))
         while len(counter) > MAX_PAIRS and kind != "year":
             to = RESOLUTIONS[RESOLUTIONS.index(kind) + 1]
             self.gaps[reading] = counter = _recount(counter, kind, to)
@@ -208,6 +203,26 @@ class Counts:
             out.append(entry)
         return {"unit": kind, "low": self.low, "high": self.high, "open": self.open,
                 "layers": out}
+
+
+def _tally(*columns: Any) -> dict[tuple[int, ...], int]:
+    """How many times each distinct row of the integer *columns* occurs: what
+    ``numpy.unique(axis=0, return_counts=True)`` finds, without its sort of rows as bytes (a
+    third of a million places' counts took twice as long with it)."""
+    import numpy
+
+    if not len(columns[0]):
+        return {}
+    order = numpy.lexsort(columns[::-1])  # by the first column, then the next...
+    ordered = [column[order] for column in columns]
+    change = numpy.zeros(len(ordered[0]), dtype=bool)
+    change[0] = True
+    for column in ordered:
+        change[1:] |= column[1:] != column[:-1]
+    first = numpy.flatnonzero(change)
+    counts = numpy.diff(numpy.append(first, len(change)))
+    rows = zip(*(column[first].tolist() for column in ordered), strict=True)
+    return dict(zip(rows, counts.tolist(), strict=True))
 
 
 def _recount(pairs: Counter, kind: str, to: str) -> Counter:

@@ -65,7 +65,7 @@ class Source:
     kind: str
 
 
-def _sources(paths: Iterable[str | os.PathLike[str]], format: str | None) -> list[Source]:
+def sources_of(paths: Iterable[str | os.PathLike[str]], format: str | None) -> list[Source]:
     out = []
     for given in paths:
         path = Path(given)
@@ -95,7 +95,7 @@ def batches(
     import numpy
 
     chosen = fields or Fields()
-    sources = _sources(paths, format)
+    sources = sources_of(paths, format)
     whole: dict[int, RawCollection] = {}
     hashes = []
     for number, source in enumerate(sources):

@@ -1,0 +1,142 @@
+"""The checked batches of the sources, read in a process of their own while this one tiles.
+
+Reading and checking a batch (mapgen's rules, its dates) and writing its tile features take
+about as long as each other. With the reading in a second process the two overlap: a build
+of a million places waits for the longer, not for the sum (`benchmarks/run.py --tiles`).
+The child reads one batch ahead and no more (the pipe between them holds one), so memory
+stays that of a few batches.
+
+The child is ``python -m mapgen.tiles.reader``, not a `multiprocessing` process: that would
+run a user's script again in the child, and a script without an
+``if __name__ == "__main__"`` guard would start its build anew there. The job goes to its
+stdin and the batches come back pickled on its stdout, then what reading found (`Reading`),
+the warnings it gave and the error that stopped it, which are given and raised here as if
+the reading had been done in this process.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import threading
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from queue import Queue
+from typing import IO, Any
+
+from mapgen.datetext import DateOptions
+from mapgen.errors import MapgenError
+from mapgen.fields import Fields
+from mapgen.filter import select
+from mapgen.model import Dataset, Period
+from mapgen.read.arrow import count_rows
+from mapgen.tiles.source import STREAMED, Reading, batches, sources_of
+
+
+@dataclass(frozen=True)
+class Job:
+    """What the child reads: `batches`' arguments, and the places `select` keeps."""
+
+    sources: tuple[str, ...]
+    format: str | None
+    fields: Fields | None
+    dates: DateOptions | None
+    skip_invalid: bool
+    rows: int
+    period: Period
+    wanted: tuple[str, ...] | None
+    keep_undated: bool
+
+    def places(self, reading: Reading) -> Iterator[Dataset]:
+        """The chosen places of each checked batch, none empty."""
+        for batch in batches(self.sources, reading, format=self.format, fields=self.fields,
+                             dates=self.dates, skip_invalid=self.skip_invalid, rows=self.rows):
+            view = batch if self.period.unbounded and self.wanted is None else select(
+                batch, self.period, list(self.wanted) if self.wanted else None,
+                keep_undated=self.keep_undated)
+            if len(view.places):
+                yield view
+
+
+def apart(job: Job) -> bool:
+    """Whether to read in a second process: when the sources are read a batch at a time and
+    hold more than one batch (one batch, or a file read whole, has nothing to overlap)."""
+    streamed = [s for s in sources_of(job.sources, job.format) if s.kind in STREAMED]
+    return sum(count_rows(s.path, s.kind) for s in streamed) > job.rows
+
+
+def read_places(job: Job, reading: Reading, scratch: Path) -> Iterator[Dataset]:
+    """*job*'s places a batch at a time, what reading found gathered in *reading* when the
+    last has been given; in a second process (its stderr kept in *scratch*) when `apart`."""
+    if not apart(job):
+        yield from job.places(reading)
+        return
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    with (scratch / "reader.err").open("w+b") as errors, subprocess.Popen(
+            [sys.executable, "-m", "mapgen.tiles.reader"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=errors, env=env) as child:
+        assert child.stdin is not None and child.stdout is not None
+        try:
+            pickle.dump(job, child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            child.stdin.close()
+            while True:
+                try:
+                    kind, value = pickle.load(child.stdout)
+                except EOFError:  # it died without a word: say what it said on stderr
+                    child.wait()
+                    errors.seek(0)
+                    said = errors.read().decode("utf-8", "replace").strip().splitlines()
+                    raise MapgenError(f"mapgen's reading process stopped (exit status "
+                                       f"{child.returncode}): {' '.join(said[-3:])}") from None
+                if kind == "batch":
+                    yield value
+                    continue
+                found, said, error = value
+                for category, message in said:
+                    warnings.warn(message, category, stacklevel=2)
+                vars(reading).update(vars(found))
+                if error is not None:
+                    raise error
+                return
+        finally:
+            if child.poll() is None:
+                child.kill()
+
+
+def _serve(job: Job, out: IO[bytes]) -> None:
+    """The child's side: *job*'s batches pickled to *out*, written by a thread so that the
+    next batch is read while this one waits for the parent to take it."""
+    frames: Queue[bytes | None] = Queue(maxsize=1)
+
+    def write() -> None:
+        while (frame := frames.get()) is not None:
+            out.write(frame)
+            out.flush()
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    reading = Reading()
+    error: BaseException | None = None
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        try:
+            for places in job.places(reading):
+                frames.put(_pickled(("batch", places)))
+        except MapgenError as exc:
+            error = exc
+    told = [(w.category, str(w.message)) for w in said]
+    frames.put(_pickled(("end", (reading, told, error))))
+    frames.put(None)
+    writer.join()
+
+
+def _pickled(frame: tuple[str, Any]) -> bytes:
+    return pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+if __name__ == "__main__":
+    _serve(pickle.load(sys.stdin.buffer), sys.stdout.buffer)
