@@ -156,17 +156,15 @@ class _Section:
     date: Date  # as written: (year, month or None, day or None)
     qualifier: str = ""  # "~", "?", "%" or none
 
-    def said(self, lang: Language) -> str:
-        """This end in words: "1981", "c. June 1981"."""
-        return _said(self.date, self.qualifier, lang.code)
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _said(date: Date, qualifier: str, code: str) -> str:
-    """A date as written, with its qualifier, in words: made once for each (spans share
-    their years and days: 100,000 places' words took 2.6 s, 0.4 s before languages)."""
-    lang = language(code)
-    return _qualified(lang, lang.date(*date), qualifier)
+    def said(self, lang: Language, ends: dict[tuple[Date, str], str]) -> str:
+        """This end in words: "1981", "c. June 1981"; made once for each date and qualifier
+        kept in *ends* (spans share their years and days: 100,000 places' words took 2.6 s,
+        0.4 s before languages)."""
+        key = self.date, self.qualifier
+        words = ends.get(key)
+        if words is None:
+            words = ends[key] = _qualified(lang, lang.date(*self.date), self.qualifier)
+        return words
 
 
 # What a trailing qualifier multiplies the padding by: edtf's defaults
@@ -253,14 +251,14 @@ def _fast_sections(text: str) -> tuple[_Section | None, _Section | None] | None:
     return start, end
 
 
-def _fast_words(text: str, lang: Language) -> str | None:
-    """The words of a text `_fast_span` reads, or None."""
+def _fast_words(text: str, lang: Language, ends: dict[tuple[Date, str], str]) -> str | None:
+    """The words of a text `_fast_span` reads, or None (*ends*: see `_Section.said`)."""
     sections = _fast_sections(text)
     if sections is None:
         return None
     start, end = sections
-    first = start.said(lang) if start else "…"
-    last = end.said(lang) if end else lang.pgettext("an open end", "present")
+    first = start.said(lang, ends) if start else "…"
+    last = end.said(lang, ends) if end else lang.pgettext("an open end", "present")
     if first == last:
         return first
     level = max(_level(start.date) if start else 0, _level(end.date) if end else 0)
@@ -606,10 +604,10 @@ def _words(obj: object, lang: Language) -> str:
     return _section_words(obj, lang)
 
 
-def _text_words(text: str, lang: str) -> str:
-    """The words of a span's EDTF text in *lang*."""
+def _text_words(text: str, lang: str, ends: dict[tuple[Date, str], str] | None = None) -> str:
+    """The words of a span's EDTF text in *lang* (*ends*: see `_Section.said`)."""
     said = language(lang)
-    fast = _fast_words(text, said)
+    fast = _fast_words(text, said, {} if ends is None else ends)
     if fast is not None:
         return fast
     try:
@@ -627,11 +625,13 @@ def span_words(text: str, lang: str = "en") -> str:
 
 
 def each_span_words(spans: Sequence[Span], lang: str = "en") -> list[str]:
-    """Each span's words (`span_words` of its text), in order: each distinct text said once
-    and not cached past the call (a map of 100,000 places has more distinct spans than a
-    cache would hold), the words of a text that repeats shared, not copied."""
+    """Each span's words (`span_words` of its text), in order: each distinct text, and each
+    date in them, said once and not cached past the call (a map of 100,000 places has more
+    distinct spans than a cache would hold, and a build's peak memory would hold them), the
+    words of a text that repeats shared, not copied."""
     texts = [span.text for span in spans]
-    said = {text: _text_words(text, lang) for text in dict.fromkeys(texts)}
+    ends: dict[tuple[Date, str], str] = {}
+    said = {text: _text_words(text, lang, ends) for text in dict.fromkeys(texts)}
     return [said[text] for text in texts]
 
 

@@ -18,7 +18,7 @@ import sys
 import warnings
 from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
 from operator import is_not
@@ -392,7 +392,9 @@ def packed(data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
             stream.write(b"\n" if number else b"")
             _write_json(stream, data[owner][key], depth=1)
     rest = {key: value for key, value in data.items() if key not in PACKED_KEYS}
-    return {**rest, "packed": list(DEFERRED)}, base64.b64encode(buffer.getvalue()).decode("ascii")
+    encoded = base64.b64encode(buffer.getvalue())
+    del buffer  # the gzip stream gone before its base64 text is made: a build's peak memory
+    return {**rest, "packed": list(DEFERRED)}, encoded.decode("ascii")
 
 
 _TYPES = {"B": "Uint8", "H": "Uint16", "i": "Int32", "d": "Float64"}  # typed array names
@@ -401,12 +403,14 @@ _TYPES = {"B": "Uint8", "H": "Uint16", "i": "Int32", "d": "Float64"}  # typed ar
 def _bounds(bounds: Sequence[float | None]) -> array:
     """Span bounds as Int32 day numbers, OPEN_BOUND where open (None or infinite); as Float64
     (open: -inf for a start, inf for an end) when a finite one does not fit in Int32."""
-    known = list(filter(partial(is_not, None), bounds))  # in C: no Python call a bound
-    if set(map(type, known)) <= {int} and (  # day numbers, as payload() gives them
-        not known or (_INT32[0] < min(known) and max(known) <= _INT32[1])
+    def known() -> Iterator[float]:  # in C: no Python call a bound, and no copy of them all
+        return filter(partial(is_not, None), bounds)
+
+    if set(map(type, known())) <= {int} and (  # day numbers, as payload() gives them
+        _INT32[0] < min(known(), default=0) and max(known(), default=0) <= _INT32[1]
     ):
         return array("i", [OPEN_BOUND if b is None else b for b in bounds])
-    finite = [b for b in known if math.isfinite(b)]
+    finite = [b for b in known() if math.isfinite(b)]
     if not finite or (_INT32[0] < min(finite) and max(finite) <= _INT32[1]):
         return array("i", [OPEN_BOUND if b is None or not math.isfinite(b) else int(b)
                            for b in bounds])
