@@ -284,10 +284,10 @@ def when_texts(when: Any) -> Sequence[str]:
     """A valid `when` as its texts, each once: none (no `when`, or an empty one) is an
     undated place, which gazetteers hold plenty of. A list without repeats is itself (no
     copy a row)."""
-    if when is None or when == "" or when == []:
+    if type(when) is str:  # most rows: one text
+        return (when,) if when else ()
+    if when is None or when == []:
         return ()
-    if type(when) is str:
-        return (when,)
     return when if len(when) < 2 or len(set(when)) == len(when) else list(dict.fromkeys(when))
 
 

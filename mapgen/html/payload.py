@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
+from itertools import chain
 from operator import is_not
 from typing import Any
 
@@ -255,21 +256,19 @@ def payload(
     the popups and years on the timeline's axis."""
     index = {layer.key: number for number, layer in enumerate(dataset.layers)}
     places = dataset.places
-    bounds: list[int | None] = []
-    flags: list[int] = []
-    quads: dict[int, tuple[int | None, ...]] = {}  # each distinct Span object's, made once
+    keys = list(map(id, places.spans))  # spans share Span objects: each distinct one's, once
+    quads: dict[int, tuple[int | None, ...]] = {}
     bits: dict[int, int] = {}
-    for span in places.spans:
-        key = id(span)
-        if key not in quads:
-            quads[key] = (span.start_wide, span.start_narrow, span.end_narrow, span.end_wide)
-            bits[key] = (
-                FUZZY_START * bool(span.fuzzy_start)
-                + FUZZY_END * bool(span.fuzzy_end)
-                + ONGOING * bool(span.ongoing)
-            )
-        bounds += quads[key]
-        flags.append(bits[key])
+    for key, span in dict(zip(keys, places.spans, strict=True)).items():
+        quads[key] = (span.start_wide, span.start_narrow, span.end_narrow, span.end_wide)
+        bits[key] = (
+            FUZZY_START * bool(span.fuzzy_start)
+            + FUZZY_END * bool(span.fuzzy_end)
+            + ONGOING * bool(span.ongoing)
+        )
+    # then every span's, at C speed
+    bounds: list[int | None] = list(chain.from_iterable(map(quads.__getitem__, keys)))
+    flags = list(map(bits.__getitem__, keys))
     moves = movements(dataset)
     box = places_bounds(places)
     return {
@@ -286,7 +285,7 @@ def payload(
         "places": {
             "id": places.ids,
             "name": places.names,
-            "layer": [index[layer] for layer in places.layers],
+            "layer": list(map(index.__getitem__, places.layers)),
             **_positions(places),
             "info": _popup_columns(places, popup_fields, lang, calendar),
         },
