@@ -16,8 +16,9 @@ import io
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from mapgen.errors import OptionError
 from mapgen.language import NP_, Language, language
@@ -156,16 +157,6 @@ class _Section:
     date: Date  # as written: (year, month or None, day or None)
     qualifier: str = ""  # "~", "?", "%" or none
 
-    def said(self, lang: Language, ends: dict[tuple[Date, str], str]) -> str:
-        """This end in words: "1981", "c. June 1981"; made once for each date and qualifier
-        kept in *ends* (spans share their years and days: 100,000 places' words took 2.6 s,
-        0.4 s before languages)."""
-        key = self.date, self.qualifier
-        words = ends.get(key)
-        if words is None:
-            words = ends[key] = _qualified(lang, lang.date(*self.date), self.qualifier)
-        return words
-
 
 # What a trailing qualifier multiplies the padding by: edtf's defaults
 # (appsettings.MULTIPLIER_IF_*), so that "1990~" is 1989–1991 here as there.
@@ -219,7 +210,7 @@ def _fast_span(text: str) -> Span | None:
     """Dates and intervals of plain ISO dates, qualified or not, and ".." open ends, without
     the cost of the general EDTF grammar: the common case of large tables. None for anything
     else. A property test checks that this agrees with the edtf package."""
-    sections = _fast_sections(text)
+    sections = _fast_ends(text, _section)
     if sections is None:
         return None
     start, end = sections
@@ -237,32 +228,56 @@ def _fast_span(text: str) -> Span | None:
     )
 
 
-def _fast_sections(text: str) -> tuple[_Section | None, _Section | None] | None:
-    """The two ends of a date or interval of plain ISO dates ("1981" is both ends; None for
-    a ".." end), or None when *text* is no such thing."""
+End = TypeVar("End")
+
+
+def _fast_ends(text: str, end: Callable[[str], End | None]) -> tuple[End | None, End | None] | None:
+    """The two ends of a date or interval of plain ISO dates, each read by *end* (`_section`,
+    or `_EndWords`' words): "1981" is both ends, None a ".." end; None when *text* is no such
+    thing (*end* found no plain date in it)."""
     left, slash, right = text.partition("/")
     if not slash:
-        one = _section(text)
+        one = end(text)
         return None if one is None else (one, one)
-    start = None if left == ".." else _section(left)
-    end = None if right == ".." else _section(right)
-    if (start is None and left != "..") or (end is None and right != "..") or left == right == "..":
+    start = None if left == ".." else end(left)
+    stop = None if right == ".." else end(right)
+    if ((start is None and left != "..") or (stop is None and right != "..")
+            or left == right == ".."):
         return None  # not plain, a second "/", or "../.."
-    return start, end
+    return start, stop
 
 
-def _fast_words(text: str, lang: Language, ends: dict[tuple[Date, str], str]) -> str | None:
-    """The words of a text `_fast_span` reads, or None (*ends*: see `_Section.said`)."""
-    sections = _fast_sections(text)
-    if sections is None:
+class _EndWords(dict[str, "tuple[str, int] | None"]):
+    """The ends of span texts in *lang*'s words, each with the precision it is written at (0 a
+    year, 1 a month, 2 a day), or None when it is no plain date: each end said once for all
+    the texts it is asked about (spans share their years and days: 100,000 places' words took
+    2.6 s, 0.4 s before languages)."""
+
+    def __init__(self, lang: Language) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, text: str) -> tuple[str, int] | None:
+        section = _section(text)
+        said = None if section is None else (
+            _qualified(self.lang, self.lang.date(*section.date), section.qualifier),
+            _level(section.date))
+        self[text] = said
+        return said
+
+
+def _fast_words(text: str, ends: _EndWords) -> str | None:
+    """The words of a text `_fast_span` reads, or None."""
+    found = _fast_ends(text, ends.__getitem__)
+    if found is None:
         return None
-    start, end = sections
-    first = start.said(lang, ends) if start else "…"
-    last = end.said(lang, ends) if end else lang.pgettext("an open end", "present")
+    start, end = found
+    lang = ends.lang
+    first = start[0] if start else "…"
+    last = end[0] if end else lang.pgettext("an open end", "present")
     if first == last:
         return first
-    level = max(_level(start.date) if start else 0, _level(end.date) if end else 0)
-    return lang.span_range(first, last, level)
+    return lang.span_range(first, last, max(start[1] if start else 0, end[1] if end else 0))
 
 
 def _level(date: Date) -> int:
@@ -604,10 +619,11 @@ def _words(obj: object, lang: Language) -> str:
     return _section_words(obj, lang)
 
 
-def _text_words(text: str, lang: str, ends: dict[tuple[Date, str], str] | None = None) -> str:
-    """The words of a span's EDTF text in *lang* (*ends*: see `_Section.said`)."""
+def _text_words(text: str, lang: str, ends: _EndWords | None = None) -> str:
+    """The words of a span's EDTF text in *lang* (*ends*: the words of ends said already, in
+    *lang*)."""
     said = language(lang)
-    fast = _fast_words(text, said, {} if ends is None else ends)
+    fast = _fast_words(text, _EndWords(said) if ends is None else ends)
     if fast is not None:
         return fast
     try:
@@ -630,7 +646,7 @@ def each_span_words(spans: Sequence[Span], lang: str = "en") -> list[str]:
     distinct spans than a cache would hold, and a build's peak memory would hold them), the
     words of a text that repeats shared, not copied."""
     texts = [span.text for span in spans]
-    ends: dict[tuple[Date, str], str] = {}
+    ends = _EndWords(language(lang))
     said = {text: _text_words(text, lang, ends) for text in dict.fromkeys(texts)}
     return [said[text] for text in texts]
 
