@@ -180,6 +180,20 @@ def test_a_second_process_reads_the_very_batches_this_one_would(tmp_path: Path) 
     assert any(category is MapgenNote and "750 BC" in text for category, text in notes)
 
 
+def test_a_span_pickles_as_every_one_of_its_fields() -> None:
+    """Batches cross between processes pickled: a field left out of Span.__reduce__ would
+    come back as its default."""
+    import dataclasses
+    import pickle
+
+    from mapgen.dates import Span
+
+    span = Span("1990~/2000?", 1, 2, 3, 4, fuzzy_start=True, fuzzy_end=True, ongoing=True)
+    assert Span.__reduce__(span)[1] == tuple(
+        getattr(span, f.name) for f in dataclasses.fields(Span))
+    assert pickle.loads(pickle.dumps(span)) == span
+
+
 def test_a_reading_process_that_dies_is_one_line_and_no_folder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = tmp_path / "t.parquet"

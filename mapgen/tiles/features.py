@@ -59,10 +59,9 @@ def place_properties(places: Places, row: int, when: str) -> dict[str, Any]:
         out["precision"] = places.precisions[row]
     sources = places.sources(row)
     if sources:
-        out["sources"] = json.dumps([[s.title, s.url] for s in sources], ensure_ascii=False)
+        out["sources"] = _ENCODE([(s.title, s.url) for s in sources]).decode()
     if row in places.other_names:
-        out["names"] = json.dumps([list(pair) for pair in places.other_names[row]],
-                                  ensure_ascii=False)
+        out["names"] = _ENCODE(places.other_names[row]).decode()
     return out
 
 

@@ -3,15 +3,15 @@
 Reading and checking a batch (mapgen's rules, its dates) and writing its tile features take
 about as long as each other. With the reading in a second process the two overlap: a build
 of a million places waits for the longer, not for the sum (`benchmarks/run.py --tiles`).
-The child reads one batch ahead and no more (the pipe between them holds one), so memory
+The child is at most two batches ahead (one waiting to be taken, one being read), so memory
 stays that of a few batches.
 
-The child is ``python -m mapgen.tiles.reader``, not a `multiprocessing` process: that would
-run a user's script again in the child, and a script without an
-``if __name__ == "__main__"`` guard would start its build anew there. The job goes to its
-stdin and the batches come back pickled on its stdout, then what reading found (`Reading`),
-the warnings it gave and the error that stopped it, which are given and raised here as if
-the reading had been done in this process.
+The child is ``python -m mapgen.tiles.reader JOB``, not a `multiprocessing` process: that
+would run a user's script again in the child, and a script without an
+``if __name__ == "__main__"`` guard would start its build anew there. The job is a pickle
+in the build's scratch folder; the batches come back pickled on the child's stdout, then
+what reading found (`Reading`), the warnings it gave and the error that stopped it, which
+are given and raised here as if the reading had been done in this process.
 """
 
 from __future__ import annotations
@@ -76,13 +76,13 @@ def read_places(job: Job, reading: Reading, scratch: Path) -> Iterator[Dataset]:
         yield from job.places(reading)
         return
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    given = scratch / "reader.job"
+    given.write_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
     with (scratch / "reader.err").open("w+b") as errors, subprocess.Popen(
-            [sys.executable, "-m", "mapgen.tiles.reader"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=errors, env=env) as child:
-        assert child.stdin is not None and child.stdout is not None
+            [sys.executable, "-m", "mapgen.tiles.reader", str(given)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, env=env) as child:
+        assert child.stdout is not None
         try:
-            pickle.dump(job, child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            child.stdin.close()
             while True:
                 try:
                     kind, value = pickle.load(child.stdout)
@@ -139,4 +139,4 @@ def _pickled(frame: tuple[str, Any]) -> bytes:
 
 
 if __name__ == "__main__":
-    _serve(pickle.load(sys.stdin.buffer), sys.stdout.buffer)
+    _serve(pickle.loads(Path(sys.argv[1]).read_bytes()), sys.stdout.buffer)
