@@ -3,7 +3,7 @@
 Reading and checking a batch (mapgen's rules, its dates) and writing its tile features take
 about as long as each other. With the reading in a second process the two overlap: a build
 of a million places waits for the longer, not for the sum (`benchmarks/run.py --tiles`).
-The child is at most two batches ahead (one waiting to be taken, one being read), so memory
+The child is at most three batches ahead (one in the pipe, one waiting, one being read), so memory
 stays that of a few batches.
 
 The child is ``python -m mapgen.tiles.reader JOB``, not a `multiprocessing` process: that
