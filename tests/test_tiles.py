@@ -20,8 +20,7 @@ import mapgen
 from mapgen.errors import DataError, MapgenError, MapgenNote, MapgenWarning
 from mapgen.model import Period
 from mapgen.tiles.features import feature_lines, when_words
-from mapgen.tiles.reader import Job as ReadJob
-from mapgen.tiles.reader import apart, read_places
+from mapgen.tiles.reader import ReadJob, apart, read_places
 from mapgen.tiles.serve import byte_range, make_server
 from mapgen.tiles.source import Reading
 
@@ -178,6 +177,15 @@ def test_a_second_process_reads_the_very_batches_this_one_would(tmp_path: Path) 
     notes = [(w.category, str(w.message)) for w in said_there]
     assert notes == [(w.category, str(w.message)) for w in said_here]
     assert any(category is MapgenNote and "750 BC" in text for category, text in notes)
+
+
+def test_with_no_python_to_start_the_reading_is_done_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "t.parquet"
+    write_table(source, [f"r{i}" for i in range(1500)], [["1900"]] * 1500)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    made = mapgen.build_tiles(source, output=tmp_path / "out", rows=1000)
+    assert made.places == 1500
 
 
 def test_a_span_pickles_as_every_one_of_its_fields() -> None:

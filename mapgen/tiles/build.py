@@ -28,8 +28,7 @@ from mapgen.styling import style
 from mapgen.tiles.counts import Counts
 from mapgen.tiles.features import feature_lines, mercator_cell, when_words
 from mapgen.tiles.names import NameIndex
-from mapgen.tiles.reader import Job as ReadJob
-from mapgen.tiles.reader import read_places
+from mapgen.tiles.reader import ReadJob, read_places
 from mapgen.tiles.source import DEFAULT_ROWS, Reading
 from mapgen.tiles.tiler import MIN_TILE_FEATURES, TILE_FEATURES, Job, binary, join, run_jobs
 

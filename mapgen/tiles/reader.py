@@ -38,7 +38,7 @@ from mapgen.tiles.source import STREAMED, Reading, batches, sources_of
 
 
 @dataclass(frozen=True)
-class Job:
+class ReadJob:
     """What the child reads: `batches`' arguments, and the places `select` keeps."""
 
     sources: tuple[str, ...]
@@ -62,14 +62,14 @@ class Job:
                 yield view
 
 
-def apart(job: Job) -> bool:
+def apart(job: ReadJob) -> bool:
     """Whether to read in a second process: when the sources are read a batch at a time and
     hold more than one batch (one batch, or a file read whole, has nothing to overlap)."""
     streamed = [s for s in sources_of(job.sources, job.format) if s.kind in STREAMED]
     return sum(count_rows(s.path, s.kind) for s in streamed) > job.rows
 
 
-def read_places(job: Job, reading: Reading, scratch: Path) -> Iterator[Dataset]:
+def read_places(job: ReadJob, reading: Reading, scratch: Path) -> Iterator[Dataset]:
     """*job*'s places a batch at a time, what reading found gathered in *reading* when the
     last has been given; in a second process (its stderr kept in *scratch*) when `apart`."""
     if not apart(job):
@@ -78,9 +78,16 @@ def read_places(job: Job, reading: Reading, scratch: Path) -> Iterator[Dataset]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     given = scratch / "reader.job"
     given.write_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
-    with (scratch / "reader.err").open("w+b") as errors, subprocess.Popen(
-            [sys.executable, "-m", "mapgen.tiles.reader", str(given)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, env=env) as child:
+    errors = (scratch / "reader.err").open("w+b")
+    try:
+        child = subprocess.Popen([sys.executable, "-m", "mapgen.tiles.reader", str(given)],
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=errors, env=env)
+    except OSError:  # no Python to start (an embedded interpreter): read here
+        errors.close()
+        yield from job.places(reading)
+        return
+    with errors, child:
         assert child.stdout is not None
         try:
             while True:
@@ -107,7 +114,7 @@ def read_places(job: Job, reading: Reading, scratch: Path) -> Iterator[Dataset]:
                 child.kill()
 
 
-def _serve(job: Job, out: IO[bytes]) -> None:
+def _serve(job: ReadJob, out: IO[bytes]) -> None:
     """The child's side: *job*'s batches pickled to *out*, written by a thread so that the
     next batch is read while this one waits for the parent to take it."""
     frames: Queue[bytes | None] = Queue(maxsize=1)
