@@ -90,6 +90,18 @@ def test_several_spans_are_several_features_sharing_the_id(tmp_path: Path) -> No
     assert not {"sw", "sn", "en", "ew"} & set(undated[0])
 
 
+def test_popups_and_search_say_the_spans_in_the_pages_language(tmp_path: Path) -> None:
+    source = tmp_path / "p.geojson"
+    source.write_text(json.dumps(collection(place("a", ["1981-06", "1990/1995"]))))
+    places = mapgen.load(source).places
+    assert when_words(places) == ["June 1981; 1990–1995"]
+    assert when_words(places, "fr") == ["juin 1981; 1990–1995"]
+    mapgen.build_tiles(source, output=tmp_path / "out", tiles="none", lang="fr")
+    entries = [json.loads(line) for shard in sorted((tmp_path / "out" / "names").glob("*.jsonl"))
+               for line in shard.read_text(encoding="utf-8").splitlines()]
+    assert {entry[7] for entry in entries} == {"juin 1981; 1990–1995"}
+
+
 def test_hostile_text_stays_text_in_the_features(tmp_path: Path) -> None:
     name = '"},"geometry":null,"x":{"</script><img src=x onerror=alert(1)>'
     source = tmp_path / "p.geojson"

@@ -230,7 +230,7 @@ def _build(sources: tuple[str | os.PathLike[str], ...], folder: Path, work: Path
     for view in read_places(job, reading, work):
         chosen = view.places
         layer_of = [index.setdefault(key, len(index)) for key in chosen.layers]
-        when = when_words(chosen)
+        when = when_words(chosen, lang)
         for row, layer, line in feature_lines(chosen, layer_of, when):
             if "\\u0000" in line:
                 nul = True

@@ -40,11 +40,11 @@ def span_properties(span: Span) -> dict[str, int]:
     return {key: day for key, day in zip(TIME_KEYS, bounds, strict=True) if day is not None}
 
 
-def when_words(places: Places) -> list[str]:
-    """Each place's spans in words, as its popup says them ("" for an undated place)."""
-    spans = places.spans
-    return [spans[a].words if b == a + 1 else spans_words(tuple(spans[a:b])) if b > a else ""
-            for a, b in places.span_rows()]
+def when_words(places: Places, lang: str = "en") -> list[str]:
+    """Each place's spans in words in *lang*, as its popup says them ("" for an undated
+    place); each distinct span's words made once for the batch."""
+    spans, memo = places.spans, {}
+    return [spans_words(spans[a:b], lang, memo) if b > a else "" for a, b in places.span_rows()]
 
 
 def place_properties(places: Places, row: int, when: str) -> dict[str, Any]:
