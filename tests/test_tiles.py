@@ -191,6 +191,29 @@ def test_a_second_process_reads_the_very_batches_this_one_would(tmp_path: Path) 
     assert any(category is MapgenNote and "750 BC" in text for category, text in notes)
 
 
+def test_what_a_library_prints_in_the_reading_process_is_not_taken_for_batches(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(  # run by the child's Python as it starts
+        "import sys\n"
+        "import mapgen.tiles.reader as reader\n"
+        "real = reader.batches\n"
+        "def noisy(*args, **kwargs):\n"
+        "    print('a library says hello on stdout')\n"
+        "    sys.stdout.flush()\n"
+        "    yield from real(*args, **kwargs)\n"
+        "reader.batches = noisy\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(hooks))
+    source = tmp_path / "t.parquet"
+    write_table(source, [f"r{i}" for i in range(1500)], [["1900"]] * 1500)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    got = list(read_places(read_job(source, 1000), Reading(), scratch))
+    assert sum(len(b.places) for b in got) == 1500
+    assert "a library says hello" in (scratch / "reader.err").read_text(encoding="utf-8")
+
+
 def test_with_no_python_to_start_the_reading_is_done_here(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = tmp_path / "t.parquet"

@@ -93,12 +93,12 @@ def read_places(job: ReadJob, reading: Reading, scratch: Path) -> Iterator[Datas
             while True:
                 try:
                     kind, value = pickle.load(child.stdout)
-                except EOFError:  # it died without a word: say what it said on stderr
+                except (EOFError, pickle.UnpicklingError):  # it died: say what it said
                     child.wait()
                     errors.seek(0)
-                    said = errors.read().decode("utf-8", "replace").strip().splitlines()
+                    lines = errors.read().decode("utf-8", "replace").strip().splitlines()
                     raise MapgenError(f"mapgen's reading process stopped (exit status "
-                                       f"{child.returncode}): {' '.join(said[-3:])}") from None
+                                       f"{child.returncode}): {' '.join(lines[-3:])}") from None
                 if kind == "batch":
                     yield value
                     continue
@@ -146,4 +146,8 @@ def _pickled(frame: tuple[str, Any]) -> bytes:
 
 
 if __name__ == "__main__":
-    _serve(pickle.loads(Path(sys.argv[1]).read_bytes()), sys.stdout.buffer)
+    # the pipe to the parent is a descriptor of its own; anything else written to stdout, by
+    # Python or a library's C code, goes to stderr instead of into the pickles
+    pipe = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    _serve(pickle.loads(Path(sys.argv[1]).read_bytes()), pipe)
