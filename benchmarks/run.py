@@ -142,6 +142,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=30.0,
         help="no more repeats of a build that took longer (seconds)",
     )
+    parser.add_argument(
+        "--tiles-baselines",
+        choices=("layer,one", "layer", "none"),
+        default="layer,one",
+        help="--tiles: tippecanoe alone as mapgen's runs (layer, the overhead's) and as one run "
+        "(one); at 10,000,000 places each takes about as long as the build (default: both)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary files")

@@ -182,10 +182,14 @@ def run(sizes: list[int], data: Path, work: Path, args: Any,
             entry["archives_bytes"] = folder_bytes(out / "tiles")
             entry["names_bytes"] = folder_bytes(out / "names")
             entry["index_html_bytes"] = (out / "index.html").stat().st_size
-        log(f"{size:,}: tippecanoe alone (input written first, not timed)")
+        chosen = [(archives, key) for archives, key in (
+            ("layer", "tippecanoe"), ("one", "tippecanoe_one_process"))
+            if archives in args.tiles_baselines.split(",")]
         base = work / f"base-{size}"
-        files = baseline_input(source, base)
-        for archives, key in (("layer", "tippecanoe"), ("one", "tippecanoe_one_process")):
+        if chosen:
+            log(f"{size:,}: tippecanoe alone (input written first, not timed)")
+            files = baseline_input(source, base)
+        for archives, key in chosen:
             alone = tippecanoe_alone(files, base, archives, work, args.build_timeout,
                                      f"tippecanoe-{archives}-{size}")
             entry[key] = alone.as_dict()
@@ -199,7 +203,7 @@ def run(sizes: list[int], data: Path, work: Path, args: Any,
                 entry[f"overhead{suffix}"] = build.wall_s / alone.wall_s
                 if build.cpu_s and alone.cpu_s:  # CPU: less bent by other sessions' load
                     entry[f"overhead_cpu{suffix}"] = build.cpu_s / alone.cpu_s
-        shutil.rmtree(base)
+        shutil.rmtree(base, ignore_errors=True)
         if build.ok and not args.no_browser:
             log(f"{size:,}: pages")
             entry["page"] = pages(out, args.windows, args.seed, args.repeat or 3)
@@ -213,6 +217,14 @@ def run(sizes: list[int], data: Path, work: Path, args: Any,
         results["rss_ratio"] = (sizes_done[-1]["mapgen"]["peak_rss_mb"]
                                 / sizes_done[0]["mapgen"]["peak_rss_mb"])
     return results
+
+
+def seconds(run: dict[str, Any]) -> str:
+    return "—" if run.get("wall_s") is None else f"{run['wall_s']:,.1f}"
+
+
+def times(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{ratio:.2f}×"
 
 
 def table(results: dict[str, Any]) -> str:
@@ -231,8 +243,8 @@ def table(results: dict[str, Any]) -> str:
 
         lines.append(
             f"| {e['places']:,} | {e['mapgen']['wall_s']:,.1f} | "
-            f"{e['tippecanoe']['wall_s']:,.1f} ({one.get('wall_s', 0):,.1f}) | "
-            f"{e.get('overhead', 0):.2f}× ({e.get('overhead_one_process', 0):.2f}×) | "
+            f"{seconds(e.get('tippecanoe', {}))} ({seconds(one)}) | "
+            f"{times(e.get('overhead'))} ({times(e.get('overhead_one_process'))}) | "
             f"{e['mapgen']['peak_rss_mb']:,.0f} | {e.get('archives_bytes', 0) / 1e6:,.1f} | "
             f"{page.get('ready_s_median', 0):.2f} | {ms('period', 'median_ms')} / "
             f"{ms('period', 'p95_ms')} | {ms('zoom', 'median_ms')} / {ms('pan', 'median_ms')} |")

@@ -88,6 +88,12 @@ class Span:
     fuzzy_end: bool = False
     ongoing: bool = False  # an open end ("2003/..") that runs on to the present
 
+    def __reduce__(self) -> tuple[type[Span], tuple[object, ...]]:
+        """Pickled as its fields (`mapgen tiles` hands batches between processes): a third
+        of the time a slotted class takes by default."""
+        return Span, (self.text, self.start_wide, self.start_narrow, self.end_narrow,
+                      self.end_wide, self.fuzzy_start, self.fuzzy_end, self.ongoing)
+
     @property
     def words(self) -> str:
         """The span in English words: "1981–1986", "c. 2016–present" (`span_words` says it

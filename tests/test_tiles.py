@@ -20,8 +20,7 @@ import mapgen
 from mapgen.errors import DataError, MapgenError, MapgenNote, MapgenWarning
 from mapgen.model import Period
 from mapgen.tiles.features import feature_lines, when_words
-from mapgen.tiles.reader import Job as ReadJob
-from mapgen.tiles.reader import apart, read_places
+from mapgen.tiles.reader import ReadJob, apart, read_places
 from mapgen.tiles.serve import byte_range, make_server
 from mapgen.tiles.source import Reading
 
@@ -89,6 +88,18 @@ def test_several_spans_are_several_features_sharing_the_id(tmp_path: Path) -> No
     undated = [f["properties"] for f in found if f["properties"]["id"] == "u"]
     assert len(undated) == 1 and undated[0]["u"] == 1
     assert not {"sw", "sn", "en", "ew"} & set(undated[0])
+
+
+def test_popups_and_search_say_the_spans_in_the_pages_language(tmp_path: Path) -> None:
+    source = tmp_path / "p.geojson"
+    source.write_text(json.dumps(collection(place("a", ["1981-06", "1990/1995"]))))
+    places = mapgen.load(source).places
+    assert when_words(places) == ["June 1981; 1990–1995"]
+    assert when_words(places, "fr") == ["juin 1981; 1990–1995"]
+    mapgen.build_tiles(source, output=tmp_path / "out", tiles="none", lang="fr")
+    entries = [json.loads(line) for shard in sorted((tmp_path / "out" / "names").glob("*.jsonl"))
+               for line in shard.read_text(encoding="utf-8").splitlines()]
+    assert {entry[7] for entry in entries} == {"juin 1981; 1990–1995"}
 
 
 def test_hostile_text_stays_text_in_the_features(tmp_path: Path) -> None:
@@ -178,6 +189,52 @@ def test_a_second_process_reads_the_very_batches_this_one_would(tmp_path: Path) 
     notes = [(w.category, str(w.message)) for w in said_there]
     assert notes == [(w.category, str(w.message)) for w in said_here]
     assert any(category is MapgenNote and "750 BC" in text for category, text in notes)
+
+
+def test_what_a_library_prints_in_the_reading_process_is_not_taken_for_batches(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(  # run by the child's Python as it starts
+        "import sys\n"
+        "import mapgen.tiles.reader as reader\n"
+        "real = reader.batches\n"
+        "def noisy(*args, **kwargs):\n"
+        "    print('a library says hello on stdout')\n"
+        "    sys.stdout.flush()\n"
+        "    yield from real(*args, **kwargs)\n"
+        "reader.batches = noisy\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(hooks))
+    source = tmp_path / "t.parquet"
+    write_table(source, [f"r{i}" for i in range(1500)], [["1900"]] * 1500)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    got = list(read_places(read_job(source, 1000), Reading(), scratch))
+    assert sum(len(b.places) for b in got) == 1500
+    assert "a library says hello" in (scratch / "reader.err").read_text(encoding="utf-8")
+
+
+def test_with_no_python_to_start_the_reading_is_done_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "t.parquet"
+    write_table(source, [f"r{i}" for i in range(1500)], [["1900"]] * 1500)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    made = mapgen.build_tiles(source, output=tmp_path / "out", rows=1000)
+    assert made.places == 1500
+
+
+def test_a_span_pickles_as_every_one_of_its_fields() -> None:
+    """Batches cross between processes pickled: a field left out of Span.__reduce__ would
+    come back as its default."""
+    import dataclasses
+    import pickle
+
+    from mapgen.dates import Span
+
+    span = Span("1990~/2000?", 1, 2, 3, 4, fuzzy_start=True, fuzzy_end=True, ongoing=True)
+    assert Span.__reduce__(span)[1] == tuple(
+        getattr(span, f.name) for f in dataclasses.fields(Span))
+    assert pickle.loads(pickle.dumps(span)) == span
 
 
 def test_a_reading_process_that_dies_is_one_line_and_no_folder(

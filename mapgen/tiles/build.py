@@ -23,13 +23,12 @@ from mapgen.errors import DataError, MapgenWarning, OptionError, OutputError
 from mapgen.fields import Fields
 from mapgen.filter import period as make_period
 from mapgen.geometry import places_bounds
-from mapgen.model import Dataset, Layer, Period
+from mapgen.model import Dataset, Layer
 from mapgen.styling import style
 from mapgen.tiles.counts import Counts
 from mapgen.tiles.features import feature_lines, mercator_cell, when_words
 from mapgen.tiles.names import NameIndex
-from mapgen.tiles.reader import Job as ReadJob
-from mapgen.tiles.reader import read_places
+from mapgen.tiles.reader import ReadJob, read_places
 from mapgen.tiles.source import DEFAULT_ROWS, Reading
 from mapgen.tiles.tiler import MIN_TILE_FEATURES, TILE_FEATURES, Job, binary, join, run_jobs
 
@@ -171,10 +170,11 @@ def build_tiles(
         with warnings.catch_warnings(record=True) as said:
             warnings.simplefilter("always")
             try:
-                summary = _build(sources, folder, work, format, fields, dates, skip_invalid,
-                                 period, wanted, keep_undated, title, colors, tiles, archives,
-                                 partition, grid, scheduler, workers, rows, search_limit,
-                                 lang)
+                job = ReadJob(tuple(map(str, sources)), format, fields, dates, skip_invalid,
+                              rows, period, tuple(wanted) if wanted is not None else None,
+                              keep_undated)
+                summary = _build(job, folder, work, title, colors, tiles, archives,
+                                 partition, grid, scheduler, workers, search_limit, lang)
             finally:
                 # each batch reads its date columns anew: a note said once, not once a batch
                 seen: set[tuple[type, str]] = set()
@@ -203,14 +203,10 @@ def _replace(new: Path, folder: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _build(sources: tuple[str | os.PathLike[str], ...], folder: Path, work: Path,
-           format: str | None, fields: Fields | None, dates: DateOptions | None,
-           skip_invalid: bool,
-           period: Period,
-           wanted: list[str] | None, keep_undated: bool, title: str | None,
+def _build(job: ReadJob, folder: Path, work: Path, title: str | None,
            colors: Mapping[str, str] | None, tiles: str | None, archives: str,
            partition: str, grid: int, scheduler: str | None, workers: int | None,
-           rows: int, search_limit: int, lang: str = "en") -> TileSummary:
+           search_limit: int, lang: str) -> TileSummary:
     import numpy
 
     from mapgen.tiles.page import write_page
@@ -226,12 +222,11 @@ def _build(sources: tuple[str | os.PathLike[str], ...], folder: Path, work: Path
     places = features = 0
     nul = False
     searchable = True
-    job = ReadJob(tuple(map(str, sources)), format, fields, dates, skip_invalid, rows, period,
-                  tuple(wanted) if wanted is not None else None, keep_undated)
+    period = job.period
     for view in read_places(job, reading, work):
         chosen = view.places
         layer_of = [index.setdefault(key, len(index)) for key in chosen.layers]
-        when = when_words(chosen)
+        when = when_words(chosen, lang)
         for row, layer, line in feature_lines(chosen, layer_of, when):
             if "\\u0000" in line:
                 nul = True

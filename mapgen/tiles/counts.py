@@ -186,19 +186,20 @@ class Counts:
         extent = self.extent(window)
         # the axis' unit, or a coarser one the gaps had to be counted by (MAX_PAIRS)
         kind = max([axis_unit(extent), *self.resolution.values()], key=RESOLUTIONS.index)
+        tables = {}  # each reading's entries by layer, the gaps at the unit *kind*
+        for reading in READINGS:
+            have, gaps = self.resolution[reading], self.gaps[reading]
+            tables[reading] = (_by_layer(self.starts[reading]), _by_layer(self.ends[reading]),
+                               _by_layer(gaps if have == kind else _recount(gaps, have, kind)))
         out = []
         for layer in range(layers):
             entry: dict[str, Any] = {"dated": self.dated[layer], "undated": self.undated[layer]}
-            for reading in READINGS:
-                gaps = self.gaps[reading]
-                if RESOLUTIONS.index(self.resolution[reading]) < RESOLUTIONS.index(kind):
-                    gaps = _recount(gaps, self.resolution[reading], kind)
+            for reading, (starts, ends, gaps) in tables.items():
                 entry[reading] = {
-                    "starts": _cumulative(self.starts[reading], layer),
-                    "ends": _cumulative(self.ends[reading], layer),
-                    "gaps": [list(column) for column in zip(*sorted(
-                        (i, j, n) for (k, i, j), n in gaps.items() if k == layer),
-                        strict=True)] or [[], [], []],
+                    "starts": _cumulative(starts.get(layer, [])),
+                    "ends": _cumulative(ends.get(layer, [])),
+                    "gaps": [list(column) for column in zip(*sorted(gaps.get(layer, [])),
+                                                            strict=True)] or [[], [], []],
                 }
             out.append(entry)
         return {"unit": kind, "low": self.low, "high": self.high, "open": self.open,
@@ -239,9 +240,18 @@ def _recount(pairs: Counter, kind: str, to: str) -> Counter:
     return out
 
 
-def _cumulative(counter: Counter, layer: int) -> list[list[int]]:
-    """[distinct days ascending, cumulative counts] of one layer's entries."""
-    days = sorted((day, n) for (k, day), n in counter.items() if k == layer)
+def _by_layer(counter: Counter) -> dict[int, list[tuple[int, ...]]]:
+    """A counter's entries by layer, the first item of their keys: (the key's other items,
+    the count) — gathered once, not looked for once a layer (INRAP's file has 45)."""
+    out: dict[int, list[tuple[int, ...]]] = {}
+    for (layer, *rest), n in counter.items():
+        out.setdefault(layer, []).append((*rest, n))
+    return out
+
+
+def _cumulative(entries: list[tuple[int, ...]]) -> list[list[int]]:
+    """[distinct days ascending, cumulative counts] of one layer's (day, count) entries."""
+    days = sorted(entries)
     total, cumulative = 0, []
     for _, n in days:
         total += n

@@ -40,10 +40,11 @@ def span_properties(span: Span) -> dict[str, int]:
     return {key: day for key, day in zip(TIME_KEYS, bounds, strict=True) if day is not None}
 
 
-def when_words(places: Places) -> list[str]:
-    """Each place's spans in words, as its popup says them ("" for an undated place)."""
-    said = each_span_words(places.spans)
-    return [joined_words(said[a:b]) for a, b in places.span_rows()]
+def when_words(places: Places, lang: str = "en") -> list[str]:
+    """Each place's spans in words in *lang*, as its popup says them ("" for an undated
+    place); each distinct span's words made once for the batch (`each_span_words`)."""
+    said = each_span_words(places.spans, lang)
+    return [joined_words(said[a:b], lang) for a, b in places.span_rows()]
 
 
 def place_properties(places: Places, row: int, when: str) -> dict[str, Any]:
@@ -58,10 +59,9 @@ def place_properties(places: Places, row: int, when: str) -> dict[str, Any]:
         out["precision"] = places.precisions[row]
     sources = places.sources(row)
     if sources:
-        out["sources"] = json.dumps([[s.title, s.url] for s in sources], ensure_ascii=False)
+        out["sources"] = _ENCODE([(s.title, s.url) for s in sources]).decode()
     if row in places.other_names:
-        out["names"] = json.dumps([list(pair) for pair in places.other_names[row]],
-                                  ensure_ascii=False)
+        out["names"] = _ENCODE(places.other_names[row]).decode()
     return out
 
 

@@ -75,38 +75,46 @@ class NameIndex:
         """A batch's places, their layers' indices and their spans in words: each key an
         entry, the place's columns taken for its entries at the end (no list a key)."""
         import msgspec
+        import numpy
         import pyarrow
         import pyarrow.parquet
 
         found_keys: list[str] = []
         ranks: list[int] = []
-        owners: list[int] = []  # each entry's place row
-        spots: dict[int, tuple[float, float, str]] = {}  # row → x, y, span bounds as JSON
-        spans, starts = places.spans, places.span_starts
-        for row in range(len(places)):
-            names = [places.names[row], *(n for _, n in places.other_names.get(row, ()))]
-            found = keys(names)
+        rows: list[int] = []  # the places with keys
+        counts: list[int] = []  # how many keys each has
+        xs: list[float] = []
+        ys: list[float] = []
+        marks: list[str] = []  # span bounds as JSON
+        spans, starts, other = places.spans, places.span_starts, places.other_names
+        for row, name in enumerate(places.names):
+            found = keys([name, *(n for _, n in other[row])] if row in other else [name])
             if not found:
                 continue
             if places.lons[row] is not None:
-                x, y = places.lons[row], places.lats[row]
+                xs.append(places.lons[row])
+                ys.append(places.lats[row])
             else:
                 box = bounds([places.geometries[row]])
-                x, y = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2) if box else (0.0, 0.0)
+                xs.append((box[0] + box[2]) / 2 if box else 0.0)
+                ys.append((box[1] + box[3]) / 2 if box else 0.0)
             # DuckDB's json() writes it anew: its spacing here is free
-            spots[row] = x, y, msgspec.json.encode(
+            marks.append(msgspec.json.encode(
                 [[s.start_wide, s.start_narrow, s.end_narrow, s.end_wide]
-                 for s in spans[starts[row]:starts[row + 1]]]).decode()
+                 for s in spans[starts[row]:starts[row + 1]]]).decode())
+            rows.append(row)
+            counts.append(len(found))
             found_keys += found
             ranks += found.values()
-            owners += [row] * len(found)
         if not found_keys:
             return
         ids, titles = places.ids, places.names
-        columns = {"k": found_keys, "r": ranks, "i": [ids[o] for o in owners],
-                   "m": [titles[o] for o in owners], "l": [layers[o] for o in owners],
-                   "x": [spots[o][0] for o in owners], "y": [spots[o][1] for o in owners],
-                   "w": [when[o] for o in owners], "b": [spots[o][2] for o in owners]}
+        per_place = {"i": [ids[r] for r in rows], "m": [titles[r] for r in rows],
+                     "l": [layers[r] for r in rows], "x": xs, "y": ys,
+                     "w": [when[r] for r in rows], "b": marks}
+        owners = pyarrow.array(numpy.repeat(numpy.arange(len(rows)), counts))
+        columns = {"k": found_keys, "r": ranks,
+                   **{key: pyarrow.array(values).take(owners) for key, values in per_place.items()}}
         self.scratch.mkdir(parents=True, exist_ok=True)
         table = pyarrow.table(columns)
         pyarrow.parquet.write_table(table, self.scratch / f"part-{self.parts:06d}.parquet")

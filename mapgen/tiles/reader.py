@@ -3,15 +3,15 @@
 Reading and checking a batch (mapgen's rules, its dates) and writing its tile features take
 about as long as each other. With the reading in a second process the two overlap: a build
 of a million places waits for the longer, not for the sum (`benchmarks/run.py --tiles`).
-The child reads one batch ahead and no more (the pipe between them holds one), so memory
+The child is at most three batches ahead (one in the pipe, one waiting, one being read), so memory
 stays that of a few batches.
 
-The child is ``python -m mapgen.tiles.reader``, not a `multiprocessing` process: that would
-run a user's script again in the child, and a script without an
-``if __name__ == "__main__"`` guard would start its build anew there. The job goes to its
-stdin and the batches come back pickled on its stdout, then what reading found (`Reading`),
-the warnings it gave and the error that stopped it, which are given and raised here as if
-the reading had been done in this process.
+The child is ``python -m mapgen.tiles.reader JOB``, not a `multiprocessing` process: that
+would run a user's script again in the child, and a script without an
+``if __name__ == "__main__"`` guard would start its build anew there. The job is a pickle
+in the build's scratch folder; the batches come back pickled on the child's stdout, then
+what reading found (`Reading`), the warnings it gave and the error that stopped it, which
+are given and raised here as if the reading had been done in this process.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from mapgen.tiles.source import STREAMED, Reading, batches, sources_of
 
 
 @dataclass(frozen=True)
-class Job:
+class ReadJob:
     """What the child reads: `batches`' arguments, and the places `select` keeps."""
 
     sources: tuple[str, ...]
@@ -62,36 +62,43 @@ class Job:
                 yield view
 
 
-def apart(job: Job) -> bool:
+def apart(job: ReadJob) -> bool:
     """Whether to read in a second process: when the sources are read a batch at a time and
     hold more than one batch (one batch, or a file read whole, has nothing to overlap)."""
     streamed = [s for s in sources_of(job.sources, job.format) if s.kind in STREAMED]
     return sum(count_rows(s.path, s.kind) for s in streamed) > job.rows
 
 
-def read_places(job: Job, reading: Reading, scratch: Path) -> Iterator[Dataset]:
+def read_places(job: ReadJob, reading: Reading, scratch: Path) -> Iterator[Dataset]:
     """*job*'s places a batch at a time, what reading found gathered in *reading* when the
     last has been given; in a second process (its stderr kept in *scratch*) when `apart`."""
     if not apart(job):
         yield from job.places(reading)
         return
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    with (scratch / "reader.err").open("w+b") as errors, subprocess.Popen(
-            [sys.executable, "-m", "mapgen.tiles.reader"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=errors, env=env) as child:
-        assert child.stdin is not None and child.stdout is not None
+    given = scratch / "reader.job"
+    given.write_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+    errors = (scratch / "reader.err").open("w+b")
+    try:
+        child = subprocess.Popen([sys.executable, "-m", "mapgen.tiles.reader", str(given)],
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=errors, env=env)
+    except OSError:  # no Python to start (an embedded interpreter): read here
+        errors.close()
+        yield from job.places(reading)
+        return
+    with errors, child:
+        assert child.stdout is not None
         try:
-            pickle.dump(job, child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            child.stdin.close()
             while True:
                 try:
                     kind, value = pickle.load(child.stdout)
-                except EOFError:  # it died without a word: say what it said on stderr
+                except (EOFError, pickle.UnpicklingError):  # it died: say what it said
                     child.wait()
                     errors.seek(0)
-                    said = errors.read().decode("utf-8", "replace").strip().splitlines()
+                    lines = errors.read().decode("utf-8", "replace").strip().splitlines()
                     raise MapgenError(f"mapgen's reading process stopped (exit status "
-                                       f"{child.returncode}): {' '.join(said[-3:])}") from None
+                                       f"{child.returncode}): {' '.join(lines[-3:])}") from None
                 if kind == "batch":
                     yield value
                     continue
@@ -107,7 +114,7 @@ def read_places(job: Job, reading: Reading, scratch: Path) -> Iterator[Dataset]:
                 child.kill()
 
 
-def _serve(job: Job, out: IO[bytes]) -> None:
+def _serve(job: ReadJob, out: IO[bytes]) -> None:
     """The child's side: *job*'s batches pickled to *out*, written by a thread so that the
     next batch is read while this one waits for the parent to take it."""
     frames: Queue[bytes | None] = Queue(maxsize=1)
@@ -139,4 +146,8 @@ def _pickled(frame: tuple[str, Any]) -> bytes:
 
 
 if __name__ == "__main__":
-    _serve(pickle.load(sys.stdin.buffer), sys.stdout.buffer)
+    # the pipe to the parent is a descriptor of its own; anything else written to stdout, by
+    # Python or a library's C code, goes to stderr instead of into the pickles
+    pipe = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    _serve(pickle.loads(Path(sys.argv[1]).read_bytes()), pipe)
