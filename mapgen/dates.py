@@ -16,8 +16,9 @@ import io
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from mapgen.errors import OptionError
 from mapgen.language import NP_, Language, language
@@ -162,18 +163,6 @@ class _Section:
     date: Date  # as written: (year, month or None, day or None)
     qualifier: str = ""  # "~", "?", "%" or none
 
-    def said(self, lang: Language) -> str:
-        """This end in words: "1981", "c. June 1981"."""
-        return _said(self.date, self.qualifier, lang.code)
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _said(date: Date, qualifier: str, code: str) -> str:
-    """A date as written, with its qualifier, in words: made once for each (spans share
-    their years and days: 100,000 places' words took 2.6 s, 0.4 s before languages)."""
-    lang = language(code)
-    return _qualified(lang, lang.date(*date), qualifier)
-
 
 # What a trailing qualifier multiplies the padding by: edtf's defaults
 # (appsettings.MULTIPLIER_IF_*), so that "1990~" is 1989–1991 here as there.
@@ -227,7 +216,7 @@ def _fast_span(text: str) -> Span | None:
     """Dates and intervals of plain ISO dates, qualified or not, and ".." open ends, without
     the cost of the general EDTF grammar: the common case of large tables. None for anything
     else. A property test checks that this agrees with the edtf package."""
-    sections = _fast_sections(text)
+    sections = _fast_ends(text, _section)
     if sections is None:
         return None
     start, end = sections
@@ -245,32 +234,56 @@ def _fast_span(text: str) -> Span | None:
     )
 
 
-def _fast_sections(text: str) -> tuple[_Section | None, _Section | None] | None:
-    """The two ends of a date or interval of plain ISO dates ("1981" is both ends; None for
-    a ".." end), or None when *text* is no such thing."""
+End = TypeVar("End")
+
+
+def _fast_ends(text: str, end: Callable[[str], End | None]) -> tuple[End | None, End | None] | None:
+    """The two ends of a date or interval of plain ISO dates, each read by *end* (`_section`,
+    or `_EndWords`' words): "1981" is both ends, None a ".." end; None when *text* is no such
+    thing (*end* found no plain date in it)."""
     left, slash, right = text.partition("/")
     if not slash:
-        one = _section(text)
+        one = end(text)
         return None if one is None else (one, one)
-    start = None if left == ".." else _section(left)
-    end = None if right == ".." else _section(right)
-    if (start is None and left != "..") or (end is None and right != "..") or left == right == "..":
+    start = None if left == ".." else end(left)
+    stop = None if right == ".." else end(right)
+    if ((start is None and left != "..") or (stop is None and right != "..")
+            or left == right == ".."):
         return None  # not plain, a second "/", or "../.."
-    return start, end
+    return start, stop
 
 
-def _fast_words(text: str, lang: Language) -> str | None:
+class _EndWords(dict[str, "tuple[str, int] | None"]):
+    """The ends of span texts in *lang*'s words, each with the precision it is written at (0 a
+    year, 1 a month, 2 a day), or None when it is no plain date: each end said once for all
+    the texts it is asked about (spans share their years and days: 100,000 places' words took
+    2.6 s, 0.4 s before languages)."""
+
+    def __init__(self, lang: Language) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, text: str) -> tuple[str, int] | None:
+        section = _section(text)
+        said = None if section is None else (
+            _qualified(self.lang, self.lang.date(*section.date), section.qualifier),
+            _level(section.date))
+        self[text] = said
+        return said
+
+
+def _fast_words(text: str, ends: _EndWords) -> str | None:
     """The words of a text `_fast_span` reads, or None."""
-    sections = _fast_sections(text)
-    if sections is None:
+    found = _fast_ends(text, ends.__getitem__)
+    if found is None:
         return None
-    start, end = sections
-    first = start.said(lang) if start else "…"
-    last = end.said(lang) if end else lang.pgettext("an open end", "present")
+    start, end = found
+    lang = ends.lang
+    first = start[0] if start else "…"
+    last = end[0] if end else lang.pgettext("an open end", "present")
     if first == last:
         return first
-    level = max(_level(section.date) for section in (start, end) if section is not None)
-    return lang.span_range(first, last, level)
+    return lang.span_range(first, last, max(start[1] if start else 0, end[1] if end else 0))
 
 
 def _level(date: Date) -> int:
@@ -612,11 +625,11 @@ def _words(obj: object, lang: Language) -> str:
     return _section_words(obj, lang)
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _text_words(text: str, lang: str) -> str:
-    """The words of a span's EDTF text in *lang*, made once for each distinct text."""
+def _text_words(text: str, lang: str, ends: _EndWords | None = None) -> str:
+    """The words of a span's EDTF text in *lang* (*ends*: the words of ends said already, in
+    *lang*)."""
     said = language(lang)
-    fast = _fast_words(text, said)
+    fast = _fast_words(text, _EndWords(said) if ends is None else ends)
     if fast is not None:
         return fast
     try:
@@ -625,24 +638,40 @@ def _text_words(text: str, lang: str) -> str:
         return text
 
 
+_cached_words = functools.lru_cache(maxsize=1 << 16)(_text_words)  # span_words: tables repeat
+
+
 def span_words(text: str, lang: str = "en") -> str:
     """Words for an EDTF string: "1981–1986", "2003–present", "28 June 1981"."""
-    return _text_words(parse_span(text).text, lang)
+    return _cached_words(parse_span(text).text, lang)
 
 
-def spans_words(spans: Sequence[Span], lang: str = "en",
-                memo: dict[str, str] | None = None) -> str:
-    """All spans of a place, joined: "1981–1986; 2003–present". *memo* (text → words) keeps
-    each distinct text's words for a whole build, past the cache's size (a map of 100,000
-    places has more distinct spans than the cache holds)."""
-    memo = {} if memo is None else memo
-    said = []
-    for span in spans:
-        words = memo.get(span.text)
-        if words is None:
-            words = memo[span.text] = _text_words(span.text, lang)
-        said.append(words)
-    return said[0] if len(said) == 1 else language(lang).pgettext("spans", "; ").join(said)
+def each_span_words(spans: Sequence[Span], lang: str = "en") -> list[str]:
+    """Each span's words (`span_words` of its text), in order: each distinct text, and each
+    date in them, said once and not cached past the call (a map of 100,000 places has more
+    distinct spans than a cache would hold, and a build's peak memory would hold them), the
+    words of a text that repeats shared, not copied."""
+    texts = [span.text for span in spans]
+    ends = _EndWords(language(lang))
+    said = {text: _text_words(text, lang, ends) for text in dict.fromkeys(texts)}
+    return [said[text] for text in texts]
+
+
+def joined_words(said: Sequence[str], lang: str = "en") -> str:
+    """The words of a place's spans (`each_span_words`) as one text, as its popup and its
+    listing say them: "1981–1986; 2003–present"; "" for none."""
+    return said[0] if len(said) == 1 else _spans_separator(lang).join(said)
+
+
+@functools.cache
+def _spans_separator(lang: str) -> str:
+    """What joins a place's spans in *lang* ("; "): looked up once, not once a place."""
+    return language(lang).pgettext("spans", "; ")
+
+
+def spans_words(spans: Sequence[Span], lang: str = "en") -> str:
+    """All spans of a place, joined: "1981–1986; 2003–present"."""
+    return joined_words(each_span_words(spans, lang), lang)
 
 
 def today_number(today: int | None = None) -> int:

@@ -9,7 +9,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
-from itertools import accumulate, pairwise
+from itertools import accumulate, compress, count, islice, pairwise
+from operator import eq
 from types import MappingProxyType
 from typing import Any, overload
 
@@ -36,13 +37,19 @@ def many_objects() -> Iterator[None]:
     """Cyclic garbage collection paused while a load builds its objects: a parsed file and
     the places made from it are millions of containers without a cycle, which every automatic
     collection would walk again (half the time of a 100,000-place load). Refcounting still
-    frees them; the collector runs again afterwards as before."""
+    frees them; the collector runs again afterwards as before. What the pause made is then
+    moved to the oldest generation (`gc.freeze` then `gc.unfreeze`: a list splice, nothing
+    walked), as the survivors of the collections skipped would have been: left in the youngest,
+    the first collection after the pause walked them all (0.2 s after reading 100,000 places,
+    and again after validating them)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -218,8 +225,9 @@ class Places(Sequence[Place]):
         return replace(self, names=self.names_in(lang), other_names=self.other_names_in(lang))
 
     def undated(self) -> list[int]:
-        """The rows with no span."""
-        return [row for row, (a, b) in enumerate(self.span_rows()) if a == b]
+        """The rows with no span (found at C speed: a map and the CLI's summary ask)."""
+        starts = self.span_starts
+        return list(compress(count(), map(eq, starts, islice(starts, 1, None))))
 
     def take(self, rows: Iterable[int]) -> Places:
         """The places of *rows*, in the order given (a row given twice is there twice)."""

@@ -20,6 +20,7 @@ import reprlib
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from types import NoneType
 from typing import Any
 
@@ -283,10 +284,10 @@ def when_texts(when: Any) -> Sequence[str]:
     """A valid `when` as its texts, each once: none (no `when`, or an empty one) is an
     undated place, which gazetteers hold plenty of. A list without repeats is itself (no
     copy a row)."""
-    if when is None or when == "" or when == []:
+    if type(when) is str:  # most rows: one text
+        return (when,) if when else ()
+    if when is None or when == []:
         return ()
-    if type(when) is str:
-        return (when,)
     return when if len(when) < 2 or len(set(when)) == len(when) else list(dict.fromkeys(when))
 
 
@@ -324,11 +325,12 @@ def check_whens(columns: RawColumns, rows: Sequence[int], load: Load) -> Found:
     def clean(whens: list[Any]) -> bool:
         if not set(map(type, whens)) <= {list, str, NoneType}:
             return False
-        texts = [t for w in whens if type(w) is list for t in w]
-        texts += [w for w in whens if type(w) is str and w]
-        if not set(map(type, texts)) <= {str}:
-            return False
-        return all(_span_problem(text, load) is None for text in set(texts) - load.spans.keys())
+        listed = list(chain.from_iterable([w for w in whens if type(w) is list]))
+        if not set(map(type, listed)) <= {str} or "" in listed:
+            return False  # an empty text in a list is no date ("" alone is no `when`)
+        texts = set(listed).union([w for w in whens if type(w) is str])
+        texts.discard("")
+        return all(_span_problem(text, load) is None for text in texts - load.spans.keys())
 
     return each(column(columns.whens, rows), rows, reasons, clean)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from itertools import chain
 from pathlib import PurePath
 from typing import Any
 from warnings import warn
@@ -109,7 +110,7 @@ def as_read(raw: RawCollection, load: Load) -> RawColumns:
     in the load (a warning); a row without a name is named after its layer ("unnamed
     castle"; a warning: OpenStreetMap leaves many features unnamed)."""
     columns, file = raw.columns, raw.file
-    if any(type(v) is int for v in columns.ids):
+    if int in set(map(type, columns.ids)):
         columns = replace(columns, ids=list(map(id_text, columns.ids)))
     total = len(columns) - len(columns.refused)
     layers = columns.layers
@@ -193,7 +194,7 @@ def _add_places(
         lats,
         [value or "" for value in column(columns.descriptions, rows)],
         list(map(shared.setdefault, precisions, precisions)),
-        ([load.spans[text] for when in whens for text in when], map(len, whens)),
+        (list(map(load.spans.__getitem__, chain.from_iterable(whens))), map(len, whens)),
         ([title or url for title, url in zip(titles, urls, strict=True)], urls,
          map(len, sources)),
         shapes, names, extras,

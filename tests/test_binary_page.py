@@ -157,6 +157,31 @@ def test_array_columns_pack_to_the_same_bytes(
     assert packed(as_arrays) == packed(full)
 
 
+# What JSON escapes, or may: quotes, backslashes, control characters, the line and paragraph
+# separators, characters past the Basic Multilingual Plane, a closing script tag.
+AWKWARD = 'say "so" \\ tab\there\nnext \x01\x1f\x7f \u2028\u2029 é 日本 🙂 </script>'
+
+
+def test_deferred_texts_are_the_bytes_json_dumps_writes(tmp_path: Path) -> None:
+    """The deferred parts (popups' texts, names, ids) are written line by line as
+    json.dumps(ensure_ascii=False, separators=(",", ":")) writes them, escapes and all, in
+    columns longer than a chunk: the page is the same whichever encoder writes them."""
+    features = places(size=PACK_MIN_PLACES + 4100)
+    for n, item in enumerate(features[::97]):
+        item["properties"]["description"] = f"{AWKWARD} {n}"
+        item["properties"]["name"] = f"{AWKWARD[:14]} {n}"
+    data = mapgen.load(write_geojson(tmp_path / "awkward.geojson", features))
+    full = payload(data, period=Period(None, None))
+    _, blob = packed(full)
+    assert blob is not None
+    parts = [{key: list(column) for key, column in full["places"]["info"].items()},
+             list(full["places"]["name"]), list(full["places"]["id"])]
+    assert AWKWARD in parts[0]["description"][0] and unpack(blob)[2] == parts
+    written = b"\n".join(json.dumps(part, ensure_ascii=False, separators=(",", ":")).encode()
+                         for part in parts)
+    assert gzip.decompress(base64.b64decode(blob)).endswith(written)
+
+
 def test_far_days_travel_as_float64(maps: dict[str, tuple[mapgen.Dataset, Path]]) -> None:
     full = payload(maps["float64"][0])
     head, columns, _ = unpack(packed(full)[1] or "")

@@ -353,7 +353,9 @@ def property_keys(features: list[RawFeature]) -> list[str]:
 def columns_named(columns: RawColumns) -> bool:
     """False when a refusal of `check_named` might apply to a typed collection (no field
     option given): the whole text is read again then, for its exact message."""
-    rows = [row for row in range(len(columns)) if row not in columns.refused]
+    refused = columns.refused
+    rows = [row for row in range(len(columns)) if row not in refused] if refused else range(
+        len(columns))  # a range of them all: `column` copies nothing
     unnamed = column(columns.names, rows).count(None)
     if len(rows) > 1 and unnamed * 2 > len(rows):
         return False

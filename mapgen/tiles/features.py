@@ -24,7 +24,7 @@ from typing import Any
 
 import msgspec
 
-from mapgen.dates import Span, spans_words
+from mapgen.dates import Span, each_span_words, joined_words
 from mapgen.model import Places
 
 TIME_KEYS = ("sw", "sn", "en", "ew")
@@ -42,9 +42,9 @@ def span_properties(span: Span) -> dict[str, int]:
 
 def when_words(places: Places, lang: str = "en") -> list[str]:
     """Each place's spans in words in *lang*, as its popup says them ("" for an undated
-    place); each distinct span's words made once for the batch."""
-    spans, memo = places.spans, {}
-    return [spans_words(spans[a:b], lang, memo) if b > a else "" for a, b in places.span_rows()]
+    place); each distinct span's words made once for the batch (`each_span_words`)."""
+    said = each_span_words(places.spans, lang)
+    return [joined_words(said[a:b], lang) for a, b in places.span_rows()]
 
 
 def place_properties(places: Places, row: int, when: str) -> dict[str, Any]:
