@@ -63,6 +63,12 @@ def mapgen_source() -> dict[str, Any]:
     }
 
 
+def git_head(folder: Path) -> str:
+    """The commit checked out in *folder* (another worktree, for --against)."""
+    return subprocess.run(["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True, check=False).stdout.strip()
+
+
 def load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 

@@ -58,8 +58,10 @@ def _tail(path: Path, limit: int = 600) -> str:
     return text[-limit:].strip()
 
 
-def run(cmd: list[str], *, timeout_s: float, log_dir: Path, name: str) -> ProcResult:
-    """Run *cmd* through the launcher; wall time from spawning the command to reaping it."""
+def run(cmd: list[str], *, timeout_s: float, log_dir: Path, name: str,
+        env: dict[str, str] | None = None) -> ProcResult:
+    """Run *cmd* through the launcher (in *env*, when given); wall time from spawning the
+    command to reaping it."""
     log_dir.mkdir(parents=True, exist_ok=True)
     out_path, err_path = log_dir / f"{name}.out", log_dir / f"{name}.err"
     result_path = log_dir / f"{name}.json"
@@ -67,7 +69,8 @@ def run(cmd: list[str], *, timeout_s: float, log_dir: Path, name: str) -> ProcRe
     timed_out: list[bool] = []
     with out_path.open("wb") as out, err_path.open("wb") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(launcher, stdout=out, stderr=err, start_new_session=True)
+        proc = subprocess.Popen(launcher, stdout=out, stderr=err, start_new_session=True,
+                                env=env)
         timer = threading.Timer(timeout_s, _kill_group, (proc, timed_out))
         timer.start()
         try:

@@ -199,6 +199,13 @@ def load_lines(results: dict[str, Any]) -> str:
             f"(import mapgen {_num(load['import_s_median'])} s; whole process "
             f"{_num(load['wall_s_median'])} s, peak RSS {_num(load['peak_rss_mb_median'], 0)} MB)"
         )
+        theirs = _get(size, "against", "load", "load_s_median")
+        if theirs:
+            lines.append(
+                f"  --against {size['against']['commit']}: {_num(theirs)} s, interleaved "
+                f"(mapgen ÷ against {load['load_s_median'] / theirs:.2f}×; whole process "
+                f"{_num(_get(size, 'against', 'load', 'wall_s_median'))} s, peak RSS "
+                f"{_num(_get(size, 'against', 'load', 'peak_rss_mb_median'), 0)} MB)")
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ import argparse
 import datetime
 import hashlib
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -149,6 +150,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="--tiles: tippecanoe alone as mapgen's runs (layer, the overhead's) and as one run "
         "(one); at 10,000,000 places each takes about as long as the build (default: both)",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="another checkout of mapgen (a git worktree of an earlier commit): its builds "
+        "and mapgen.load() run interleaved with this one's, as the method 'against'",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary files")
@@ -167,7 +176,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.methods = [m for m in methods.split(",") if m]
     if args.scale:
         args.no_startup = True
-    unknown = set(args.methods) - set(METHODS) - set(OPTIONAL_METHODS)
+    if args.against is not None:
+        if not (args.against / "mapgen" / "__init__.py").exists():
+            parser.error(f"--against {args.against}: not a checkout of mapgen")
+        args.methods.append("against")
+    unknown = set(args.methods) - set(METHODS) - set(OPTIONAL_METHODS) - {"against"}
     if unknown:
         parser.error(f"unknown methods: {', '.join(sorted(unknown))}")
     if args.full:
@@ -186,8 +199,17 @@ def mapgen_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "mapgen"]
 
 
+def against_env(args: argparse.Namespace) -> dict[str, str]:
+    """The environment in which the console script imports --against's mapgen."""
+    return {**os.environ, "PYTHONPATH": str(args.against.resolve())}
+
+
+def env_of(method: str, args: argparse.Namespace) -> dict[str, str] | None:
+    return against_env(args) if method == "against" else None
+
+
 def build_command(method: str, source: Path, html: Path) -> list[str]:
-    if method == "mapgen":
+    if method in ("mapgen", "against"):
         return [*mapgen_command(), "build", str(source), "-o", str(html)]
     return [sys.executable, str(BENCH / "baseline.py"), method, str(source), str(html)]
 
@@ -253,6 +275,7 @@ def run_builds(
                 timeout_s=args.build_timeout,
                 log_dir=work / "logs",
                 name=f"{method}-{attempt}",
+                env=env_of(method, args),
             )
             runs[method].append(result)
             log(
@@ -283,26 +306,36 @@ def summarize_build(runs: list[procs.ProcResult], html: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------- mapgen.load()
 
 
-def run_load(source: Path, work: Path, repeats: int, args: argparse.Namespace) -> dict[str, Any]:
+def run_load(source: Path, work: Path, repeats: int, args: argparse.Namespace
+             ) -> dict[str, dict[str, Any]]:
     """``mapgen.load(source)`` in a process of its own (benchmarks/loadtime.py): the call's
-    own time, the import before it, and the whole process's wall time and peak RSS."""
-    runs: list[dict[str, Any]] = []
+    own time, the import before it, and the whole process's wall time and peak RSS; with
+    --against, that checkout's too, each attempt right after this one's."""
+    who = ["mapgen", "against"] if args.against is not None else ["mapgen"]
+    runs: dict[str, list[dict[str, Any]]] = {w: [] for w in who}
     for attempt in range(repeats):
-        out = work / "logs" / f"load-{attempt}.result.json"
-        result = procs.run(
-            [sys.executable, str(BENCH / "loadtime.py"), str(source), str(out)],
-            timeout_s=args.build_timeout,
-            log_dir=work / "logs",
-            name=f"load-{attempt}",
-        )
-        timed = json.loads(out.read_text(encoding="utf-8")) if result.ok else {}
-        runs.append({**result.as_dict(), **timed})
-        log(
-            f"  load  {result.status:<7} {timed.get('load_s', 0.0):7.2f} s "
-            f"(process {result.wall_s:.2f} s, {result.peak_rss_mb:.0f} MB)"
-        )
-        if not result.ok or result.wall_s > args.slow_build:
+        for name in who:
+            out = work / "logs" / f"load-{name}-{attempt}.result.json"
+            result = procs.run(
+                [sys.executable, str(BENCH / "loadtime.py"), str(source), str(out)],
+                timeout_s=args.build_timeout,
+                log_dir=work / "logs",
+                name=f"load-{name}-{attempt}",
+                env=env_of(name, args),
+            )
+            timed = json.loads(out.read_text(encoding="utf-8")) if result.ok else {}
+            runs[name].append({**result.as_dict(), **timed})
+            log(
+                f"  load  {name:<8} {result.status:<7} {timed.get('load_s', 0.0):7.2f} s "
+                f"(process {result.wall_s:.2f} s, {result.peak_rss_mb:.0f} MB)"
+            )
+        if any(r[-1]["status"] != "ok" or r[-1]["wall_s"] > args.slow_build
+               for r in runs.values()):
             break
+    return {name: _load_summary(found) for name, found in runs.items()}
+
+
+def _load_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     ok = [r for r in runs if r["status"] == "ok"]
     return {
         "status": "ok" if len(ok) == len(runs) else runs[-1]["status"],
@@ -415,7 +448,8 @@ def run_size(size: int, args: argparse.Namespace, tmp: Path) -> tuple[dict[str, 
     load_before = machine.load()
     source_state = machine.mapgen_source()  # mapgen may change between sizes: say which ran
     builds = run_builds([m for m, why in skips.items() if why is None], source, work, repeats, args)
-    mapgen_load = None if args.no_load else run_load(source, work, repeats, args)
+    loads = {} if args.no_load else run_load(source, work, repeats, args)
+    mapgen_load = loads.get("mapgen")
     result: dict[str, Any] = {
         "places": size,
         "repeats": repeats,
@@ -425,6 +459,10 @@ def run_size(size: int, args: argparse.Namespace, tmp: Path) -> tuple[dict[str, 
         "methods": {},
         "mapgen_load": mapgen_load or {"status": "skipped", "reason": "--no-load"},
     }
+    if args.against is not None:
+        result["against"] = {"path": str(args.against.resolve()),
+                             "commit": machine.git_head(args.against),
+                             "load": loads.get("against")}
     for method, why in skips.items():
         result["methods"][method] = {
             "build": builds.get(method, {"status": "skipped", "reason": why})
