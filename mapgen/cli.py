@@ -373,19 +373,26 @@ def main() -> None:
     """
 
 
+def places_in_layers(places: int, layers: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """"1,200 places in 1 layer", in *lang*: how every command's summary begins."""
+    from mapgen.language import language
+
+    say = language(lang)
+    return say.pgettext("summary", "{places} in {layers}",
+                        places=say.ngettext("{n} place", "{n} places", places),
+                        layers=say.ngettext("{n} layer", "{n} layers", layers))
+
+
 def summary(dataset: Dataset, lang: str = DEFAULT_LANGUAGE) -> str:
     """The places of *dataset* in one line, in *lang*: how many, in how many layers, how many
     of them undated, and how many features were left undrawn for want of a location."""
     from mapgen.language import language
 
     say = language(lang)
-    places, layers = len(dataset.places), len(dataset.layers)
     undated, unlocated = len(dataset.places.undated()), len(dataset.report.unlocated)
     notes = [say.ngettext("{n} undated", "{n} undated", undated)] if undated else []
     notes += [say.ngettext("{n} not located", "{n} not located", unlocated)] if unlocated else []
-    line = say.pgettext("summary", "{places} in {layers}",
-                        places=say.ngettext("{n} place", "{n} places", places),
-                        layers=say.ngettext("{n} layer", "{n} layers", layers))
+    line = places_in_layers(len(dataset.places), len(dataset.layers), lang)
     if not notes:
         return line
     return say.pgettext("summary", "{summary} ({notes})", summary=line,
@@ -805,9 +812,12 @@ def tiles_command(
     if reading.skipped:
         click.echo(f"skipped {reading.skipped} of {reading.features} features", err=True)
     click.echo(str(Path(output) / "index.html"))
-    click.echo(f"{made.places:,} places in {len(made.layers):,} layers, {made.features:,} "
-               f"tile features in {len(made.archives)} "
-               f"{'archive' if len(made.archives) == 1 else 'archives'}", err=True)
+    from mapgen.language import language
+
+    number = language(lang).number  # the counts as the summary's language writes them
+    archives = "1 archive" if len(made.archives) == 1 else f"{len(made.archives)} archives"
+    click.echo(f"{places_in_layers(made.places, len(made.layers), lang)}, "
+               f"{number(made.features, grouped=True)} tile features in {archives}", err=True)
 
 
 @main.command("serve")

@@ -223,6 +223,22 @@ def test_with_no_python_to_start_the_reading_is_done_here(
     assert made.places == 1500
 
 
+def test_the_cli_sums_up_as_every_command_does(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mapgen.cli import main
+
+    source = tmp_path / "t.parquet"
+    write_table(source, [f"r{i}" for i in range(1500)], [["1900"]] * 1500)
+    said = [CliRunner().invoke(main, ["tiles", str(source), "-o", str(tmp_path / lang),
+                                      "--tiles", "none", "--lang", lang])
+            for lang in ("en", "fr")]
+    assert [r.exit_code for r in said] == [0, 0]
+    assert said[0].stderr.splitlines()[-1] == (
+        "1,500 places in 1 layer, 1,500 tile features in 1 archive")
+    assert said[1].stderr.splitlines()[-1].startswith("1\u202f500 lieux dans 1 couche, 1\u202f500")
+
+
 def test_a_span_pickles_as_every_one_of_its_fields() -> None:
     """Batches cross between processes pickled: a field left out of Span.__reduce__ would
     come back as its default."""
