@@ -71,24 +71,15 @@ def apart(job: ReadJob) -> bool:
 
 def read_places(job: ReadJob, reading: Reading, scratch: Path) -> Iterator[Dataset]:
     """*job*'s places a batch at a time, what reading found gathered in *reading* when the
-    last has been given; in a second process (its stderr kept in *scratch*) when `apart`."""
-    if not apart(job):
+    last has been given; in a second process (its stderr kept in *scratch*) when `apart`
+    and one can be started, else here."""
+    started = _start(job, scratch) if apart(job) else None
+    if started is None:
         yield from job.places(reading)
         return
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    given = scratch / "reader.job"
-    given.write_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
-    errors = (scratch / "reader.err").open("w+b")
-    try:
-        child = subprocess.Popen([sys.executable, "-m", "mapgen.tiles.reader", str(given)],
-                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                 stderr=errors, env=env)
-    except OSError:  # no Python to start (an embedded interpreter): read here
-        errors.close()
-        yield from job.places(reading)
-        return
+    child, errors = started
+    assert child.stdout is not None
     with errors, child:
-        assert child.stdout is not None
         try:
             while True:
                 try:
@@ -112,6 +103,22 @@ def read_places(job: ReadJob, reading: Reading, scratch: Path) -> Iterator[Datas
         finally:
             if child.poll() is None:
                 child.kill()
+
+
+def _start(job: ReadJob, scratch: Path) -> tuple[subprocess.Popen[bytes], IO[bytes]] | None:
+    """The reading process for *job*, its job and stderr files in *scratch*; None when no
+    Python can be started (an embedded interpreter)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    given = scratch / "reader.job"
+    given.write_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+    errors = (scratch / "reader.err").open("w+b")
+    try:
+        return subprocess.Popen([sys.executable, "-m", "mapgen.tiles.reader", str(given)],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=errors, env=env), errors
+    except OSError:
+        errors.close()
+        return None
 
 
 def _serve(job: ReadJob, out: IO[bytes]) -> None:
