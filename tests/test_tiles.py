@@ -490,3 +490,30 @@ def test_the_name_index_draws_no_progress_bar_however_long_it_sorts(
     made = mapgen.build_tiles(source, output=tmp_path / "out", tiles="none")
     assert made.searchable
     assert capfd.readouterr().out == ""
+
+
+def test_the_name_index_is_every_key_sorted_and_cut_into_shards(tmp_path: Path) -> None:
+    """Past one shard: the shards, read in order, are every place's keys sorted by key, rank
+    and id; each but the last holds SHARD entries; the manifest names each shard's first key
+    and the entries before it."""
+    from mapgen.tiles.names import SHARD, NameIndex, keys
+
+    source = tmp_path / "p.geojson"
+    source.write_text(json.dumps(collection(*(
+        place(f"p{n}", ["1990/1995"], lon=n % 90, name=f"Saint Étienne {n % 997}")
+        for n in range(2 * SHARD // 3 + 5)))), "utf-8")
+    places = mapgen.load(source).places
+    index = NameIndex(tmp_path / "scratch")
+    half = len(places) // 2
+    for part in (places.take(range(half)), places.take(range(half, len(places)))):
+        index.add(part, [0] * len(part), when_words(part))
+    manifest = index.write(tmp_path / "names")
+    shards = [(tmp_path / "names" / f"{n:06d}.jsonl").read_text("utf-8").splitlines()
+              for n in range(len(manifest["shards"]))]
+    entries = [json.loads(line) for shard in shards for line in shard]
+    expected = sorted((key, rank, places.ids[row]) for row in range(len(places))
+                      for key, rank in keys([places.names[row]]).items())
+    assert [tuple(e[:3]) for e in entries] == expected
+    assert len(shards) == 3 and {len(s) for s in shards[:-1]} == {SHARD}
+    assert manifest["shards"] == [[json.loads(s[0])[0], n * SHARD] for n, s in enumerate(shards)]
+    assert manifest["entries"] == len(expected)

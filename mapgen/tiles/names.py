@@ -137,22 +137,39 @@ class NameIndex:
         con.execute(f"SET memory_limit='{memory}'")
         con.execute(f"SET temp_directory='{self.scratch / 'duckdb'}'")
         parts = str(self.scratch / "part-*.parquet").replace("'", "''")
-        con.execute(
-            "CREATE TABLE ranked AS SELECT *, (row_number() OVER (ORDER BY k, r, i) - 1) "
-            f"AS pos FROM read_parquet('{parts}')")
-        target = str(folder / "shards").replace("'", "''")
-        con.execute(
-            f"COPY (SELECT pos // {SHARD} AS shard, json_array(k, r, i, m, l, x, y, w, json(b))"
-            f" AS line FROM ranked ORDER BY pos) TO '{target}' (FORMAT csv, HEADER false, "
-            "QUOTE '', ESCAPE '', PARTITION_BY (shard), FILENAME_PATTERN 'part')")
-        shards = con.execute(
-            f"SELECT pos // {SHARD}, min(k), min(pos) FROM ranked GROUP BY 1 ORDER BY 1"
-        ).fetchall()
+        # one sort, read back in order a batch at a time and cut here: a window over the
+        # sorted rows and a partitioned COPY cost three times as long (17 s for a million places)
+        sorted_lines = con.sql(
+            "SELECT k, json_array(k, r, i, m, l, x, y, w, json(b)) || chr(10) AS line FROM "
+            f"read_parquet('{parts}') ORDER BY k, r, i")
+        # to_arrow_reader from DuckDB 2.0, where fetch_record_batch is deprecated
+        lines = getattr(sorted_lines, "to_arrow_reader", sorted_lines.fetch_record_batch)(
+            SHARD * 32)
+        shards: list[tuple[str, int]] = []
+        held: list[str] = []
+        first = ""
+        for batch in lines:
+            keys, texts = batch.column(0).to_pylist(), batch.column(1).to_pylist()
+            start = 0
+            while start < len(texts):
+                if not held:
+                    first = keys[start]
+                taken = texts[start:start + SHARD - len(held)]
+                held += taken
+                start += len(taken)
+                if len(held) == SHARD:
+                    self._shard(folder, shards, first, held)
+                    held = []
+        if held:
+            self._shard(folder, shards, first, held)
         con.close()
-        for shard, _, _ in shards:  # shards/shard=N/part0.csv → NNNNNN.jsonl
-            (folder / "shards" / f"shard={shard}" / "part0.csv").rename(
-                folder / f"{shard:06d}.jsonl")
-            (folder / "shards" / f"shard={shard}").rmdir()
-        (folder / "shards").rmdir()
-        return {"shards": [[key, first] for _, key, first in shards],
+        return {"shards": [[key, before] for key, before in shards],
                 "entries": self.entries, "size": SHARD}
+
+    @staticmethod
+    def _shard(folder: Path, shards: list[tuple[str, int]], first: str, lines: list[str]
+               ) -> None:
+        """Write the next shard (*lines*, its first key *first*), listed in *shards*."""
+        before = shards[-1][1] + SHARD if shards else 0
+        (folder / f"{len(shards):06d}.jsonl").write_text("".join(lines), "utf-8", newline="")
+        shards.append((first, before))

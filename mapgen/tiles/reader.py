@@ -153,8 +153,16 @@ def _pickled(frame: tuple[str, Any]) -> bytes:
 
 
 if __name__ == "__main__":
+    import gc
+
+    # as the CLI's own process (mapgen.cli.run): batches of small objects without a cycle,
+    # which the collector would walk again and again (half the reading of a million places)
+    gc.disable()
     # the pipe to the parent is a descriptor of its own; anything else written to stdout, by
     # Python or a library's C code, goes to stderr instead of into the pickles
     pipe = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    _serve(pickle.loads(Path(sys.argv[1]).read_bytes()), pipe)
+    try:
+        _serve(pickle.loads(Path(sys.argv[1]).read_bytes()), pipe)
+    finally:
+        gc.freeze()  # nothing for the collections at exit to walk
