@@ -427,7 +427,7 @@ def test_the_builds_counts_give_select_counts_for_whole_years(tmp_path: Path) ->
             spans.append(f"{start}/.." if shape < 0.1 else f"../{end}" if shape < 0.15 else
                          f"{start}~/{end}" if shape < 0.4 else f"{start}-03/{end}-10"
                          if shape < 0.6 else f"{start}/{end}")
-        features.append(place(f"p{n}", spans, lon=float(n % 50), lat=float(n % 40)))
+        features.append(place(f"p{n}", spans, lon=n % 50 + 0.5, lat=float(n % 40)))
     source = tmp_path / "p.geojson"
     source.write_text(json.dumps(collection(*features)))
     data = mapgen.load(source)
