@@ -68,24 +68,18 @@ def stats(samples: list[float]) -> dict[str, Any]:
 
 
 def baseline_input(source: Path, folder: Path) -> list[tuple[str, str]]:
-    """The features mapgen gives tippecanoe, written here (not timed) by mapgen's own code, a
-    file a layer as mapgen writes them: (partition key, path) pairs."""
-    from mapgen.tiles.features import feature_lines, when_words
+    """The features mapgen gives tippecanoe, written here (not timed) by mapgen's own code
+    (`FeatureFiles`: a file a layer, a large layer's parts), as (partition key, path) pairs."""
+    from mapgen.tiles.features import FeatureFiles, when_words
     from mapgen.tiles.source import Reading, batches
 
-    folder.mkdir(parents=True, exist_ok=True)
-    files: dict[int, Any] = {}
+    files = FeatureFiles(folder)
     index: dict[str, int] = {}
     for batch in batches([source], Reading()):
         places = batch.places
-        layers = [index.setdefault(key, len(index)) for key in places.layers]
-        for _, layer, line in feature_lines(places, layers, when_words(places)):
-            if layer not in files:
-                files[layer] = (folder / f"layer-{layer}.geojsonl").open("w", encoding="utf-8")
-            files[layer].write(line)
-    for handle in files.values():
-        handle.close()
-    return sorted((f"layer-{layer}", handle.name) for layer, handle in files.items())
+        files.add(places, [index.setdefault(key, len(index)) for key in places.layers],
+                  when_words(places))
+    return files.close()
 
 
 # the tippecanoe runs given (mapgen's own `Job`s and `run_job`), *workers* at a time

@@ -427,7 +427,7 @@ def test_the_builds_counts_give_select_counts_for_whole_years(tmp_path: Path) ->
             spans.append(f"{start}/.." if shape < 0.1 else f"../{end}" if shape < 0.15 else
                          f"{start}~/{end}" if shape < 0.4 else f"{start}-03/{end}-10"
                          if shape < 0.6 else f"{start}/{end}")
-        features.append(place(f"p{n}", spans, lon=float(n % 50), lat=float(n % 40)))
+        features.append(place(f"p{n}", spans, lon=n % 50 + 0.5, lat=float(n % 40)))
     source = tmp_path / "p.geojson"
     source.write_text(json.dumps(collection(*features)))
     data = mapgen.load(source)
@@ -517,3 +517,61 @@ def test_the_name_index_is_every_key_sorted_and_cut_into_shards(tmp_path: Path) 
     assert len(shards) == 3 and {len(s) for s in shards[:-1]} == {SHARD}
     assert manifest["shards"] == [[json.loads(s[0])[0], n * SHARD] for n, s in enumerate(shards)]
     assert manifest["entries"] == len(expected)
+
+
+def lattice(layer: str, lons: range, lats: range, when: list[str] | None = None) -> list[dict]:
+    """A place at every (lon, lat) of a lattice, in one layer."""
+    return [{**place(f"{layer}-{lon}-{lat}", when or ["1990/1995"], lon=lon, lat=lat),
+             "properties": {"id": f"{layer}-{lon}-{lat}", "name": f"{layer} {lon} {lat}",
+                            "layer": layer, "when": when or ["1990/1995"]}}
+            for lon in lons for lat in lats]
+
+
+def z_cell(lon: float, lat: float, zoom: int = 4) -> int:
+    """The cell of a point on a Z-order curve over the web-mercator tiles at *zoom*, by the
+    textbook formulas (not mapgen's)."""
+    import math
+
+    n = 2 ** zoom
+    x = min(n - 1, int((lon + 180) / 360 * n))
+    y = min(n - 1, int((1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(
+        math.radians(lat))) / math.pi) / 2 * n))
+    return sum(((x >> b) & 1) << (2 * b) | ((y >> b) & 1) << (2 * b + 1) for b in range(zoom))
+
+
+def test_a_layer_past_a_runs_features_is_cut_into_parts_of_neighbouring_cells(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """tippecanoe's memory grows with a run's features: a large layer's features go to
+    several files (runs), each at most PART_FEATURES, each a run of cells along the Z-order
+    curve; every feature in exactly one, in the order written; a smaller layer stays whole."""
+    import mapgen.tiles.features as tile_features
+
+    monkeypatch.setattr(tile_features, "PART_FEATURES", 40)
+    big = lattice("big", range(-170, 171, 20), range(-60, 61, 20),
+                  ["1990/1995", "2001"])  # 18 x 7 places, 2 features each
+    small = lattice("small", range(5, 35, 10), range(5, 35, 10))
+    source = tmp_path / "p.geojson"
+    source.write_text(json.dumps(collection(*big, *small)), "utf-8")
+    places = mapgen.load(source).places
+    layers = [0 if layer == "big" else 1 for layer in places.layers]
+    files = tile_features.FeatureFiles(tmp_path / "features")
+    half = len(places) // 2
+    for rows in (range(half), range(half, len(places))):
+        part = places.take(rows)
+        files.add(part, [layers[r] for r in rows], when_words(part))
+    written = files.close()
+    keys = [key for key, _ in written]
+    assert keys[-1] == "layer-1" and all(k.startswith("layer-0-part-") for k in keys[:-1])
+    assert len(keys) - 1 >= 2 * len(big) // 40
+    expected = [line for _, layer, line in feature_lines(places, layers, when_words(places))
+                if layer == 0]
+    cut = [Path(path).read_text("utf-8").splitlines(keepends=True) for _, path in written[:-1]]
+    assert sorted(line for part in cut for line in part) == sorted(expected)
+    last = -1
+    for part in cut:
+        cells = [z_cell(*json.loads(line)["geometry"]["coordinates"]) for line in part]
+        assert len(part) <= 40 or len(set(cells)) == 1
+        assert min(cells) > last  # runs along the curve, one after the other
+        last = max(cells)
+        assert part == [line for line in expected if line in set(part)]  # order kept
+    assert Path(written[-1][1]).read_text("utf-8").count("\n") == len(small)

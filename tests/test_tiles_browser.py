@@ -253,3 +253,58 @@ def test_a_grid_partition_page_shows_every_place_in_its_period(open_map: Any,
         assert not page.problems()
     finally:
         served.close()
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, mapgen.Dataset]]:
+    """A layer cut into parts (PART_FEATURES made small), each its own archive."""
+    import mapgen.tiles.features as tile_features
+
+    folder = tmp_path_factory.mktemp("parts")
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                 "properties": {"id": f"p{lon}_{lat}", "name": f"P {lon} {lat}",
+                                "layer": "big", "when": ["1990/1995", "2001"]}}
+                for lon in range(-170, 171, 20) for lat in range(-60, 61, 20)]
+    source = folder / "grid.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": features}), "utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tile_features, "PART_FEATURES", 40)
+        made = mapgen.build_tiles(source, output=folder / "out", tiles="none")
+    assert len(made.archives) >= 6
+    for url in serve(folder / "out"):
+        yield url, mapgen.load(source)
+
+
+def test_a_layer_cut_into_parts_is_drawn_switched_and_filtered_as_one(
+        open_map: Any, parts: tuple[str, mapgen.Dataset]) -> None:
+    url, data = parts
+    page = open_map(url, timeout_ms=60_000)
+    archives = page.evaluate("() => mapgen.data.archives.map(a => a.layers)")
+    assert len(archives) >= 6 and all(layers == [0] for layers in archives)
+    page.page.wait_for_function(f"() => mapgen.tileLayers.length === {len(archives)}")
+    page.evaluate("() => mapgen.map.setView([0, 0], 2, {animate: false})")
+    settle(page)
+
+    def found() -> set[str]:
+        """The places found at each lattice point (the first, middle and last parts too)."""
+        return set(page.evaluate("""(points) => points.flatMap(([lon, lat]) =>
+            mapgen.featuresAt(L.latLng(lat, lon), 4).map(f => f.props.id))""",
+                                 [[p.geometry["coordinates"][0], p.geometry["coordinates"][1]]
+                                  for p in data.places]))
+
+    every = {p.id for p in data.places}
+    page.evaluate("() => mapgen.setPeriod(1990, 1995)")
+    assert found() == every
+    assert page.evaluate("() => mapgen.shownCount()") == listed(data, "1990", "1995")
+    page.evaluate("() => mapgen.setPeriod(1996, 2000)")
+    assert found() == set()
+    page.evaluate("() => mapgen.setPeriod(2001, 2001)")  # the second span's features
+    assert found() == every
+    switch = page.page.locator(".leaflet-control-layers-overlays label").filter(
+        has_text="Big").locator("input")
+    switch.uncheck()
+    assert found() == set()
+    switch.check()
+    settle(page)
+    assert found() == every
+    assert not page.problems()

@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from mapgen.errors import DataError, MapgenWarning, OptionError, OutputError
 from mapgen.fields import Fields
@@ -26,7 +26,7 @@ from mapgen.geometry import places_bounds
 from mapgen.model import Dataset, Layer
 from mapgen.styling import style
 from mapgen.tiles.counts import Counts
-from mapgen.tiles.features import feature_lines, mercator_cell, when_words
+from mapgen.tiles.features import FeatureFiles, when_words
 from mapgen.tiles.names import NameIndex
 from mapgen.tiles.reader import ReadJob, read_places
 from mapgen.tiles.source import DEFAULT_ROWS, Reading
@@ -65,33 +65,6 @@ def _check_folder(output: Path, inputs: Iterable[str | os.PathLike[str]]) -> Non
         path = Path(source).resolve()
         if path == resolved or resolved in path.parents:
             raise OutputError(f"{output}: holds the input {source}; choose another folder")
-
-
-class _Partitions:
-    """The GeoJSONSeq files of each partition, opened as features arrive."""
-
-    def __init__(self, folder: Path, by: str, zoom: int) -> None:
-        self.folder, self.by, self.zoom = folder, by, zoom
-        self.files: dict[str, IO[str]] = {}
-
-    def key(self, layer: int, lon: float | None, lat: float | None) -> str:
-        if self.by == "layer" or lon is None or lat is None:
-            return f"layer-{layer}" if self.by == "layer" else "cell-shapes"
-        x, y = mercator_cell(lon, lat, self.zoom)
-        return f"cell-{self.zoom}-{x}-{y}"
-
-    def write(self, key: str, line: str) -> None:
-        handle = self.files.get(key)
-        if handle is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle = self.files[key] = (self.folder / f"{key}.geojsonl").open(
-                "w", encoding="utf-8", newline="\n")
-        handle.write(line)
-
-    def close(self) -> list[tuple[str, str]]:
-        for handle in self.files.values():
-            handle.close()
-        return sorted((key, handle.name) for key, handle in self.files.items())
 
 
 def tile_jobs(files: list[tuple[str, str]], work: Path, archives: str, partition: str
@@ -216,23 +189,17 @@ def _build(job: ReadJob, folder: Path, work: Path, title: str | None,
     reading = Reading()
     counts = Counts()
     names = NameIndex(work / "names")
-    parts = _Partitions(work / "features", partition, grid)
+    parts = FeatureFiles(work / "features", partition, grid)
     index: dict[str, int] = {}  # layer key → its tile layer's number, in the order met
     bounds: list[float] | None = None
-    places = features = 0
-    nul = False
+    places = 0
     searchable = True
     period = job.period
     for view in read_places(job, reading, work):
         chosen = view.places
         layer_of = [index.setdefault(key, len(index)) for key in chosen.layers]
         when = when_words(chosen, lang)
-        for row, layer, line in feature_lines(chosen, layer_of, when):
-            if "\\u0000" in line:
-                nul = True
-                line = line.replace("\\u0000", "\\ufffd")
-            parts.write(parts.key(layer, chosen.lons[row], chosen.lats[row]), line)
-            features += 1
+        parts.add(chosen, layer_of, when)
         counts.add(chosen, numpy.asarray(layer_of, dtype=numpy.int64))
         places += len(chosen)
         if places > search_limit:
@@ -249,7 +216,7 @@ def _build(job: ReadJob, folder: Path, work: Path, title: str | None,
         raise DataError(reading.problems)
     if not places:
         raise OptionError("no place is left to tile: the selection chose none")
-    if nul:
+    if parts.nul:
         warnings.warn("a text held NUL characters, which vector tiles cannot carry: shown as "
                       "U+FFFD in the tiles", MapgenWarning, stacklevel=3)
     known = {layer.key: layer for layer in reading.layers()}
@@ -287,6 +254,6 @@ def _build(job: ReadJob, folder: Path, work: Path, title: str | None,
         for layer, (name, _) in zip(final, made_out, strict=True):
             join(made, out / "tiles" / name, work, f"L{index[layer.key]}")
     names_out = [name for name, _ in made_out]
-    return TileSummary(folder, places, features, final, tuple(names_out), reading,
+    return TileSummary(folder, places, parts.features, final, tuple(names_out), reading,
                        manifest is not None)
 

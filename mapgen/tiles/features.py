@@ -18,20 +18,25 @@ JSON text (``[[title, url], …]``, ``[[lang, name], …]``), each only when the
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
+from json.encoder import encode_basestring
+from pathlib import Path
+from typing import IO
 
 import msgspec
+import numpy
 
 from mapgen.dates import Span, each_span_words, joined_words
 from mapgen.model import Places
 
 TIME_KEYS = ("sw", "sn", "en", "ew")
+PART_FEATURES = 1_500_000  # a layer's features a tippecanoe run takes at most (FeatureFiles)
+PART_ZOOM = 4  # the grid whose cells a larger layer's parts are made of: 256 cells
 UNDATED = "u"
-# A place's texts as compact JSON: the very bytes of json.dumps(ensure_ascii=False,
-# separators=(",", ":")) for a dict of texts and integers, several times faster.
+# Compact JSON: the very bytes of json.dumps(ensure_ascii=False, separators=(",", ":")),
+# several times faster; a string alone quoted by json's own C function.
 _ENCODE = msgspec.json.Encoder().encode
+_quoted = encode_basestring
 
 
 def span_properties(span: Span) -> dict[str, int]:
@@ -47,21 +52,30 @@ def when_words(places: Places, lang: str = "en") -> list[str]:
     return [joined_words(said[a:b], lang) for a, b in places.span_rows()]
 
 
-def place_properties(places: Places, row: int, when: str) -> dict[str, Any]:
-    """What every feature of place *row* carries: its id and its popup's texts (*when*: its
-    spans in words)."""
-    out: dict[str, Any] = {"id": places.ids[row], "name": places.names[row]}
-    if when:
-        out["when"] = when
-    if places.descriptions[row]:
-        out["description"] = places.descriptions[row]
-    if places.precisions[row]:
-        out["precision"] = places.precisions[row]
-    sources = places.sources(row)
-    if sources:
-        out["sources"] = _ENCODE([(s.title, s.url) for s in sources]).decode()
-    if row in places.other_names:
-        out["names"] = _ENCODE(places.other_names[row]).decode()
+def place_texts(places: Places, when: list[str]) -> list[str]:
+    """What every feature of each place carries, as the members of a JSON object: its id and
+    its popup's texts (*when*: its spans in words), each only when the place has it; a
+    column's strings quoted at C speed (the very bytes json.dumps writes, ensure_ascii off)."""
+    titles, urls, starts = places.source_titles, places.source_urls, places.source_starts
+    other = places.other_names
+    out = []
+    for row, (pid, name, said, description, precision) in enumerate(zip(
+            map(_quoted, places.ids), map(_quoted, places.names), when,
+            places.descriptions, places.precisions, strict=True)):
+        text = f'"id":{pid},"name":{name}'
+        if said:
+            text += f',"when":{_quoted(said)}'
+        if description:
+            text += f',"description":{_quoted(description)}'
+        if precision:
+            text += f',"precision":{_quoted(precision)}'
+        first, end = starts[row], starts[row + 1]
+        if end > first:
+            pairs = _ENCODE(list(zip(titles[first:end], urls[first:end], strict=True))).decode()
+            text += f',"sources":{_quoted(pairs)}'
+        if row in other:
+            text += f',"names":{_quoted(_ENCODE(other[row]).decode())}'
+        out.append(text)
     return out
 
 
@@ -73,31 +87,131 @@ def feature_lines(places: Places, layers: list[int], when: list[str]
     encoded once for all its spans."""
     spans, starts, lons, lats = places.spans, places.span_starts, places.lons, places.lats
     times: dict[int, str] = {}  # each distinct Span's attributes, written once
-    for row in range(len(places)):
+    for row, common in enumerate(place_texts(places, when)):
         layer = layers[row]
         if lons[row] is not None:
             geometry = f'{{"type":"Point","coordinates":[{lons[row]!r},{lats[row]!r}]}}'
         else:
             geometry = json.dumps(places.geometries[row], separators=(",", ":"))
         head = (f'{{"type":"Feature","tippecanoe":{{"layer":"L{layer}"}},'
-                f'"geometry":{geometry},"properties":{{')
-        common = _ENCODE(place_properties(places, row, when[row])).decode()[1:-1]
+                f'"geometry":{geometry},"properties":{{{common}')
         first, end = starts[row], starts[row + 1]
         if end == first:
-            yield row, layer, f'{head}{common},"{UNDATED}":1}}}}\n'
+            yield row, layer, f'{head},"{UNDATED}":1}}}}\n'
             continue
         for span in spans[first:end]:
             text = times.get(id(span))
             if text is None:
                 text = times[id(span)] = "".join(
                     f',"{key}":{day}' for key, day in span_properties(span).items())
-            yield row, layer, f"{head}{common}{text}}}}}\n"
+            yield row, layer, f"{head}{text}}}}}\n"
 
 
-def mercator_cell(lon: float, lat: float, zoom: int) -> tuple[int, int]:
-    """The web-mercator tile (x, y) at *zoom* that holds a point: a spatial partition."""
+def mercator_cells(lons: Sequence[float | None], lats: Sequence[float | None], zoom: int
+                   ) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """The web-mercator tiles (x, y) at *zoom* that hold points (a place's spatial partition):
+    -1 for a place that is no point."""
     n = 1 << zoom
-    lat = max(-85.0511, min(85.0511, lat))
-    x = int((lon + 180.0) / 360.0 * n)
-    y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
-    return min(n - 1, max(0, x)), min(n - 1, max(0, y))
+    lon = numpy.array(lons, dtype=float)
+    lat = numpy.radians(numpy.clip(numpy.array(lats, dtype=float), -85.0511, 85.0511))
+    with numpy.errstate(invalid="ignore"):
+        x = numpy.clip(numpy.floor((lon + 180.0) / 360.0 * n), 0, n - 1)
+        y = numpy.clip(numpy.floor((1.0 - numpy.arcsinh(numpy.tan(lat)) / numpy.pi) / 2.0 * n),
+                       0, n - 1)
+    shape = numpy.isnan(lon)
+    return (numpy.where(shape, -1, x).astype(numpy.int64),
+            numpy.where(shape, -1, y).astype(numpy.int64))
+
+
+def z_order(x: numpy.ndarray, y: numpy.ndarray, zoom: int) -> numpy.ndarray:
+    """Each cell's place along a Z-order curve at *zoom* (x's and y's bits interleaved): cells
+    close along it are close on the map."""
+    out = numpy.zeros(len(x), dtype=numpy.int64)
+    for bit in range(zoom):
+        out |= ((x >> bit) & 1) << (2 * bit) | ((y >> bit) & 1) << (2 * bit + 1)
+    return out
+
+
+class FeatureFiles:
+    """The GeoJSONSeq files tippecanoe reads, one a partition (*by* "layer", or "grid": the
+    cells of a web-mercator grid at *zoom*), written a batch of places at a time (`add`).
+
+    tippecanoe's memory grows with the features of a run (about 0.6 KB each: 2.5 GB for a
+    layer of 4.25 million). A layer of more than `PART_FEATURES` is therefore cut, when the
+    files are closed, into parts of neighbouring cells of a grid at `PART_ZOOM` (runs of
+    cells along a Z-order curve, each part at most `PART_FEATURES` unless one cell holds more),
+    each its own run and archive; the page draws a layer from all its archives."""
+
+    def __init__(self, folder: Path, by: str = "layer", zoom: int = 1) -> None:
+        self.folder, self.by, self.zoom = folder, by, zoom
+        self.handles: dict[str, IO[str]] = {}
+        self.cells: dict[str, list[numpy.ndarray]] = {}  # a layer file's lines' cells, in order
+        self.features = 0
+        self.nul = False  # a text held NUL, written as U+FFFD
+
+    def add(self, places: Places, layers: list[int], when: list[str]) -> None:
+        """The features of a batch's *places* (their layers' indices, their spans in words)."""
+        x, y = mercator_cells(places.lons, places.lats, self.zoom if self.by == "grid"
+                              else PART_ZOOM)
+        if self.by == "grid":
+            keys = [f"cell-{self.zoom}-{a}-{b}" if a >= 0 else "cell-shapes"
+                    for a, b in zip(x.tolist(), y.tolist(), strict=True)]
+        else:
+            keys = [f"layer-{layer}" for layer in layers]
+            self._note_cells(places, layers, z_order(numpy.maximum(x, 0), numpy.maximum(y, 0),
+                                                     PART_ZOOM))
+        for row, _, line in feature_lines(places, layers, when):
+            if "\\u0000" in line:
+                self.nul = True
+                line = line.replace("\\u0000", "\\ufffd")
+            self._write(keys[row], line)
+            self.features += 1
+
+    def _note_cells(self, places: Places, layers: list[int], cells: numpy.ndarray) -> None:
+        """Each layer's new features' cells (a shape's: cell 0), in the order written."""
+        each = numpy.maximum(numpy.diff(numpy.asarray(places.span_starts)), 1)  # features a place
+        cell_of = numpy.repeat(cells, each).astype(numpy.uint16)
+        layer_of = numpy.repeat(numpy.asarray(layers), each)
+        for layer in dict.fromkeys(layers):
+            self.cells.setdefault(f"layer-{layer}", []).append(cell_of[layer_of == layer])
+
+    def _write(self, key: str, line: str) -> None:
+        handle = self.handles.get(key)
+        if handle is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle = self.handles[key] = (self.folder / f"{key}.geojsonl").open(
+                "w", encoding="utf-8", newline="\n")
+        handle.write(line)
+
+    def close(self) -> list[tuple[str, str]]:
+        """Every file written, (partition key, path) in key order, a large layer's parts in
+        its place (``layer-3-part-0``, …)."""
+        for handle in self.handles.values():
+            handle.close()
+        out: list[tuple[str, str]] = []
+        for key, handle in sorted(self.handles.items()):
+            cells = numpy.concatenate(self.cells[key]) if key in self.cells else None
+            if cells is not None and len(cells) > PART_FEATURES:
+                out += self._cut(key, Path(handle.name), cells)
+            else:
+                out.append((key, handle.name))
+        return out
+
+    def _cut(self, key: str, path: Path, cells: numpy.ndarray) -> list[tuple[str, str]]:
+        """Layer file *path* cut into parts of runs of cells (*cells*: each line's)."""
+        counts = numpy.bincount(cells, minlength=1 << (2 * PART_ZOOM))
+        part_of = numpy.zeros(len(counts), dtype=numpy.int64)
+        part = held = 0
+        for cell, many in enumerate(counts.tolist()):
+            if held and held + many > PART_FEATURES:
+                part, held = part + 1, 0
+            part_of[cell], held = part, held + many
+        outs = [(self.folder / f"{key}-part-{n}.geojsonl").open("wb")
+                for n in range(part + 1)]
+        with path.open("rb") as lines:
+            for line, n in zip(lines, part_of[cells].tolist(), strict=True):
+                outs[n].write(line)
+        for out in outs:
+            out.close()
+        path.unlink()
+        return [(f"{key}-part-{n}", out.name) for n, out in enumerate(outs)]

@@ -56,9 +56,10 @@ def keys(names: list[str]) -> dict[str, int]:
     for number, name in enumerate(names):
         folded = fold(name)
         for match in _WORD.finditer(folded):
-            rank = 2 if number else (0 if match.start() == 0 else 1)
-            key = folded[match.start():match.start() + KEY_LENGTH]
-            out[key] = min(out.get(key, rank), rank)
+            start = match.start()
+            key = folded[start:start + KEY_LENGTH]
+            if key not in out:  # a key met before has a rank no worse: names come in order
+                out[key] = 2 if number else (0 if start == 0 else 1)
     return out
 
 
