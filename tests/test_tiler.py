@@ -213,3 +213,18 @@ def test_grid_partitions_are_joined_with_every_feature_in_its_layers_archive(
         text = (gzip.decompress(metadata) if data[97] == 2 else metadata).decode()
         assert "tile-join" in json.loads(text)["generator_options"]
         assert str(tmp_path) not in text and ".tile-join" not in text
+
+
+def test_a_tile_join_that_still_crashes_is_one_line_naming_the_signal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mapgen.tiles.tiler as tiler
+
+    crashing = tmp_path / "tile-join"
+    crashing.write_text("#!/bin/sh\nkill -SEGV $$\n")  # no ELF: run as it is
+    crashing.chmod(0o755)
+    monkeypatch.setattr(tiler, "binary", lambda name: str(crashing))
+    with pytest.raises(tiler.TilerError) as raised:
+        tiler.join(["a.pmtiles", "b.pmtiles"], tmp_path / "out.pmtiles", tmp_path)
+    assert str(raised.value) == ("tile-join crashed (signal 11) merging the partitions' "
+                                 "archives: use --partition layer, which needs no join")
+    assert not (tmp_path / ".tile-join").exists()
