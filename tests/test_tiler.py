@@ -213,6 +213,7 @@ def test_grid_partitions_are_joined_with_every_feature_in_its_layers_archive(
         text = (gzip.decompress(metadata) if data[97] == 2 else metadata).decode()
         assert "tile-join" in json.loads(text)["generator_options"]
         assert str(tmp_path) not in text and ".tile-join" not in text
+        assert str(Path(binary("tippecanoe")).parent) not in text  # nor where it is installed
 
 
 def test_a_tile_join_that_still_crashes_is_one_line_naming_the_signal(

@@ -23,6 +23,7 @@ from mapgen.tiles.features import feature_lines, when_words
 from mapgen.tiles.reader import ReadJob, apart, read_places
 from mapgen.tiles.serve import byte_range, make_server
 from mapgen.tiles.source import Reading
+from mapgen.tiles.tiler import binary
 
 EPOCH = datetime.date(1970, 1, 1)
 
@@ -403,6 +404,8 @@ def test_same_input_same_options_same_bytes(tmp_path: Path) -> None:
     metadata = gzip.decompress(metadata) if archive[97] == 2 else metadata
     assert json.loads(metadata)["name"] == "mapgen: layer 0"
     assert str(tmp_path) not in metadata.decode()  # no temporary path in it
+    # nor where tippecanoe is installed: the same bytes from any installation
+    assert str(Path(binary("tippecanoe")).parent) not in metadata.decode()
 
 
 def test_the_builds_counts_give_select_counts_for_whole_years(tmp_path: Path) -> None:

@@ -93,14 +93,18 @@ def density(features: int) -> list[str]:
 def run_job(job: Job) -> str:
     """Run tippecanoe for *job* (on a Dask worker, or here); the archive's path (relative to
     its folder)."""
-    command = [binary("tippecanoe"), *TIPPECANOE, *density(job.features),
+    # named by its name alone: tippecanoe writes its command line into the archive's
+    # metadata, and the same input makes the same bytes wherever tippecanoe is installed
+    program = binary("tippecanoe")
+    command = ["tippecanoe", *TIPPECANOE, *density(job.features),
                f"--name=mapgen: {job.name}", "--description=mapgen tiles", "-o", job.output,
                "--read-parallel", *job.inputs]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=job.folder)
+    done = subprocess.run(command, executable=program, capture_output=True, text=True,
+                          check=False, cwd=job.folder)
     if done.returncode != 0 and "Can't guess maxzoom" in done.stderr:  # one place only
         command[command.index("-zg")] = f"-z{SINGLE_ZOOM}"
-        done = subprocess.run(command, capture_output=True, text=True, check=False,
-                              cwd=job.folder)
+        done = subprocess.run(command, executable=program, capture_output=True, text=True,
+                              check=False, cwd=job.folder)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise TilerError(f"tippecanoe failed on {job.name}: {' '.join(tail)}")
@@ -163,11 +167,10 @@ def join(archives: list[str], output: Path, folder: Path, layer: str | None = No
         (folder / archives[0]).replace(output)
         return output
     only = ["-l", layer] if layer else []
-    name = binary("tile-join")
-    program, env = runnable(name, folder)
-    # named as installed: tile-join writes its command into the archive's metadata, and the
-    # copy's path holds the scratch folder's random name
-    command = [name, "--no-tile-size-limit", "--quiet", "--force", *only,
+    program, env = runnable(binary("tile-join"), folder)
+    # named by its name alone, as tippecanoe (run_job): not the copy's path, which holds the
+    # scratch folder's random name
+    command = ["tile-join", "--no-tile-size-limit", "--quiet", "--force", *only,
                "--name=mapgen tiles", "--description=mapgen tiles", "-o",
                str(output.relative_to(folder)), *archives]
     try:
