@@ -578,3 +578,29 @@ def test_a_layer_past_a_runs_features_is_cut_into_parts_of_neighbouring_cells(
         last = max(cells)
         assert part == [line for line in expected if line in set(part)]  # order kept
     assert Path(written[-1][1]).read_text("utf-8").count("\n") == len(small)
+
+
+def test_the_builds_notes_and_warnings_are_said(tmp_path: Path) -> None:
+    """What reading chose (negative years as years BC) and what the tiles could not carry
+    (NUL) are said by `build_tiles` and printed by `mapgen tiles`, once each."""
+    from click.testing import CliRunner
+
+    from mapgen.cli import main
+    from mapgen.fields import Fields
+
+    source = tmp_path / "wrecks.csv"
+    source.write_text("id,name,layer,lon,lat,start,end\n"
+                      "a,A\x00,x,10,50,-500,500\nb,B,x,11,50,-400,-200\n", "utf-8")
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        mapgen.build_tiles(source, output=tmp_path / "api", tiles="none",
+                           fields=Fields(start="start", end="end"))
+    told = [(w.category, str(w.message)) for w in said]
+    assert sum(c is MapgenNote and "'start'" in t and "500 BCE" in t for c, t in told) == 1
+    assert sum(c is MapgenWarning and "NUL" in t for c, t in told) == 1
+    result = CliRunner().invoke(main, ["tiles", str(source), "-o", str(tmp_path / "cli"),
+                                       "--tiles", "none", "--start-field", "start",
+                                       "--end-field", "end"])
+    assert result.exit_code == 0, result.output
+    assert "note: " in result.stderr and "'end'" in result.stderr
+    assert "warning: a text held NUL" in result.stderr

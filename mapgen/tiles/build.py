@@ -152,28 +152,28 @@ def build_tiles(
     wanted = list(layers) if layers else None
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    said: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as said:
             warnings.simplefilter("always")
-            try:
-                job = ReadJob(tuple(map(str, sources)), format, fields, dates, skip_invalid,
-                              rows, period, tuple(wanted) if wanted is not None else None,
-                              keep_undated)
-                summary = _build(job, folder, work, title, colors, tiles, archives,
-                                 partition, grid, scheduler, workers, search_limit, lang)
-            finally:
-                # each batch reads its date columns anew: a note said once, not once a batch
-                seen: set[tuple[type, str]] = set()
-                for warning in said:
-                    key = (warning.category, str(warning.message))
-                    if key not in seen:
-                        seen.add(key)
-                        warnings.warn_explicit(warning.message, warning.category,
-                                               warning.filename, warning.lineno)
+            job = ReadJob(tuple(map(str, sources)), format, fields, dates, skip_invalid,
+                          rows, period, tuple(wanted) if wanted is not None else None,
+                          keep_undated)
+            summary = _build(job, folder, work, title, colors, tiles, archives,
+                             partition, grid, scheduler, workers, search_limit, lang)
         _replace(work / "out", folder)
         return summary
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        # given once the recording has stopped (given inside it, they were recorded again and
+        # lost); each batch reads its date columns anew: a note said once, not once a batch
+        seen: set[tuple[type, str]] = set()
+        for warning in said:
+            key = (warning.category, str(warning.message))
+            if key not in seen:
+                seen.add(key)
+                warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                       warning.lineno)
 
 
 def _replace(new: Path, folder: Path) -> None:
