@@ -171,6 +171,5 @@ class NameIndex:
     def _shard(folder: Path, shards: list[tuple[str, int]], first: str, lines: list[str]
                ) -> None:
         """Write the next shard (*lines*, its first key *first*), listed in *shards*."""
-        before = shards[-1][1] + SHARD if shards else 0
         (folder / f"{len(shards):06d}.jsonl").write_text("".join(lines), "utf-8", newline="")
-        shards.append((first, before))
+        shards.append((first, len(shards) * SHARD))  # every shard before it is full
