@@ -114,6 +114,29 @@ def test_hostile_text_stays_text_in_the_features(tmp_path: Path) -> None:
     assert parsed["geometry"]["type"] == "Point"
 
 
+def test_a_nul_becomes_u_fffd_and_a_written_backslash_u0000_stays_as_written(
+        tmp_path: Path) -> None:
+    """Vector tiles cannot carry NUL: it is written as U+FFFD and said; a name that holds a
+    backslash followed by "u0000" (JSON escapes it as \\\\u0000) is no NUL and is kept."""
+    from mapgen.tiles.features import FeatureFiles
+
+    source = tmp_path / "p.geojson"
+    names = {"a": "A\x00", "b": "B\\u0000", "c": "C\\\x00"}
+    source.write_text(json.dumps(collection(*(
+        place(pid, ["1990"], name=name) for pid, name in names.items()))), "utf-8")
+    places = mapgen.load(source).places
+    for chosen, expected, nul in ((["b"], ["B\\u0000"], False),
+                                  (["a", "b", "c"], ["A\ufffd", "B\\u0000", "C\\\ufffd"], True)):
+        rows = [places.ids.index(pid) for pid in chosen]
+        part = places.take(rows)
+        files = FeatureFiles(tmp_path / "f" / "".join(chosen))
+        files.add(part, [0] * len(part), when_words(part))
+        ((_, path),) = files.close()
+        got = [json.loads(line)["properties"]["name"]
+               for line in Path(path).read_text("utf-8").splitlines()]
+        assert (got, files.nul, files.features) == (expected, nul, len(chosen))
+
+
 # --- batches: the same rules, located across batches ------------------------------------------
 
 
@@ -181,10 +204,13 @@ def test_a_second_process_reads_the_very_batches_this_one_would(tmp_path: Path) 
     with warnings.catch_warnings(record=True) as said_there:
         warnings.simplefilter("always")
         got = list(read_places(job, there, tmp_path))
-    assert len(got) > 1 and sum(len(b.places) for b in got) == 2500
-    assert [b.places for b in got] == [b.places for b in expected]
-    assert [(b.places.spans, b.places.span_starts) for b in got] == [
-        (b.places.spans, b.places.span_starts) for b in expected]
+    assert len(got) > 1 and sum(len(b.view.places) for b in got) == 2500
+    assert [b.view.places for b in got] == [b.view.places for b in expected]
+    assert [(b.view.places.spans, b.view.places.span_starts) for b in got] == [
+        (b.view.places.spans, b.view.places.span_starts) for b in expected]
+    # the spans in words come with each batch, made there as here
+    assert [b.when for b in got] == [b.when for b in expected]
+    assert got[0].when[:2] == ["750 BCE; 14 October 1066", "1900–1950"]
     assert there == here
     # the child's notes (here: -750 read as a year BC) are said here, as the same warnings
     notes = [(w.category, str(w.message)) for w in said_there]
@@ -211,7 +237,7 @@ def test_what_a_library_prints_in_the_reading_process_is_not_taken_for_batches(
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     got = list(read_places(read_job(source, 1000), Reading(), scratch))
-    assert sum(len(b.places) for b in got) == 1500
+    assert sum(len(b.view.places) for b in got) == 1500
     assert "a library says hello" in (scratch / "reader.err").read_text(encoding="utf-8")
 
 

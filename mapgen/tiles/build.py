@@ -26,7 +26,7 @@ from mapgen.geometry import places_bounds
 from mapgen.model import Dataset, Layer
 from mapgen.styling import style
 from mapgen.tiles.counts import Counts
-from mapgen.tiles.features import FeatureFiles, when_words
+from mapgen.tiles.features import FeatureFiles
 from mapgen.tiles.names import NameIndex
 from mapgen.tiles.reader import ReadJob, read_places
 from mapgen.tiles.source import DEFAULT_ROWS, Reading
@@ -158,7 +158,7 @@ def build_tiles(
             warnings.simplefilter("always")
             job = ReadJob(tuple(map(str, sources)), format, fields, dates, skip_invalid,
                           rows, period, tuple(wanted) if wanted is not None else None,
-                          keep_undated)
+                          keep_undated, lang)
             summary = _build(job, folder, work, title, colors, tiles, archives,
                              partition, grid, scheduler, workers, search_limit, lang)
         _replace(work / "out", folder)
@@ -208,10 +208,9 @@ def _build(job: ReadJob, folder: Path, work: Path, title: str | None,
     places = 0
     searchable = True
     period = job.period
-    for view in read_places(job, reading, work):
+    for view, when in read_places(job, reading, work):
         chosen = view.places
         layer_of = [index.setdefault(key, len(index)) for key in chosen.layers]
-        when = when_words(chosen, lang)
         parts.add(chosen, layer_of, when)
         counts.add(chosen, numpy.asarray(layer_of, dtype=numpy.int64))
         places += len(chosen)

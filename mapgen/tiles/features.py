@@ -18,6 +18,7 @@ JSON text (``[[title, url], …]``, ``[[lang, name], …]``), each only when the
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -37,6 +38,8 @@ UNDATED = "u"
 # several times faster; a string alone quoted by json's own C function.
 _ENCODE = msgspec.json.Encoder().encode
 _quoted = encode_basestring
+_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")  # JSON's escape of NUL: after an even
+# number of backslashes (none, or escaped ones)
 
 
 def span_properties(span: Span) -> dict[str, int]:
@@ -160,12 +163,20 @@ class FeatureFiles:
             keys = [f"layer-{layer}" for layer in layers]
             self._note_cells(places, layers, z_order(numpy.maximum(x, 0), numpy.maximum(y, 0),
                                                      PART_ZOOM))
+        lines: dict[str, list[str]] = {}  # a file's lines, written in one go: a write a
+        # line cost two seconds for a million places
         for row, _, line in feature_lines(places, layers, when):
-            if "\\u0000" in line:
-                self.nul = True
-                line = line.replace("\\u0000", "\\ufffd")
-            self._write(keys[row], line)
-            self.features += 1
+            held = lines.get(keys[row])
+            if held is None:
+                held = lines[keys[row]] = []
+            held.append(line)
+        for key, held in lines.items():
+            text = "".join(held)
+            if "\\u0000" in text:  # maybe: an escaped backslash before "u0000" is no NUL
+                text, nuls = _NUL.subn(r"\1\\ufffd", text)
+                self.nul = self.nul or nuls > 0
+            self._write(key, text)
+            self.features += len(held)
 
     def _note_cells(self, places: Places, layers: list[int], cells: numpy.ndarray) -> None:
         """Each layer's new features' cells (a shape's: cell 0), in the order written."""
@@ -175,13 +186,13 @@ class FeatureFiles:
         for layer in dict.fromkeys(layers):
             self.cells.setdefault(f"layer-{layer}", []).append(cell_of[layer_of == layer])
 
-    def _write(self, key: str, line: str) -> None:
+    def _write(self, key: str, text: str) -> None:
         handle = self.handles.get(key)
         if handle is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle = self.handles[key] = (self.folder / f"{key}.geojsonl").open(
                 "w", encoding="utf-8", newline="\n")
-        handle.write(line)
+        handle.write(text)
 
     def close(self) -> list[tuple[str, str]]:
         """Every file written, (partition key, path) in key order, a large layer's parts in

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Queue
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from mapgen.datetext import DateOptions
 from mapgen.errors import MapgenError
@@ -34,7 +34,16 @@ from mapgen.fields import Fields
 from mapgen.filter import select
 from mapgen.model import Dataset, Period
 from mapgen.read.arrow import count_rows
+from mapgen.tiles.features import when_words
 from mapgen.tiles.source import STREAMED, Reading, batches, sources_of
+
+
+class Chosen(NamedTuple):
+    """A batch's chosen places and their spans in words (`when_words`: made where the batch
+    is read, which evens the two processes' shares of the work)."""
+
+    view: Dataset
+    when: list[str]
 
 
 @dataclass(frozen=True)
@@ -50,16 +59,17 @@ class ReadJob:
     period: Period
     wanted: tuple[str, ...] | None
     keep_undated: bool
+    lang: str = "en"  # the language of the spans in words
 
-    def places(self, reading: Reading) -> Iterator[Dataset]:
-        """The chosen places of each checked batch, none empty."""
+    def places(self, reading: Reading) -> Iterator[Chosen]:
+        """The chosen places of each checked batch, none empty, with their spans in words."""
         for batch in batches(self.sources, reading, format=self.format, fields=self.fields,
                              dates=self.dates, skip_invalid=self.skip_invalid, rows=self.rows):
             view = batch if self.period.unbounded and self.wanted is None else select(
                 batch, self.period, list(self.wanted) if self.wanted else None,
                 keep_undated=self.keep_undated)
             if len(view.places):
-                yield view
+                yield Chosen(view, when_words(view.places, self.lang))
 
 
 def apart(job: ReadJob) -> bool:
@@ -69,7 +79,7 @@ def apart(job: ReadJob) -> bool:
     return sum(count_rows(s.path, s.kind) for s in streamed) > job.rows
 
 
-def read_places(job: ReadJob, reading: Reading, scratch: Path) -> Iterator[Dataset]:
+def read_places(job: ReadJob, reading: Reading, scratch: Path) -> Iterator[Chosen]:
     """*job*'s places a batch at a time, what reading found gathered in *reading* when the
     last has been given; in a second process (its stderr kept in *scratch*) when `apart`
     and one can be started, else here."""
@@ -138,8 +148,8 @@ def _serve(job: ReadJob, out: IO[bytes]) -> None:
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         try:
-            for places in job.places(reading):
-                frames.put(_pickled(("batch", places)))
+            for chosen in job.places(reading):
+                frames.put(_pickled(("batch", chosen)))
         except MapgenError as exc:
             error = exc
     told = [(w.category, str(w.message)) for w in said]
