@@ -231,6 +231,40 @@ def test_a_tile_join_that_still_crashes_is_one_line_naming_the_signal(
     assert not (tmp_path / ".tile-join").exists()
 
 
+def test_joins_run_workers_at_a_time_after_the_mended_copy_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layers' joins run two at a time (a core was idle while one ran); the mended
+    tile-join is written once, before any runs it (a file being written cannot be run)."""
+    import threading
+    import time
+
+    import mapgen.tiles.tiler as tiler
+
+    lock, running, most, events = threading.Lock(), [0], [0], []
+
+    def joining(archives: list[str], output: Path, folder: Path, layer: str | None = None
+                ) -> Path:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            events.append(output.name)
+        time.sleep(0.2)
+        with lock:
+            running[0] -= 1
+        return output
+
+    monkeypatch.setattr(tiler, "join", joining)
+    monkeypatch.setattr(tiler, "binary", lambda name: name)
+    monkeypatch.setattr(tiler, "runnable", lambda path, folder: events.append("mended") or (
+        path, None))
+    joins = [([f"{n}-a.pmtiles", f"{n}-b.pmtiles"], tmp_path / f"{n}.pmtiles", None)
+             for n in range(5)]
+    tiler.join_all(joins, tmp_path, workers=2)
+    assert events[0] == "mended" and events.count("mended") == 1
+    assert sorted(events[1:]) == [f"{n}.pmtiles" for n in range(5)]
+    assert most[0] == 2
+
+
 def deepest_zooms(archive: Path) -> dict[str, int]:
     """Each place id's deepest zoom with a tile holding it, in *archive*."""
     done = subprocess.run([binary("tippecanoe-decode"), str(archive)], capture_output=True,

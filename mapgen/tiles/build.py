@@ -35,7 +35,7 @@ from mapgen.tiles.tiler import (
     TILE_FEATURES,
     Job,
     binary,
-    join,
+    join_all,
     level,
     run_jobs,
 )
@@ -268,13 +268,14 @@ def _build(job: ReadJob, folder: Path, work: Path, title: str | None,
         merged = []
     level(jobs, made, merged, scheduler, workers)
     if archives == "one":
-        join(made, out / "tiles" / "places.pmtiles", work)
+        joins = [(made, out / "tiles" / "places.pmtiles", None)]
     elif partition == "layer":
-        for together, (name, _) in zip(merged, made_out, strict=True):
-            join([made[n] for n in together], out / "tiles" / name, work)
+        joins = [([made[n] for n in together], out / "tiles" / name, None)
+                 for together, (name, _) in zip(merged, made_out, strict=True)]
     else:
-        for layer, (name, _) in zip(final, made_out, strict=True):
-            join(made, out / "tiles" / name, work, f"L{index[layer.key]}")
+        joins = [(made, out / "tiles" / name, f"L{index[layer.key]}")
+                 for layer, (name, _) in zip(final, made_out, strict=True)]
+    join_all(joins, work, workers)
     names_out = [name for name, _ in made_out]
     return TileSummary(folder, places, parts.features, final, tuple(names_out), reading,
                        manifest is not None)
