@@ -67,9 +67,10 @@ def stats(samples: list[float]) -> dict[str, Any]:
             "max_ms": ordered[-1]}
 
 
-def baseline_input(source: Path, folder: Path) -> list[tuple[str, str]]:
+def baseline_input(source: Path, folder: Path) -> list[tuple[str, tuple[str, ...]]]:
     """The features mapgen gives tippecanoe, written here (not timed) by mapgen's own code
-    (`FeatureFiles`: a file a layer, a large layer's parts), as (partition key, path) pairs."""
+    (`FeatureFiles`: a layer's cells' files, a large layer's parts), as (partition key,
+    paths) pairs."""
     from mapgen.tiles.features import FeatureFiles, when_words
     from mapgen.tiles.source import Reading, batches
 
@@ -92,8 +93,8 @@ with ThreadPoolExecutor(int(sys.argv[2])) as pool:
 """
 
 
-def tippecanoe_alone(files: list[tuple[str, str]], folder: Path, archives: str, work: Path,
-                     timeout: float, name: str) -> procs.ProcResult:
+def tippecanoe_alone(files: list[tuple[str, tuple[str, ...]]], folder: Path, archives: str,
+                     work: Path, timeout: float, name: str) -> procs.ProcResult:
     """tippecanoe alone on *files* (in *folder*), as `mapgen tiles --archives ARCHIVES` runs
     it: "layer", mapgen's default, a run a layer with its share of the features a tile, two
     at a time as its LocalCluster runs them; "one", one run over every layer."""

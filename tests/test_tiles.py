@@ -131,7 +131,7 @@ def test_a_nul_becomes_u_fffd_and_a_written_backslash_u0000_stays_as_written(
         part = places.take(rows)
         files = FeatureFiles(tmp_path / "f" / "".join(chosen))
         files.add(part, [0] * len(part), when_words(part))
-        ((_, path),) = files.close()
+        ((_, (path,)),) = files.close()
         got = [json.loads(line)["properties"]["name"]
                for line in Path(path).read_text("utf-8").splitlines()]
         assert (got, files.nul, files.features) == (expected, nul, len(chosen))
@@ -571,8 +571,9 @@ def z_cell(lon: float, lat: float, zoom: int = 4) -> int:
 def test_a_layer_past_a_runs_features_is_cut_into_parts_of_neighbouring_cells(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """tippecanoe's memory grows with a run's features: a large layer's features go to
-    several files (runs), each at most PART_FEATURES, each a run of cells along the Z-order
-    curve; every feature in exactly one, in the order written; a smaller layer stays whole."""
+    several runs, each at most PART_FEATURES, each a run of cells along the Z-order curve,
+    made of its cells' files (no byte moved); every feature in exactly one, each cell's in
+    the order written; a smaller layer stays whole."""
     import mapgen.tiles.features as tile_features
 
     monkeypatch.setattr(tile_features, "PART_FEATURES", 40)
@@ -592,18 +593,29 @@ def test_a_layer_past_a_runs_features_is_cut_into_parts_of_neighbouring_cells(
     keys = [key for key, _ in written]
     assert keys[-1] == "layer-1" and all(k.startswith("layer-0-part-") for k in keys[:-1])
     assert len(keys) - 1 >= 2 * len(big) // 40
+    assert sorted(path for _, paths in written for path in paths) == sorted(
+        str(path) for path in (tmp_path / "features").iterdir())  # each file in one run
+
+    def cell_of(line: str) -> int:
+        return z_cell(*json.loads(line)["geometry"]["coordinates"])
+
+    def text(paths: tuple[str, ...]) -> str:
+        return "".join(Path(path).read_text("utf-8") for path in paths)
+
     expected = [line for _, layer, line in feature_lines(places, layers, when_words(places))
                 if layer == 0]
-    cut = [Path(path).read_text("utf-8").splitlines(keepends=True) for _, path in written[:-1]]
+    cut = [text(paths).splitlines(keepends=True) for _, paths in written[:-1]]
     assert sorted(line for part in cut for line in part) == sorted(expected)
     last = -1
     for part in cut:
-        cells = [z_cell(*json.loads(line)["geometry"]["coordinates"]) for line in part]
+        cells = [cell_of(line) for line in part]
         assert len(part) <= 40 or len(set(cells)) == 1
-        assert min(cells) > last  # runs along the curve, one after the other
-        last = max(cells)
-        assert part == [line for line in expected if line in set(part)]  # order kept
-    assert Path(written[-1][1]).read_text("utf-8").count("\n") == len(small)
+        assert cells == sorted(cells) and cells[0] > last  # runs along the curve, in turn
+        last = cells[-1]
+        for cell in set(cells):
+            assert [line for line in part if cell_of(line) == cell] == [
+                line for line in expected if cell_of(line) == cell]
+    assert text(written[-1][1]).count("\n") == len(small)
 
 
 def test_the_builds_notes_and_warnings_are_said(tmp_path: Path) -> None:

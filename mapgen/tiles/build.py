@@ -80,20 +80,20 @@ def _layer_key(key: str) -> str:
     return key.split("-part-")[0]
 
 
-def tile_jobs(files: list[tuple[str, str]], work: Path, archives: str, partition: str
-              ) -> list[Job]:
-    """The tippecanoe runs that make the archives of the partitions' *files* ((key, path)
+def tile_jobs(files: list[tuple[str, tuple[str, ...]]], work: Path, archives: str,
+              partition: str) -> list[Job]:
+    """The tippecanoe runs that make the archives of the partitions' *files* ((key, paths)
     pairs, the paths in *work*): the benchmark times these very runs alone."""
-    def relative(path: str) -> str:
-        return str(Path(path).relative_to(work))
+    def relative(paths: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(str(Path(path).relative_to(work)) for path in paths)
 
     if archives == "one" and partition == "layer":  # one task over every layer: no join
-        return [Job(tuple(relative(path) for _, path in files), "out/tiles/places.pmtiles",
-                    "every layer", str(work))]
+        return [Job(tuple(p for _, paths in files for p in relative(paths)),
+                    "out/tiles/places.pmtiles", "every layer", str(work))]
     share = max(MIN_TILE_FEATURES, TILE_FEATURES // len(files)) if archives == "layer" \
         and partition == "layer" else TILE_FEATURES
-    return [Job((relative(path),), f"{key}.pmtiles", key.replace("-", " "), str(work), share)
-            for key, path in files]
+    return [Job(relative(paths), f"{key}.pmtiles", key.replace("-", " "), str(work), share)
+            for key, paths in files]
 
 
 def build_tiles(

