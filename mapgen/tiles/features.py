@@ -30,7 +30,8 @@ from mapgen.dates import Span, each_span_words, joined_words
 from mapgen.model import Places
 
 TIME_KEYS = ("sw", "sn", "en", "ew")
-PART_FEATURES = 1_500_000  # a layer's features a tippecanoe run takes at most (FeatureFiles)
+PART_FEATURES = 5_000_000  # a layer's features a tippecanoe run takes at most: about 1 GB of
+# its memory, from a layer's cells' files (FeatureFiles)
 PART_ZOOM = 4  # the grid whose cells a larger layer's parts are made of: 256 cells
 UNDATED = "u"
 # Compact JSON: the very bytes of json.dumps(ensure_ascii=False, separators=(",", ":")),
@@ -139,12 +140,13 @@ class FeatureFiles:
     a partition's (*by* "layer", or "grid": the cells of a web-mercator grid at *zoom*).
 
     A layer's features go to a file for each cell of the grid at `PART_ZOOM` they are in,
-    and its run reads them all. tippecanoe's memory grows with a run's features and with
-    the input file it maps whole: a layer of 425,000 features in one file peaked at 280 MB,
-    in its cells' files at 135 MB, in as much time. A layer of more than `PART_FEATURES` is
-    several runs, its parts: runs of cells along a Z-order curve, each at most
-    `PART_FEATURES` unless one cell holds more, whose archives are joined into the layer's.
-    Since the cells are files already, cutting a layer moves no byte."""
+    and its run reads them all. tippecanoe maps an input file whole, and its memory grows
+    with a run's features: a layer of 425,000 features in one file peaked at 280 MB, in its
+    cells' files at 135 MB, in as much time; 4.25 million in one file at 2.5 GB, in its
+    cells' files at 845 MB (about 190 bytes a feature). A layer of more than
+    `PART_FEATURES` is several runs, its parts: runs of cells along a Z-order curve, each at
+    most `PART_FEATURES` unless one cell holds more, whose archives are joined into the
+    layer's. Since the cells are files already, cutting a layer moves no byte."""
 
     def __init__(self, folder: Path, by: str = "layer", zoom: int = 1) -> None:
         self.folder, self.by, self.zoom = folder, by, zoom
