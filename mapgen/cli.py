@@ -814,10 +814,12 @@ def tiles_command(
     click.echo(str(Path(output) / "index.html"))
     from mapgen.language import language
 
-    number = language(lang).number  # the counts as the summary's language writes them
-    archives = "1 archive" if len(made.archives) == 1 else f"{len(made.archives)} archives"
-    click.echo(f"{places_in_layers(made.places, len(made.layers), lang)}, "
-               f"{number(made.features, grouped=True)} tile features in {archives}", err=True)
+    say = language(lang)
+    click.echo(say.pgettext(
+        "summary", "{summary}, {features} in {archives}",
+        summary=places_in_layers(made.places, len(made.layers), lang),
+        features=say.ngettext("{n} tile feature", "{n} tile features", made.features),
+        archives=say.ngettext("{n} archive", "{n} archives", len(made.archives))), err=True)
 
 
 @main.command("serve")

@@ -259,11 +259,14 @@ def test_the_cli_sums_up_as_every_command_does(tmp_path: Path) -> None:
     write_table(source, [f"r{i}" for i in range(1500)], [["1900"]] * 1500)
     said = [CliRunner().invoke(main, ["tiles", str(source), "-o", str(tmp_path / lang),
                                       "--tiles", "none", "--lang", lang])
-            for lang in ("en", "fr")]
-    assert [r.exit_code for r in said] == [0, 0]
+            for lang in ("en", "fr", "ar")]
+    assert [r.exit_code for r in said] == [0, 0, 0]
     assert said[0].stderr.splitlines()[-1] == (
         "1,500 places in 1 layer, 1,500 tile features in 1 archive")
-    assert said[1].stderr.splitlines()[-1].startswith("1\u202f500 lieux dans 1 couche, 1\u202f500")
+    # the whole line in the summary's language, the tile features and archives too
+    assert said[1].stderr.splitlines()[-1] == (
+        "1\u202f500 lieux dans 1 couche, 1\u202f500 objets de tuile dans 1 archive")
+    assert said[2].stderr.splitlines()[-1].endswith("1,500 معلم في أرشيف واحد")
 
 
 def test_a_span_pickles_as_every_one_of_its_fields() -> None:
