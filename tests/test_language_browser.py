@@ -74,6 +74,38 @@ def test_the_controls_speak_the_language(open_map: OpenMap, maps: dict[str, Path
     assert words["to"] == "اکنون"
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_period_boxes_write_and_read_dates_in_the_maps_language(
+    open_map: OpenMap, maps: dict[str, Path], lang: str
+) -> None:
+    """A period box writes a date as the page's language does (its digits, its words for a
+    year BCE, as Python's Language.date), and reads back what it wrote, and what a reader
+    of the language types, as the same days."""
+    say = language(lang)
+    mp = open_map(maps[lang], viewport=(1280, 800))
+    found = mp.evaluate("""() => {
+      const d = window.MapgenDates, w = window.mapgen.words;
+      return ['-0499-03-15', '-0499-03', '-0499', '-0043', '1981-06-28', '1981-06', '1981'].map(
+        t => { const box = d.boxText(t, w), back = d.typed(box, w);
+          return [t, box, [d.parseDay(back, false), d.parseDay(back, true)],
+                  [d.parseDay(t, false), d.parseDay(t, true)]]; });
+    }""")
+    for text, box, got, expected in found:
+        assert got == expected and None not in got, (text, box)
+    boxes = {text: box for text, box, _, _ in found}
+    assert boxes["-0499-03-15"] == say.date(-499, 3, 15)
+    assert boxes["-0043"] == say.date(-43)
+    assert boxes["1981"] == say.numerals("1981")
+    typed = {"fa": "۱۹۷۰", "ar": "١٩٧٠"}.get(lang, "1970")  # the digits a keyboard gives
+    start = mp.page.locator(".mapgen-pc-from")
+    start.fill(typed)
+    start.press("Enter")
+    assert mp.evaluate("window.mapgen.period()")["from"] == "1970-01-01"
+    assert start.input_value() == say.numerals("1970")
+    assert start.get_attribute("aria-invalid") is None
+    mp.assert_clean()
+
+
 def test_a_persian_popup_has_persian_digits_and_the_persian_name_first(
     open_map: OpenMap, maps: dict[str, Path]
 ) -> None:

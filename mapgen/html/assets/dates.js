@@ -46,11 +46,6 @@
   }
 
   /* A year for people: astronomical year y <= 0 is (1 - y) BCE; `ce` adds " CE" after. */
-  function humanYear(y, ce) {
-    if (y <= 0) return (1 - y) + " BCE";
-    return ce ? y + " CE" : String(y);
-  }
-
   /* "1981-06-28", "-0499-01-01". */
   function isoDate(days) {
     var c = civilFromDays(days);
@@ -118,18 +113,52 @@
     return daysFromCivil(y, month, day);
   }
 
-  /* A box's text ("1981", "1981-06", "-0499-03-15"...) as a reader writes it: a year before
-   * 1 CE in words, "500 BCE", "March 500 BCE", "15 March 500 BCE"; a year with no leading
-   * zeros ("200", not "0200"); later months and days as they are. */
-  function boxText(text) {
+  /* A box's text ("1981", "1981-06", "-0499-03-15"...) as a reader of the page's language
+   * (`words`, i18n.js) writes it: a year before 1 CE in its words ("500 BCE", "15 mars 500
+   * av. J.-C."); a year with no leading zeros ("200", not "0200"); later months and days as
+   * they are; every number in the language's digits. */
+  function boxText(text, words) {
     var m = ISO.exec(text);
     if (!m) return text;
     var y = parseInt(m[2], 10) * (m[1] === "-" ? -1 : 1);
-    if (y > 0) return m[3] ? text : String(y);
-    var words = humanYear(y, false);
-    if (m[3]) words = MONTH_NAMES[parseInt(m[3], 10) - 1] + " " + words;
-    if (m[4]) words = parseInt(m[4], 10) + " " + words;
-    return words;
+    if (y > 0) return words.numerals(m[3] ? text : String(y));
+    return words.date(y, m[3] ? parseInt(m[3], 10) : null, m[4] ? parseInt(m[4], 10) : null);
+  }
+
+  /* What a reader typed in the page's language (`words`) as readDate reads it: Arabic-Indic,
+   * Persian and the language's own digits as ASCII; its era words, month names and the words
+   * between them as English ("۱۵ مارس ۵۰۰ پ.م.", "15. März 500 v. Chr." and "15 de marzo de
+   * 500 a. C." → "15 March 500 BCE"). ISO dates and English words pass as they are. */
+  function typed(text, words) {
+    var data = words.data, own = data.digits;
+    text = String(text).trim().replace(/[\u0660-\u0669\u06f0-\u06f9]/g, function (c) {
+      return String(c.charCodeAt(0) & 15);  /* U+0660 and U+06F0 are digit 0 */
+    }).replace(/\S/g, function (c) {
+      var n = own.indexOf(c);
+      return n < 0 ? c : String(n);
+    });
+    var low = text.toLowerCase();
+    for (var i = 0; i < 2; i++) {  /* the BCE word first: Persian's CE word ends it */
+      var era = data.eras[i].toLowerCase();
+      if (low.length > era.length && low.slice(-era.length) === era) {
+        text = text.slice(0, -era.length).trim() + (i ? " CE" : " BCE");
+        break;
+      }
+    }
+    var fold = function (name) { return name.toLowerCase().replace(/\.$/, ""); };
+    var links = {};  /* the words a pattern puts between day, month and year ("de") */
+    data.patterns.forEach(function (pair) {
+      pair.join(" ").split(/\s+/).forEach(function (w) { if (w.indexOf("{") < 0) links[w] = 1; });
+    });
+    return text.split(/\s+/).filter(function (token) { return !links[token]; }).map(
+      function (token) {
+        var m = /^(\d+)\.$/.exec(token);  /* "15." (German days) */
+        if (m) return m[1];
+        var k = [data.months, data.monthsShort].reduce(function (found, names) {
+          return found >= 0 ? found : names.map(fold).indexOf(fold(token));
+        }, -1);
+        return k >= 0 ? MONTH_NAMES[k] : token;
+      }).join(" ");
   }
 
   /* Today's day number (UTC). */
@@ -139,6 +168,6 @@
   }
 
   window.MapgenDates = { daysFromCivil: daysFromCivil, civilFromDays: civilFromDays,
-    pad: pad, yearText: yearText, humanYear: humanYear, isoDate: isoDate, parseDay: parseDay,
-    boxText: boxText, today: today };
+    pad: pad, yearText: yearText, isoDate: isoDate, parseDay: parseDay, boxText: boxText,
+    typed: typed, today: today };
 })();

@@ -71,6 +71,14 @@
     return n < 0 ? "-" + text : text;
   };
 
+  /* Text with its ASCII digits in the language's ("1981-06" → "۱۹۸۱-۰۶"). */
+  W.numerals = function (text) {
+    var digits = this.data.digits;
+    return String(text).replace(/[0-9]/g, function (c) {
+      return digits.charAt(c.charCodeAt(0) - 48);
+    });
+  };
+
   W.t = function (message, values) {
     var found = this.data.strings[message];
     return fill(typeof found === "string" ? found : message, values);

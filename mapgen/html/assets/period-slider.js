@@ -301,7 +301,7 @@
 
   M.applyInput = function (which) {
     var input = which === "from" ? this.fromInput : this.toInput;
-    var text = input.value.trim(), app = this.app, a, b;
+    var app = this.app, raw = input.value.trim(), text = dates.typed(raw, app.words), a, b;
     input.dirty = false;
     if (this.mode === "at") {
       a = dates.parseDay(text, false);
@@ -312,7 +312,7 @@
       if (a > b) b = dates.parseDay(text, true);
     } else {
       a = app.from;
-      b = text === "" || this.isPresent(text) ? app.extent[1] : dates.parseDay(text, true);
+      b = text === "" || this.isPresent(raw) ? app.extent[1] : dates.parseDay(text, true);
       if (b < a) a = dates.parseDay(text, false);
     }
     if (isNaN(a) || isNaN(b)) {
@@ -390,9 +390,10 @@
     var scale = this.scale, at = this.mode === "at", cur = this.current();
     var a = scale.startText(cur[0]), b = at ? scale.endText(cur[1]) : this.endText(cur[1]);
     var shown = at && a !== b ? dates.isoDate(cur[0]) : a;
-    if (!this.fromInput.dirty) this.fromInput.value = dates.boxText(shown); /* "500 BCE" */
+    var words = this.app.words;
+    if (!this.fromInput.dirty) this.fromInput.value = dates.boxText(shown, words); /* 500 BCE */
     if (!this.toInput.dirty) {
-      this.toInput.value = b === PRESENT ? this.presentWord() : dates.boxText(b);
+      this.toInput.value = b === PRESENT ? this.presentWord() : dates.boxText(b, words);
     }
     var yearMin = dates.civilFromDays(scale.firstDay)[0];
     var yearMax = dates.civilFromDays(scale.lastDay)[0];
