@@ -90,6 +90,12 @@ def test_the_period_boxes_write_and_read_dates_in_the_maps_language(
           return [t, box, [d.parseDay(back, false), d.parseDay(back, true)],
                   [d.parseDay(t, false), d.parseDay(t, true)]]; });
     }""")
+    found += mp.evaluate("""() => {  // an axis into BCE: a later year with its era word
+      const d = window.MapgenDates, w = window.mapgen.words, box = d.boxText('0200', w, true);
+      const back = d.typed(box, w);
+      return [['0200', box, [d.parseDay(back, false), d.parseDay(back, true)],
+               [d.parseDay('0200', false), d.parseDay('0200', true)]]];
+    }""")
     for text, box, got, expected in found:
         assert got == expected and None not in got, (text, box)
     boxes = {text: box for text, box, _, _ in found}

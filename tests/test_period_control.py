@@ -144,8 +144,9 @@ def test_an_element_added_to_the_period_control_renders() -> None:
 
 
 def test_the_boxes_write_years_bc_as_readers_do(open_map: OpenMap, tmp_path: Path) -> None:
-    """A map of ancient places shows "501 BCE" in its boxes, as its ticks do, never "-0500";
-    "500 BCE" or "-500" typed there is 500 BCE, as a date cell is read."""
+    """A map of ancient places shows "501 BCE" in its boxes, as its ticks do, never "-0500",
+    and a later year with its era too ("200 CE", as the ticks of an axis into BCE say it);
+    "500 BCE" or "-500" typed there is 500 BCE, as a date cell is read, and "150 CE" 150."""
     from tests.helpers import feature, write_geojson
 
     path = write_geojson(tmp_path / "ancient.geojson", [
@@ -153,7 +154,12 @@ def test_the_boxes_write_years_bc_as_readers_do(open_map: OpenMap, tmp_path: Pat
     mp = open_map(mapgen.save(mapgen.load(path), tmp_path / "ancient.html"))
     start = mp.page.locator(".mapgen-pc-from")
     assert start.input_value() == "501 BCE"
-    assert mp.page.locator(".mapgen-pc-to").input_value() == "200"
+    end = mp.page.locator(".mapgen-pc-to")
+    assert end.input_value() == "200 CE"
+    end.fill("150 CE")
+    end.press("Enter")
+    assert mp.evaluate("window.mapgen.period().to") == "0150-12-31"
+    assert end.input_value() == "150 CE"
     for typed in ("500 BCE", "-500"):
         start.fill(typed)
         start.press("Enter")

@@ -115,12 +115,14 @@
 
   /* A box's text ("1981", "1981-06", "-0499-03-15"...) as a reader of the page's language
    * (`words`, i18n.js) writes it: a year before 1 CE in its words ("500 BCE", "15 mars 500
-   * av. J.-C."); a year with no leading zeros ("200", not "0200"); later months and days as
-   * they are; every number in the language's digits. */
-  function boxText(text, words) {
+   * av. J.-C."), and a later year with its era word too when `era` (an axis into BCE, whose
+   * ticks say "200 CE"); a year with no leading zeros ("200", not "0200"); later months and
+   * days as they are; every number in the language's digits. */
+  function boxText(text, words, era) {
     var m = ISO.exec(text);
     if (!m) return text;
     var y = parseInt(m[2], 10) * (m[1] === "-" ? -1 : 1);
+    if (y > 0 && era && !m[3]) return words.eraYear(y);
     if (y > 0) return words.numerals(m[3] ? text : String(y));
     return words.date(y, m[3] ? parseInt(m[3], 10) : null, m[4] ? parseInt(m[4], 10) : null);
   }

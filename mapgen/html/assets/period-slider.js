@@ -390,10 +390,10 @@
     var scale = this.scale, at = this.mode === "at", cur = this.current();
     var a = scale.startText(cur[0]), b = at ? scale.endText(cur[1]) : this.endText(cur[1]);
     var shown = at && a !== b ? dates.isoDate(cur[0]) : a;
-    var words = this.app.words;
-    if (!this.fromInput.dirty) this.fromInput.value = dates.boxText(shown, words); /* 500 BCE */
+    var words = this.app.words, era = scale.firstDay < dates.daysFromCivil(1, 1, 1);
+    if (!this.fromInput.dirty) this.fromInput.value = dates.boxText(shown, words, era);
     if (!this.toInput.dirty) {
-      this.toInput.value = b === PRESENT ? this.presentWord() : dates.boxText(b, words);
+      this.toInput.value = b === PRESENT ? this.presentWord() : dates.boxText(b, words, era);
     }
     var yearMin = dates.civilFromDays(scale.firstDay)[0];
     var yearMax = dates.civilFromDays(scale.lastDay)[0];
