@@ -151,8 +151,12 @@ class FeatureFiles:
     def __init__(self, folder: Path, by: str = "layer", zoom: int = 1) -> None:
         self.folder, self.by, self.zoom = folder, by, zoom
         self.counts: dict[tuple[str, int], int] = {}  # features of each (partition, cell) file
-        self.features = 0
         self.nul = False  # a text held NUL, written as U+FFFD
+
+    @property
+    def features(self) -> int:
+        """The features written so far."""
+        return sum(self.counts.values())
 
     def add(self, places: Places, layers: list[int], when: list[str]) -> None:
         """The features of a batch's *places* (their layers' indices, their spans in words)."""
@@ -183,7 +187,6 @@ class FeatureFiles:
                                       newline="\n") as handle:
                 handle.write(text)
             self.counts[key] = self.counts.get(key, 0) + len(held)
-            self.features += len(held)
 
     def _path(self, key: tuple[str, int]) -> Path:
         name, cell = key

@@ -63,11 +63,8 @@
   /* A number in the language's digits; `grouped` adds its thousands separators. */
   W.number = function (n, grouped) {
     var text = String(Math.abs(Math.trunc(n)));
-    if (grouped) text = text.replace(/\B(?=(\d{3})+(?!\d))/g, "\u0000");
-    var digits = this.data.digits, group = this.data.group;
-    text = text.replace(/[0-9\u0000]/g, function (c) {
-      return c === "\u0000" ? group : digits.charAt(c.charCodeAt(0) - 48);
-    });
+    if (grouped) text = text.replace(/\B(?=(\d{3})+(?!\d))/g, this.data.group);
+    text = this.numerals(text);  /* a separator is never an ASCII digit */
     return n < 0 ? "-" + text : text;
   };
 
