@@ -141,9 +141,9 @@ class FeatureFiles:
 
     A layer's features go to a file for each cell of the grid at `PART_ZOOM` they are in,
     and its run reads them all. tippecanoe maps an input file whole, and its memory grows
-    with a run's features: a layer of 425,000 features in one file peaked at 280 MB, in its
-    cells' files at 135 MB, in as much time; 4.25 million in one file at 2.5 GB, in its
-    cells' files at 845 MB (about 190 bytes a feature). A layer of more than
+    with a run's features: a layer of 425,000 features in one file peaked at 274 MB, in its
+    cells' files at 132 MB, in as much time; 4.25 million in one file at 2.5 GB, in its
+    cells' files at 825 MB (peak RSS, MiB: about 190 bytes a feature). A layer of more than
     `PART_FEATURES` is several runs, its parts: runs of cells along a Z-order curve, each at
     most `PART_FEATURES` unless one cell holds more, whose archives are joined into the
     layer's. Since the cells are files already, cutting a layer moves no byte."""
